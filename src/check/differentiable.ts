@@ -1,0 +1,13 @@
+import type { Tensor } from '../tensor/index.js';
+
+/** What the checker checks: anything with a forward and a backward. */
+export interface Differentiable {
+  name: string;
+  forward(inputs: readonly Tensor[]): Tensor;
+  /** One gradient per input, each of its input's shape: the cotangent pulled back through forward. */
+  vjp(inputs: readonly Tensor[], cotangent: Tensor): Tensor[];
+  /** The tangents pushed forward: J·t, of the output's shape. */
+  jvp?(inputs: readonly Tensor[], tangents: readonly Tensor[]): Tensor;
+  /** Input positions that are not differentiated (integer ids, targets). */
+  nondifferentiable?: readonly number[];
+}

@@ -1,0 +1,50 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { type Shape, checkShape, sizeOf } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/** A seeded stream of random numbers; the same seed always gives the same stream. */
+export class Rng {
+  private readonly generator;
+
+  constructor(readonly seed: number) {
+    if (!Number.isSafeInteger(seed)) throw new TypeError(`Rng: expected an integer seed, got ${seed}`);
+    this.generator = xoroshiro128plus(seed);
+  }
+
+  /** Uniform on [0, 1). */
+  next(): number {
+    return uniformFloat64(this.generator);
+  }
+
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
+  /** Standard normal, by Box–Muller. */
+  normal(): number {
+    const u = 1 - this.next(); // in (0, 1]: log(u) is finite
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** An integer in [low, high). */
+  int(low: number, high: number): number {
+    return low + Math.floor(this.next() * (high - low));
+  }
+}
+
+export function randn(shape: Shape, seed: number, std = 1): Tensor {
+  checkShape('randn', shape);
+  const rng = new Rng(seed);
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = std * rng.normal();
+  return new Tensor(data, shape);
+}
+
+export function uniform(shape: Shape, seed: number, low = 0, high = 1): Tensor {
+  checkShape('uniform', shape);
+  const rng = new Rng(seed);
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(low, high);
+  return new Tensor(data, shape);
+}

@@ -1,0 +1,72 @@
+export type Shape = readonly number[];
+
+/** A shape problem, always naming the operation, what it expected and what it received. */
+export class ShapeError extends Error {
+  override readonly name = 'ShapeError';
+  constructor(
+    readonly op: string,
+    readonly expected: string,
+    readonly received: string,
+  ) {
+    super(`${op}: expected ${expected}, got ${received}`);
+  }
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const side of shape) size *= side;
+  return size;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((side, i) => side === b[i]);
+}
+
+/** Row-major strides: the last axis is contiguous. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = stride;
+    stride *= shape[axis]!;
+  }
+  return strides;
+}
+
+export function checkShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape) || !shape.every((side) => Number.isSafeInteger(side) && side >= 0)) {
+    throw new ShapeError(op, 'a shape of non-negative integers', JSON.stringify(shape));
+  }
+}
+
+/** The multi-index of a row-major flat offset. */
+export function unravelIndex(offset: number, shape: Shape): number[] {
+  const index = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const side = shape[axis]!;
+    index[axis] = offset % side;
+    offset = Math.floor(offset / side);
+  }
+  return index;
+}
+
+/** The row-major flat offset of a multi-index, with bounds checked. */
+export function ravelIndex(op: string, index: readonly number[], shape: Shape): number {
+  if (index.length !== shape.length) {
+    throw new ShapeError(op, `an index of ${shape.length} coordinates for shape ${formatShape(shape)}`, `[${index.join(', ')}]`);
+  }
+  let offset = 0;
+  for (let axis = 0; axis < shape.length; axis++) {
+    const i = index[axis]!;
+    const side = shape[axis]!;
+    if (!Number.isInteger(i) || i < 0 || i >= side) {
+      throw new ShapeError(op, `an index within shape ${formatShape(shape)}`, `[${index.join(', ')}]`);
+    }
+    offset = offset * side + i;
+  }
+  return offset;
+}

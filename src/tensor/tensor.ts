@@ -1,0 +1,66 @@
+import { type Shape, ShapeError, checkShape, formatShape, ravelIndex, sizeOf } from './shape.js';
+
+export type NestedArray = number | readonly NestedArray[];
+
+/**
+ * An n-dimensional array of float64 values in row-major order. A Tensor is a value: gradprop never
+ * writes to `data` after construction, and neither should you — the checker verifies it.
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+
+  constructor(
+    readonly data: Float64Array,
+    shape: Shape,
+  ) {
+    checkShape('Tensor', shape);
+    this.shape = Object.freeze([...shape]);
+    this.size = sizeOf(shape);
+    if (data.length !== this.size) {
+      throw new ShapeError('Tensor', `${this.size} values for shape ${formatShape(shape)}`, `${data.length} values`);
+    }
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The value at a multi-index, e.g. `t.get(1, 2)`; a scalar takes no index. */
+  get(...index: number[]): number {
+    return this.data[ravelIndex('Tensor.get', index, this.shape)]!;
+  }
+
+  /** The only value of a tensor of size 1. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError('Tensor.item', 'a tensor of size 1', `shape ${formatShape(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  toArray(): NestedArray {
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.shape.length) return this.data[offset]!;
+      const side = this.shape[axis]!;
+      const inner = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: side }, (_, i) => build(axis + 1, offset + i * inner));
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+  }
+}
+
+/**
+ * Duck-typed, so that tensors made by another copy of gradprop (a user's node_modules, a loader
+ * that evaluates the package twice) are still recognised.
+ */
+export function isTensor(value: unknown): value is Tensor {
+  if (value instanceof Tensor) return true;
+  const t = value as { shape?: unknown; data?: unknown } | null;
+  return (
+    typeof t === 'object' && t !== null && Array.isArray(t.shape) && t.data instanceof Float64Array &&
+    t.data.length === sizeOf(t.shape as number[])
+  );
+}
