@@ -1,0 +1,119 @@
+import { Rng, type Tensor, formatShape, isTensor } from '../tensor/index.js';
+import type { Context } from './context.js';
+import type { Differentiable } from './differentiable.js';
+import { type Disagreement, fastProbes } from './fast.js';
+import { fullJacobian } from './full.js';
+import { Ledger } from './ledger.js';
+import { localise } from './localise.js';
+import { type CheckOptions, type Settings, resolveOptions } from './options.js';
+import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
+import { InputSpace } from './space.js';
+import { ContractError, GuardedTarget, describe } from './target.js';
+import { describeComparison } from './format.js';
+
+/**
+ * Check a target's analytic derivatives (vjp, and jvp when it has one) against finite differences
+ * at the given inputs. Never throws: a target that throws, returns the wrong thing or breaks the
+ * contract gets verdict 'error' or 'fail' with a message saying what and where.
+ */
+export function checkGradients(target: Differentiable, inputs: readonly Tensor[], options?: CheckOptions): GradCheckReport {
+  const settings = resolveOptions(options);
+  const guarded = new GuardedTarget(target);
+  const ledger = new Ledger();
+  const report = (verdict: Verdict, message: string, problem?: Problem): GradCheckReport => ({
+    target: target.name,
+    verdict,
+    ok: verdict === 'pass' || verdict === 'nonsmooth',
+    mode: settings.mode,
+    ...(ledger.worst ? { worst: ledger.worst } : {}),
+    mismatches: ledger.mismatches,
+    ...(problem ? { problem } : {}),
+    evaluations: { ...guarded.evaluations },
+    seed: settings.seed,
+    message,
+  });
+  try {
+    const ctx = prepare(guarded, inputs, target.nondifferentiable ?? [], settings, ledger);
+    const complete = compare(ctx);
+    const { verdict, message } = conclude(target.name, ledger, complete);
+    return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined);
+  } catch (error) {
+    if (error instanceof ContractError) {
+      const verdict = error.problem === 'throws' || error.problem === 'not-a-tensor' || error.problem === 'bad-input' ||
+        error.problem === 'non-finite-output' ? 'error' : 'fail';
+      return report(verdict, error.message, error.problem);
+    }
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return report('error', `${target.name}: the checker itself failed (${detail}) — please report this as a gradprop bug`, 'throws');
+  }
+}
+
+/** Validate the inputs, run forward twice (purity, determinism) and set up the context. */
+function prepare(target: GuardedTarget, inputs: readonly Tensor[], nondifferentiable: readonly number[], settings: Settings, ledger: Ledger): Context {
+  if (!Array.isArray(inputs) || !inputs.every(isTensor)) {
+    const bad = Array.isArray(inputs) ? inputs.findIndex((x) => !isTensor(x)) : -1;
+    const got = bad >= 0 ? `input ${bad} is ${describe(inputs[bad])}` : describe(inputs);
+    throw new ContractError('bad-input', `${target.name}: inputs must be an array of Tensors; ${got}`);
+  }
+  inputs.forEach((x, k) => {
+    const i = x.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new ContractError('bad-input', `${target.name}: input ${k} ${formatShape(x.shape)} is not finite at flat index ${i} (${x.data[i]})`);
+  });
+  const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels));
+  if (space.size === 0) {
+    throw new ContractError('bad-input', `${target.name}: nothing to differentiate — no differentiable input has any entries`);
+  }
+  const output = target.forward(inputs);
+  const nonFinite = output.data.findIndex((v) => !Number.isFinite(v));
+  if (nonFinite >= 0) {
+    throw new ContractError('non-finite-output', `${target.name}: forward is not finite at the input: ${output.data[nonFinite]} at flat index ${nonFinite} of the output`);
+  }
+  const again = target.forward(inputs);
+  const differs = again.data.findIndex((v, i) => !Object.is(v, output.data[i]));
+  if (again.size !== output.size || differs >= 0) {
+    const what = again.size !== output.size ? `shapes ${formatShape(output.shape)} then ${formatShape(again.shape)}` : `${output.data[differs]} then ${again.data[differs]} at flat index ${differs}`;
+    throw new ContractError('nondeterminism', `${target.name}: forward is not deterministic — the same input gave ${what}`);
+  }
+  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap() };
+}
+
+/** Run the mode's comparisons; false when localisation stopped before the end. */
+function compare(ctx: Context): boolean {
+  if (ctx.settings.mode === 'full') {
+    fullJacobian(ctx);
+    return true;
+  }
+  const disagreements = fastProbes(ctx);
+  // fast mode localises only to tell a kink from a bug: the sum of several kinks' one-sided
+  // derivatives along one direction brackets nothing.
+  const worth = (d: Disagreement) => ctx.settings.mode === 'auto' || d.comparison.oneSided !== undefined;
+  let complete = true;
+  for (const quantity of ['vjp', 'jvp'] as const) {
+    const d = disagreements.find((x) => x.comparison.quantity === quantity && worth(x));
+    if (d) complete = localise(ctx, d.direction, d.cotangent, d.analytic, quantity) && complete;
+  }
+  return complete;
+}
+
+/** The verdict: localised entries speak for their quantity; unlocalised probes for theirs. */
+function conclude(name: string, ledger: Ledger, complete: boolean): { verdict: Verdict; message: string } {
+  const localised = ledger.mismatches.filter((c) => c.input !== null);
+  const covered = new Set(localised.map((c) => c.quantity));
+  const considered = [...localised, ...ledger.mismatches.filter((c) => c.input === null && !covered.has(c.quantity))];
+  ledger.mismatches.sort((a, b) => Number(a.input === null) - Number(b.input === null));
+  const failures = considered.filter((c) => c.verdict === 'fail');
+  if (failures.length > 0) {
+    const worst = failures.reduce((a, b) => (b.absError / b.tolerance > a.absError / a.tolerance ? b : a));
+    const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
+    return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}` };
+  }
+  const kinks = considered.filter((c) => c.verdict === 'nonsmooth');
+  if (kinks.length > 0) {
+    return { verdict: 'nonsmooth', message: `${name}: not differentiable here, and the analytic value is a one-sided derivative — ${describeComparison(kinks[0]!)}` };
+  }
+  const worst = ledger.worst as Comparison;
+  return {
+    verdict: 'pass',
+    message: `${name}: ${ledger.count} comparisons agree with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})`,
+  };
+}

@@ -1,0 +1,63 @@
+import type { Comparison } from './report.js';
+import type { Settings } from './options.js';
+
+/** A finite-difference estimate of one derivative, with what is known of its error. */
+export interface NumericDerivative {
+  central: number;
+  /** Richardson's estimate of the central value's truncation error. */
+  error: number;
+  left: number;
+  right: number;
+  /** The one-sided values' own error estimates, summed. */
+  sidedError: number;
+  /** Rounding in φ, amplified by the smallest step: what no extrapolation can remove. */
+  rounding: number;
+}
+
+/**
+ * The error estimate is a heuristic: trust it only up to this factor. Chosen from a sweep of
+ * correct targets (see check.test.ts) as the smallest that never raised a false alarm, times 4.
+ */
+export const SAFETY = 16;
+
+/** Rounding near underflow is absolute: subnormal values are spaced 2^-1074 apart. */
+const UNDERFLOW = 2 ** -1000;
+
+/**
+ * Do the analytic value and the finite differences agree? The tolerance is what the numerics can
+ * vouch for: the extrapolation error, the rounding in φ, and the rounding in the analytic value
+ * (`analyticScale` is the size of the terms summed to make it). At a kink, where the one-sided
+ * derivatives differ, an analytic value between them is 'nonsmooth': a convention, not a bug.
+ */
+export function judge(
+  analytic: number,
+  numeric: NumericDerivative,
+  analyticScale: number,
+  settings: Settings,
+  where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>,
+): Comparison {
+  const { central } = numeric;
+  const tolerance = settings.tolerance
+    ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central)
+    : SAFETY * (numeric.error + numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
+  const absError = Math.abs(analytic - central);
+  const largest = Math.max(Math.abs(analytic), Math.abs(central));
+  const comparison: Comparison = {
+    ...where,
+    analytic,
+    numeric: central,
+    absError,
+    relError: largest === 0 ? 0 : absError / largest,
+    tolerance,
+    verdict: absError <= tolerance ? 'agree' : 'fail',
+  };
+  if (comparison.verdict === 'agree') return comparison;
+  const sidedTolerance = SAFETY * (numeric.sidedError + 2 * numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
+  const { left, right } = numeric;
+  if (Math.abs(left - right) > sidedTolerance) {
+    comparison.oneSided = [left, right];
+    const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
+    if (between) comparison.verdict = 'nonsmooth';
+  }
+  return comparison;
+}

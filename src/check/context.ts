@@ -1,0 +1,71 @@
+import type { Rng, Tensor } from '../tensor/index.js';
+import { judge } from './compare.js';
+import type { Ledger } from './ledger.js';
+import { alongDirection, numericOf } from './numeric.js';
+import type { Settings } from './options.js';
+import type { Comparison } from './report.js';
+import { type InputSpace, absDot, dot } from './space.js';
+import type { GuardedTarget } from './target.js';
+
+/** What every mode works with: the target, its input and output, and where comparisons go. */
+export interface Context {
+  target: GuardedTarget;
+  space: InputSpace;
+  output: Tensor;
+  settings: Settings;
+  rng: Rng;
+  ledger: Ledger;
+  /** jvp results by direction, so a direction is pushed forward once. */
+  pushed: WeakMap<Float64Array, Float64Array>;
+}
+
+/** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of its terms. */
+export type Analytic = (direction: Float64Array) => { value: number; scale: number };
+
+/** ⟨g, d⟩ for a gradient g already pulled back by the vjp: costs nothing per direction. */
+export function fromGradient(gradient: Float64Array): Analytic {
+  return (direction) => ({ value: dot(gradient, direction), scale: absDot(gradient, direction) });
+}
+
+/** ⟨v, jvp(d)⟩: one jvp call per direction. */
+export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
+  return (direction) => {
+    const pushed = pushForward(ctx, direction);
+    return { value: dot(cotangent, pushed), scale: absDot(cotangent, pushed) };
+  };
+}
+
+export function pushForward(ctx: Context, direction: Float64Array): Float64Array {
+  let pushed = ctx.pushed.get(direction);
+  if (!pushed) {
+    pushed = ctx.target.jvp(ctx.space.inputs, ctx.space.split(direction), ctx.output.shape).data;
+    ctx.pushed.set(direction, pushed);
+  }
+  return pushed;
+}
+
+/** Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction. */
+export function compareAlong(
+  ctx: Context,
+  direction: Float64Array,
+  cotangent: Float64Array,
+  analytic: Analytic,
+  where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
+): Comparison {
+  const derivatives = alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings);
+  const numeric = numericOf(derivatives, ctx.output.data, ctx.settings.eps, cotangent);
+  const { value, scale } = analytic(direction);
+  return judge(value, numeric, scale, ctx.settings, where);
+}
+
+/** A comparison along scale·e_j, restated per unit of the entry itself. */
+export function perUnit(comparison: Comparison, scale: number): Comparison {
+  return {
+    ...comparison,
+    analytic: comparison.analytic / scale,
+    numeric: comparison.numeric / scale,
+    absError: comparison.absError / scale,
+    tolerance: comparison.tolerance / scale,
+    ...(comparison.oneSided ? { oneSided: [comparison.oneSided[0] / scale, comparison.oneSided[1] / scale] } : {}),
+  };
+}

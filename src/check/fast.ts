@@ -1,0 +1,67 @@
+import { Tensor } from '../tensor/index.js';
+import { SAFETY } from './compare.js';
+import { type Analytic, type Context, compareAlong, fromGradient, fromJvp } from './context.js';
+import type { Comparison } from './report.js';
+import { randomVector } from './space.js';
+
+/** A random projection that disagreed, with what localising it needs. */
+export interface Disagreement {
+  comparison: Comparison;
+  direction: Float64Array;
+  cotangent: Float64Array;
+  analytic: Analytic;
+}
+
+/**
+ * Rounding in a vjp and a jvp grows with the length of the computation behind them; duality needs
+ * no finite differences, so it is held to rounding, allowing this much growth.
+ */
+const DUALITY_GROWTH = 1024;
+
+/**
+ * Probe with one random tangent u and several random cotangents v (never all-ones: the gradient of
+ * sum(softmax(x)) is zero). ⟨v, J u⟩ by finite differences costs the same forward evaluations for
+ * every v, so extra probes cost one vjp each; nothing depends on the size of the input.
+ */
+export function fastProbes(ctx: Context): Disagreement[] {
+  const { space, target, output, settings, rng, ledger } = ctx;
+  const direction = space.randomDirection(rng);
+  const disagreements: Disagreement[] = [];
+  for (let p = 0; p < settings.probes; p++) {
+    const cotangent = randomVector(rng, output.size);
+    const grads = target.vjp(space.inputs, new Tensor(cotangent, output.shape), space.differentiable);
+    const vjp = fromGradient(space.join(grads));
+    const probe = (analytic: Analytic, quantity: Comparison['quantity']) => {
+      const comparison = ledger.add(compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }));
+      if (comparison.verdict !== 'agree') disagreements.push({ comparison, direction, cotangent, analytic });
+    };
+    probe(vjp, 'vjp');
+    if (target.target.jvp) {
+      const jvp = fromJvp(ctx, cotangent);
+      probe(jvp, 'jvp');
+      ledger.add(duality(ctx, vjp(direction), jvp(direction)));
+    }
+  }
+  return disagreements;
+}
+
+/** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding. */
+function duality(ctx: Context, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
+  const { settings } = ctx;
+  const absError = Math.abs(vjp.value - jvp.value);
+  const largest = Math.max(Math.abs(vjp.value), Math.abs(jvp.value));
+  const tolerance = settings.tolerance
+    ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(vjp.value)
+    : SAFETY * DUALITY_GROWTH * settings.eps * (vjp.scale + jvp.scale);
+  return {
+    input: null,
+    index: [],
+    quantity: 'duality',
+    analytic: jvp.value,
+    numeric: vjp.value,
+    absError,
+    relError: largest === 0 ? 0 : absError / largest,
+    tolerance,
+    verdict: absError <= tolerance ? 'agree' : 'fail',
+  };
+}

@@ -1,0 +1,27 @@
+import type { Comparison } from './report.js';
+
+/** Every comparison a check makes: keeps the worst and the mismatches. */
+export class Ledger {
+  worst?: Comparison;
+  readonly mismatches: Comparison[] = [];
+  count = 0;
+
+  add(comparison: Comparison): Comparison {
+    this.count++;
+    if (!this.worst || moreSevere(comparison, this.worst)) this.worst = comparison;
+    if (comparison.verdict !== 'agree') this.mismatches.push(comparison);
+    return comparison;
+  }
+}
+
+const rank = { fail: 2, nonsmooth: 1, agree: 0 } as const;
+
+/** Failures before kinks before agreements; within a verdict, further past the tolerance. */
+function moreSevere(a: Comparison, b: Comparison): boolean {
+  if (a.verdict !== b.verdict) return rank[a.verdict] > rank[b.verdict];
+  return excess(a) > excess(b);
+}
+
+function excess(c: Comparison): number {
+  return c.tolerance > 0 ? c.absError / c.tolerance : c.absError > 0 ? Infinity : 0;
+}

@@ -1,0 +1,42 @@
+import type { NumericDerivative } from './compare.js';
+import type { Settings } from './options.js';
+import { type Derivatives, differentiate } from './richardson.js';
+import { ContractError, type GuardedTarget } from './target.js';
+import { type InputSpace, absDot, dot } from './space.js';
+
+/** Finite-difference derivatives of every output entry along a direction in input space. */
+export function alongDirection(
+  target: GuardedTarget,
+  space: InputSpace,
+  direction: Float64Array,
+  base: Float64Array,
+  settings: Settings,
+): Derivatives {
+  const phi = (t: number) => {
+    const out = target.tryForward(space.shifted(direction, t));
+    return out && out.length === base.length ? out : null;
+  };
+  const derivatives = differentiate(phi, base, settings.step, settings.levels);
+  if (!derivatives) {
+    throw new ContractError(
+      'non-finite-output',
+      `${target.name}: forward throws or is not finite at every step size near the input, on one side at least — ` +
+        'is the input on the boundary of the domain (sqrt or log at 0)?',
+    );
+  }
+  return derivatives;
+}
+
+/** One derivative from the vector ones: an output entry's, or the projection on a cotangent. */
+export function numericOf(d: Derivatives, base: Float64Array, eps: number, cotangent: Float64Array | number): NumericDerivative {
+  const pick = (a: Float64Array) => (typeof cotangent === 'number' ? a[cotangent]! : dot(cotangent, a));
+  const size = (a: Float64Array) => (typeof cotangent === 'number' ? Math.abs(a[cotangent]!) : absDot(cotangent, a));
+  return {
+    central: pick(d.central.value),
+    error: size(d.central.error),
+    left: pick(d.left.value),
+    right: pick(d.right.value),
+    sidedError: size(d.left.error) + size(d.right.error),
+    rounding: (eps * size(base)) / d.step,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Numeric derivatives of t ↦ φ(t) at t = 0, with an error estimate for each, by Richardson
+ * extrapolation over halving steps (Ridders' tableau): every column of the tableau cancels one more
+ * power of the step, and the disagreement between neighbouring entries estimates the error of the
+ * best one. φ may be vector-valued; every component gets its own estimate.
+ */
+
+export interface Estimate {
+  value: Float64Array;
+  error: Float64Array;
+}
+
+export interface Derivatives {
+  /** (φ(h) − φ(−h)) / 2h, extrapolated: error in even powers of h. */
+  central: Estimate;
+  /** One-sided quotients, extrapolated: error in all powers of h. They differ at a kink. */
+  left: Estimate;
+  right: Estimate;
+  /** The smallest step used: rounding in φ is amplified by 1/step. */
+  step: number;
+}
+
+/** φ at a step, or null where φ is undefined there (it threw or was not finite). */
+export type Sampler = (t: number) => Float64Array | null;
+
+/**
+ * Steps start at `step` and halve until `levels` consecutive steps give finite values; a step
+ * that leaves φ's domain (log of a negative, say) restarts the run at a smaller step.
+ */
+export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number): Derivatives | null {
+  const samples: { h: number; plus: Float64Array; minus: Float64Array }[] = [];
+  for (let h = step, tries = 0; samples.length < levels && tries < 60; h /= 2, tries++) {
+    const plus = phi(h);
+    const minus = plus && phi(-h);
+    if (plus && minus) samples.push({ h, plus, minus });
+    else samples.length = 0;
+  }
+  if (samples.length < levels) return null;
+  const quotients = (f: (s: (typeof samples)[number], i: number) => number) =>
+    samples.map((s) => Float64Array.from(base, (_, i) => f(s, i)));
+  return {
+    central: extrapolate(quotients((s, i) => (s.plus[i]! - s.minus[i]!) / (2 * s.h)), 4),
+    left: extrapolate(quotients((s, i) => (base[i]! - s.minus[i]!) / s.h), 2),
+    right: extrapolate(quotients((s, i) => (s.plus[i]! - base[i]!) / s.h), 2),
+    step: samples[samples.length - 1]!.h,
+  };
+}
+
+/**
+ * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
+ * ratio `ratio` per column (4 for central differences, 2 for one-sided ones).
+ */
+export function extrapolate(quotients: readonly Float64Array[], ratio: number): Estimate {
+  const m = quotients[0]!.length;
+  const value = new Float64Array(m);
+  const error = new Float64Array(m).fill(Infinity);
+  for (let c = 0; c < m; c++) {
+    let previous: number[] = [];
+    for (const q of quotients) {
+      const row = [q[c]!];
+      for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
+        const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
+        row.push(extrapolated);
+        const err = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
+        if (err <= error[c]!) {
+          error[c] = err;
+          value[c] = extrapolated;
+        }
+      }
+      previous = row;
+    }
+  }
+  return { value, error };
+}

@@ -1,0 +1,146 @@
+import { Rng, Tensor, unravelIndex } from '../tensor/index.js';
+
+/**
+ * The entries of all differentiable inputs, laid end to end: a direction in input space is one
+ * Float64Array over this space, and every entry has a global position.
+ */
+export class InputSpace {
+  /** Positions (in the inputs list) of the differentiable inputs. */
+  readonly differentiable: number[];
+  /** Global offset of each differentiable input's first entry. */
+  readonly offsets: number[];
+  readonly size: number;
+  /** Each entry's natural length: finite-difference steps are relative to it. */
+  readonly scale: Float64Array;
+
+  /**
+   * @param smallestStep the smallest planned step t: directions are rounded so that x + t·d is
+   *   exact in float64 for every planned t, or rounding of the input itself would be mistaken for
+   *   an error of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
+   */
+  constructor(
+    readonly inputs: readonly Tensor[],
+    nondifferentiable: readonly number[],
+    private readonly smallestStep: number,
+  ) {
+    this.differentiable = inputs.map((_, i) => i).filter((i) => !nondifferentiable.includes(i));
+    this.offsets = [];
+    let size = 0;
+    for (const k of this.differentiable) {
+      this.offsets.push(size);
+      size += inputs[k]!.size;
+    }
+    this.size = size;
+    this.scale = new Float64Array(size);
+    this.differentiable.forEach((k, slot) => entryScales(inputs[k]!.data, this.scale, this.offsets[slot]!));
+  }
+
+  /** The inputs moved by t·direction (nondifferentiable inputs are passed through). */
+  shifted(direction: Float64Array, t: number): Tensor[] {
+    const moved = [...this.inputs];
+    this.differentiable.forEach((k, slot) => {
+      const x = this.inputs[k]!;
+      const offset = this.offsets[slot]!;
+      const data = new Float64Array(x.size);
+      for (let i = 0; i < x.size; i++) data[i] = x.data[i]! + t * direction[offset + i]!;
+      moved[k] = new Tensor(data, x.shape);
+    });
+    return moved;
+  }
+
+  /** Which input and multi-index a global position is. */
+  locate(position: number): { input: number; index: number[] } {
+    let slot = this.offsets.length - 1;
+    while (this.offsets[slot]! > position) slot--;
+    const input = this.differentiable[slot]!;
+    return { input, index: unravelIndex(position - this.offsets[slot]!, this.inputs[input]!.shape) };
+  }
+
+  /** Per-input tensors (zeros for nondifferentiable inputs) from a vector over the space. */
+  split(vector: Float64Array): Tensor[] {
+    return this.inputs.map((x, k) => {
+      const slot = this.differentiable.indexOf(k);
+      if (slot < 0) return new Tensor(new Float64Array(x.size), x.shape);
+      const offset = this.offsets[slot]!;
+      return new Tensor(vector.slice(offset, offset + x.size), x.shape);
+    });
+  }
+
+  /** A vector over the space from per-input gradients. */
+  join(gradients: readonly Tensor[]): Float64Array {
+    const vector = new Float64Array(this.size);
+    this.differentiable.forEach((k, slot) => vector.set(gradients[k]!.data, this.offsets[slot]!));
+    return vector;
+  }
+
+  /** A random direction: random entries times each entry's scale, rounded to exact steps. */
+  randomDirection(rng: Rng): Float64Array {
+    const direction = this.scale.map((s) => s * randomEntry(rng));
+    this.differentiable.forEach((k, slot) => {
+      const x = this.inputs[k]!.data;
+      const offset = this.offsets[slot]!;
+      for (let i = 0; i < x.length; i++) {
+        const quantum = ulp(x[i]!) / this.smallestStep;
+        if (quantum > 0) direction[offset + i] = Math.round(direction[offset + i]! / quantum) * quantum;
+      }
+    });
+    return direction;
+  }
+
+  /** The scaled basis direction of one entry; its scale is a power of two, so its steps are exact. */
+  basis(position: number): Float64Array {
+    const direction = new Float64Array(this.size);
+    direction[position] = this.scale[position]!;
+    return direction;
+  }
+}
+
+/**
+ * A small entry's scale is its own magnitude, so that steps stay clear of a pole or kink at 0 (log,
+ * sqrt, 1/x, relu); a large entry's is 1, since nothing says a function varies more slowly far
+ * from 0 (sin, tanh, a clamp at 5). Floored at a hundredth of the tensor's root-mean-square (up to
+ * 1), so that a tiny entry among ordinary ones still moves by a resolvable amount.
+ */
+function entryScales(data: Float64Array, scale: Float64Array, offset: number): void {
+  let squares = 0;
+  for (const x of data) squares += x * x;
+  const rms = Math.sqrt(squares / Math.max(data.length, 1));
+  const floor = rms > 0 && Number.isFinite(rms) ? Math.min(rms, 1) / 100 : 1;
+  for (let i = 0; i < data.length; i++) scale[offset + i] = powerOfTwoBelow(Math.min(1, Math.max(Math.abs(data[i]!), floor)));
+}
+
+function powerOfTwoBelow(x: number): number {
+  return 2 ** Math.floor(Math.log2(x));
+}
+
+/** The spacing of float64 values at x. */
+function ulp(x: number): number {
+  return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - 52), 2 ** -1074);
+}
+
+/**
+ * A random sign times a magnitude in [0.5, 1.5): never near 0, so an error in any one entry shows
+ * in the projection at full strength, and never all-ones, so sum-like outputs cannot hide errors.
+ */
+function randomEntry(rng: Rng): number {
+  return (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next());
+}
+
+export function randomVector(rng: Rng, length: number): Float64Array {
+  const v = new Float64Array(length);
+  for (let i = 0; i < length; i++) v[i] = randomEntry(rng);
+  return v;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Σ|a_i b_i|: the size of the terms behind a dot product, which bounds its rounding error. */
+export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! * b[i]!);
+  return sum;
+}
