@@ -1,0 +1,11 @@
+import fc, { type Arbitrary } from 'fast-check';
+import type { Domain } from '../ops/domain.js';
+import type { Tensor } from '../tensor/index.js';
+import { type DrawOptions, fastCheckDraw } from './draw.js';
+
+export type OpInputsOptions = DrawOptions;
+
+/** Valid calls of an op, drawn by its domain; a failing call shrinks draw by draw. */
+export function opInputs<A>(domain: Domain<A>, options: OpInputsOptions = {}): Arbitrary<{ inputs: Tensor[]; attrs: A }> {
+  return fc.gen().map((g) => domain.sample(fastCheckDraw(g, options)));
+}
