@@ -3,7 +3,7 @@ import type { Context } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { type Disagreement, fastProbes } from './fast.js';
 import { fullJacobian } from './full.js';
-import { Ledger } from './ledger.js';
+import { Ledger, mostSevere } from './ledger.js';
 import { localise } from './localise.js';
 import { type CheckOptions, type Settings, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
@@ -20,12 +20,12 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   const settings = resolveOptions(options);
   const guarded = new GuardedTarget(target);
   const ledger = new Ledger();
-  const report = (verdict: Verdict, message: string, problem?: Problem): GradCheckReport => ({
+  const report = (verdict: Verdict, message: string, problem?: Problem, worst = ledger.worst): GradCheckReport => ({
     target: target.name,
     verdict,
     ok: verdict === 'pass' || verdict === 'nonsmooth',
     mode: settings.mode,
-    ...(ledger.worst ? { worst: ledger.worst } : {}),
+    ...(worst ? { worst } : {}),
     mismatches: ledger.mismatches,
     ...(problem ? { problem } : {}),
     evaluations: { ...guarded.evaluations },
@@ -35,8 +35,8 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   try {
     const ctx = prepare(guarded, inputs, target.nondifferentiable ?? [], settings, ledger);
     const complete = compare(ctx);
-    const { verdict, message } = conclude(target.name, ledger, complete);
-    return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined);
+    const { verdict, message, worst } = conclude(target.name, ledger, complete);
+    return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {
     if (error instanceof ContractError) {
       const verdict = error.problem === 'throws' || error.problem === 'not-a-tensor' || error.problem === 'bad-input' ||
@@ -96,24 +96,26 @@ function compare(ctx: Context): boolean {
 }
 
 /** The verdict: localised entries speak for their quantity; unlocalised probes for theirs. */
-function conclude(name: string, ledger: Ledger, complete: boolean): { verdict: Verdict; message: string } {
+function conclude(name: string, ledger: Ledger, complete: boolean): { verdict: Verdict; message: string; worst: Comparison } {
   const localised = ledger.mismatches.filter((c) => c.input !== null);
   const covered = new Set(localised.map((c) => c.quantity));
   const considered = [...localised, ...ledger.mismatches.filter((c) => c.input === null && !covered.has(c.quantity))];
   ledger.mismatches.sort((a, b) => Number(a.input === null) - Number(b.input === null));
   const failures = considered.filter((c) => c.verdict === 'fail');
   if (failures.length > 0) {
-    const worst = failures.reduce((a, b) => (b.absError / b.tolerance > a.absError / a.tolerance ? b : a));
+    const worst = mostSevere(failures)!;
     const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
-    return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}` };
+    return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}`, worst };
   }
   const kinks = considered.filter((c) => c.verdict === 'nonsmooth');
   if (kinks.length > 0) {
-    return { verdict: 'nonsmooth', message: `${name}: not differentiable here, and the analytic value is a one-sided derivative — ${describeComparison(kinks[0]!)}` };
+    const worst = mostSevere(kinks)!;
+    return { verdict: 'nonsmooth', message: `${name}: not differentiable here, and the analytic value is a one-sided derivative — ${describeComparison(worst)}`, worst };
   }
-  const worst = ledger.worst as Comparison;
+  const worst = ledger.worst!;
   return {
     verdict: 'pass',
     message: `${name}: ${ledger.count} comparisons agree with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})`,
+    worst,
   };
 }

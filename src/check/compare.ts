@@ -36,28 +36,24 @@ export function judge(
   settings: Settings,
   where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>,
 ): Comparison {
-  const { central } = numeric;
+  const { central, left, right } = numeric;
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central)
     : SAFETY * (numeric.error + numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
   const absError = Math.abs(analytic - central);
   const largest = Math.max(Math.abs(analytic), Math.abs(central));
-  const comparison: Comparison = {
+  const agrees = absError <= tolerance;
+  const sidedTolerance = SAFETY * (numeric.sidedError + 2 * numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
+  const kink = Math.abs(left - right) > sidedTolerance;
+  const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
+  return {
     ...where,
     analytic,
     numeric: central,
     absError,
     relError: largest === 0 ? 0 : absError / largest,
     tolerance,
-    verdict: absError <= tolerance ? 'agree' : 'fail',
+    verdict: kink ? (agrees || between ? 'nonsmooth' : 'fail') : agrees ? 'agree' : 'fail',
+    ...(kink ? { oneSided: [left, right] as [number, number] } : {}),
   };
-  if (comparison.verdict === 'agree') return comparison;
-  const sidedTolerance = SAFETY * (numeric.sidedError + 2 * numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
-  const { left, right } = numeric;
-  if (Math.abs(left - right) > sidedTolerance) {
-    comparison.oneSided = [left, right];
-    const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
-    if (between) comparison.verdict = 'nonsmooth';
-  }
-  return comparison;
 }

@@ -8,7 +8,7 @@ export class Ledger {
 
   add(comparison: Comparison): Comparison {
     this.count++;
-    if (!this.worst || moreSevere(comparison, this.worst)) this.worst = comparison;
+    this.worst = mostSevere(this.worst ? [this.worst, comparison] : [comparison]);
     if (comparison.verdict !== 'agree') this.mismatches.push(comparison);
     return comparison;
   }
@@ -16,8 +16,12 @@ export class Ledger {
 
 const rank = { fail: 2, nonsmooth: 1, agree: 0 } as const;
 
+export function mostSevere(comparisons: readonly Comparison[]): Comparison | undefined {
+  return comparisons.reduce<Comparison | undefined>((worst, c) => (!worst || moreSevere(c, worst) ? c : worst), undefined);
+}
+
 /** Failures before kinks before agreements; within a verdict, further past the tolerance. */
-function moreSevere(a: Comparison, b: Comparison): boolean {
+export function moreSevere(a: Comparison, b: Comparison): boolean {
   if (a.verdict !== b.verdict) return rank[a.verdict] > rank[b.verdict];
   return excess(a) > excess(b);
 }

@@ -96,17 +96,17 @@ export class InputSpace {
 }
 
 /**
- * A small entry's scale is its own magnitude, so that steps stay clear of a pole or kink at 0 (log,
- * sqrt, 1/x, relu); a large entry's is 1, since nothing says a function varies more slowly far
- * from 0 (sin, tanh, a clamp at 5). Floored at a hundredth of the tensor's root-mean-square (up to
- * 1), so that a tiny entry among ordinary ones still moves by a resolvable amount.
+ * A small entry's scale is its own magnitude, so that steps never cross a pole or kink at 0 (log,
+ * sqrt, 1/x, relu at 1e-9); a large entry's is 1, since nothing says a function varies more slowly
+ * far from 0 (sin, tanh, a clamp at 5). A zero has no magnitude of its own and borrows its tensor's
+ * root-mean-square (1 for an all-zero tensor). Powers of two, so that steps are exact.
  */
 function entryScales(data: Float64Array, scale: Float64Array, offset: number): void {
   let squares = 0;
   for (const x of data) squares += x * x;
   const rms = Math.sqrt(squares / Math.max(data.length, 1));
-  const floor = rms > 0 && Number.isFinite(rms) ? Math.min(rms, 1) / 100 : 1;
-  for (let i = 0; i < data.length; i++) scale[offset + i] = powerOfTwoBelow(Math.min(1, Math.max(Math.abs(data[i]!), floor)));
+  const zero = rms > 0 && Number.isFinite(rms) ? rms : 1;
+  for (let i = 0; i < data.length; i++) scale[offset + i] = powerOfTwoBelow(Math.min(1, Math.abs(data[i]!) || zero));
 }
 
 function powerOfTwoBelow(x: number): number {

@@ -1,0 +1,219 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { neuron, neuronInputs } from '../../fixtures/neuron.js';
+import { Tensor, randn, scalar, tensor } from '../tensor/index.js';
+import { checkGradients, formatReport } from './index.js';
+import type { Differentiable, Mode } from './index.js';
+
+const modes: Mode[] = ['auto', 'fast', 'full'];
+
+/** Reals spread evenly over [min, max] (fc.double is uniform over representations, not values). */
+const real = (min: number, max: number) => fc.integer({ min: 0, max: 2 ** 30 }).map((i) => min + ((max - min) * i) / 2 ** 30);
+const neuronCase = fc
+  .integer({ min: 1, max: 5 })
+  .chain((batch) => fc.tuple(real(-2, 2), real(-2, 2), fc.array(real(-2, 2), { minLength: batch, maxLength: batch }), fc.array(real(-1, 1), { minLength: batch, maxLength: batch })))
+  .map(([w1, w2, x, y]) => neuronInputs(w1, w2, x, y));
+
+const scale = (k: number, by: number) => (g: Tensor[]) => g.map((t, i) => (i === k ? new Tensor(t.data.map((v) => v * by), t.shape) : t));
+const bumpEntry = (k: number, at: number, by: number) => (g: Tensor[]) =>
+  g.map((t, i) => (i === k ? new Tensor(t.data.map((v, j) => (j === at ? v * (1 + by) : v)), t.shape) : t));
+
+function elementwise(name: string, f: (x: number) => number, df: (x: number) => number, dfTangent = df): Differentiable {
+  return {
+    name,
+    forward: ([x]) => new Tensor(x!.data.map(f), x!.shape),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => df(v) * g.data[i]!), x!.shape)],
+    jvp: ([x], [t]) => new Tensor(x!.data.map((v, i) => dfTangent(v) * t!.data[i]!), x!.shape),
+  };
+}
+const relu = elementwise('relu', (x) => Math.max(x, 0), (x) => (x > 0 ? 1 : 0));
+const tanh = elementwise('tanh', Math.tanh, (x) => 1 - Math.tanh(x) ** 2);
+
+describe('the seed neuron, o = tanh(w2 tanh(w1 x)), L = ½(y − o)²', () => {
+  test.each(modes)('its hand-derived gradients pass at generated inputs (%s mode)', (mode) => {
+    fc.assert(
+      fc.property(neuronCase, fc.nat(), (inputs, seed) => {
+        const report = checkGradients(neuron(), inputs, { mode, seed });
+        expect(report.verdict, formatReport(report)).toBe('pass');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  const twins: [string, (g: Tensor[]) => Tensor[], number[]][] = [
+    ['dL/dw2 twice too large', scale(1, 2), [1]],
+    ['dL/dw1 with the wrong sign', scale(0, -1), [0]],
+    ['dL/dw1 and dL/dw2 swapped', (g) => [g[1]!, g[0]!, g[2]!, g[3]!], [0, 1]],
+    ['dL/dx wrong in entry 2 only', bumpEntry(2, 2, 0.5), [2]],
+  ];
+  test.each(twins)('a twin with %s fails and names the input', (_, tweak, wrong) => {
+    for (const mode of modes) {
+      const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9, 1.7], [0.2, -0.4, 0.1, 0.6]);
+      const report = checkGradients(neuron(tweak), inputs, { mode });
+      expect(report.verdict, formatReport(report)).toBe('fail');
+      if (mode !== 'fast') expect(wrong, formatReport(report)).toContain(report.worst?.input);
+    }
+  });
+
+  test('a single wrong entry is localised to its exact multi-index in auto mode', () => {
+    const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9, 1.7], [0.2, -0.4, 0.1, 0.6]);
+    const report = checkGradients(neuron(bumpEntry(2, 2, 0.01)), inputs);
+    expect(report.mismatches.filter((c) => c.input !== null).map((c) => [c.input, c.index])).toEqual([[2, [2]]]);
+    expect(formatReport(report)).toMatch(/input 2 at \[2\]/);
+  });
+});
+
+describe('contract violations get a clear verdict, never an escaping exception', () => {
+  const fresh = () => neuronInputs(0.7, -1.3, [0.5, -1.1], [0.2, -0.4]);
+  const inputs = fresh();
+  const base = neuron();
+  const cases: [string, Differentiable, string, RegExp][] = [
+    ['a gradient of the wrong shape', neuron((g) => [tensor([g[0]!.item()]), g[1]!, g[2]!, g[3]!]), 'gradient-shape', /gradient for input 0 has shape \[1\], expected \[\]/],
+    ['the wrong number of gradients', neuron((g) => g.slice(0, 3)), 'gradient-count', /one gradient per input \(4\), got 3/],
+    ['a NaN gradient', neuron(scale(1, NaN)), 'non-finite-gradient', /input 1 is not finite: NaN/],
+    ['a NaN output', { ...base, forward: () => scalar(NaN) }, 'non-finite-output', /forward is not finite at the input/],
+    ['a forward that throws', { ...base, forward: () => { throw new RangeError('boom'); } }, 'throws', /forward threw RangeError: boom/],
+    ['a vjp that throws', { ...base, vjp: () => { throw new Error('no backward'); } }, 'throws', /vjp threw Error: no backward/],
+    ['a forward that returns a number', { ...base, forward: () => 3 as unknown as Tensor }, 'not-a-tensor', /forward must return a Tensor, got number 3/],
+    ['a forward that mutates its input', { ...base, forward: (xs) => { (xs[2]!.data as Float64Array)[1] = 0; return base.forward(xs); } }, 'mutation', /forward mutated input 2 at flat index 1/],
+    ['a vjp that mutates the cotangent', { ...base, vjp: (xs, g) => { (g.data as Float64Array)[0] = 0; return base.vjp(xs, g); } }, 'mutation', /vjp mutated the cotangent/],
+  ];
+  let calls = 0;
+  cases.push(['a nondeterministic forward', { ...base, forward: (xs) => scalar(base.forward(xs).item() + 1e-12 * calls++) }, 'nondeterminism', /not deterministic/]);
+
+  test.each(cases)('%s', (_, target, problem, message) => {
+    for (const mode of modes) {
+      const report = checkGradients(target, fresh(), { mode });
+      expect(report.ok).toBe(false);
+      expect(report.problem).toBe(problem);
+      expect(report.message).toMatch(message);
+      expect(report.message).toMatch(/^neuron: /);
+    }
+  });
+
+  test('bad inputs are named', () => {
+    expect(checkGradients(base, [scalar(1), 'x' as unknown as Tensor]).message).toMatch(/input 1 is string x/);
+    expect(checkGradients(base, [scalar(1), scalar(NaN), scalar(0), scalar(0)]).message).toMatch(/input 1 \[\] is not finite/);
+    expect(checkGradients({ ...base, nondifferentiable: [0, 1, 2, 3] }, inputs).problem).toBe('bad-input');
+  });
+
+  test('its correct twin breaks none of these contracts', () => {
+    for (const mode of modes) expect(checkGradients(base, inputs, { mode }).verdict).toBe('pass');
+  });
+});
+
+describe('kinks are not bugs', () => {
+  const atZero = tensor([0.8, 0, -0.5, 0, 0, 1.2]);
+  test.each(modes)('relu with relu′(0) = 0 at exact zeros is nonsmooth, not fail (%s mode)', (mode) => {
+    const report = checkGradients(relu, [atZero], { mode });
+    expect(report.verdict, formatReport(report)).toBe('nonsmooth');
+    expect(report.ok).toBe(true);
+  });
+
+  test('abs at 0 with sign(0) = 0 is nonsmooth', () => {
+    const abs = elementwise('abs', Math.abs, Math.sign);
+    expect(checkGradients(abs, [tensor([0, 1.5])], { mode: 'full' }).verdict).toBe('nonsmooth');
+  });
+
+  test.each(modes)('a derivative outside the one-sided ones at a kink fails (%s mode)', (mode) => {
+    const wrongAtZero = elementwise('relu′(0)=2', (x) => Math.max(x, 0), (x) => (x > 0 ? 1 : x === 0 ? 2 : 0));
+    const report = checkGradients(wrongAtZero, [atZero], { mode });
+    expect(report.verdict, formatReport(report)).toBe('fail');
+  });
+
+  test('relu away from its kink passes', () => {
+    expect(checkGradients(relu, [tensor([0.8, 1e-9, -0.5, -1e-9])], { mode: 'full' }).verdict).toBe('pass');
+  });
+});
+
+describe('jvp', () => {
+  test('a correct jvp passes, and is compared', () => {
+    const report = checkGradients(tanh, [tensor([0.3, -1.2, 2])]);
+    expect(report.verdict).toBe('pass');
+    expect(report.evaluations.jvp).toBeGreaterThan(0);
+  });
+
+  test.each(modes)('a wrong jvp fails even when the vjp is right (%s mode)', (mode) => {
+    const wrongJvp = elementwise('tanh', Math.tanh, (x) => 1 - Math.tanh(x) ** 2, (x) => 1 - Math.tanh(x));
+    const report = checkGradients(wrongJvp, [tensor([0.3, -1.2, 2])], { mode });
+    expect(report.verdict).toBe('fail');
+    expect(report.mismatches.some((c) => c.quantity === 'jvp')).toBe(true);
+    expect(report.mismatches.some((c) => c.quantity === 'vjp')).toBe(false);
+  });
+});
+
+describe('sensitivity and specificity of the derived tolerance', () => {
+  test('a relative error of 1e-6 in one entry of a smooth target is flagged', () => {
+    const x = randn([50], 3);
+    for (const mode of modes) {
+      for (const at of [0, 17, 49]) {
+        const report = checkGradients(neuronLike(bumpEntry(0, at, 1e-6)), [x], { mode });
+        expect(report.verdict, `${mode} entry ${at}\n${formatReport(report)}`).toBe('fail');
+      }
+    }
+  });
+
+  test('correct smooth targets pass from 1e-3 to 1e3 in magnitude, saturated tanh and exp near 30 included', () => {
+    const targets = [tanh, elementwise('exp', Math.exp, Math.exp), elementwise('log', Math.log, (x) => 1 / x), elementwise('inverse', (x) => 1 / x, (x) => -1 / x ** 2), neuronLike()];
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 3 }), fc.array(real(0.5, 2), { minLength: 1, maxLength: 6 }), fc.nat(), fc.constantFrom(...modes), (exponent, values, seed, mode) => {
+        for (const target of targets) {
+          const magnitude = target.name === 'exp' ? Math.min(10 ** exponent, 30) : 10 ** exponent;
+          const sign = target.name === 'log' ? 1 : -1;
+          const x = tensor(values.map((v, i) => (i % 2 ? sign : 1) * v * magnitude));
+          const report = checkGradients(target, [x], { mode, seed });
+          expect(report.verdict, formatReport(report)).toBe('pass');
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('atol and rtol replace the derived tolerance', () => {
+    const x = randn([5], 4);
+    const target = neuronLike(bumpEntry(0, 2, 1e-6));
+    expect(checkGradients(target, [x], { rtol: 1e-3 }).verdict).toBe('pass');
+    expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
+  });
+
+  test('a float32 target needs precision float32: float64 budgets would cry wolf', () => {
+    const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
+    const x = tensor([0.3, -1.2, 2, 0.7]);
+    expect(checkGradients(f32, [x], { precision: 'float32', mode: 'full' }).verdict).toBe('pass');
+    expect(checkGradients(f32, [x], { mode: 'full' }).verdict).toBe('fail');
+  });
+});
+
+describe('cost', () => {
+  test('auto mode names a single wrong entry among 10,000 with a few hundred forward evaluations', () => {
+    const x = randn([100, 100], 5);
+    const report = checkGradients(neuronLike(bumpEntry(0, 4321, 1e-3)), [x]);
+    expect(report.verdict).toBe('fail');
+    expect(report.worst).toMatchObject({ input: 0, index: [43, 21] });
+    expect(report.evaluations.forward).toBeLessThan(500);
+  });
+
+  test('fast mode costs the same at every input size', () => {
+    const counts = [10, 1000, 100_000].map((n) => checkGradients(neuronLike(), [randn([n], 6)], { mode: 'fast' }).evaluations);
+    expect(new Set(counts.map((c) => JSON.stringify(c))).size).toBe(1);
+  });
+});
+
+test('formatReport is a table naming the entry and both values', () => {
+  const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9], [0.2, -0.4, 0.1]);
+  const text = formatReport(checkGradients(neuron(scale(1, 2)), inputs));
+  expect(text).toMatch(/gradcheck neuron: FAIL \(auto mode, seed 0\)/);
+  expect(text).toMatch(/input\s+index\s+output\s+quantity\s+analytic\s+numeric/);
+  expect(text).toMatch(/\n\s+1\s+\[\]\s+v\s+vjp\s+/);
+  expect(text).toMatch(/evaluations: forward \d+, vjp \d+, jvp 0/);
+});
+
+/** sum_i tanh(x_i)·c_i with fixed weights c: a smooth scalar target of any size. */
+function neuronLike(tweak: (g: Tensor[]) => Tensor[] = (g) => g): Differentiable {
+  const c = (i: number) => 1 + ((i * 7919) % 13) / 13;
+  return {
+    name: 'weighted tanh',
+    forward: ([x]) => scalar(x!.data.reduce((s, v, i) => s + c(i) * Math.tanh(v), 0)),
+    vjp: ([x], g) => tweak([new Tensor(x!.data.map((v, i) => g.item() * c(i) * (1 - Math.tanh(v) ** 2)), x!.shape)]),
+  };
+}
