@@ -74,7 +74,7 @@ function prepare(target: GuardedTarget, inputs: readonly Tensor[], nondifferenti
     const what = again.size !== output.size ? `shapes ${formatShape(output.shape)} then ${formatShape(again.shape)}` : `${output.data[differs]} then ${again.data[differs]} at flat index ${differs}`;
     throw new ContractError('nondeterminism', `${target.name}: forward is not deterministic — the same input gave ${what}`);
   }
-  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap() };
+  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
 }
 
 /** Run the mode's comparisons; false when localisation stopped before the end. */

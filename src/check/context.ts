@@ -1,6 +1,7 @@
 import type { Rng, Tensor } from '../tensor/index.js';
 import { judge } from './compare.js';
 import type { Ledger } from './ledger.js';
+import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
@@ -17,6 +18,8 @@ export interface Context {
   ledger: Ledger;
   /** jvp results by direction, so a direction is pushed forward once. */
   pushed: WeakMap<Float64Array, Float64Array>;
+  /** Finite differences by direction, so probes along one direction share their evaluations. */
+  differenced: WeakMap<Float64Array, Derivatives>;
 }
 
 /** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of its terms. */
@@ -36,12 +39,16 @@ export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
 }
 
 export function pushForward(ctx: Context, direction: Float64Array): Float64Array {
-  let pushed = ctx.pushed.get(direction);
-  if (!pushed) {
-    pushed = ctx.target.jvp(ctx.space.inputs, ctx.space.split(direction), ctx.output.shape).data;
-    ctx.pushed.set(direction, pushed);
+  return cached(ctx.pushed, direction, () => ctx.target.jvp(ctx.space.inputs, ctx.space.split(direction), ctx.output.shape).data);
+}
+
+function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
   }
-  return pushed;
+  return value;
 }
 
 /** Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction. */
@@ -52,7 +59,7 @@ export function compareAlong(
   analytic: Analytic,
   where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
 ): Comparison {
-  const derivatives = alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings);
+  const derivatives = cached(ctx.differenced, direction, () => alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings));
   const numeric = numericOf(derivatives, ctx.output.data, ctx.settings.eps, cotangent);
   const { value, scale } = analytic(direction);
   return judge(value, numeric, scale, ctx.settings, where);
