@@ -49,7 +49,7 @@ describe('the seed neuron, o = tanh(w2 tanh(w1 x)), L = ½(y − o)²', () => {
   test.each(twins)('a twin with %s fails and names the input', (_, tweak, wrong) => {
     for (const mode of modes) {
       const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9, 1.7], [0.2, -0.4, 0.1, 0.6]);
-      const report = checkGradients(neuron(tweak), inputs, { mode });
+      const report = checkGradients(neuron({ tweak }), inputs, { mode });
       expect(report.verdict, formatReport(report)).toBe('fail');
       if (mode !== 'fast') expect(wrong, formatReport(report)).toContain(report.worst?.input);
     }
@@ -57,7 +57,7 @@ describe('the seed neuron, o = tanh(w2 tanh(w1 x)), L = ½(y − o)²', () => {
 
   test('a single wrong entry is localised to its exact multi-index in auto mode', () => {
     const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9, 1.7], [0.2, -0.4, 0.1, 0.6]);
-    const report = checkGradients(neuron(bumpEntry(2, 2, 0.01)), inputs);
+    const report = checkGradients(neuron({ tweak: bumpEntry(2, 2, 0.01) }), inputs);
     expect(report.mismatches.filter((c) => c.input !== null).map((c) => [c.input, c.index])).toEqual([[2, [2]]]);
     expect(formatReport(report)).toMatch(/input 2 at \[2\]/);
   });
@@ -68,9 +68,9 @@ describe('contract violations get a clear verdict, never an escaping exception',
   const inputs = fresh();
   const base = neuron();
   const cases: [string, Differentiable, string, RegExp][] = [
-    ['a gradient of the wrong shape', neuron((g) => [tensor([g[0]!.item()]), g[1]!, g[2]!, g[3]!]), 'gradient-shape', /gradient for input 0 has shape \[1\], expected \[\]/],
-    ['the wrong number of gradients', neuron((g) => g.slice(0, 3)), 'gradient-count', /one gradient per input \(4\), got 3/],
-    ['a NaN gradient', neuron(scale(1, NaN)), 'non-finite-gradient', /input 1 is not finite: NaN/],
+    ['a gradient of the wrong shape', neuron({ tweak: (g) => [tensor([g[0]!.item()]), g[1]!, g[2]!, g[3]!] }), 'gradient-shape', /gradient for input 0 has shape \[1\], expected \[\]/],
+    ['the wrong number of gradients', neuron({ tweak: (g) => g.slice(0, 3) }), 'gradient-count', /one gradient per input \(4\), got 3/],
+    ['a NaN gradient', neuron({ tweak: scale(1, NaN) }), 'non-finite-gradient', /input 1 is not finite: NaN/],
     ['a NaN output', { ...base, forward: () => scalar(NaN) }, 'non-finite-output', /forward is not finite at the input/],
     ['a forward that throws', { ...base, forward: () => { throw new RangeError('boom'); } }, 'throws', /forward threw RangeError: boom/],
     ['a vjp that throws', { ...base, vjp: () => { throw new Error('no backward'); } }, 'throws', /vjp threw Error: no backward/],
@@ -201,7 +201,7 @@ describe('cost', () => {
 
 test('formatReport is a table naming the entry and both values', () => {
   const inputs = neuronInputs(0.7, -1.3, [0.5, -1.1, 0.9], [0.2, -0.4, 0.1]);
-  const text = formatReport(checkGradients(neuron(scale(1, 2)), inputs));
+  const text = formatReport(checkGradients(neuron({ tweak: scale(1, 2) }), inputs));
   expect(text).toMatch(/gradcheck neuron: FAIL \(auto mode, seed 0\)/);
   expect(text).toMatch(/input\s+index\s+output\s+quantity\s+analytic\s+numeric/);
   expect(text).toMatch(/\n\s+1\s+\[\]\s+v\s+vjp\s+/);
