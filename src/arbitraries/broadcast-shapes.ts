@@ -5,7 +5,7 @@ import { ShapeArbitrary, fitsShape } from './shape.js';
 
 /** Of the shapes drawn from one common shape, this many lack some leading axes... */
 const MISSING_LEADING_RATE = 0.25;
-/** ...and this many of their sides are 1, to be broadcast. */
+/** ...and this many of their sides are 1, to be broadcast (the common shape has no forced 1s). */
 const BROADCAST_SIDE_RATE = 1 / 3;
 
 /**
@@ -25,7 +25,7 @@ export class BroadcastShapesArbitrary extends Arbitrary<number[][]> {
   ) {
     super();
     if (!(Number.isSafeInteger(count) && count >= 1)) throw new RangeError(`broadcastShapes: expected a positive count, got ${count}`);
-    this.common = new ShapeArbitrary(spec);
+    this.common = new ShapeArbitrary(spec, 0);
   }
 
   generate(mrng: Random): Value<number[][]> {

@@ -2,15 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kinkRadius } from './kinks.js';
 import { type RealSpec, uniformReal } from './reals.js';
+import { shrunk } from './test-support.js';
 
 const sample = (arb: fc.Arbitrary<number>, numRuns = 10_000, seed = 1): number[] => fc.sample(arb, { seed, numRuns });
 
-/** The counterexample of `predicate`, shrunk. */
-function shrunk(arb: fc.Arbitrary<number>, predicate: (x: number) => boolean, seed = 1): number {
-  const { counterexample } = fc.check(fc.property(arb, predicate), { seed });
-  if (counterexample === null) throw new Error('expected the property to fail');
-  return counterexample[0];
-}
 
 /** Counts of values in ten equal bins over [-1, 1]. */
 function binCounts(xs: readonly number[]): number[] {

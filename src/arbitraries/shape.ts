@@ -34,7 +34,10 @@ export function fitsShape(shape: unknown, spec: Required<ShapeSpec>): shape is n
 export class ShapeArbitrary extends Arbitrary<number[]> {
   readonly spec: Required<ShapeSpec>;
 
-  constructor(spec?: ShapeSpec) {
+  constructor(
+    spec?: ShapeSpec,
+    private readonly sizeOneRate = SIZE_ONE_RATE,
+  ) {
     super();
     this.spec = resolveShapeSpec(spec);
   }
@@ -43,7 +46,7 @@ export class ShapeArbitrary extends Arbitrary<number[]> {
     const { minRank, maxRank, minSide, maxSide } = this.spec;
     const oneAllowed = minSide <= 1 && 1 <= maxSide;
     return Array.from({ length: intBetween(units, minRank, maxRank) }, () =>
-      oneAllowed && units() < SIZE_ONE_RATE ? 1 : intBetween(units, minSide, maxSide),
+      oneAllowed && units() < this.sizeOneRate ? 1 : intBetween(units, minSide, maxSide),
     );
   }
 
