@@ -1,0 +1,13 @@
+import type { Tensor } from '../tensor/index.js';
+
+/**
+ * What the engine needs from an op to differentiate through it: its two rules. The engine never
+ * knows which ops exist; `src/ops` hands it one of these for every call it records.
+ */
+export interface Primitive<A = unknown> {
+  readonly name: string;
+  /** One cotangent per input (null where the input takes no gradient, such as integer ids). */
+  vjp(inputs: readonly Tensor[], output: Tensor, cotangent: Tensor, attrs: A): readonly (Tensor | null)[];
+  /** The output's tangent; inputs that carry none get zeros. */
+  jvp(inputs: readonly Tensor[], output: Tensor, tangents: readonly Tensor[], attrs: A): Tensor;
+}

@@ -1,0 +1,81 @@
+import { Tensor } from '../tensor/index.js';
+import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
+import { type Op, defineOp } from './define.js';
+import type { Domain } from './domain.js';
+
+/**
+ * Elementwise functions of two broadcast tensors: each is its value and its two partial derivatives
+ * (which may use the output z); one set of loops turns that into forward, vjp and jvp.
+ */
+interface BinaryRule {
+  name: string;
+  value(x: number, y: number): number;
+  dx(x: number, y: number, z: number): number;
+  dy(x: number, y: number, z: number): number;
+  domain: Domain<undefined>;
+}
+
+function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
+  return defineOp({
+    name: rule.name,
+    arity: 2,
+    forward: ([a, b]) => {
+      const shape = broadcastShapes(rule.name, a.shape, b.shape);
+      const ia = broadcastOffsets(a.shape, shape);
+      const ib = broadcastOffsets(b.shape, shape);
+      const out = new Float64Array(ia.length);
+      for (let i = 0; i < out.length; i++) out[i] = rule.value(a.data[ia[i]!]!, b.data[ib[i]!]!);
+      return new Tensor(out, shape);
+    },
+    vjp: ([a, b], z, g) => {
+      const ia = broadcastOffsets(a.shape, z.shape);
+      const ib = broadcastOffsets(b.shape, z.shape);
+      const ga = new Float64Array(z.size);
+      const gb = new Float64Array(z.size);
+      for (let i = 0; i < z.size; i++) {
+        const x = a.data[ia[i]!]!;
+        const y = b.data[ib[i]!]!;
+        ga[i] = g.data[i]! * rule.dx(x, y, z.data[i]!);
+        gb[i] = g.data[i]! * rule.dy(x, y, z.data[i]!);
+      }
+      return [unbroadcast(new Tensor(ga, z.shape), a.shape), unbroadcast(new Tensor(gb, z.shape), b.shape)];
+    },
+    jvp: ([a, b], z, [ta, tb]) => {
+      const ia = broadcastOffsets(a.shape, z.shape);
+      const ib = broadcastOffsets(b.shape, z.shape);
+      const out = new Float64Array(z.size);
+      for (let i = 0; i < z.size; i++) {
+        const x = a.data[ia[i]!]!;
+        const y = b.data[ib[i]!]!;
+        out[i] = ta.data[ia[i]!]! * rule.dx(x, y, z.data[i]!) + tb.data[ib[i]!]! * rule.dy(x, y, z.data[i]!);
+      }
+      return new Tensor(out, z.shape);
+    },
+    domain: rule.domain,
+  });
+}
+
+/** Two tensors whose shapes broadcast together; the second one's values as `denominator` says. */
+function broadcastPair(denominator: { min?: number; max?: number } = {}): Domain<undefined> {
+  return {
+    sample: (draw) => {
+      const [sa, sb] = draw.broadcastShapes(2);
+      return { inputs: [draw.tensor(sa!), draw.tensor(sb!, denominator)], attrs: undefined };
+    },
+  };
+}
+
+export const add = defineBinary({ name: 'add', value: (x, y) => x + y, dx: () => 1, dy: () => 1, domain: broadcastPair() });
+
+export const sub = defineBinary({ name: 'sub', value: (x, y) => x - y, dx: () => 1, dy: () => -1, domain: broadcastPair() });
+
+export const mul = defineBinary({ name: 'mul', value: (x, y) => x * y, dx: (_x, y) => y, dy: (x) => x, domain: broadcastPair() });
+
+export const div = defineBinary({
+  name: 'div',
+  value: (x, y) => x / y,
+  dx: (_x, y) => 1 / y,
+  dy: (_x, y, z) => -z / y,
+  // Away from the pole at 0, where finite differences say nothing useful.
+  domain: broadcastPair({ min: 0.5, max: 3 }),
+});

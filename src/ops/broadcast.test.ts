@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { ShapeError, tensor } from '../tensor/index.js';
+import { broadcastShapes, broadcastTo, unbroadcast } from './broadcast.js';
+
+describe('broadcastShapes', () => {
+  test.each([
+    [[[2, 3], [3]], [2, 3]],
+    [[[2, 1], [1, 3]], [2, 3]],
+    [[[4, 1, 3], [2, 1]], [4, 2, 3]],
+    [[[], [2, 2]], [2, 2]],
+    [[[1], []], [1]],
+  ] as const)('%j broadcast to %j', (shapes, expected) => {
+    expect(broadcastShapes('add', ...shapes)).toEqual(expected);
+  });
+
+  test('names the op and both shapes when sides clash', () => {
+    const error = (() => {
+      try {
+        broadcastShapes('mul', [2, 3], [4]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ShapeError);
+    expect((error as ShapeError).op).toBe('mul');
+    expect((error as ShapeError).message).toContain('[2, 3] and [4]');
+  });
+});
+
+describe('unbroadcast, the gradient of broadcasting', () => {
+  const g = tensor([[1, 2, 3], [4, 5, 6]]);
+  test('sums over a leading axis that was added', () => {
+    expect(unbroadcast(g, [3]).toArray()).toEqual([5, 7, 9]);
+  });
+  test('sums over a size-1 axis, keeping it', () => {
+    expect(unbroadcast(g, [2, 1]).toArray()).toEqual([[6], [15]]);
+  });
+  test('sums everything into a scalar', () => {
+    expect(unbroadcast(g, []).toArray()).toBe(21);
+  });
+  test('is the identity, without a copy, when nothing was broadcast', () => {
+    expect(unbroadcast(g, [2, 3])).toBe(g);
+  });
+  test('undoes broadcastTo up to the repeat count', () => {
+    const x = tensor([[1], [2]]);
+    const spread = broadcastTo(x, [3, 2, 4]);
+    expect(spread.shape).toEqual([3, 2, 4]);
+    expect(unbroadcast(spread, [2, 1]).toArray()).toEqual([[12], [24]]);
+  });
+});

@@ -1,0 +1,55 @@
+import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf } from '../tensor/index.js';
+import { stridedOffsets } from './strided.js';
+
+/**
+ * NumPy broadcasting, and the reduction of a broadcast gradient back to its input's shape. Every op
+ * that broadcasts goes through here, so the rule and its gradient cannot drift apart.
+ */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((shape) => shape.length));
+  const result = new Array<number>(rank).fill(1);
+  for (const shape of shapes) {
+    for (let i = 0; i < shape.length; i++) {
+      const axis = rank - shape.length + i;
+      const side = shape[i]!;
+      if (side === 1) continue;
+      if (result[axis] !== 1 && result[axis] !== side) {
+        throw new ShapeError(
+          op,
+          'shapes that broadcast together (aligned from the last axis, each pair of sides equal or one of them 1)',
+          shapes.map(formatShape).join(' and '),
+        );
+      }
+      result[axis] = side;
+    }
+  }
+  return result;
+}
+
+/** For each element of `target`, the offset of the element of a `shape` tensor broadcast to it. */
+export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
+  const strides = stridesOf(shape);
+  const lead = target.length - shape.length;
+  const aligned = target.map((_, axis) => {
+    const i = axis - lead;
+    return i >= 0 && shape[i] !== 1 ? strides[i]! : 0;
+  });
+  return stridedOffsets(target, aligned);
+}
+
+export function broadcastTo(x: Tensor, target: Shape): Tensor {
+  if (shapesEqual(x.shape, target)) return x;
+  const offsets = broadcastOffsets(x.shape, target);
+  const out = new Float64Array(offsets.length);
+  for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
+  return new Tensor(out, target);
+}
+
+/** The gradient of broadcasting `shape` up to g's shape: g summed over every repeated element. */
+export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const offsets = broadcastOffsets(shape, g.shape);
+  const out = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += g.data[i]!;
+  return new Tensor(out, shape);
+}

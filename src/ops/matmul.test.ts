@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { ShapeError, Tensor, randn, tensor } from '../tensor/index.js';
+import { matmul } from './index.js';
+import { matmulInto } from './matmul-kernel.js';
+
+/** The textbook triple loop: slow and obviously right. */
+function naive(a: Tensor, b: Tensor): number[] {
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[1]!;
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a.data[i * k + p]! * b.data[p * n + j]!;
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+describe('matmul', () => {
+  test('a 2x2 product by hand', () => {
+    expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]]);
+  });
+
+  // sizes on both sides of the 4x4 blocks, so the ragged edges are exercised too
+  test.each([[1, 1, 1], [4, 4, 4], [5, 3, 7], [8, 9, 6], [13, 2, 11]])('%i x %i times %i matches the triple loop', (m, k, n) => {
+    const a = randn([m, k], m);
+    const b = randn([k, n], n + 100);
+    const c = matmul(a, b);
+    expect(c.shape).toEqual([m, n]);
+    [...c.data].forEach((v, i) => expect(v).toBeCloseTo(naive(a, b)[i]!, 12));
+  });
+
+  test('the kernel writes at the offsets it is given', () => {
+    const c = new Float64Array(6).fill(-1);
+    matmulInto(c, 2, Float64Array.of(9, 1, 2), 1, Float64Array.of(3, 4), 0, 1, 2, 1);
+    expect([...c]).toEqual([-1, -1, 11, -1, -1, -1]);
+  });
+
+  test('batched, with the batch axes broadcast', () => {
+    const a = randn([2, 3, 4], 1);
+    const b = randn([4, 5], 2);
+    const c = matmul(a, b);
+    expect(c.shape).toEqual([2, 3, 5]);
+    const second = new Tensor(a.data.subarray(12, 24), [3, 4]);
+    [...c.data.subarray(15)].forEach((v, i) => expect(v).toBeCloseTo(naive(second, b)[i]!, 12));
+  });
+
+  test('vjp: g Bᵀ and Aᵀ g, the shared matrix summed over the batch', () => {
+    const a = tensor([[[1, 2]], [[3, 4]]]);
+    const b = tensor([[1], [1]]);
+    const [ga, gb] = matmul.vjp([a, b], matmul(a, b), tensor([[[1]], [[2]]]), undefined);
+    expect(ga!.toArray()).toEqual([[[1, 1]], [[2, 2]]]);
+    expect(gb!.toArray()).toEqual([[1 + 6], [2 + 8]]);
+  });
+
+  test('inner sides that disagree: a ShapeError naming both shapes', () => {
+    expect(() => matmul(tensor([[1, 2, 3]]), tensor([[1, 2]]))).toThrow(ShapeError);
+    expect(() => matmul(tensor([[1, 2, 3]]), tensor([[1, 2]]))).toThrow(
+      "matmul: expected inner sides that agree (a's last side 3 = b's second-to-last), got [1, 3] and [1, 2]",
+    );
+    expect(() => matmul(tensor([1, 2]), tensor([[1], [2]]))).toThrow('matmul: expected two tensors of rank ≥ 2');
+    expect(() => matmul(randn([2, 1, 1], 0), randn([3, 1, 1], 0))).toThrow('matmul: expected batch axes (all but the last two) that broadcast together, got [2, 1, 1] and [3, 1, 1]');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import { ShapeError, tensor } from '../tensor/index.js';
+import { max, mean, sum } from './index.js';
+
+const x = tensor([[1, 5, 3], [4, 2, 6]]);
+
+describe('sum and mean', () => {
+  test.each([
+    [{}, 21, []],
+    [{ keepdims: true }, [[21]], [1, 1]],
+    [{ axis: 0 }, [5, 7, 9], [3]],
+    [{ axis: -1 }, [9, 12], [2]],
+    [{ axis: 1, keepdims: true }, [[9], [12]], [2, 1]],
+  ] as const)('sum %j', (options, value, shape) => {
+    const y = sum(x, options);
+    expect(y.toArray()).toEqual(value);
+    expect(y.shape).toEqual(shape);
+  });
+
+  test('mean divides by the count along the axis', () => {
+    expect(mean(x).item()).toBe(3.5);
+    expect(mean(x, { axis: 0 }).toArray()).toEqual([2.5, 3.5, 4.5]);
+  });
+
+  test('vjp spreads the cotangent over what was reduced', () => {
+    const g = tensor([10, 20]);
+    expect(sum.vjp([x], sum(x, { axis: 1 }), g, { axis: 1 })[0]!.toArray()).toEqual([[10, 10, 10], [20, 20, 20]]);
+    expect(mean.vjp([x], mean(x, { axis: 1 }), tensor([3, 6]), { axis: 1 })[0]!.toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
+  });
+
+  test('an axis out of range is a ShapeError naming the op, the shape and the axis', () => {
+    expect(() => sum(x, { axis: 2 })).toThrow(ShapeError);
+    expect(() => sum(x, { axis: 2 })).toThrow('sum: expected an axis in [-2, 2) for shape [2, 3], got axis 2');
+  });
+});
+
+describe('max', () => {
+  test('along an axis, and overall', () => {
+    expect(max(x, { axis: 1 }).toArray()).toEqual([5, 6]);
+    expect(max(x, { axis: 0, keepdims: true }).toArray()).toEqual([[4, 5, 6]]);
+    expect(max(x).item()).toBe(6);
+  });
+
+  test('its gradient goes to the winner only', () => {
+    expect(max.vjp([x], max(x, { axis: 0 }), tensor([1, 2, 3]), { axis: 0 })[0]!.toArray()).toEqual([[0, 2, 0], [1, 0, 3]]);
+    expect(max.jvp([x], max(x, { axis: 1 }), [tensor([[1, 2, 3], [4, 5, 6]])], { axis: 1 }).toArray()).toEqual([2, 6]);
+  });
+
+  test('an empty axis has no max', () => {
+    expect(() => max(tensor([], [2, 0]), { axis: 1 })).toThrow(ShapeError);
+  });
+});

@@ -1,0 +1,238 @@
+import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf, zeros } from '../tensor/index.js';
+import { describeValue } from '../autodiff/index.js';
+import { normalizeAxis, viewAround } from './axis.js';
+import { defineOp } from './define.js';
+import type { Draw } from './domain.js';
+import { stridedOffsets } from './strided.js';
+
+/** Axes reordered: output axis i is input axis axes[i]. Without axes, all axes reversed (NumPy). */
+export function permute(op: string, x: Tensor, axes: readonly number[] | undefined): Tensor {
+  const perm = axes === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : checkPermutation(op, axes, x.shape);
+  if (perm.every((axis, i) => axis === i)) return new Tensor(x.data, x.shape);
+  const strides = stridesOf(x.shape);
+  const offsets = stridedOffsets(
+    perm.map((axis) => x.shape[axis]!),
+    perm.map((axis) => strides[axis]!),
+  );
+  const out = new Float64Array(offsets.length);
+  for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
+  return new Tensor(out, perm.map((axis) => x.shape[axis]!));
+}
+
+function checkPermutation(op: string, axes: readonly number[], shape: Shape): number[] {
+  const rank = shape.length;
+  const perm = Array.isArray(axes) ? axes.map((axis) => (Number.isInteger(axis) && axis < 0 ? axis + rank : axis)) : [];
+  const valid = perm.length === rank && perm.every((axis, i) => Number.isInteger(axis) && axis >= 0 && axis < rank && perm.indexOf(axis) === i);
+  if (!valid) throw new ShapeError(op, `axes that are a permutation of 0..${rank - 1} for shape ${formatShape(shape)}`, `axes ${describeValue(axes)}${Array.isArray(axes) ? ` [${axes.join(', ')}]` : ''}`);
+  return perm;
+}
+
+function inversePermutation(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((axis, i) => (inverse[axis] = i));
+  return inverse;
+}
+
+/** The last two axes swapped: the transpose of every matrix in a batch. */
+export function swapLast(x: Tensor): Tensor {
+  const axes = x.shape.map((_, i) => i);
+  axes.push(...axes.splice(-2).reverse());
+  return permute('transpose', x, axes);
+}
+
+function drawPermutation(draw: Draw, rank: number): number[] {
+  // Shrinks towards the identity: each swap partner shrinks towards the axis itself.
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  for (let i = 0; i + 1 < rank; i++) {
+    const j = draw.int(i, rank - 1);
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  }
+  return perm;
+}
+
+export const transpose = defineOp({
+  name: 'transpose',
+  arity: 1,
+  args: (x: Tensor, axes?: readonly number[]) => [[x], { axes }] as const,
+  forward: ([x], { axes }) => permute('transpose', x, axes),
+  vjp: ([x], _y, g, { axes }) => {
+    const perm = axes === undefined ? undefined : inversePermutation(checkPermutation('transpose', axes, x.shape));
+    return [permute('transpose', g, perm)];
+  },
+  jvp: (_x, _y, [t], { axes }) => permute('transpose', t, axes),
+  domain: {
+    sample: (draw) => {
+      const x = draw.tensor(draw.shape());
+      return { inputs: [x], attrs: { axes: draw.boolean() ? undefined : drawPermutation(draw, x.rank) } };
+    },
+  },
+});
+
+/** The target shape with a -1 (at most one) resolved so that the size is unchanged. */
+function resolveShape(x: Tensor, shape: readonly number[]): number[] {
+  const bad = (): never => {
+    throw new ShapeError('reshape', `a shape of ${x.size} elements (sides ≥ 0, at most one -1) for input of shape ${formatShape(x.shape)}`, `shape ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`);
+  };
+  if (!Array.isArray(shape) || !shape.every((side) => Number.isInteger(side) && side >= -1)) return bad();
+  const free = shape.indexOf(-1);
+  if (free !== shape.lastIndexOf(-1)) return bad();
+  const known = sizeOf(shape.filter((side) => side !== -1));
+  const resolved = [...shape];
+  if (free >= 0) {
+    if (known === 0 || x.size % known !== 0) return bad();
+    resolved[free] = x.size / known;
+  }
+  return sizeOf(resolved) === x.size ? resolved : bad();
+}
+
+export const reshape = defineOp({
+  name: 'reshape',
+  arity: 1,
+  args: (x: Tensor, shape: readonly number[]) => [[x], { shape }] as const,
+  // Row-major order is unchanged, so the data is shared, not copied.
+  forward: ([x], { shape }) => new Tensor(x.data, resolveShape(x, shape)),
+  vjp: ([x], _y, g) => [new Tensor(g.data, x.shape)],
+  jvp: (_x, y, [t]) => new Tensor(t.data, y.shape),
+  domain: {
+    sample: (draw) => {
+      const x = draw.tensor(draw.shape());
+      return { inputs: [x], attrs: { shape: drawFactoring(draw, x.size) } };
+    },
+  },
+});
+
+/** A shape of `size` elements: repeatedly split off a divisor, sometimes leaving one side as -1. */
+function drawFactoring(draw: Draw, size: number): number[] {
+  const shape: number[] = [];
+  let rest = size;
+  while (shape.length < 3 && draw.boolean()) {
+    const divisors = Array.from({ length: rest }, (_, i) => i + 1).filter((d) => rest % d === 0);
+    const side = draw.pick(divisors.length > 0 ? divisors : [1]);
+    shape.push(side);
+    rest = side === 0 ? 0 : rest / side;
+  }
+  shape.push(rest);
+  if (draw.boolean()) shape[draw.int(0, shape.length - 1)] = -1;
+  return size === 0 ? shape.map((side) => (side === -1 ? 0 : side)) : shape;
+}
+
+export interface SliceOptions {
+  axis: number;
+  start: number;
+  /** Exclusive; the end of the axis when omitted. */
+  end?: number;
+}
+
+interface SliceRange {
+  axis: number;
+  start: number;
+  end: number;
+}
+
+function sliceRange(x: Tensor, options: SliceOptions): SliceRange {
+  const axis = normalizeAxis('slice', options.axis, x.shape);
+  const side = x.shape[axis]!;
+  const { start, end = side } = options;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > side) {
+    throw new ShapeError('slice', `0 ≤ start ≤ end ≤ ${side} along axis ${axis} of shape ${formatShape(x.shape)}`, `start ${start}, end ${end}`);
+  }
+  return { axis, start, end };
+}
+
+/** Copies between a tensor and the [start, end) block of `whole` along axis; `toWhole` picks the direction. */
+function copyBlock(whole: Float64Array, wholeShape: Shape, { axis, start, end }: SliceRange, part: Float64Array, toWhole: boolean): void {
+  const { outer, side, inner } = viewAround(wholeShape, axis);
+  const run = (end - start) * inner;
+  for (let o = 0; o < outer; o++) {
+    const from = (o * side + start) * inner;
+    if (toWhole) whole.set(part.subarray(o * run, (o + 1) * run), from);
+    else part.set(whole.subarray(from, from + run), o * run);
+  }
+}
+
+function sliceOf(x: Tensor, range: SliceRange): Tensor {
+  const shape = x.shape.map((side, i) => (i === range.axis ? range.end - range.start : side));
+  if (shapesEqual(shape, x.shape)) return new Tensor(x.data, shape);
+  const out = new Float64Array(sizeOf(shape));
+  copyBlock(x.data, x.shape, range, out, false);
+  return new Tensor(out, shape);
+}
+
+export const slice = defineOp({
+  name: 'slice',
+  arity: 1,
+  args: (x: Tensor, options: SliceOptions) => [[x], options] as const,
+  forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
+  vjp: ([x], _y, g, options) => {
+    const out = zeros(x.shape);
+    copyBlock(out.data, x.shape, sliceRange(x, options), g.data, true);
+    return [out];
+  },
+  jvp: ([x], _y, [t], options) => sliceOf(t, sliceRange(x, options)),
+  domain: {
+    sample: (draw) => {
+      const x = draw.tensor(draw.shape({ minRank: 1, minSide: 1 }));
+      const axis = draw.int(0, x.rank - 1);
+      const side = x.shape[axis]!;
+      const start = draw.int(0, side - 1);
+      return { inputs: [x], attrs: { axis, start, end: draw.int(start + 1, side) } };
+    },
+  },
+});
+
+function concatAxis(inputs: readonly Tensor[], axis: number): number {
+  const first = inputs[0];
+  if (first === undefined) throw new ShapeError('concat', 'at least one tensor', 'none');
+  const resolved = normalizeAxis('concat', axis, first.shape);
+  const agree = inputs.every((t) => t.rank === first.rank && t.shape.every((side, i) => i === resolved || side === first.shape[i]));
+  if (!agree) {
+    throw new ShapeError('concat', `tensors of equal rank whose sides agree except along axis ${resolved}`, inputs.map((t) => formatShape(t.shape)).join(', '));
+  }
+  return resolved;
+}
+
+/** Joined along axis; each input's range along it, in order. */
+function join(inputs: readonly Tensor[], axisOption: number): Tensor {
+  const axis = concatAxis(inputs, axisOption);
+  if (inputs.length === 1) return new Tensor(inputs[0]!.data, inputs[0]!.shape);
+  const shape = [...inputs[0]!.shape];
+  shape[axis] = inputs.reduce((total, t) => total + t.shape[axis]!, 0);
+  const out = new Float64Array(sizeOf(shape));
+  let start = 0;
+  for (const t of inputs) {
+    const end = start + t.shape[axis]!;
+    copyBlock(out, shape, { axis, start, end }, t.data, true);
+    start = end;
+  }
+  return new Tensor(out, shape);
+}
+
+export const concat = defineOp({
+  name: 'concat',
+  args: (tensors: readonly Tensor[], axis: number = 0) => [tensors, { axis }] as const,
+  forward: (inputs, { axis }) => join(inputs, axis),
+  vjp: (inputs, _y, g, { axis }) => {
+    const resolved = concatAxis(inputs, axis);
+    let start = 0;
+    return inputs.map((t) => {
+      const end = start + t.shape[resolved]!;
+      const part = sliceOf(g, { axis: resolved, start, end });
+      start = end;
+      return part;
+    });
+  },
+  jvp: (_inputs, _y, tangents, { axis }) => join(tangents, axis),
+  domain: {
+    sample: (draw) => {
+      const base = draw.shape({ minRank: 1 });
+      const axis = draw.int(0, base.length - 1);
+      const count = draw.int(1, 3);
+      const inputs = Array.from({ length: count }, () => {
+        const shape = [...base];
+        shape[axis] = draw.int(1, Math.max(1, base[axis]!));
+        return draw.tensor(shape);
+      });
+      return { inputs, attrs: { axis: draw.boolean() ? axis : axis - base.length } };
+    },
+  },
+});
