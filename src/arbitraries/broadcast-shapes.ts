@@ -42,7 +42,7 @@ export class BroadcastShapesArbitrary extends Arbitrary<number[][]> {
   canShrinkWithoutContext(value: unknown): value is number[][] {
     return (
       Array.isArray(value) && value.length === this.count &&
-      value.every((s) => fitsShape(s, this.common.spec)) && broadcastShape(value) !== undefined
+      value.every((s) => fitsShape(s, this.common.spec)) && broadcastable(value)
     );
   }
 
@@ -50,38 +50,42 @@ export class BroadcastShapesArbitrary extends Arbitrary<number[][]> {
     return stream(this.smaller(shapes)).map((s) => new Value(s, undefined));
   }
 
-  /** Every move keeps the shapes broadcastable; those that break the spec are dropped. */
+  /** Smaller shapes that still broadcast together, biggest cuts first; those that break the spec are dropped. */
   private *smaller(shapes: number[][]): Generator<number[][]> {
     const rank = Math.max(...shapes.map((s) => s.length));
-    // axes counted from the right, as broadcasting aligns them
-    const sideAt = (s: number[], back: number): number | undefined => s[s.length - 1 - back];
-    const withSide = (s: number[], back: number, side: number): number[] => s.with(s.length - 1 - back, side);
     const moves: number[][][] = [];
+    // remove one axis (aligned from the right, as broadcasting aligns them) from every shape that has it
     for (let back = rank - 1; back >= 0; back--) {
-      moves.push(shapes.map((s) => (back < s.length ? s.toSpliced(s.length - 1 - back, 1) : s)));
+      moves.push(shapes.map((s) => (back < s.length ? s.toSpliced(fromBack(s, back), 1) : s)));
     }
+    // let one shape miss its leading axis
     for (const [i, s] of shapes.entries()) if (s.length > 0) moves.push(shapes.with(i, s.slice(1)));
+    // shorten one axis in every shape where it is not broadcast
     for (let back = rank - 1; back >= 0; back--) {
-      const side = Math.max(...shapes.map((s) => sideAt(s, back) ?? 1));
-      for (const smaller of new Set([1, Math.floor(side / 2), side - 1])) {
-        if (smaller >= 1 && smaller < side) moves.push(shapes.map((s) => (sideAt(s, back) === side ? withSide(s, back, smaller) : s)));
+      const side = Math.max(...shapes.map((s) => s[fromBack(s, back)] ?? 1));
+      for (const shorter of new Set([1, Math.floor(side / 2), side - 1])) {
+        if (shorter < 1 || shorter >= side) continue;
+        moves.push(shapes.map((s) => (s[fromBack(s, back)] === side ? s.with(fromBack(s, back), shorter) : s)));
       }
     }
+    // broadcast one axis of one shape
     for (const [i, s] of shapes.entries()) {
-      for (let back = 0; back < s.length; back++) if (sideAt(s, back)! > 1) moves.push(shapes.with(i, withSide(s, back, 1)));
+      for (const [axis, side] of s.entries()) if (side > 1) moves.push(shapes.with(i, s.with(axis, 1)));
     }
     for (const move of moves) if (move.every((s) => fitsShape(s, this.common.spec))) yield move;
   }
 }
 
-/** The shape `shapes` broadcast to, or undefined when they do not broadcast together. */
-export function broadcastShape(shapes: readonly (readonly number[])[]): number[] | undefined {
+/** The index of the axis `back` places from the last. */
+function fromBack(shape: readonly number[], back: number): number {
+  return shape.length - 1 - back;
+}
+
+/** Whether, aligned from the right, every axis has one side besides 1. */
+function broadcastable(shapes: readonly (readonly number[])[]): boolean {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const result: number[] = [];
-  for (let back = rank - 1; back >= 0; back--) {
-    const sides = new Set(shapes.map((s) => s[s.length - 1 - back] ?? 1).filter((side) => side !== 1));
-    if (sides.size > 1) return undefined;
-    result.push([...sides][0] ?? 1);
+  for (let back = 0; back < rank; back++) {
+    if (new Set(shapes.map((s) => s[fromBack(s, back)] ?? 1).filter((side) => side !== 1)).size > 1) return false;
   }
-  return result;
+  return true;
 }

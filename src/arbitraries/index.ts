@@ -1,9 +1,8 @@
-export { type Entries, EntryArbitrary } from './entries.js';
-export { type RealSpec, reals, uniformReal } from './reals.js';
+export { type RealSpec, uniformReal } from './reals.js';
 export { DEFAULT_KINK_MARGIN, kinkRadius } from './kinks.js';
-export { DEFAULT_SHAPE, ShapeArbitrary, shape } from './shape.js';
-export { BroadcastShapesArbitrary, broadcastShapes } from './broadcast-shapes.js';
-export { type TensorSpec, TensorArbitrary, tensorArb, tensorOf } from './tensor.js';
+export { DEFAULT_SHAPE, type ShapeArbitrary, shape } from './shape.js';
+export { type BroadcastShapesArbitrary, broadcastShapes } from './broadcast-shapes.js';
+export { type TensorSpec, type TensorArbitrary, tensorArb, tensorOf } from './tensor.js';
 export { ids } from './ids.js';
 export { type DrawOptions, fastCheckDraw } from './draw.js';
 export { type OpInputsOptions, opInputs } from './op-inputs.js';

@@ -53,6 +53,13 @@ export function kinkLabel(inputs: readonly Tensor[], kinks: readonly { input: nu
   return nearest === 0 ? 'at kink' : nearest < 1e-6 ? '<1e-6' : nearest < 1e-3 ? '<1e-3' : 'far';
 }
 
-export function labels(inputs: readonly Tensor[], kinks?: readonly { input: number; at: number }[]) {
+export interface SampleLabels {
+  sign: SignLabel;
+  magnitude: MagnitudeLabel;
+  shape: ShapeLabel;
+  kink: KinkLabel;
+}
+
+export function labels(inputs: readonly Tensor[], kinks?: readonly { input: number; at: number }[]): SampleLabels {
   return { sign: signLabel(inputs), magnitude: magnitudeLabel(inputs), shape: shapeLabel(inputs), kink: kinkLabel(inputs, kinks) };
 }
