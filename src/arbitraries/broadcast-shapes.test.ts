@@ -42,6 +42,11 @@ describe('broadcastShapes', () => {
     expect(independent.every(broadcastTogether)).toBe(false);
   });
 
+  it('recognises the shapes it could draw, and no others', () => {
+    for (const shapes of tuples(2)) expect(pairs.canShrinkWithoutContext(shapes)).toBe(true);
+    for (const shapes of [[[2], [3]], [[1], [6]], [[1]], [[1, 1, 1, 1], [1]]]) expect(pairs.canShrinkWithoutContext(shapes)).toBe(false);
+  });
+
   it('respects the shape spec in every shape', () => {
     for (const shapes of tuples(3, { minRank: 1, maxRank: 2, maxSide: 3 })) {
       for (const s of shapes) {

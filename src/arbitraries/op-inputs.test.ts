@@ -151,3 +151,27 @@ describe('opInputs covers every label class when asked for edges and kinks', () 
     expect(classes('kink')).toEqual(new Set(['far']));
   });
 });
+
+describe('opInputs failures replay', () => {
+  const add: Domain<undefined> = {
+    sample(draw) {
+      const [a, b] = draw.broadcastShapes(2);
+      return { inputs: [draw.tensor(a!), draw.tensor(b!)], attrs: undefined };
+    },
+  };
+  const allAbove = ({ inputs }: { inputs: Tensor[] }): boolean => inputs.every((t) => t.data.every((x) => x > -1.5));
+
+  it('from their seed and path (draws happen as the input is generated, not inside the property)', () => {
+    const property = fc.property(opInputs(add), allAbove);
+    const failure = fc.check(property, { seed: 42 });
+    const replay = fc.check(property, { seed: failure.seed, path: failure.counterexamplePath!, endOnFailure: true });
+    expect(replay.numRuns).toBe(1);
+    expect(fc.stringify(replay.counterexample)).toBe(fc.stringify(failure.counterexample));
+  });
+
+  it('which fast-check cannot do when the domain draws from gen inside the property', () => {
+    const property = fc.property(fc.gen(), (g) => allAbove(add.sample(fastCheckDraw(g))));
+    const failure = fc.check(property, { seed: 42 });
+    expect(() => fc.check(property, { seed: failure.seed, path: failure.counterexamplePath!, endOnFailure: true })).toThrow(/Unable to replay/);
+  });
+});

@@ -5,7 +5,10 @@ import { type DrawOptions, fastCheckDraw } from './draw.js';
 
 export type OpInputsOptions = DrawOptions;
 
-/** Valid calls of an op, drawn by its domain; a failing call shrinks draw by draw. */
+/**
+ * Valid calls of an op, drawn by its domain; a failing call shrinks draw by draw. The domain draws
+ * while the call is generated, not inside the property, so a failure replays from its seed and path.
+ */
 export function opInputs<A>(domain: Domain<A>, options: OpInputsOptions = {}): Arbitrary<{ inputs: Tensor[]; attrs: A }> {
   return fc.gen().map((g) => domain.sample(fastCheckDraw(g, options)));
 }

@@ -35,6 +35,14 @@ describe('tensorOf and tensorArb', () => {
     const [flatSmall] = fc.sample(flat([3, 2]), { seed: 7, numRuns: 1 });
     expect(flatSmall!.toArray()).not.toEqual((flatBig!.toArray() as number[][]).map((row) => row.slice(0, 2)));
   });
+
+  it('recognise the tensors they could draw, and no others', () => {
+    const arb = tensorArb({ maxRank: 2, min: 0, max: 1, avoid: [0.5] });
+    for (const t of fc.sample(arb, { seed: 1, numRuns: 100 })) expect(arb.canShrinkWithoutContext(t)).toBe(true);
+    for (const t of [tensor([[0.2, 0.5]]), tensor([1.5]), tensor([[[0]]]), [0.2]]) expect(arb.canShrinkWithoutContext(t)).toBe(false);
+    expect(tensorOf([2]).canShrinkWithoutContext(tensor([1, 2]))).toBe(true);
+    expect(tensorOf([2]).canShrinkWithoutContext(tensor([[1, 2]]))).toBe(false);
+  });
 });
 
 describe('crops', () => {
