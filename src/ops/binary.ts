@@ -10,10 +10,14 @@ import type { Domain } from './domain.js';
 interface BinaryRule {
   name: string;
   value(x: number, y: number): number;
-  dx(x: number, y: number, z: number): number;
-  dy(x: number, y: number, z: number): number;
+  dx: Partial;
+  dy: Partial;
   domain: Domain<undefined>;
 }
+
+/** A partial derivative; ONE marks the identity, whose pullback passes the cotangent on uncopied. */
+type Partial = ((x: number, y: number, z: number) => number) | typeof ONE;
+const ONE = 1;
 
 function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
   return defineOp({
@@ -27,19 +31,7 @@ function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
       for (let i = 0; i < out.length; i++) out[i] = rule.value(a.data[ia[i]!]!, b.data[ib[i]!]!);
       return new Tensor(out, shape);
     },
-    vjp: ([a, b], z, g) => {
-      const ia = broadcastOffsets(a.shape, z.shape);
-      const ib = broadcastOffsets(b.shape, z.shape);
-      const ga = new Float64Array(z.size);
-      const gb = new Float64Array(z.size);
-      for (let i = 0; i < z.size; i++) {
-        const x = a.data[ia[i]!]!;
-        const y = b.data[ib[i]!]!;
-        ga[i] = g.data[i]! * rule.dx(x, y, z.data[i]!);
-        gb[i] = g.data[i]! * rule.dy(x, y, z.data[i]!);
-      }
-      return [unbroadcast(new Tensor(ga, z.shape), a.shape), unbroadcast(new Tensor(gb, z.shape), b.shape)];
-    },
+    vjp: ([a, b], z, g) => [unbroadcast(timesPartial(rule.dx, a, b, z, g), a.shape), unbroadcast(timesPartial(rule.dy, a, b, z, g), b.shape)],
     jvp: ([a, b], z, [ta, tb]) => {
       const ia = broadcastOffsets(a.shape, z.shape);
       const ib = broadcastOffsets(b.shape, z.shape);
@@ -47,12 +39,26 @@ function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
       for (let i = 0; i < z.size; i++) {
         const x = a.data[ia[i]!]!;
         const y = b.data[ib[i]!]!;
-        out[i] = ta.data[ia[i]!]! * rule.dx(x, y, z.data[i]!) + tb.data[ib[i]!]! * rule.dy(x, y, z.data[i]!);
+        out[i] = ta.data[ia[i]!]! * at(rule.dx, x, y, z.data[i]!) + tb.data[ib[i]!]! * at(rule.dy, x, y, z.data[i]!);
       }
       return new Tensor(out, z.shape);
     },
     domain: rule.domain,
   });
+}
+
+function at(partial: Partial, x: number, y: number, z: number): number {
+  return partial === ONE ? 1 : partial(x, y, z);
+}
+
+/** g times a partial derivative, at the output's shape (before any broadcast is summed away). */
+function timesPartial(partial: Partial, a: Tensor, b: Tensor, z: Tensor, g: Tensor): Tensor {
+  if (partial === ONE) return g;
+  const ia = broadcastOffsets(a.shape, z.shape);
+  const ib = broadcastOffsets(b.shape, z.shape);
+  const out = new Float64Array(z.size);
+  for (let i = 0; i < z.size; i++) out[i] = g.data[i]! * partial(a.data[ia[i]!]!, b.data[ib[i]!]!, z.data[i]!);
+  return new Tensor(out, z.shape);
 }
 
 /** Two tensors whose shapes broadcast together; the second one's values as `denominator` says. */
@@ -65,9 +71,9 @@ function broadcastPair(denominator: { min?: number; max?: number } = {}): Domain
   };
 }
 
-export const add = defineBinary({ name: 'add', value: (x, y) => x + y, dx: () => 1, dy: () => 1, domain: broadcastPair() });
+export const add = defineBinary({ name: 'add', value: (x, y) => x + y, dx: ONE, dy: ONE, domain: broadcastPair() });
 
-export const sub = defineBinary({ name: 'sub', value: (x, y) => x - y, dx: () => 1, dy: () => -1, domain: broadcastPair() });
+export const sub = defineBinary({ name: 'sub', value: (x, y) => x - y, dx: ONE, dy: () => -1, domain: broadcastPair() });
 
 export const mul = defineBinary({ name: 'mul', value: (x, y) => x * y, dx: (_x, y) => y, dy: (x) => x, domain: broadcastPair() });
 
