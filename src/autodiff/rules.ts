@@ -1,4 +1,5 @@
 import { ShapeError, type Tensor, formatShape, isTensor, shapesEqual } from '../tensor/index.js';
+import { describeValue } from './describe.js';
 import type { Primitive } from './primitive.js';
 import { untraced } from './trace.js';
 
@@ -16,7 +17,7 @@ export function applyVjp<A>(
   const parts = untraced(() => primitive.vjp(inputs, output, cotangent, attrs));
   if (!Array.isArray(parts) || parts.length !== inputs.length) {
     throw new TypeError(
-      `${primitive.name}: the vjp rule must return one gradient (or null) per input, ${inputs.length} in all; got ${describeParts(parts)}`,
+      `${primitive.name}: the vjp rule must return one gradient (or null) per input, ${inputs.length} in all; got ${describeValue(parts)}`,
     );
   }
   return inputs.map((input, i) => {
@@ -40,12 +41,8 @@ export function applyJvp<A>(
 }
 
 function expectShape(op: string, what: string, shape: readonly number[], value: unknown): asserts value is Tensor {
-  if (!isTensor(value)) throw new TypeError(`${op}: the ${what} must be a Tensor, got ${String(value)}`);
+  if (!isTensor(value)) throw new TypeError(`${op}: the ${what} must be a Tensor, got ${describeValue(value)}`);
   if (!shapesEqual(value.shape, shape)) {
     throw new ShapeError(op, `the ${what} of shape ${formatShape(shape)}`, `shape ${formatShape(value.shape)}`);
   }
-}
-
-function describeParts(parts: unknown): string {
-  return Array.isArray(parts) ? `${parts.length}` : String(parts);
 }

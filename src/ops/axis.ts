@@ -1,3 +1,4 @@
+import { describeValue } from '../autodiff/index.js';
 import { type Shape, ShapeError, formatShape, sizeOf } from '../tensor/index.js';
 
 /** An axis in [0, rank), from one that may count from the end (-1 is the last). */
@@ -28,4 +29,10 @@ export function viewAround(shape: Shape, axis: number | undefined): AxisView {
 export function reducedShape(shape: Shape, axis: number | undefined, keepdims: boolean): number[] {
   if (axis === undefined) return keepdims ? shape.map(() => 1) : [];
   return keepdims ? shape.map((side, i) => (i === axis ? 1 : side)) : shape.filter((_, i) => i !== axis);
+}
+
+/** An options argument must be an object, or destructuring it fails with a message that names nothing. */
+export function expectOptions<T>(op: string, options: T, form: string): T {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: expected options ${form}, got ${describeValue(options)}`);
+  return options;
 }

@@ -65,7 +65,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
     checkInputs(name, arity, inputs);
     // A forward built from other ops is one step to the engine: its own rules cover it.
     const computed: unknown = untraced(() => spec.forward(inputs as Inputs<N>, attrs));
-    if (!isTensor(computed)) throw new TypeError(`${name}: forward must return a Tensor, got ${String(computed)}`);
+    if (!isTensor(computed)) throw new TypeError(`${name}: forward must return a Tensor, got ${describe(computed)}`);
     // The tape keys values by identity: an output that is one of its inputs would be its own parent.
     const output = inputs.includes(computed) ? new Tensor(computed.data, computed.shape) : computed;
     record(op, inputs, attrs, output);
@@ -93,7 +93,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
 }
 
 function checkInputs(name: string, arity: number | undefined, inputs: unknown): asserts inputs is readonly Tensor[] {
-  if (!Array.isArray(inputs)) throw new TypeError(`${name}: expected the tensor inputs as an array, got ${String(inputs)}`);
+  if (!Array.isArray(inputs)) throw new TypeError(`${name}: expected the tensor inputs as an array, got ${describe(inputs)}`);
   if (arity !== undefined && inputs.length !== arity) {
     throw new TypeError(`${name}: expected ${arity} tensor input${arity === 1 ? '' : 's'}, got ${inputs.length}`);
   }

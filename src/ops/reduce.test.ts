@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ShapeError, tensor } from '../tensor/index.js';
-import { max, mean, sum } from './index.js';
+import { type ReduceOptions, max, mean, sum } from './index.js';
 
 const x = tensor([[1, 5, 3], [4, 2, 6]]);
 
@@ -31,6 +31,10 @@ describe('sum and mean', () => {
   test('an axis out of range is a ShapeError naming the op, the shape and the axis', () => {
     expect(() => sum(x, { axis: 2 })).toThrow(ShapeError);
     expect(() => sum(x, { axis: 2 })).toThrow('sum: expected an axis in [-2, 2) for shape [2, 3], got axis 2');
+  });
+
+  test('options that are not an object: a TypeError naming the op', () => {
+    expect(() => mean(x, 1 as ReduceOptions)).toThrow('mean: expected options { axis?, keepdims? }, got a number (1)');
   });
 });
 

@@ -1,5 +1,5 @@
 import { ShapeError, Tensor, formatShape } from '../tensor/index.js';
-import { type AxisView, normalizeAxis, reducedShape, viewAround } from './axis.js';
+import { type AxisView, expectOptions, normalizeAxis, reducedShape, viewAround } from './axis.js';
 import { broadcastTo } from './broadcast.js';
 import { defineOp } from './define.js';
 import type { Domain, Draw } from './domain.js';
@@ -49,8 +49,8 @@ function spread(g: Tensor, x: Tensor, r: Reduction, scale: number): Tensor {
   return new Tensor(out, x.shape);
 }
 
-function reduceArgs(x: Tensor, options: ReduceOptions = {}): readonly [[Tensor], ReduceOptions] {
-  return [[x], options];
+function reduceArgs(op: string) {
+  return (x: Tensor, options: ReduceOptions = {}): readonly [[Tensor], ReduceOptions] => [[x], expectOptions(op, options, '{ axis?, keepdims? }')];
 }
 
 function drawReduceOptions(draw: Draw, rank: number): ReduceOptions {
@@ -70,7 +70,7 @@ function defineScaledSum(name: string, scaleOf: (view: AxisView) => number) {
   return defineOp({
     name,
     arity: 1,
-    args: reduceArgs,
+    args: reduceArgs(name),
     forward: ([x], options) => {
       const r = reduction(name, x, options);
       return sumAlong(x, r, scaleOf(r.view));
@@ -119,7 +119,7 @@ const MAX_GAP = 0.25;
 export const max = defineOp({
   name: 'max',
   arity: 1,
-  args: reduceArgs,
+  args: reduceArgs('max'),
   forward: ([x], options) => {
     const r = reduction('max', x, options);
     if (r.view.side === 0) throw new ShapeError('max', `a non-empty axis to take the max over`, `shape ${formatShape(x.shape)}`);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ShapeError, tensor } from '../tensor/index.js';
-import { concat, reshape, slice, transpose } from './index.js';
+import { type SliceOptions, concat, reshape, slice, transpose } from './index.js';
 
 const x = tensor([[1, 2, 3], [4, 5, 6]]);
 
@@ -43,6 +43,10 @@ describe('slice', () => {
     const y = slice(x, { axis: 1, start: 1, end: 3 });
     expect(y.toArray()).toEqual([[2, 3], [5, 6]]);
     expect(slice.vjp([x], y, tensor([[1, 1], [1, 1]]), { axis: 1, start: 1, end: 3 })[0]!.toArray()).toEqual([[0, 1, 1], [0, 1, 1]]);
+  });
+
+  test('missing options: a TypeError naming the op', () => {
+    expect(() => slice(x, undefined as unknown as SliceOptions)).toThrow('slice: expected options { axis, start, end? }, got undefined');
   });
 
   test('bounds outside the axis: a ShapeError', () => {

@@ -1,6 +1,6 @@
 import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf, zeros } from '../tensor/index.js';
 import { describeValue } from '../autodiff/index.js';
-import { normalizeAxis, viewAround } from './axis.js';
+import { expectOptions, normalizeAxis, viewAround } from './axis.js';
 import { defineOp } from './define.js';
 import type { Draw } from './domain.js';
 import { stridedOffsets } from './strided.js';
@@ -161,7 +161,7 @@ function sliceOf(x: Tensor, range: SliceRange): Tensor {
 export const slice = defineOp({
   name: 'slice',
   arity: 1,
-  args: (x: Tensor, options: SliceOptions) => [[x], options] as const,
+  args: (x: Tensor, options: SliceOptions) => [[x], expectOptions('slice', options, '{ axis, start, end? }')] as const,
   forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
   vjp: ([x], _y, g, options) => {
     const out = zeros(x.shape);
