@@ -1,0 +1,3 @@
+export { clipByGlobalNorm, globalNorm, mapParams } from './clip.js';
+export { type Optimizer, type SgdOptions, type SgdState, sgd } from './sgd.js';
+export { type TrainOptions, type TrainResult, train } from './train.js';
