@@ -28,6 +28,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 
 /** For each element of `target`, the offset of the element of a `shape` tensor broadcast to it. */
 export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
+  if (shapesEqual(shape, target)) return identityOffsets(sizeOf(target));
   const strides = stridesOf(shape);
   const lead = target.length - shape.length;
   const aligned = target.map((_, axis) => {
@@ -35,6 +36,17 @@ export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
     return i >= 0 && shape[i] !== 1 ? strides[i]! : 0;
   });
   return stridedOffsets(target, aligned);
+}
+
+// Most elementwise calls broadcast nothing: their offsets are 0, 1, 2, … and are shared, read-only.
+let identity = new Int32Array(0);
+
+function identityOffsets(size: number): Int32Array {
+  if (identity.length < size) {
+    identity = new Int32Array(Math.max(size, 2 * identity.length));
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+  }
+  return identity.subarray(0, size);
 }
 
 export function broadcastTo(x: Tensor, target: Shape): Tensor {
