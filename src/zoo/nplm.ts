@@ -56,15 +56,23 @@ function nplmShapes({ vocab, dim, hidden, bias }: NplmConfig): Record<string, Sh
   };
 }
 
-/** h and the logits W2 h for each row of the batch, built from ops (the engine traces this). */
-export function nplmForward(params: Params, { context }: NplmBatch): { x: Tensor; h: Tensor; logits: Tensor } {
-  const { E, W1, W2, b1, b2 } = params;
-  const B = context.shape[0]!;
-  const x = reshape(gather(E!, context), [B, CONTEXT * E!.shape[1]!]); // [E[c1]; E[c2]; E[c3]]
+/** x = [E[c1]; E[c2]; E[c3]] for each row of the batch: [B, 3d]. */
+export function embed(E: Tensor, context: Tensor): Tensor {
+  return reshape(gather(E, context), [context.shape[0]!, CONTEXT * E.shape[1]!]);
+}
+
+/** h = tanh(W1 x + b1) and the logits W2 h + b2 from the concatenated embeddings x [B, 3d]. */
+export function nplmHead({ W1, W2, b1, b2 }: Params, x: Tensor): { h: Tensor; logits: Tensor } {
   const z = matmul(x, transpose(W1!));
   const h = tanh(b1 ? add(z, b1) : z);
   const w2h = matmul(h, transpose(W2!));
-  return { x, h, logits: b2 ? add(w2h, b2) : w2h };
+  return { h, logits: b2 ? add(w2h, b2) : w2h };
+}
+
+/** x, h and the logits for each row of the batch, built from ops (the engine traces this). */
+export function nplmForward(params: Params, { context }: NplmBatch): { x: Tensor; h: Tensor; logits: Tensor } {
+  const x = embed(params.E!, context);
+  return { x, ...nplmHead(params, x) };
 }
 
 /** A scatter-add of the rows of dL/dx into the embedding table: dE[c_bj] += dx[b, j]. */
