@@ -20,6 +20,17 @@ export interface NumericDerivative {
  */
 export const SAFETY = 16;
 
+/**
+ * Rounding in a vjp or jvp grows with the length of the computation behind it; identities that
+ * need no finite differences (duality, linearity) are held to rounding, allowing this much growth.
+ */
+const ROUNDING_GROWTH = 1024;
+
+/** How far two analytic values built from terms of total size `scale` may differ by rounding alone. */
+export function roundingTolerance(scale: number, eps = 2 ** -53): number {
+  return SAFETY * ROUNDING_GROWTH * eps * scale;
+}
+
 /** Rounding near underflow is absolute: subnormal values are spaced 2^-1074 apart. */
 const UNDERFLOW = 2 ** -1000;
 

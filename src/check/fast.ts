@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/index.js';
-import { SAFETY } from './compare.js';
+import { roundingTolerance } from './compare.js';
 import { type Analytic, type Context, compareAlong, fromGradient, fromJvp } from './context.js';
 import type { Comparison } from './report.js';
 import { randomVector } from './space.js';
@@ -11,12 +11,6 @@ export interface Disagreement {
   cotangent: Float64Array;
   analytic: Analytic;
 }
-
-/**
- * Rounding in a vjp and a jvp grows with the length of the computation behind them; duality needs
- * no finite differences, so it is held to rounding, allowing this much growth.
- */
-const DUALITY_GROWTH = 1024;
 
 /**
  * Probe with one random tangent u and several random cotangents v (never all-ones: the gradient of
@@ -52,7 +46,7 @@ function duality(ctx: Context, vjp: { value: number; scale: number }, jvp: { val
   const largest = Math.max(Math.abs(vjp.value), Math.abs(jvp.value));
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(vjp.value)
-    : SAFETY * DUALITY_GROWTH * settings.eps * (vjp.scale + jvp.scale);
+    : roundingTolerance(vjp.scale + jvp.scale, settings.eps);
   return {
     input: null,
     index: [],

@@ -3,3 +3,5 @@ export type { CheckOptions } from './options.js';
 export type { Comparison, GradCheckReport, Mode, Problem, Verdict } from './report.js';
 export { checkGradients } from './checkGradients.js';
 export { formatReport, describeComparison } from './format.js';
+export { roundingTolerance } from './compare.js';
+export { randomProbe, dot, absDot } from './space.js';

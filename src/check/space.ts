@@ -1,4 +1,4 @@
-import { Rng, Tensor, unravelIndex } from '../tensor/index.js';
+import { Rng, type Shape, Tensor, sizeOf, unravelIndex } from '../tensor/index.js';
 
 /**
  * The entries of all differentiable inputs, laid end to end: a direction in input space is one
@@ -130,6 +130,11 @@ export function randomVector(rng: Rng, length: number): Float64Array {
   const v = new Float64Array(length);
   for (let i = 0; i < length; i++) v[i] = randomEntry(rng);
   return v;
+}
+
+/** A random probe tensor (cotangent or tangent) of a shape: entries ±[0.5, 1.5). */
+export function randomProbe(rng: Rng, shape: Shape): Tensor {
+  return new Tensor(randomVector(rng, sizeOf(shape)), shape);
 }
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {

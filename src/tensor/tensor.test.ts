@@ -52,6 +52,16 @@ describe('Tensor', () => {
     expect(isTensor(null)).toBe(false);
   });
 
+  test('prints as the code that makes it, exact to the last bit', () => {
+    for (const t of [tensor([[0.1, -0], [1 / 3, -2e-308]]), scalar(Math.PI), zeros([2, 0]), tensor([], [0]), tensor([[[1e300]]])]) {
+      const text = String(t);
+      const back = new Function('tensor', `return ${text}`)(tensor) as Tensor;
+      expect(back.shape).toEqual(t.shape);
+      expect([...back.data].map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([...t.data].map((v) => Object.is(v, -0) ? '-0' : v));
+    }
+    expect(String(tensor([[0.1, -0]]))).toBe('tensor([[0.1, -0]])');
+  });
+
   test('full, zeros and ones fill', () => {
     expect([...full([2, 2], 3).data]).toEqual([3, 3, 3, 3]);
     expect([...ones([3]).data]).toEqual([1, 1, 1]);

@@ -47,8 +47,14 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /**
+   * The code that makes this tensor, exact to the last bit (`tensor([[1, 0.1], [-0, 2]])`): what a
+   * counterexample is printed as, ready to paste into a test.
+   */
   toString(): string {
-    return `Tensor${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+    const literal = (v: NestedArray): string =>
+      typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : `[${v.map(literal).join(', ')}]`;
+    return `tensor(${literal(this.toArray())})`;
   }
 }
 

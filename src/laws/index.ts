@@ -1,0 +1,10 @@
+export { type Case, type Subject, casesOf, caseCode, isOp } from './cases.js';
+export { Coverage } from './coverage.js';
+export { type Law, type LawBody, type LawOptions, defineLaw } from './law.js';
+export { LawViolation } from './violation.js';
+export { gradientsMatchFiniteDifferences } from './gradients.js';
+export { jvpMatchesVjp } from './duality.js';
+export { vjpIsLinear } from './linearity.js';
+export { isPure } from './purity.js';
+export { taylorRemainder } from './taylor.js';
+export { sgdStepDescends } from './descent.js';

@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { neuron } from '../../fixtures/neuron.js';
+import { broadcastShapes, tensorArb, tensorOf, uniformReal } from '../arbitraries/index.js';
+import type { Differentiable } from '../check/index.js';
+import { Tensor, scalar } from '../tensor/index.js';
+import { LawViolation, gradientsMatchFiniteDifferences, isPure, jvpMatchesVjp, sgdStepDescends, taylorRemainder, vjpIsLinear } from './index.js';
+
+function elementwise(name: string, f: (x: number) => number, df: (x: number, g: number) => number, dfTangent = df): Differentiable {
+  return {
+    name,
+    forward: ([x]) => new Tensor(x!.data.map(f), x!.shape),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => df(v, g.data[i]!)), x!.shape)],
+    jvp: ([x], [t]) => new Tensor(x!.data.map((v, i) => dfTangent(v, t!.data[i]!)), x!.shape),
+  };
+}
+const tanhPrime = (x: number) => 1 - Math.tanh(x) ** 2;
+const tanh = elementwise('tanh', Math.tanh, (x, g) => tanhPrime(x) * g);
+const tensors = fc.array(tensorArb({ maxRank: 2 }), { minLength: 1, maxLength: 1 });
+const one = tensorArb().map((x) => [x]);
+
+/** The message of the violation a law that must fail reports for its shrunk counterexample. */
+function violation(law: fc.IProperty<[{ inputs: Tensor[] }, number]>): string {
+  const details = fc.check(law, { numRuns: 100 });
+  expect(details.failed, 'the broken twin passed the law').toBe(true);
+  return String(details.errorInstance);
+}
+
+/** The shrunk counterexample's inputs, and the violation, of a law that must fail. */
+function counterexample(law: fc.IProperty<[{ inputs: Tensor[] }, number]>): { inputs: Tensor[]; error: unknown } {
+  const details = fc.check(law, { numRuns: 200 });
+  expect(details.failed, 'the broken twin passed the law').toBe(true);
+  return { inputs: details.counterexample![0].inputs, error: details.errorInstance };
+}
+
+describe('gradientsMatchFiniteDifferences', () => {
+  test('holds for a correct target', () => fc.assert(gradientsMatchFiniteDifferences(tanh, tensors), { numRuns: 100 }));
+
+  test('a bug only for negative inputs shrinks to a single negative value', () => {
+    const twin = elementwise('tanh', Math.tanh, (x, g) => (x < 0 ? -1 : 1) * tanhPrime(x) * g);
+    const { inputs, error } = counterexample(gradientsMatchFiniteDifferences(twin, one));
+    expect(inputs[0]!.size).toBe(1);
+    expect(inputs[0]!.data[0]).toBeLessThan(0);
+    expect([-1, -0.5, -2, -3]).toContain(inputs[0]!.data[0]);
+    expect(error).toBeInstanceOf(LawViolation);
+    expect(String(error)).toMatch(/inputs: \[tensor\(/);
+  });
+
+  test('a bug only when a dimension is ≥ 3 shrinks to that dimension exactly 3', () => {
+    const twin: Differentiable = { ...tanh, vjp: (xs, g) => tanh.vjp(xs, g).map((t) => (t.shape.some((s) => s >= 3) ? new Tensor(t.data.map((v) => 2 * v), t.shape) : t)) };
+    const { inputs } = counterexample(gradientsMatchFiniteDifferences(twin, one));
+    expect(Math.max(...inputs[0]!.shape)).toBe(3);
+    expect(inputs[0]!.size).toBe(3);
+  });
+
+  test('a bug only for broadcast shapes shrinks to a size-1 dimension (or, ranks free, a scalar)', () => {
+    // a + b with NumPy broadcasting, whose vjp forgets to sum over the broadcast axes
+    const padded = (shapes: number[][]) => shapes.map((s) => [...Array(Math.max(...shapes.map((t) => t.length)) - s.length).fill(1), ...s]);
+    const pairsOf = (shapes: fc.Arbitrary<number[][]>) => shapes.chain(([s, t]) => fc.tuple(tensorOf(s!), tensorOf(t!)));
+    const sameRank = pairsOf(broadcastShapes(2, { minRank: 1 }).map(padded));
+    const anyRank = pairsOf(broadcastShapes(2));
+    fc.assert(gradientsMatchFiniteDifferences(broadcastAdd(true), anyRank), { numRuns: 100 });
+
+    const shapes = (pairs: fc.Arbitrary<Tensor[]>) => counterexample(gradientsMatchFiniteDifferences(broadcastAdd(false), pairs)).inputs.map((x) => x.shape);
+    expect([[[1], [2]], [[2], [1]]]).toContainEqual(shapes(sameRank));
+    expect([[[], [2]], [[2], []]]).toContainEqual(shapes(anyRank));
+  });
+
+  test('labels its cases and names the classes that never occurred', () => {
+    const positiveOnly = fc.array(tensorArb({ min: 0.5, max: 2 }), { minLength: 1, maxLength: 1 });
+    const law = gradientsMatchFiniteDifferences(tanh, positiveOnly);
+    fc.assert(law, { numRuns: 50 });
+    expect(law.coverage.warnings()).toEqual(expect.arrayContaining([expect.stringMatching(/no case had sign 'all negative'/), expect.stringMatching(/no case had sign 'mixed'/)]));
+    expect(law.coverage.warnings().some((w) => /'all positive'/.test(w))).toBe(false);
+  });
+});
+
+describe('jvpMatchesVjp', () => {
+  test('holds for a correct target', () => fc.assert(jvpMatchesVjp(tanh, tensors), { numRuns: 100 }));
+  test('fails for a jvp that disagrees with the vjp', () => {
+    const twin = elementwise('tanh', Math.tanh, (x, g) => tanhPrime(x) * g, (x, t) => (1 - Math.tanh(x)) * t);
+    expect(violation(jvpMatchesVjp(twin, tensors))).toMatch(/jvpMatchesVjp violated by tanh/);
+  });
+});
+
+describe('vjpIsLinear', () => {
+  test('holds for a correct target', () => fc.assert(vjpIsLinear(tanh, tensors), { numRuns: 100 }));
+  test('fails for a backward that is affine, not linear, in the cotangent', () => {
+    const twin = elementwise('tanh', Math.tanh, (x, g) => tanhPrime(x) * g + 1e-9);
+    expect(violation(vjpIsLinear(twin, tensors))).toMatch(/vjpIsLinear violated/);
+  });
+});
+
+describe('isPure', () => {
+  test('holds for a correct target', () => fc.assert(isPure(tanh, tensors), { numRuns: 50 }));
+  test('fails for a forward that mutates its input', () => {
+    const twin: Differentiable = { ...tanh, forward: (xs) => { (xs[0]!.data as Float64Array).fill(0.5); return tanh.forward(xs); } };
+    expect(violation(isPure(twin, tensors))).toMatch(/forward mutated argument 0/);
+  });
+  test('fails for a vjp that is not deterministic', () => {
+    let calls = 0;
+    const twin: Differentiable = { ...tanh, vjp: (xs, g) => tanh.vjp(xs, g).map((t) => new Tensor(t.data.map((v) => v + 1e-15 * calls++), t.shape)) };
+    expect(violation(isPure(twin, tensors))).toMatch(/vjp is not deterministic/);
+  });
+});
+
+describe('taylorRemainder', () => {
+  test('holds for a correct target', () => fc.assert(taylorRemainder(tanh, tensors), { numRuns: 100 }));
+  test('fails for a derivative off by 1%', () => {
+    const twin = elementwise('tanh', Math.tanh, (x, g) => 1.01 * tanhPrime(x) * g);
+    expect(violation(taylorRemainder(twin, tensors))).toMatch(/shrinks linearly, not quadratically/);
+  });
+});
+
+describe('sgdStepDescends', () => {
+  const batches = fc.integer({ min: 1, max: 4 }).chain((b) =>
+    fc.tuple(uniformReal({ min: -2, max: 2 }), uniformReal({ min: -2, max: 2 }), tensorOf([b]), tensorOf([b], { min: -1, max: 1 })),
+  ).map(([w1, w2, x, y]) => [scalar(w1), scalar(w2), x, y]);
+  const lossOfWeights = (tweak?: (g: Tensor[]) => Tensor[]) => ({ ...neuron(tweak ? { tweak } : {}), nondifferentiable: [2, 3] });
+
+  test('holds for the seed neuron', () => fc.assert(sgdStepDescends(lossOfWeights(), batches), { numRuns: 100 }));
+  test.each([
+    ['twice the gradient', (g: Tensor[]) => g.map((t) => new Tensor(t.data.map((v) => 2 * v), t.shape))],
+    ['the gradient with its sign flipped', (g: Tensor[]) => g.map((t) => new Tensor(t.data.map((v) => -v), t.shape))],
+  ])('fails for %s', (_, tweak) => {
+    expect(violation(sgdStepDescends(lossOfWeights(tweak), batches))).toMatch(/does not tend to 1/);
+  });
+  test('asks for a scalar loss', () => {
+    expect(violation(sgdStepDescends(tanh, tensors.filter((xs) => xs[0]!.size > 1)))).toMatch(/needs a scalar loss/);
+  });
+});
+
+/** a + b broadcast; `reduce` false is the classic bug of not summing the gradient over broadcast axes. */
+function broadcastAdd(reduce: boolean): Differentiable {
+  const outShape = (a: Tensor, b: Tensor) => {
+    const rank = Math.max(a.rank, b.rank);
+    return Array.from({ length: rank }, (_, i) => Math.max(a.shape[i - rank + a.rank] ?? 1, b.shape[i - rank + b.rank] ?? 1));
+  };
+  const offset = (shape: readonly number[], out: number[], flat: number) => {
+    let o = 0;
+    let rest = flat;
+    const idx = out.map(() => 0);
+    for (let i = out.length - 1; i >= 0; i--) { idx[i] = rest % out[i]!; rest = Math.floor(rest / out[i]!); }
+    const lead = out.length - shape.length;
+    shape.forEach((s, i) => { o = o * s + (s === 1 ? 0 : idx[i + lead]!); });
+    return o;
+  };
+  return {
+    name: 'broadcast add',
+    forward: ([a, b]) => {
+      const shape = outShape(a!, b!);
+      const n = shape.reduce((x, y) => x * y, 1);
+      return new Tensor(Float64Array.from({ length: n }, (_, i) => a!.data[offset(a!.shape, shape, i)]! + b!.data[offset(b!.shape, shape, i)]!), shape);
+    },
+    vjp: ([a, b], g) => [a!, b!].map((x) => {
+      const grad = new Float64Array(x.size);
+      g.data.forEach((gi, i) => {
+        const o = offset(x.shape, [...g.shape], i);
+        grad[o] = reduce ? grad[o]! + gi : gi;
+      });
+      return new Tensor(grad, x.shape);
+    }),
+  };
+}
