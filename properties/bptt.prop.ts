@@ -11,12 +11,7 @@ import { type Sequence, bpttSumsOverTimeSteps, truncatedLossAndGrad, untiedGradi
 import { reshape, slice } from '../src/ops/index.js';
 import type { Tensor } from '../src/tensor/index.js';
 import { type LossAndGrad, type Params, type RecurrentModel, elmanBptt, zoo } from '../src/zoo/index.js';
-import { type RecurrentModelCase, gradDistance, recurrentCases } from './zoo-cases.js';
-
-function fails(property: fc.IProperty<any>, numRuns = 100): void {
-  const details = fc.check(property, { numRuns, endOnFailure: true });
-  expect(details.failed, 'the broken twin passed: this property cannot fail').toBe(true);
-}
+import { type RecurrentModelCase, gradDistance, recurrentCases, mustFail } from './zoo-cases.js';
 
 /** A gradient computed the wrong way: the shared weights get only the last step's contribution. */
 function lastStepOnly(model: RecurrentModel<any>) {
@@ -37,7 +32,7 @@ describe.each(models)('$name: the tied gradient is the sum of the untied copies\
     fc.assert(bpttSumsOverTimeSteps(recurrentCases(model, sizes)), { numRuns: 60 });
   });
   test('broken twin: only the last step\'s contribution', () => {
-    fails(bpttSumsOverTimeSteps(recurrentCases(model, { ...sizes, minSteps: 2 }), { lossAndGrad: lastStepOnly(model) }));
+    mustFail(bpttSumsOverTimeSteps(recurrentCases(model, { ...sizes, minSteps: 2 }), { lossAndGrad: lastStepOnly(model) }));
   });
 });
 
@@ -47,11 +42,11 @@ describe('elman: BPTT by hand', () => {
     fc.assert(bpttSumsOverTimeSteps(elmanCases, { lossAndGrad: (p, b) => elmanBptt(p, b) }), { numRuns: 100 });
   });
   test('broken twin: the loop that stops after the first step back', () => {
-    fails(bpttSumsOverTimeSteps(recurrentCases(zoo.elman, { minSteps: 2 }), { lossAndGrad: (p, b) => elmanBptt(p, b, { truncate: 1 }) }));
+    mustFail(bpttSumsOverTimeSteps(recurrentCases(zoo.elman, { minSteps: 2 }), { lossAndGrad: (p, b) => elmanBptt(p, b, { truncate: 1 }) }));
   });
   test('broken twin: the loop that forgets the first time step', () => {
     const forgetsFirst = (p: Params, b: Sequence) => elmanBptt(p, b, { truncate: b.xs.shape[0]! - 1 });
-    fails(bpttSumsOverTimeSteps(recurrentCases(zoo.elman, { minSteps: 2 }), { lossAndGrad: forgetsFirst }));
+    mustFail(bpttSumsOverTimeSteps(recurrentCases(zoo.elman, { minSteps: 2 }), { lossAndGrad: forgetsFirst }));
   });
 });
 
@@ -114,14 +109,14 @@ describe('truncated BPTT (elman, by hand)', () => {
 
   test('broken twin: truncation off by one (k + 1 steps back)', () => {
     const offByOne: Bptt = (p, b, k) => elmanBptt(p, b, { truncate: k + 1 });
-    fails(truncationMatchesEngine(offByOne));
-    fails(oneStepTreatsPreviousStateAsConstant(offByOne));
+    mustFail(truncationMatchesEngine(offByOne));
+    mustFail(oneStepTreatsPreviousStateAsConstant(offByOne));
   });
   test('broken twin: truncation that stops one step short (k − 1 steps back)', () => {
-    fails(longTruncationIsFull((p, b, k) => elmanBptt(p, b, { truncate: k - 1 })));
+    mustFail(longTruncationIsFull((p, b, k) => elmanBptt(p, b, { truncate: k - 1 })));
   });
   test('broken twin: truncation ignored (always full BPTT)', () => {
-    fails(oneStepTreatsPreviousStateAsConstant((p, b) => elmanBptt(p, b)));
+    mustFail(oneStepTreatsPreviousStateAsConstant((p, b) => elmanBptt(p, b)));
   });
 });
 

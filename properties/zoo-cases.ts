@@ -130,3 +130,22 @@ export function gradDistance(a: Params, b: Params): { distance: number; where: s
   }
   return { distance, where };
 }
+
+/** Any zoo model's case; `relu` adds relu MLPs (kinks: not for properties that need smoothness). */
+export function anyModelCase({ relu = false } = {}): fc.Arbitrary<ModelCase<any>> {
+  const smooth: fc.Arbitrary<ModelCase<any>>[] = [
+    neuronCases(),
+    mlpCases({ activations: ['tanh', 'sigmoid'] }),
+    nplmCases(),
+    recurrentCases(zoo.elman),
+    recurrentCases(zoo.lstm, { maxSteps: 3, maxHidden: 3 }),
+    recurrentCases(zoo.gru, { maxSteps: 3, maxHidden: 3 }),
+  ];
+  return fc.oneof(...smooth, ...(relu ? [mlpCases({ activations: ['relu'] })] : []));
+}
+
+/** A broken twin must fail the property within `numRuns` cases (no shrinking: the failure is the point). */
+export function mustFail(property: fc.IProperty<any>, numRuns = 100): void {
+  const details = fc.check(property, { numRuns, endOnFailure: true }) as fc.RunDetails<unknown>;
+  if (!details.failed) throw new Error(`the broken twin passed ${details.numRuns} cases: this property cannot fail`);
+}
