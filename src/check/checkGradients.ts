@@ -103,7 +103,8 @@ function conclude(name: string, ledger: Ledger, complete: boolean): { verdict: V
   ledger.mismatches.sort((a, b) => Number(a.input === null) - Number(b.input === null));
   const failures = considered.filter((c) => c.verdict === 'fail');
   if (failures.length > 0) {
-    const worst = mostSevere(failures)!;
+    // an entry named beats a projection: it is what a person can act on
+    const worst = mostSevere(failures.filter((c) => c.input !== null)) ?? mostSevere(failures)!;
     const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
     return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}`, worst };
   }

@@ -5,5 +5,8 @@ import { LawViolation } from './violation.js';
 /** The analytic derivatives agree with finite differences (a kink's one-sided derivative is fine). */
 export const gradientsMatchFiniteDifferences = defineLaw('gradientsMatchFiniteDifferences', (c, seed, { draw: _, ...options }) => {
   const report = checkGradients(c.target, c.inputs, { ...options, seed: options.seed ?? seed });
-  if (!report.ok) throw new LawViolation('gradientsMatchFiniteDifferences', c, report.message, report);
+  if (!report.ok) {
+    const detail = report.message.startsWith(`${c.target.name}: `) ? report.message.slice(c.target.name.length + 2) : report.message;
+    throw new LawViolation('gradientsMatchFiniteDifferences', c, detail, report);
+  }
 });

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { tensorArb } from '../arbitraries/index.js';
+import type { Differentiable } from '../check/index.js';
+import { opTarget, tanh } from '../ops/index.js';
+import { Tensor, tensor } from '../tensor/index.js';
+import { checkCase, gradTest } from './index.js';
+import { toHaveCorrectGradients } from './matcher.js';
+
+/** tanh whose backward is wrong only where the input is below −0.5. */
+const brokenTanh: Differentiable = {
+  name: 'brokenTanh',
+  forward: ([x]) => tanh(x!),
+  vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => (v < -0.5 ? 2 : 1) * (1 - Math.tanh(v) ** 2) * g.data[i]!), x!.shape)],
+};
+const inputs = fc.tuple(tensorArb({ maxRank: 2 }));
+
+function failureMessage(run: () => void): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the matcher to fail');
+}
+
+describe('toHaveCorrectGradients', () => {
+  test('passes a correct op at cases from its domain, at given tensors, and with .not a broken one', () => {
+    expect(tanh).toHaveCorrectGradients();
+    expect(opTarget(tanh)).toHaveCorrectGradients([tensor([[0.3, -2], [1, 0.5]])]);
+    expect(brokenTanh).not.toHaveCorrectGradients(inputs);
+    expect(brokenTanh).not.toHaveCorrectGradients([tensor([-1])]);
+  });
+
+  test('the replay line reproduces the same counterexample, and the pasted test fails the same way', () => {
+    const message = failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs));
+    const counterexample = /counterexample \(.*\): (.*)/.exec(message)![1]!;
+    expect(counterexample).toMatch(/^\[tensor\(-?[\d.]+\)\]$/);
+    const [, seed, path] = /replay: toHaveCorrectGradients\(<the same arbitrary>, \{ seed: (-?\d+), path: "([\d:]+)" \}\)/.exec(message)!;
+
+    const replayed = failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs, { seed: Number(seed), path }));
+    expect(/counterexample \(.*\): (.*)/.exec(replayed)![1]).toBe(counterexample);
+
+    const pasted = /toHaveCorrectGradients\((\[tensor.*\]), \{ seed: (\d+) \}\)/.exec(message)!;
+    const exactInputs = new Function('tensor', `return ${pasted[1]}`)(tensor) as Tensor[];
+    expect(toHaveCorrectGradients(brokenTanh, exactInputs, { seed: Number(pasted[2]) }).pass).toBe(false);
+    expect(toHaveCorrectGradients({ ...brokenTanh, vjp: (xs: readonly Tensor[], g: Tensor) => [new Tensor(xs[0]!.data.map((v, i) => (1 - Math.tanh(v) ** 2) * g.data[i]!), xs[0]!.shape)] }, exactInputs).pass).toBe(true);
+  });
+
+  test('the failure shows the report table', () => {
+    const message = failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs));
+    expect(message).toMatch(/gradcheck brokenTanh: FAIL/);
+    expect(message).toMatch(/input\s+index\s+output\s+quantity\s+analytic\s+numeric/);
+    expect(message).toMatch(/as a test of its own:\nimport \{ tensor \} from 'gradprop';\ntest\("brokenTanh: shrunk counterexample"/);
+  });
+
+  test('says what it expected when given something it cannot check', () => {
+    expect(failureMessage(() => expect({ forward: 1 }).toHaveCorrectGradients())).toMatch(/expected a Differentiable \(\{ name, forward, vjp \}\) or an op made with defineOp, got an object with keys forward/);
+    expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients())).toMatch(/tanh: no inputs to check it at — pass an arbitrary of input lists, or give the target a domain/);
+    expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients([1 as unknown as Tensor]))).toMatch(/expected an array of Tensors/);
+  });
+
+  test('warns about coverage classes that never occurred, when asked', () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (text: string) => warnings.push(text);
+    try {
+      expect(opTarget(tanh)).toHaveCorrectGradients(fc.tuple(tensorArb({ min: 0.1, max: 1, maxRank: 1 })), { coverage: true, numRuns: 30 });
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toContainEqual(expect.stringMatching(/gradprop coverage \(tanh\): no case had sign 'all negative'/));
+  });
+});
+
+describe('gradTest', () => {
+  gradTest('tanh has correct gradients (a test built by gradTest)', tanh, { params: { numRuns: 30 } });
+
+  test('its case check throws the report for a broken target, and passes a correct one', () => {
+    expect(() => checkCase({ target: brokenTanh, inputs: [tensor([-1, 0.2])] }, 0)).toThrow(/gradTest violated by brokenTanh[\s\S]*gradcheck brokenTanh: FAIL/);
+    expect(() => checkCase({ target: opTarget(tanh), inputs: [tensor([-1, 0.2])] }, 0)).not.toThrow();
+  });
+});

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { type Differentiable, checkGradients, formatReport } from '../check/index.js';
+import { type Case, type LawOptions, type Subject, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
+import { opTarget } from '../ops/index.js';
+import { type Tensor, isTensor } from '../tensor/index.js';
+import { describeFailure } from './replay.js';
+
+export interface GradientMatcherOptions extends LawOptions {
+  /** Generated cases (default 100, or fast-check's global numRuns). */
+  numRuns?: number;
+  /** Replay a failure: the seed and path a failure printed. */
+  path?: string;
+  /** Warn (console.warn) about coverage classes that never occurred among the generated cases. */
+  coverage?: boolean;
+}
+
+interface MatcherResult {
+  pass: boolean;
+  message: () => string;
+}
+
+/**
+ * `expect(subject).toHaveCorrectGradients(inputs?, options?)`: at the given tensors, at cases drawn
+ * from an arbitrary of input lists, or — with neither — at cases drawn from the subject's domain.
+ */
+export function toHaveCorrectGradients(received: unknown, inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options: GradientMatcherOptions = {}): MatcherResult {
+  if (!isSubject(received)) {
+    return fail(`toHaveCorrectGradients: expected a Differentiable ({ name, forward, vjp }) or an op made with defineOp, got ${describe(received)}`);
+  }
+  const name = received.name;
+  if (Array.isArray(inputs)) {
+    if (!inputs.every(isTensor)) return fail(`toHaveCorrectGradients(${name}): expected an array of Tensors or a fast-check arbitrary of them as inputs`);
+    const target: Differentiable = isOp(received) ? opTarget(received) : received;
+    const report = checkGradients(target, inputs, options);
+    return { pass: report.ok, message: () => `expected ${name} ${report.ok ? 'not ' : ''}to have correct gradients\n\n${formatReport(report)}` };
+  }
+  const { numRuns, seed, path, coverage, ...lawOptions } = options;
+  let law;
+  try {
+    law = gradientsMatchFiniteDifferences(received, inputs as fc.Arbitrary<Tensor[]> | undefined, lawOptions);
+  } catch (error) {
+    return fail(`toHaveCorrectGradients: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const details = fc.check(law, {
+    ...(numRuns !== undefined ? { numRuns } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(path !== undefined ? { path } : {}),
+  }) as fc.RunDetails<[Case, number]>;
+  if (coverage) for (const warning of law.coverage.warnings()) console.warn(`gradprop coverage (${name}): ${warning}`);
+  if (details.failed) return { pass: false, message: () => describeFailure(name, details, inputs ? 'given' : 'domain') };
+  return { pass: true, message: () => `expected ${name} not to have correct gradients, but all ${details.numRuns} generated cases agree with finite differences` };
+}
+
+function fail(message: string): MatcherResult {
+  return { pass: false, message: () => message };
+}
+
+function isSubject(value: unknown): value is Subject {
+  if (isOp(value)) return true;
+  const t = value as Partial<Differentiable> | null;
+  return typeof t === 'object' && t !== null && typeof t.name === 'string' && typeof t.forward === 'function' && typeof t.vjp === 'function';
+}
+
+function describe(value: unknown): string {
+  return value === null || typeof value !== 'object' ? `${typeof value} ${String(value)}` : `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
+}
