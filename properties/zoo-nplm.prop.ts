@@ -55,7 +55,11 @@ function softmaxMinusOnehot(logits: Tensor, targets: Tensor, divideByB = true): 
   const [B, V] = logits.shape as [number, number];
   const out = new Float64Array(B * V);
   for (let b = 0; b < B; b++) {
-    for (let v = 0; v < V; v++) out[b * V + v] = (Math.exp(logQ(logits, b, v)) - (targets.data[b] === v ? 1 : 0)) / (divideByB ? B : 1);
+    // q − 1 as expm1(log q) at the target: exp(log q) − 1 cancels when q ≈ 1 and the loss is tiny
+    for (let v = 0; v < V; v++) {
+      const logq = logQ(logits, b, v);
+      out[b * V + v] = (targets.data[b] === v ? Math.expm1(logq) : Math.exp(logq)) / (divideByB ? B : 1);
+    }
   }
   return new Tensor(out, [B, V]);
 }

@@ -9,14 +9,14 @@ import { type Differentiable, checkGradients, formatReport } from '../src/check/
 import { Tensor } from '../src/tensor/index.js';
 import { type LossAndGrad, type ManualGradOptions, type Params, elmanBptt, nplmManualGrad, zoo } from '../src/zoo/index.js';
 import type { NplmBatch } from '../src/zoo/index.js';
-import { type ModelCase, gradDistance, mlpCases, neuronCases, nplmCases, recurrentCases, targetOf, mustFail } from './zoo-cases.js';
+import { type ModelCase, checkOptionsFor, gradDistance, mlpCases, neuronCases, nplmCases, recurrentCases, targetOf, mustFail } from './zoo-cases.js';
 
 type AnyCase = ModelCase<any>;
 
 /** The checker passes (a kink, e.g. a relu at 0, is fine) on the target a case makes. */
 function checkerPasses<C extends AnyCase>(cases: fc.Arbitrary<C>, makeTarget: (c: C) => Differentiable = (c) => targetOf(c).target) {
   return fc.property(cases, fc.nat(), (c, seed) => {
-    const report = checkGradients(makeTarget(c), targetOf(c).inputs, { seed });
+    const report = checkGradients(makeTarget(c), targetOf(c).inputs, { seed, ...checkOptionsFor(c.model) });
     if (!report.ok) throw new Error(formatReport(report));
   });
 }
@@ -77,7 +77,7 @@ function threeOraclesAgree<B>(cases: fc.Arbitrary<ModelCase<B>>, manual: (params
     expect(byHand.loss).toBeCloseTo(autodiff.loss, 12);
     const { distance, where } = gradDistance(byHand.grads, autodiff.grads);
     if (!(distance < 1e-10)) throw new Error(`hand-derived and autodiff gradients differ at ${where}`);
-    const report = checkGradients(withBackward(c, manual), targetOf(c).inputs, { seed });
+    const report = checkGradients(withBackward(c, manual), targetOf(c).inputs, { seed, ...checkOptionsFor(c.model) });
     if (!report.ok) throw new Error(formatReport(report));
   });
 }
