@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { neuron, neuronInputs } from '../../fixtures/neuron.js';
 import { Tensor, randn, scalar, tensor } from '../tensor/index.js';
 import { checkGradients, formatReport } from './index.js';
+import { arithmeticOf } from './options.js';
 import type { Differentiable, Mode } from './index.js';
 
 const modes: Mode[] = ['auto', 'fast', 'full'];
@@ -176,11 +177,23 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target needs precision float32: float64 budgets would cry wolf', () => {
+  test('a float32 target is recognised by its output, and budgeted for: float64 budgets would cry wolf', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
     const x = tensor([0.3, -1.2, 2, 0.7]);
-    expect(checkGradients(f32, [x], { precision: 'float32', mode: 'full' }).verdict).toBe('pass');
-    expect(checkGradients(f32, [x], { mode: 'full' }).verdict).toBe('fail');
+    const auto = checkGradients(f32, [x], { mode: 'full' });
+    expect(auto.verdict, formatReport(auto)).toBe('pass');
+    expect(auto.precision).toBe('float32');
+    expect(formatReport(auto)).toMatch(/float32 arithmetic/);
+    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
+    const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
+    expect(checkGradients(wrong, [x]).verdict).toBe('fail');
+  });
+
+  test('simple values do not pass for float32 arithmetic', () => {
+    expect(arithmeticOf(Float64Array.of(0, 1, 0.5, -3, 1024))).toBe('float64');
+    expect(arithmeticOf(Float64Array.of(0.1, 1))).toBe('float64');
+    expect(arithmeticOf(Float64Array.of(Math.fround(0.1), 1))).toBe('float32');
+    expect(checkGradients(relu, [tensor([1, 2, -1])]).precision).toBe('float64');
   });
 });
 

@@ -16,40 +16,44 @@ import { describeComparison } from './format.js';
  * at the given inputs. Never throws: a target that throws, returns the wrong thing or breaks the
  * contract gets verdict 'error' or 'fail' with a message saying what and where.
  */
-export function checkGradients(target: Differentiable, inputs: readonly Tensor[], options?: CheckOptions): GradCheckReport {
-  const settings = resolveOptions(options);
+export function checkGradients(target: Differentiable, inputs: readonly Tensor[], options: CheckOptions = {}): GradCheckReport {
   const guarded = new GuardedTarget(target);
   const ledger = new Ledger();
+  let settings: Settings | undefined;
   const report = (verdict: Verdict, message: string, problem?: Problem, worst = ledger.worst): GradCheckReport => ({
     target: target.name,
     verdict,
     ok: verdict === 'pass' || verdict === 'nonsmooth',
-    mode: settings.mode,
+    mode: options.mode ?? 'auto',
+    ...(settings ? { precision: settings.precision } : {}),
     ...(worst ? { worst } : {}),
     mismatches: ledger.mismatches,
     ...(problem ? { problem } : {}),
     evaluations: { ...guarded.evaluations },
-    seed: settings.seed,
+    seed: options.seed ?? 0,
     message,
   });
   try {
-    const ctx = prepare(guarded, inputs, target.nondifferentiable ?? [], settings, ledger);
+    const nondifferentiable = target.nondifferentiable ?? [];
+    const output = evaluateAtInput(guarded, inputs, nondifferentiable);
+    settings = resolveOptions(options, output.data);
+    const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels));
+    const ctx: Context = { target: guarded, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
     const complete = compare(ctx);
     const { verdict, message, worst } = conclude(target.name, ledger, complete);
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {
-    if (error instanceof ContractError) {
-      const verdict = error.problem === 'throws' || error.problem === 'not-a-tensor' || error.problem === 'bad-input' ||
-        error.problem === 'non-finite-output' ? 'error' : 'fail';
-      return report(verdict, error.message, error.problem);
-    }
+    if (error instanceof ContractError) return report(ERRORS.has(error.problem) ? 'error' : 'fail', error.message, error.problem);
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return report('error', `${target.name}: the checker itself failed (${detail}) — please report this as a gradprop bug`, 'throws');
   }
 }
 
-/** Validate the inputs, run forward twice (purity, determinism) and set up the context. */
-function prepare(target: GuardedTarget, inputs: readonly Tensor[], nondifferentiable: readonly number[], settings: Settings, ledger: Ledger): Context {
+/** Problems that stop the check before it can judge any derivative; the rest are the target's bugs. */
+const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'bad-input', 'non-finite-output']);
+
+/** Validate the inputs, and run forward twice: a tensor, finite, deterministic, inputs untouched. */
+function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[], nondifferentiable: readonly number[]): Tensor {
   if (!Array.isArray(inputs) || !inputs.every(isTensor)) {
     const bad = Array.isArray(inputs) ? inputs.findIndex((x) => !isTensor(x)) : -1;
     const got = bad >= 0 ? `input ${bad} is ${describe(inputs[bad])}` : describe(inputs);
@@ -59,8 +63,7 @@ function prepare(target: GuardedTarget, inputs: readonly Tensor[], nondifferenti
     const i = x.data.findIndex((v) => !Number.isFinite(v));
     if (i >= 0) throw new ContractError('bad-input', `${target.name}: input ${k} ${formatShape(x.shape)} is not finite at flat index ${i} (${x.data[i]})`);
   });
-  const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels));
-  if (space.size === 0) {
+  if (inputs.every((x, k) => nondifferentiable.includes(k) || x.size === 0)) {
     throw new ContractError('bad-input', `${target.name}: nothing to differentiate — no differentiable input has any entries`);
   }
   const output = target.forward(inputs);
@@ -74,7 +77,7 @@ function prepare(target: GuardedTarget, inputs: readonly Tensor[], nondifferenti
     const what = again.size !== output.size ? `shapes ${formatShape(output.shape)} then ${formatShape(again.shape)}` : `${output.data[differs]} then ${again.data[differs]} at flat index ${differs}`;
     throw new ContractError('nondeterminism', `${target.name}: forward is not deterministic — the same input gave ${what}`);
   }
-  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
+  return output;
 }
 
 /** Run the mode's comparisons; false when localisation stopped before the end. */

@@ -39,7 +39,8 @@ function row(c: Comparison): string[] {
 
 /** A report as a table a person can find the bug from: the verdict, then the worst entries. */
 export function formatReport(report: GradCheckReport, maxRows = 10): string {
-  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode, seed ${report.seed})`, report.message];
+  const arithmetic = report.precision === 'float32' ? ', float32 arithmetic' : '';
+  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode, seed ${report.seed}${arithmetic})`, report.message];
   const shown = report.mismatches.length > 0 ? report.mismatches.slice(0, maxRows) : report.worst ? [report.worst] : [];
   if (shown.length > 0) {
     const table = [columns, ...shown.map(row)];

@@ -7,8 +7,11 @@ export interface CheckOptions {
   seed?: number;
   /** Random cotangents per check in fast and auto mode. */
   probes?: number;
-  /** Arithmetic of the target: sets the rounding unit the tolerance budgets for. */
-  precision?: 'float64' | 'float32';
+  /**
+   * Arithmetic of the target: sets the rounding unit the tolerance budgets for and the step sizes.
+   * 'auto' (default) reads it off the output: float32 when every output value is a float32.
+   */
+  precision?: 'auto' | 'float64' | 'float32';
   /** Fixed tolerance |analytic − numeric| ≤ atol + rtol·|numeric|, replacing the derived one. */
   atol?: number;
   rtol?: number;
@@ -20,6 +23,7 @@ export interface CheckOptions {
 
 export interface Settings {
   mode: Mode;
+  precision: 'float64' | 'float32';
   seed: number;
   probes: number;
   /** Unit roundoff of the target's arithmetic. */
@@ -33,11 +37,14 @@ export interface Settings {
   maxMismatches: number;
 }
 
-export function resolveOptions(options: CheckOptions = {}): Settings {
-  const float32 = options.precision === 'float32';
+/** The settings for a target whose output at the input is `output`. */
+export function resolveOptions(options: CheckOptions, output: Float64Array): Settings {
+  const precision = options.precision === undefined || options.precision === 'auto' ? arithmeticOf(output) : options.precision;
+  const float32 = precision === 'float32';
   const fixed = options.atol !== undefined || options.rtol !== undefined;
   return {
     mode: options.mode ?? 'auto',
+    precision,
     seed: options.seed ?? 0,
     probes: options.probes ?? 2,
     eps: float32 ? 2 ** -24 : 2 ** -53,
@@ -47,4 +54,18 @@ export function resolveOptions(options: CheckOptions = {}): Settings {
     entrywiseLimit: options.entrywiseLimit ?? 32,
     maxMismatches: options.maxMismatches ?? 8,
   };
+}
+
+/**
+ * A float64 computation almost never lands every output exactly on a float32 value unless its
+ * values are simple (0, 1, ½, small integers); a float32 one (tfjs, a Float32Array) always does.
+ * Simple values alone say nothing, so at least one output must need more than 12 significant bits.
+ */
+export function arithmeticOf(output: Float64Array): 'float64' | 'float32' {
+  let intricate = false;
+  for (const v of output) {
+    if (Math.fround(v) !== v) return 'float64';
+    if (!intricate && v !== 0) intricate = Math.abs(v * 2 ** (12 - Math.floor(Math.log2(Math.abs(v))))) % 1 !== 0;
+  }
+  return intricate ? 'float32' : 'float64';
 }

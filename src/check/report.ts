@@ -40,6 +40,8 @@ export interface GradCheckReport {
   /** True for 'pass' and 'nonsmooth': a kink is not a bug. */
   ok: boolean;
   mode: Mode;
+  /** The arithmetic the tolerance budgeted for (detected from the output unless given). */
+  precision?: 'float64' | 'float32';
   /** The comparison closest to failing (or furthest past it). */
   worst?: Comparison;
   /** Every comparison that did not agree, localised to an entry where the mode allows. */
