@@ -19,10 +19,17 @@ type TfFunction = (...xs: tf.Tensor[]) => tf.Tensor;
 function fromTfjs(name: string, f: TfFunction, scaleGradient = 1): Differentiable {
   const toTf = (x: Tensor) => tf.tensor(Float32Array.from(x.data), [...x.shape], 'float32'); // tfjs takes no Float64Array
   const fromTf = (t: tf.Tensor) => new Tensor(Float64Array.from(t.dataSync()), t.shape);
+  /** Runs tfjs code in a tidy scope and copies the results out before they are disposed. */
+  const copied = (run: () => tf.Tensor[]): Tensor[] => {
+    const results = tf.tidy(run);
+    const tensors = results.map(fromTf);
+    tf.dispose(results);
+    return tensors;
+  };
   return {
     name,
-    forward: (xs) => tf.tidy(() => fromTf(f(...xs.map(toTf)))),
-    vjp: (xs, g) => tf.tidy(() => tf.grads(f)(xs.map(toTf), toTf(g)).map((t) => fromTf(tf.mul(t, scaleGradient)))),
+    forward: (xs) => copied(() => [f(...xs.map(toTf))])[0]!,
+    vjp: (xs, g) => copied(() => tf.grads(f)(xs.map(toTf), toTf(g)).map((t) => tf.mul(t, scaleGradient))),
   };
 }
 
