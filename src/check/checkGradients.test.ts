@@ -197,6 +197,27 @@ describe('sensitivity and specificity of the derived tolerance', () => {
   });
 });
 
+describe('a layer that caches activations in forward for its backward, as modules do', () => {
+  class CachingTanh implements Differentiable {
+    name = 'caching tanh';
+    private y?: Float64Array;
+    constructor(private readonly slope = 1) {}
+    forward([x]: readonly Tensor[]): Tensor {
+      this.y = x!.data.map(Math.tanh);
+      return new Tensor(this.y.slice(), x!.shape);
+    }
+    vjp([x]: readonly Tensor[], g: Tensor): Tensor[] {
+      return [new Tensor(this.y!.map((y, i) => this.slope * (1 - y * y) * g.data[i]!), x!.shape)];
+    }
+  }
+
+  test.each(modes)('is checked at the point asked about, not at the last finite-difference step (%s mode)', (mode) => {
+    const x = tensor([0.3, -1.2, 2, 0.7]);
+    expect(checkGradients(new CachingTanh(), [x], { mode }).verdict).toBe('pass');
+    expect(checkGradients(new CachingTanh(1.001), [x], { mode }).verdict).toBe('fail');
+  });
+});
+
 describe('cost', () => {
   test('auto mode names a single wrong entry among 10,000 with a few hundred forward evaluations', () => {
     const x = randn([100, 100], 5);

@@ -19,6 +19,8 @@ export class ContractError extends Error {
  */
 export class GuardedTarget {
   readonly evaluations = { forward: 0, vjp: 0, jvp: 0 };
+  /** The inputs of the last forward call: a layer may keep activations from it for its backward. */
+  private lastForward?: readonly Tensor[];
 
   constructor(readonly target: Differentiable) {}
 
@@ -28,6 +30,7 @@ export class GuardedTarget {
 
   forward(inputs: readonly Tensor[]): Tensor {
     this.evaluations.forward++;
+    this.lastForward = inputs;
     const output = this.call('forward', () => this.target.forward(inputs), labelled(inputs));
     if (!isTensor(output)) {
       throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${describe(output)}`);
@@ -38,6 +41,7 @@ export class GuardedTarget {
   /** forward at a perturbed point, or null where the target is undefined there. */
   tryForward(inputs: readonly Tensor[]): Float64Array | null {
     this.evaluations.forward++;
+    this.lastForward = inputs;
     let output: unknown;
     try {
       output = this.target.forward(inputs);
@@ -49,6 +53,7 @@ export class GuardedTarget {
   }
 
   vjp(inputs: readonly Tensor[], cotangent: Tensor, differentiable: readonly number[]): Tensor[] {
+    this.forwardFirst(inputs);
     this.evaluations.vjp++;
     const grads = this.call('vjp', () => this.target.vjp(inputs, cotangent), [...labelled(inputs), ['the cotangent', cotangent]]);
     if (!Array.isArray(grads) || grads.length !== inputs.length) {
@@ -62,11 +67,21 @@ export class GuardedTarget {
   }
 
   jvp(inputs: readonly Tensor[], tangents: readonly Tensor[], outputShape: Shape): Tensor {
+    this.forwardFirst(inputs);
     this.evaluations.jvp++;
     const jvp = this.target.jvp!.bind(this.target);
     const result = this.call('jvp', () => jvp(inputs, tangents), [...labelled(inputs), ...labelled(tangents, 'tangent')]);
     expectTensor(`${this.name}: jvp`, result, outputShape, 'non-finite-gradient');
     return result as Tensor;
+  }
+
+  /**
+   * Call the derivatives the way a training loop does, right after forward at the same inputs:
+   * a layer that caches activations in forward and reads them in its backward is checked at the
+   * point it was asked about, not at the last finite-difference step.
+   */
+  private forwardFirst(inputs: readonly Tensor[]): void {
+    if (this.lastForward !== inputs) this.forward(inputs);
   }
 
   private call<T>(what: string, run: () => T, untouched: readonly (readonly [string, Tensor])[]): T {
