@@ -209,6 +209,9 @@ describe('a layer that caches activations in forward for its backward, as module
     vjp([x]: readonly Tensor[], g: Tensor): Tensor[] {
       return [new Tensor(this.y!.map((y, i) => this.slope * (1 - y * y) * g.data[i]!), x!.shape)];
     }
+    jvp([x]: readonly Tensor[], [t]: readonly Tensor[]): Tensor {
+      return new Tensor(this.y!.map((y, i) => this.slope * (1 - y * y) * t!.data[i]!), x!.shape);
+    }
   }
 
   test.each(modes)('is checked at the point asked about, not at the last finite-difference step (%s mode)', (mode) => {
