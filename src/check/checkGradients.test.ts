@@ -98,6 +98,23 @@ describe('contract violations get a clear verdict, never an escaping exception',
     expect(checkGradients({ ...base, nondifferentiable: [0, 1, 2, 3] }, inputs).problem).toBe('bad-input');
   });
 
+  test('integer ids not declared nondifferentiable get a hint, and declaring them fixes it', () => {
+    const gather: Differentiable = {
+      name: 'gather',
+      forward: ([table, ids]) => {
+        const id = ids!.item();
+        if (!Number.isInteger(id)) throw new RangeError(`id ${id} is not an integer`);
+        return new Tensor(Float64Array.of(table!.data[id]!), []);
+      },
+      vjp: ([table, ids], g) => [new Tensor(table!.data.map((_, i) => (i === ids!.item() ? g.item() : 0)), table!.shape), scalar(0)],
+    };
+    const args = [tensor([0.5, -1, 2]), scalar(1)];
+    const report = checkGradients(gather, args);
+    expect(report.verdict).toBe('error');
+    expect(report.message).toMatch(/forward threw RangeError: id [\d.]+ is not an integer\. If an input holds integer ids or class targets, list its position in `nondifferentiable`/);
+    expect(checkGradients({ ...gather, nondifferentiable: [1] }, args).verdict).toBe('pass');
+  });
+
   test('its correct twin breaks none of these contracts', () => {
     for (const mode of modes) expect(checkGradients(base, inputs, { mode }).verdict).toBe('pass');
   });

@@ -20,8 +20,9 @@ export function alongDirection(
   if (!derivatives) {
     throw new ContractError(
       'non-finite-output',
-      `${target.name}: forward throws or is not finite at every step size near the input, on one side at least — ` +
-        'is the input on the boundary of the domain (sqrt or log at 0)?',
+      `${target.name}: no finite difference can be taken — at every step size near the input, on one side at least, ` +
+        `${target.lastFailure}. If an input holds integer ids or class targets, list its position in \`nondifferentiable\`; ` +
+        'if the input is on the boundary of the domain (sqrt or log at 0), move it inside.',
     );
   }
   return derivatives;

@@ -24,12 +24,19 @@ export interface Derivatives {
 export type Sampler = (t: number) => Float64Array | null;
 
 /**
+ * The smallest step tried. Steps are relative to each entry's scale, so a step this small only
+ * helps a function whose domain ends just beside the input; below it, a perturbation of an
+ * integer input would round away and pass for a derivative of 0.
+ */
+export const SMALLEST_STEP = 2 ** -30;
+
+/**
  * Steps start at `step` and halve until `levels` consecutive steps give finite values; a step
- * that leaves φ's domain (log of a negative, say) restarts the run at a smaller step.
+ * that leaves φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
  */
 export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number): Derivatives | null {
   const samples: { h: number; plus: Float64Array; minus: Float64Array }[] = [];
-  for (let h = step, tries = 0; samples.length < levels && tries < 60; h /= 2, tries++) {
+  for (let h = step; samples.length < levels && h >= SMALLEST_STEP; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (plus && minus) samples.push({ h, plus, minus });

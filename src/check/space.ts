@@ -98,15 +98,19 @@ export class InputSpace {
 /**
  * A small entry's scale is its own magnitude, so that steps never cross a pole or kink at 0 (log,
  * sqrt, 1/x, relu at 1e-9); a large entry's is 1, since nothing says a function varies more slowly
- * far from 0 (sin, tanh, a clamp at 5). A zero has no magnitude of its own and borrows its tensor's
- * root-mean-square (1 for an all-zero tensor). Powers of two, so that steps are exact.
+ * far from 0 (sin, tanh, a clamp at 5) — but at least 2^-16 of its magnitude, so that a step
+ * never rounds away. A zero has no magnitude of its own and borrows its tensor's root-mean-square
+ * (1 for an all-zero tensor). Powers of two, so that steps are exact.
  */
 function entryScales(data: Float64Array, scale: Float64Array, offset: number): void {
   let squares = 0;
   for (const x of data) squares += x * x;
   const rms = Math.sqrt(squares / Math.max(data.length, 1));
   const zero = rms > 0 && Number.isFinite(rms) ? rms : 1;
-  for (let i = 0; i < data.length; i++) scale[offset + i] = powerOfTwoBelow(Math.min(1, Math.abs(data[i]!) || zero));
+  for (let i = 0; i < data.length; i++) {
+    const magnitude = Math.abs(data[i]!) || zero;
+    scale[offset + i] = powerOfTwoBelow(magnitude <= 1 ? magnitude : Math.max(1, magnitude * 2 ** -16));
+  }
 }
 
 function powerOfTwoBelow(x: number): number {

@@ -38,6 +38,9 @@ export class GuardedTarget {
     return output;
   }
 
+  /** Why the last perturbed forward gave nothing: for the message when no step works. */
+  lastFailure = '';
+
   /** forward at a perturbed point, or null where the target is undefined there. */
   tryForward(inputs: readonly Tensor[]): Float64Array | null {
     this.evaluations.forward++;
@@ -45,10 +48,14 @@ export class GuardedTarget {
     let output: unknown;
     try {
       output = this.target.forward(inputs);
-    } catch {
+    } catch (error) {
+      this.lastFailure = `forward threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return null;
     }
-    if (!isTensor(output) || !output.data.every(Number.isFinite)) return null;
+    if (!isTensor(output) || !output.data.every(Number.isFinite)) {
+      this.lastFailure = isTensor(output) ? 'forward was not finite' : `forward returned ${describe(output)}`;
+      return null;
+    }
     return output.data;
   }
 
