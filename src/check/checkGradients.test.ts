@@ -96,6 +96,7 @@ describe('contract violations get a clear verdict, never an escaping exception',
     expect(checkGradients(base, [scalar(1), 'x' as unknown as Tensor]).message).toMatch(/input 1 is string x/);
     expect(checkGradients(base, [scalar(1), scalar(NaN), scalar(0), scalar(0)]).message).toMatch(/input 1 \[\] is not finite/);
     expect(checkGradients({ ...base, nondifferentiable: [0, 1, 2, 3] }, inputs).problem).toBe('bad-input');
+    expect(checkGradients({ ...base, forward: () => tensor([], [0]) }, inputs).message).toMatch(/the output \[0\] has no entries/);
   });
 
   test('integer ids not declared nondifferentiable get a hint, and declaring them fixes it', () => {

@@ -67,6 +67,7 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[], nondi
     throw new ContractError('bad-input', `${target.name}: nothing to differentiate — no differentiable input has any entries`);
   }
   const output = target.forward(inputs);
+  if (output.size === 0) throw new ContractError('bad-input', `${target.name}: nothing to compare — the output ${formatShape(output.shape)} has no entries`);
   const nonFinite = output.data.findIndex((v) => !Number.isFinite(v));
   if (nonFinite >= 0) {
     throw new ContractError('non-finite-output', `${target.name}: forward is not finite at the input: ${output.data[nonFinite]} at flat index ${nonFinite} of the output`);
