@@ -6,8 +6,12 @@ import type { Tensor } from '../tensor/index.js';
  */
 export interface Primitive<A = unknown> {
   readonly name: string;
-  /** One cotangent per input (null where the input takes no gradient, such as integer ids). */
-  vjp(inputs: readonly Tensor[], output: Tensor, cotangent: Tensor, attrs: A): readonly (Tensor | null)[];
+  /**
+   * One cotangent per input (null where the input takes no gradient, such as integer ids).
+   * `wanted[i]` false says nobody will read input i's gradient (a constant, data), so a rule may
+   * skip computing it and return null there; when omitted, every gradient is wanted.
+   */
+  vjp(inputs: readonly Tensor[], output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   /** The output's tangent; inputs that carry none get zeros. */
   jvp(inputs: readonly Tensor[], output: Tensor, tangents: readonly Tensor[], attrs: A): Tensor;
 }

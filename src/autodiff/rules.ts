@@ -13,8 +13,9 @@ export function applyVjp<A>(
   output: Tensor,
   cotangent: Tensor,
   attrs: A,
+  wanted?: readonly boolean[],
 ): (Tensor | null)[] {
-  const parts = untraced(() => primitive.vjp(inputs, output, cotangent, attrs));
+  const parts = untraced(() => primitive.vjp(inputs, output, cotangent, attrs, wanted));
   if (!Array.isArray(parts) || parts.length !== inputs.length) {
     throw new TypeError(
       `${primitive.name}: the vjp rule must return one gradient (or null) per input, ${inputs.length} in all; got ${describeValue(parts)}`,

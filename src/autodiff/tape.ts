@@ -30,10 +30,12 @@ export class Tape implements Trace {
       const g = sums.take(value);
       if (g === undefined) continue;
       const { primitive, inputs, attrs } = this.nodes.get(value)!;
-      const parts = applyVjp(primitive, inputs, value, g, attrs);
+      // Gradients of constants are never read: the rule may skip them (matmul's x in x·Wᵀ).
+      const wanted = inputs.map((input) => this.tracks(input));
+      const parts = applyVjp(primitive, inputs, value, g, attrs, wanted);
       inputs.forEach((input, i) => {
         const part = parts[i];
-        if (part != null && this.tracks(input)) sums.add(input, part);
+        if (part != null && wanted[i]) sums.add(input, part);
       });
     }
     return sums.of(this.leaves);

@@ -20,8 +20,12 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
    */
   args?: (...args: Args) => readonly [readonly Tensor[], A];
   forward(inputs: Inputs<N>, attrs: A): Tensor;
-  /** The cotangent pulled back to each input (null for an input that takes no gradient). */
-  vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A): readonly (Tensor | null)[];
+  /**
+   * The cotangent pulled back to each input (null for an input that takes no gradient). The engine
+   * passes `wanted`, false for inputs whose gradient nobody reads; a rule may return null for those
+   * instead of computing them. Omitted means all are wanted.
+   */
+  vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   /** The tangents pushed forward (inputs that carry none get zeros). */
   jvp(inputs: Inputs<N>, output: Tensor, tangents: Inputs<N>, attrs: A): Tensor;
   domain: Domain<A>;
@@ -38,7 +42,7 @@ export interface OpInfo<N extends number, A> extends Primitive<A> {
   /** Calls the op on tensor inputs and attributes: the uniform form the checker and the laws use. */
   apply(inputs: readonly Tensor[], attrs: A): Tensor;
   forward(inputs: Inputs<N>, attrs: A): Tensor;
-  vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A): readonly (Tensor | null)[];
+  vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   jvp(inputs: Inputs<N>, output: Tensor, tangents: Inputs<N>, attrs: A): Tensor;
 }
 

@@ -14,35 +14,52 @@ interface MatmulShapes {
 
 /** a [...batch, m, k] times b [...batch, k, n]; the batch axes broadcast (NumPy matmul). */
 function matmulShapes(a: Tensor, b: Tensor): MatmulShapes {
-  const shapes = `${formatShape(a.shape)} and ${formatShape(b.shape)}`;
-  if (a.rank < 2 || b.rank < 2) throw new ShapeError('matmul', 'two tensors of rank ≥ 2 ([..., m, k] and [..., k, n])', shapes);
+  // Runs on every call: the message is only built when there is an error to report.
+  const fail = (expected: string): never => {
+    throw new ShapeError('matmul', expected, `${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  };
+  if (a.rank < 2 || b.rank < 2) fail('two tensors of rank ≥ 2 ([..., m, k] and [..., k, n])');
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [kb, n] = b.shape.slice(-2) as [number, number];
-  if (k !== kb) throw new ShapeError('matmul', `inner sides that agree (a's last side ${k} = b's second-to-last)`, shapes);
+  if (k !== kb) fail(`inner sides that agree (a's last side ${k} = b's second-to-last)`);
   let batch: number[];
   try {
     batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   } catch {
-    throw new ShapeError('matmul', 'batch axes (all but the last two) that broadcast together', shapes);
+    return fail('batch axes (all but the last two) that broadcast together');
   }
   return { batch, m, k, n };
 }
 
-function product(a: Tensor, b: Tensor): Tensor {
-  const { batch, m, k, n } = matmulShapes(a, b);
-  const bt = swapLast(b);
+/**
+ * a · btᵀ, matrix by matrix: a is [...batch, m, k] and bt [...batch, n, k] holds the right-hand
+ * operand already transposed, the layout the kernel reads. The backward's g·bᵀ is then b as it is
+ * stored, with no transpose at all.
+ */
+function timesTransposed(a: Tensor, bt: Tensor, { batch, m, k, n }: MatmulShapes): Tensor {
   const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
-  const bAt = broadcastOffsets(b.shape.slice(0, -2), batch);
+  const bAt = broadcastOffsets(bt.shape.slice(0, -2), batch);
   const out = new Float64Array(sizeOf(batch) * m * n);
   for (let i = 0; i < aAt.length; i++) matmulInto(out, i * m * n, a.data, aAt[i]! * m * k, bt.data, bAt[i]! * k * n, m, k, n);
   return new Tensor(out, [...batch, m, n]);
+}
+
+function product(a: Tensor, b: Tensor): Tensor {
+  return timesTransposed(a, swapLast(b), matmulShapes(a, b));
 }
 
 export const matmul = defineOp({
   name: 'matmul',
   arity: 2,
   forward: ([a, b]) => product(a, b),
-  vjp: ([a, b], _y, g) => [unbroadcast(product(g, swapLast(b)), a.shape), unbroadcast(product(swapLast(a), g), b.shape)],
+  // dA = g bᵀ and dB = aᵀ g = aᵀ (gᵀ)ᵀ; a gradient nobody reads (x in x·Wᵀ) is not computed.
+  vjp: ([a, b], _y, g, _attrs, wanted = [true, true]) => {
+    const { batch, m, k, n } = matmulShapes(a, b);
+    return [
+      wanted[0] ? unbroadcast(timesTransposed(g, b, { batch, m, k: n, n: k }), a.shape) : null,
+      wanted[1] ? unbroadcast(timesTransposed(swapLast(a), swapLast(g), { batch, m: k, k: m, n }), b.shape) : null,
+    ];
+  },
   jvp: ([a, b], _y, [ta, tb]) => add(product(ta, b), product(a, tb)),
   domain: {
     sample: (draw) => {

@@ -9,6 +9,7 @@ import { stridedOffsets } from './strided.js';
 export function permute(op: string, x: Tensor, axes: readonly number[] | undefined): Tensor {
   const perm = axes === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : checkPermutation(op, axes, x.shape);
   if (perm.every((axis, i) => axis === i)) return new Tensor(x.data, x.shape);
+  if (perm.every((axis, i) => axis === (i < x.rank - 2 ? i : 2 * x.rank - 3 - i))) return swapLast(x);
   const strides = stridesOf(x.shape);
   const offsets = stridedOffsets(
     perm.map((axis) => x.shape[axis]!),
@@ -35,9 +36,29 @@ function inversePermutation(perm: readonly number[]): number[] {
 
 /** The last two axes swapped: the transpose of every matrix in a batch. */
 export function swapLast(x: Tensor): Tensor {
-  const axes = x.shape.map((_, i) => i);
-  axes.push(...axes.splice(-2).reverse());
-  return permute('transpose', x, axes);
+  if (x.rank < 2) return new Tensor(x.data, x.shape);
+  const rows = x.shape[x.rank - 2]!;
+  const cols = x.shape[x.rank - 1]!;
+  const out = new Float64Array(x.size);
+  for (let at = 0; at < x.size; at += rows * cols) transposeMatrix(x.data, out, at, rows, cols);
+  return new Tensor(out, [...x.shape.slice(0, -2), cols, rows]);
+}
+
+/**
+ * The rows × cols matrix at `at` of src, transposed into the same place of dst. Tiles of 16 × 16:
+ * a plain loop would write each value to another cache line.
+ */
+function transposeMatrix(src: Float64Array, dst: Float64Array, at: number, rows: number, cols: number): void {
+  const tile = 16;
+  for (let i0 = 0; i0 < rows; i0 += tile) {
+    const iEnd = Math.min(i0 + tile, rows);
+    for (let j0 = 0; j0 < cols; j0 += tile) {
+      const jEnd = Math.min(j0 + tile, cols);
+      for (let i = i0; i < iEnd; i++) {
+        for (let j = j0; j < jEnd; j++) dst[at + j * rows + i] = src[at + i * cols + j]!;
+      }
+    }
+  }
 }
 
 function drawPermutation(draw: Draw, rank: number): number[] {
