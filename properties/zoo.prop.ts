@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type Differentiable, checkGradients, formatReport } from '../src/check/index.js';
 import { Tensor } from '../src/tensor/index.js';
-import { type LossAndGrad, type ManualGradOptions, type Params, elmanBptt, nplmManualGrad, zoo } from '../src/zoo/index.js';
+import { type LossAndGrad, type ManualGradOptions, type Model, type Params, elmanBptt, nplmManualGrad, zoo } from '../src/zoo/index.js';
 import type { NplmBatch } from '../src/zoo/index.js';
 import { type ModelCase, checkOptionsFor, gradDistance, mlpCases, neuronCases, nplmCases, recurrentCases, targetOf, mustFail } from './zoo-cases.js';
 
@@ -66,6 +66,31 @@ describe.each(suites)('$name', ({ cases, twin }) => {
   });
   test('broken twin: a backward that forgets a parameter fails it', () => {
     mustFail(checkerPasses(cases as fc.Arbitrary<AnyCase>, twin));
+  });
+});
+
+describe.each(Object.entries(zoo))('%s: init and sampleBatch', (_name, model) => {
+  const m = model as Model<unknown, unknown>;
+  function passesAtInit(makeTarget: (batch: unknown) => Differentiable) {
+    return fc.property(fc.nat(), fc.nat(), (seed, batchSeed) => {
+      const params = m.init(seed);
+      expect(Object.keys(params)).toEqual([...m.paramNames]);
+      for (const name of m.paramNames) expect(params[name]!.shape).toEqual(m.paramShapes[name]);
+      expect(m.init(seed)).toEqual(params); // seeded: the same seed, the same parameters
+      const batch = m.sampleBatch(batchSeed);
+      expect(m.sampleBatch(batchSeed)).toEqual(batch);
+      const report = checkGradients(makeTarget(batch), m.paramNames.map((name) => params[name]!), { seed, ...checkOptionsFor(m) });
+      if (!report.ok) throw new Error(formatReport(report));
+    });
+  }
+  test('seeded parameters of paramShapes, seeded batches, and gradients that pass the checker there', () => {
+    fc.assert(passesAtInit((batch) => m.asDifferentiable(batch)), { numRuns: 20 });
+  });
+  test('broken twin: a backward scaled by 1.01 fails the checker there', () => {
+    mustFail(passesAtInit((batch) => {
+      const target = m.asDifferentiable(batch);
+      return { ...target, vjp: (xs, g) => target.vjp(xs, g).map((t) => new Tensor(t.data.map((v) => 1.01 * v), t.shape)) };
+    }));
   });
 });
 
