@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { type CheckOptions, checkGradients } from '../check/index.js';
+import { type Case, type Subject, caseCode, casesOf } from '../laws/index.js';
+import { Rng, Tensor } from '../tensor/index.js';
+import { degenerateInputs } from './inspect.js';
+import { type Perturbation, perturbations } from './perturbations.js';
+import type { PerturbationResult, PowerOptions, PowerReport } from './report.js';
+
+const DEFAULT_SCALES = [1e-2, 1e-4, 1e-6] as const;
+
+/** What one run of the user's test found: the first failing case, and how many cases had a place for the bug. */
+interface Outcome {
+  caught: boolean;
+  cases: number;
+  applicable: number;
+  /** The failing case and its message, for a target that fails unperturbed. */
+  failure?: string;
+}
+
+/**
+ * How strong is a gradient test? Plants bugs in the target's own vjp — one entry scaled by 1 + δ,
+ * a sign flipped, an entry zeroed, two gradients swapped, a square gradient transposed, a repeated
+ * id's accumulation dropped — and runs the user's test (the same inputs, options, number of runs and
+ * seed) against each. A bug the test misses becomes a weakness saying why: a tolerance that lets it
+ * through, too few runs, or inputs that cannot show it; the inputs are inspected for degenerate
+ * patterns as well. Every run is seeded: the same call gives the same report.
+ */
+export function checkPower(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, options: PowerOptions = {}): PowerReport {
+  const { numRuns = 100, seed = fc.readConfigureGlobal().seed ?? 0, scales = DEFAULT_SCALES, extendedRuns = 10 * numRuns, draw, ...check } = options;
+  const cases = casesOf(subject, inputs, draw);
+  const name = subject.name;
+  const seen: Case[] = [];
+  const baseline = run(cases, null, numRuns, seed, check, seen);
+  if (baseline.caught) {
+    const weakness = `${name} fails its own test (seed ${seed}, case ${baseline.cases}): ${baseline.failure} — its test's power can be measured once it passes`;
+    return { target: name, perturbations: [], weaknesses: [weakness], ok: false };
+  }
+  const weaknesses = degenerateInputs(seen);
+  const loosened = check.atol !== undefined || check.rtol !== undefined || check.precision === 'float32';
+  const results = perturbations(scales).map((p): PerturbationResult => {
+    const found = run(cases, p, numRuns, seed, check);
+    const result = { name: p.name, description: p.description, applicable: found.applicable > 0, caught: found.caught };
+    if (found.caught) {
+      if (found.cases > 1 && found.cases > numRuns / 2) weaknesses.push(`${p.name} is caught only at case ${found.cases} of ${numRuns}: another seed may well miss it — run more cases`);
+      return { ...result, casesToCatch: found.cases };
+    }
+    const strict = loosened ? run(cases, p, numRuns, seed, { ...check, atol: undefined, rtol: undefined, precision: undefined }) : undefined;
+    if (strict?.caught) {
+      weaknesses.push(`tolerance too loose: with ${describeTolerance(check)}, ${p.name} (${p.description}) passes all ${numRuns} cases; the derived tolerance catches it at case ${strict.cases}`);
+      return result;
+    }
+    const longer = extendedRuns > numRuns ? run(cases, p, extendedRuns, seed, check) : found;
+    if (longer.caught) {
+      weaknesses.push(`too few runs: ${p.name} (${p.description}) passes all ${numRuns} cases and is caught only at case ${longer.cases} — run at least ${longer.cases} cases`);
+    } else if (longer.applicable > 0) {
+      weaknesses.push(`${p.name} (${p.description}) goes unnoticed over ${longer.cases} cases (seed ${seed}): the inputs cannot show it`);
+    }
+    return result;
+  });
+  return { target: name, perturbations: results, weaknesses, ok: weaknesses.length === 0 };
+}
+
+/**
+ * The user's test, run with a perturbation planted in every case (or none), `runs` cases from
+ * `seed`; stops at the first case that fails. `seen` collects the cases drawn.
+ */
+function run(cases: fc.Arbitrary<Case>, perturbation: Perturbation | null, runs: number, seed: number, check: CheckOptions, seen?: Case[]): Outcome {
+  let applicable = 0;
+  let failure: string | undefined;
+  const property = fc.property(cases, fc.nat(), (c, probeSeed) => {
+    seen?.push(c);
+    // copies: a target that mutates its inputs must not rewrite the generated case
+    const inputs = c.inputs.map((x) => new Tensor(x.data.slice(), x.shape));
+    const target = perturbation ? perturbation.plant(c.target, inputs, new Rng(probeSeed)) : c.target;
+    if (!target) return true;
+    applicable++;
+    const report = checkGradients(target, inputs, { ...check, seed: probeSeed });
+    if (!report.ok) failure = `${report.message} at ${caseCode(c)}`;
+    return report.ok;
+  });
+  const details = fc.check(property, { numRuns: runs, seed, endOnFailure: true });
+  return { caught: details.failed, cases: details.numRuns, applicable, ...(failure ? { failure } : {}) };
+}
+
+function describeTolerance({ atol, rtol, precision }: CheckOptions): string {
+  return [atol !== undefined && `atol ${atol}`, rtol !== undefined && `rtol ${rtol}`, precision === 'float32' && 'precision float32'].filter(Boolean).join(', ');
+}
