@@ -195,16 +195,33 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target is recognised by its output, and budgeted for: float64 budgets would cry wolf', () => {
+  test('a float32 target is recognised by its output, and its rounding is measured, not assumed', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
+    const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
     const x = tensor([0.3, -1.2, 2, 0.7]);
     const auto = checkGradients(f32, [x], { mode: 'full' });
     expect(auto.verdict, formatReport(auto)).toBe('pass');
     expect(auto.precision).toBe('float32');
     expect(formatReport(auto)).toMatch(/float32 arithmetic/);
-    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
-    const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
-    expect(checkGradients(wrong, [x]).verdict).toBe('fail');
+    for (const precision of ['auto', 'float64'] as const) {
+      expect(checkGradients(f32, [x], { mode: 'full', precision }).verdict).toBe('pass');
+      expect(checkGradients(wrong, [x], { precision }).verdict).toBe('fail');
+    }
+  });
+
+  test('a small output computed from large intermediates is not a false alarm: its rounding is read off the samples', () => {
+    // log(1 + e^(b − a)) as lse − a, the textbook cross-entropy of a confident prediction: the
+    // output is ~1e-9, its error is ε·|a| ≈ 4e-15, and it moves in steps of that size
+    const confident: Differentiable = {
+      name: 'confident cross-entropy',
+      forward: ([z]) => { const [a, b] = z!.data as unknown as [number, number]; return scalar(Math.log(Math.exp(a - a) + Math.exp(b - a))); },
+      vjp: ([z], g) => { const [a, b] = z!.data as unknown as [number, number]; const q = 1 / (1 + Math.exp(a - b)); return [new Tensor(Float64Array.of(-q * g.item(), q * g.item()), z!.shape)]; },
+    };
+    for (const mode of modes) {
+      const report = checkGradients(confident, [tensor([20, 0.5])], { mode });
+      expect(report.ok, formatReport(report)).toBe(true);
+      expect(checkGradients({ ...confident, vjp: (xs, g) => confident.vjp(xs, g).map((t) => new Tensor(t.data.map((v) => 2 * v), t.shape)) }, [tensor([20, 0.5])], { mode }).verdict).toBe('fail');
+    }
   });
 
   test('simple values do not pass for float32 arithmetic', () => {

@@ -60,7 +60,7 @@ export function compareAlong(
   where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
 ): Comparison {
   const derivatives = cached(ctx.differenced, direction, () => alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings));
-  const numeric = numericOf(derivatives, ctx.output.data, ctx.settings.eps, cotangent);
+  const numeric = numericOf(derivatives, cotangent);
   const { value, scale } = analytic(direction);
   return judge(value, numeric, scale, ctx.settings, where);
 }

@@ -22,7 +22,7 @@ export function fullJacobian(ctx: Context): void {
     const column = target.target.jvp ? pushForward(ctx, direction) : undefined;
     const where = space.locate(position);
     for (let i = 0; i < output.size; i++) {
-      const numeric = numericOf(derivatives, output.data, settings.eps, i);
+      const numeric = numericOf(derivatives, i);
       const at = { ...where, output: unravelIndex(i, output.shape) };
       const analytic = rows[i]![position]! * scale;
       ledger.add(perUnit(judge(analytic, numeric, Math.abs(analytic), settings, { ...at, quantity: 'vjp' }), scale));

@@ -16,7 +16,7 @@ export function alongDirection(
     const out = target.tryForward(space.shifted(direction, t));
     return out && out.length === base.length ? out : null;
   };
-  const derivatives = differentiate(phi, base, settings.step, settings.levels);
+  const derivatives = differentiate(phi, base, settings.step, settings.levels, settings.eps);
   if (!derivatives) {
     throw new ContractError(
       'non-finite-output',
@@ -29,7 +29,7 @@ export function alongDirection(
 }
 
 /** One derivative from the vector ones: an output entry's, or the projection on a cotangent. */
-export function numericOf(d: Derivatives, base: Float64Array, eps: number, cotangent: Float64Array | number): NumericDerivative {
+export function numericOf(d: Derivatives, cotangent: Float64Array | number): NumericDerivative {
   const pick = (a: Float64Array) => (typeof cotangent === 'number' ? a[cotangent]! : dot(cotangent, a));
   const size = (a: Float64Array) => (typeof cotangent === 'number' ? Math.abs(a[cotangent]!) : absDot(cotangent, a));
   return {
@@ -38,6 +38,6 @@ export function numericOf(d: Derivatives, base: Float64Array, eps: number, cotan
     left: pick(d.left.value),
     right: pick(d.right.value),
     sidedError: size(d.left.error) + size(d.right.error),
-    rounding: (eps * size(base)) / d.step,
+    rounding: size(d.rounding) / d.step,
   };
 }

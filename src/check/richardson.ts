@@ -18,6 +18,8 @@ export interface Derivatives {
   right: Estimate;
   /** The smallest step used: rounding in φ is amplified by 1/step. */
   step: number;
+  /** How far each computed value of φ may be from the exact one (absolute). */
+  rounding: Float64Array;
 }
 
 /** φ at a step, or null where φ is undefined there (it threw or was not finite). */
@@ -34,7 +36,7 @@ export const SMALLEST_STEP = 2 ** -30;
  * Steps start at `step` and halve until `levels` consecutive steps give finite values; a step
  * that leaves φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
  */
-export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number): Derivatives | null {
+export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number, eps: number): Derivatives | null {
   const samples: { h: number; plus: Float64Array; minus: Float64Array }[] = [];
   for (let h = step; samples.length < levels && h >= SMALLEST_STEP; h /= 2) {
     const plus = phi(h);
@@ -50,9 +52,30 @@ export function differentiate(phi: Sampler, base: Float64Array, step: number, le
     left: extrapolate(quotients((s, i) => (base[i]! - s.minus[i]!) / s.h), 2),
     right: extrapolate(quotients((s, i) => (s.plus[i]! - base[i]!) / s.h), 2),
     step: samples[samples.length - 1]!.h,
+    rounding: roundingOf(samples, base, eps),
   };
 }
 
+/**
+ * The rounding in φ, read off the samples. A value's own rounding, ε·|φ|, is not all of it: a
+ * small value computed from large intermediates (cross-entropy of confident logits, as
+ * lse − logit) carries their absolute error, and varies in steps of it. Symmetric fourth
+ * differences Δ⁴ at the three smallest steps τ, 2τ, 4τ see that staircase. Their smooth part
+ * grows as τ⁴ and a kink at 0 adds a part linear in τ; Δ⁴(τ) − (9/16)Δ⁴(2τ) + (1/32)Δ⁴(4τ)
+ * cancels both, and what remains is rounding: at most 25.5 times a value's (16 per Δ⁴).
+ */
+function roundingOf(samples: readonly { plus: Float64Array; minus: Float64Array }[], base: Float64Array, eps: number): Float64Array {
+  const n = samples.length;
+  if (n < 4) return base.map((f) => eps * Math.abs(f));
+  const [s8, s4, s2, s1] = samples.slice(n - 4) as [Sample, Sample, Sample, Sample];
+  return base.map((f, i) => {
+    const fourth = (outer: Sample, inner: Sample) => outer.plus[i]! - 4 * inner.plus[i]! + 6 * f - 4 * inner.minus[i]! + outer.minus[i]!;
+    const staircase = Math.abs(fourth(s2, s1) - (9 / 16) * fourth(s4, s2) + fourth(s8, s4) / 32) / 25.5;
+    return Math.max(eps * Math.abs(f), staircase);
+  });
+}
+
+type Sample = { plus: Float64Array; minus: Float64Array };
 /**
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
  * ratio `ratio` per column (4 for central differences, 2 for one-sided ones).

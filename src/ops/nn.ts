@@ -18,12 +18,15 @@ function softmaxAlong(op: string, x: Tensor, axisOption: number, log: boolean): 
     for (let j = 0; j < inner; j++) {
       const first = o * side * inner + j;
       const last = first + side * inner;
-      let top = -Infinity;
-      for (let i = first; i < last; i += inner) top = Math.max(top, x.data[i]!);
-      let total = 0;
-      for (let i = first; i < last; i += inner) total += Math.exp(x.data[i]! - top);
-      const logTotal = Math.log(total);
-      for (let i = first; i < last; i += inner) out[i] = log ? x.data[i]! - top - logTotal : Math.exp(x.data[i]! - top) / total;
+      let top = first;
+      for (let i = first; i < last; i += inner) if (x.data[i]! > x.data[top]!) top = i;
+      // Σ exp(x − max) = 1 + rest, and log1p(rest) keeps its digits when rest is tiny: the loss of
+      // a confident prediction is log(1 + e^−40), not 0.
+      let rest = 0;
+      for (let i = first; i < last; i += inner) if (i !== top) rest += Math.exp(x.data[i]! - x.data[top]!);
+      const total = 1 + rest;
+      const logTotal = Math.log1p(rest);
+      for (let i = first; i < last; i += inner) out[i] = log ? x.data[i]! - x.data[top]! - logTotal : Math.exp(x.data[i]! - x.data[top]!) / total;
     }
   }
   return new Tensor(out, x.shape);
@@ -84,7 +87,8 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
     const right = n * classes + targets.data[n]!;
     loss -= logp.data[right]!;
     for (let c = n * classes; c < (n + 1) * classes; c++) d[c] = Math.exp(logp.data[c]!) / count;
-    d[right]! -= 1 / count;
+    // p − 1 for the right class, as expm1: a confident p = 1 − 1e-17 must not round to a zero gradient
+    d[right] = Math.expm1(logp.data[right]!) / count;
   }
   return { loss: loss / count, dLogits: new Tensor(d, logits.shape) };
 }
