@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import type { Mode } from '../check/index.js';
+
+/** Which part of the targets this machine runs: shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface CliOptions {
+  /** Generated cases per target and law. */
+  runs: number;
+  seed: number;
+  mode: Mode;
+  /** Only targets whose id matches this regular expression (checked when parsed). */
+  filter?: string;
+  /** Only this law (as named in the summary table). */
+  law?: string;
+  shard?: Shard;
+  /** Replay one counterexample: the path a failure printed, with its seed. */
+  path?: string;
+  json?: string;
+  junit?: string;
+  power: boolean;
+}
+
+export type Command =
+  | { command: 'verify'; options: CliOptions }
+  | { command: 'check'; modules: string[]; options: CliOptions }
+  | { command: 'help' };
+
+/** Bad command-line use: exit 2 with the message and the usage text. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** fast-check's own default; `gradprop verify` takes ~8 s with it on two busy cores (a minute is the budget). */
+export const DEFAULT_RUNS = 100;
+
+/** The same default as the project's own property suites (vitest.setup.ts), overridable the same way. */
+export const DEFAULT_SEED = 20201;
+
+export const USAGE = `Usage:
+  gradprop [verify] [options]            check every registered op and every zoo model
+  gradprop check <module...> [options]   check the exports of TypeScript or JavaScript modules
+  gradprop help
+
+Options:
+  --runs N          generated cases per target and law (default ${DEFAULT_RUNS})
+  --seed S          fast-check seed (default $GRADPROP_SEED, else ${DEFAULT_SEED})
+  --mode M          checker mode: auto (default), fast or full
+  --filter PATTERN  only targets whose name matches this regular expression
+  --law NAME        only this law (e.g. gradientsMatchFiniteDifferences)
+  --shard i/n       run the i-th of n deterministic parts of the targets (1-based)
+  --path P          replay the counterexample at this fast-check path (with its --seed)
+  --json FILE       write every target and law's result as JSON
+  --junit FILE      write JUnit XML, one testcase per target and law
+  --power           (check only) how many deliberately broken variants the checks catch
+
+Exit codes: 0 every check passed, 1 a check failed, 2 usage error or a module that cannot be loaded.`;
+
+const COMMANDS = ['verify', 'check', 'help'] as const;
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        runs: { type: 'string' },
+        seed: { type: 'string' },
+        mode: { type: 'string' },
+        filter: { type: 'string' },
+        law: { type: 'string' },
+        shard: { type: 'string' },
+        path: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        power: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  const command = first ?? 'verify';
+  if (values.help || command === 'help') return { command: 'help' };
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command '${command}' (expected ${COMMANDS.join(', ')}; to check a module: gradprop check ${command})`);
+  }
+  const options: CliOptions = {
+    runs: values.runs === undefined ? DEFAULT_RUNS : integer('--runs', values.runs, 1),
+    seed: values.seed !== undefined ? integer('--seed', values.seed) : env.GRADPROP_SEED ? integer('GRADPROP_SEED', env.GRADPROP_SEED) : DEFAULT_SEED,
+    mode: mode(values.mode ?? 'auto'),
+    power: values.power ?? false,
+  };
+  if (values.filter !== undefined) options.filter = pattern(values.filter);
+  if (values.law !== undefined) options.law = values.law;
+  if (values.shard !== undefined) options.shard = shard(values.shard);
+  if (values.path !== undefined) options.path = path(values.path);
+  if (values.json !== undefined) options.json = values.json;
+  if (values.junit !== undefined) options.junit = values.junit;
+
+  if (command === 'check') {
+    if (rest.length === 0) throw new UsageError('check needs at least one module, e.g. gradprop check src/layers/*.ts');
+    return { command, modules: rest, options };
+  }
+  if (rest.length > 0) throw new UsageError(`verify takes no modules (got ${rest.join(' ')}); to check modules: gradprop check ${rest.join(' ')}`);
+  if (options.power) throw new UsageError('--power works with check: gradprop check --power <module...>');
+  return { command: 'verify', options };
+}
+
+function integer(flag: string, text: string, min = -(2 ** 31)): number {
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${flag} must be an integer${min > 0 ? ` ≥ ${min}` : ''}, got '${text}'`);
+  }
+  return value;
+}
+
+function mode(text: string): Mode {
+  if (text === 'auto' || text === 'fast' || text === 'full') return text;
+  throw new UsageError(`--mode must be auto, fast or full, got '${text}'`);
+}
+
+function pattern(text: string): string {
+  try {
+    new RegExp(text);
+    return text;
+  } catch (error) {
+    throw new UsageError(`--filter must be a regular expression: ${(error as Error).message}`);
+  }
+}
+
+function shard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/3; got '${text}'`);
+  return { index, count };
+}
+
+function path(text: string): string {
+  if (!/^\d+(:\d+)*$/.test(text)) throw new UsageError(`--path must be a fast-check path such as 3:0:1, got '${text}'`);
+  return text;
+}

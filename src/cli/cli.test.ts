@@ -1,0 +1,164 @@
+/**
+ * The gradprop command driven as a user drives it: `node bin/gradprop.js …` in a subprocess, for
+ * every exit code and every output format. Each passing run has a failing twin (the buggy layer,
+ * a model with a broken backward, modules that cannot load).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, describe, expect, test } from 'vitest';
+import { allOps } from '../ops/index.js';
+import { zoo } from '../zoo/index.js';
+import type { LawResult, RunResult } from './json.js';
+import { shapeErrors } from './test-support.js';
+
+const root = join(import.meta.dirname, '../..');
+const scratch = mkdtempSync(join(tmpdir(), 'gradprop-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function gradprop(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = spawnSync(process.execPath, ['bin/gradprop.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Run with --json and --junit; the parsed JSON (checked against its documented shape) and JUnit. */
+function gradpropWithReports(name: string, args: string[]) {
+  const json = join(scratch, `${name}.json`);
+  const junit = join(scratch, name, 'junit.xml'); // a folder that does not exist yet, as in CI
+  const run = gradprop([...args, '--json', json, '--junit', junit]);
+  const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+  expect(shapeErrors(result)).toEqual([]);
+  const xml = readFileSync(junit, 'utf8');
+  expect(XMLValidator.validate(xml)).toBe(true);
+  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (tag) => tag === 'testsuite' || tag === 'testcase' }).parse(xml);
+  const testcases: JunitCase[] = parsed.testsuites.testsuite.flatMap((s: { testcase: JunitCase[] }) => s.testcase);
+  return { ...run, result, testcases, totals: parsed.testsuites as Record<string, string> };
+}
+
+interface JunitCase {
+  name: string;
+  failure?: { '#text': string; message: string };
+  error?: { '#text': string; message: string };
+  skipped?: { message: string };
+}
+
+const law = (result: RunResult, id: string, name: string): LawResult => {
+  const found = result.targets.find((t) => t.id === id)?.laws.find((l) => l.law === name);
+  if (!found) throw new Error(`no ${name} result for ${id}`);
+  return found;
+};
+
+describe('gradprop verify', () => {
+  test('checks every registered op and every zoo model with its laws, exits 0, and reports the same in the table, JSON and JUnit', () => {
+    const run = gradpropWithReports('verify', ['verify', '--runs', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    const ids = run.result.targets.map((t) => t.id);
+    expect(ids).toEqual(expect.arrayContaining([...allOps().map((op) => `ops/${op.name}`), ...Object.keys(zoo).map((name) => `zoo/${name}`)]));
+    for (const model of Object.values(zoo)) {
+      const laws = run.result.targets.find((t) => t.id === `zoo/${model.name}`)!.laws.map((l) => l.law);
+      expect(laws).toContain('sgdStepDescends');
+      if ('step' in model) expect(laws).toContain('bpttSumsOverTimeSteps');
+      if (model.manualGrad) expect(ids).toContain(`zoo/${model.name}.manualGrad`);
+    }
+    const rows = run.result.targets.flatMap((t) => t.laws);
+    expect(rows.every((l) => l.verdict === 'pass')).toBe(true);
+    expect(law(run.result, 'ops/tanh', 'gradientsMatchFiniteDifferences').worst?.relError).toBeLessThan(1e-6);
+
+    expect(run.stdout).toMatch(/^target +law +cases +verdict +worst rel err +evaluations f\/vjp\/jvp +time$/m);
+    expect(run.stdout).toMatch(/^zoo\/elman +bpttSumsOverTimeSteps +3 +PASS/m);
+    expect(run.stdout).not.toMatch(/\x1b\[/); // not a terminal: no colour codes
+    expect(run.stderr).toBe(''); // nor progress
+
+    expect(Number(run.totals.tests)).toBe(rows.length);
+    expect(run.testcases.some((c) => c.failure || c.error)).toBe(false);
+  });
+});
+
+describe('gradprop check', () => {
+  test('the layer-norm example passes with exit 0', () => {
+    const run = gradprop(['check', 'examples/layernorm.ts', '--runs', '20']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^layerNorm +gradientsMatchFiniteDifferences +20 +PASS/m);
+    expect(run.stdout).toMatch(/gradprop check: PASS — 3 passed, 0 failed, 0 errors/);
+  });
+
+  test('its buggy twin fails with exit 1 naming the wrong entry, in the table, JSON and JUnit; the printed replay command reproduces it', () => {
+    const run = gradpropWithReports('buggy', ['check', 'examples/layernorm-buggy.ts', '--runs', '20']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/export layerNormWithoutVarianceGradient: gradientsMatchFiniteDifferences fails: vjp wrong at input 0 at \[\d+, \d+\]/);
+
+    const failed = law(run.result, 'layerNormWithoutVarianceGradient', 'gradientsMatchFiniteDifferences');
+    expect(failed).toMatchObject({ verdict: 'fail', worst: { input: 0, quantity: 'vjp', verdict: 'fail' } });
+    expect(failed.path).toMatch(/^\d+(:\d+)*$/);
+    expect(failed.test).toMatch(/expect\(layerNormWithoutVarianceGradient\)\.toHaveCorrectGradients\(\[tensor\(/);
+    expect(law(run.result, 'layerNormWithoutVarianceGradient', 'isPure').verdict).toBe('pass');
+
+    const junitFailure = run.testcases.find((c) => c.name === 'layerNormWithoutVarianceGradient gradientsMatchFiniteDifferences')!.failure!;
+    expect(junitFailure.message).toBe(failed.message);
+    expect(junitFailure['#text']).toContain('gradcheck layerNorm (σ treated as constant): FAIL');
+    expect(junitFailure['#text']).toContain(`replay: ${failed.replay}`);
+    expect(run.testcases.find((c) => c.name === 'layerNormWithoutVarianceGradient isPure')!.failure).toBeUndefined();
+
+    // The replay line is a shell command: run it as printed (with the local bin for npx gradprop).
+    const replay = spawnSync('sh', ['-c', failed.replay!.replace(/^npx gradprop/, `"${process.execPath}" bin/gradprop.js`)], { cwd: root, encoding: 'utf8' });
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(`counterexample (after 1 case, shrunk 0 times): ${failed.counterexample}`);
+    expect(replay.stdout).toMatch(/1 target,/);
+  });
+
+  test('a model whose hand-written backward forgets a gradient fails on that target alone', () => {
+    const run = gradpropWithReports('models', ['check', 'fixtures/cli/models.ts', '--runs', '10']);
+    expect(run.code, run.stderr).toBe(1);
+    const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
+    expect(verdicts).toEqual({ neuron: 'pass', 'neuron.manualGrad': 'pass', neuronForgetsW2: 'pass', 'neuronForgetsW2.manualGrad': 'fail' });
+    expect(law(run.result, 'neuronForgetsW2.manualGrad', 'gradientsMatchFiniteDifferences').worst).toMatchObject({ verdict: 'fail' });
+  });
+
+  test('modules that cannot load, and exports that cannot be checked, each get a paragraph naming them; the rest still run; exit 2', () => {
+    const tsSyntaxError = join(scratch, 'syntax-error.ts'); // a .ts file in fixtures/ would break tsc
+    writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }');
+    writeFileSync(tsSyntaxError, 'export const layer = { name: "layer",, };\n');
+    const modules = ['fixtures/cli/broken-targets.ts', 'fixtures/cli/throws-on-import.ts', 'fixtures/cli/syntax-error.js', tsSyntaxError, 'fixtures/cli/missing.ts'];
+    const run = gradpropWithReports('broken', ['check', ...modules, '--runs', '10']);
+    expect(run.code).toBe(2);
+    const out = run.stdout;
+    expect(out).toContain('fixtures/cli/throws-on-import.ts cannot be loaded, so none of its exports were checked: importing it threw Error: throws-on-import: the lookup table needs two rows (at fixtures/cli/throws-on-import.ts:5:');
+    expect(out).toMatch(/fixtures\/cli\/syntax-error\.js cannot be loaded, .*: a syntax error \(Unexpected token ',' at fixtures\/cli\/syntax-error\.js:5\)/);
+    expect(out).toMatch(/syntax-error\.ts cannot be loaded, .*: a syntax error \(.*syntax-error\.ts:1:\d+: ERROR: /);
+    expect(out).toContain('fixtures/cli/missing.ts: no such file');
+    expect(out).toContain("fixtures/cli/broken-targets.ts, export lonely is a Differentiable ('lonely') with no inputs to check it at and no domain");
+    expect(out).toContain('fixtures/cli/broken-targets.ts, export badSpec is a spec whose inputs are a number (3)');
+    expect(out).toMatch(/export forwardThrows: isPure fails: the target threw RangeError: this layer is not finished \(at fixtures\/cli\/broken-targets\.ts:\d+:\d+\)/);
+    expect(out).toContain('export halfDifferentiable: an object with keys name, forward: not a Differentiable, which needs name, forward and vjp (missing vjp)');
+    expect(out).not.toMatch(/^\s+at /m); // no stack traces
+
+    expect(run.result.moduleErrors.map((e) => e.module)).toEqual(modules.slice(1));
+    const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
+    expect(verdicts).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass' });
+    expect(law(run.result, 'forwardThrows', 'gradientsMatchFiniteDifferences').verdict).toBe('error');
+    expect(law(run.result, 'squareAtTensors', 'jvpMatchesVjp')).toMatchObject({ verdict: 'skipped', message: 'the target has no jvp' });
+    expect(run.result.skipped.map((s) => s.export)).toEqual(['halfDifferentiable', 'helper']);
+
+    expect(run.testcases.filter((c) => c.error).map((c) => c.name)).toEqual([
+      ...modules.slice(1).map((m) => `${m} (load)`),
+      'badSpec',
+      'forwardThrows gradientsMatchFiniteDifferences',
+      'forwardThrows isPure',
+      'lonely',
+    ]);
+    expect(run.testcases.find((c) => c.name === 'fixtures/cli/broken-targets.ts, export helper')?.skipped?.message).toBe('a function (helper), not an op made with defineOp');
+  });
+});
+
+describe('usage', () => {
+  test('an unknown flag exits 2 with the usage text, and help exits 0 with it', () => {
+    const bad = gradprop(['verify', '--runz', '3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^gradprop: Unknown option '--runz'[\s\S]*Usage:\n  gradprop \[verify\] \[options\]/);
+    const help = gradprop(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:/);
+  });
+});
