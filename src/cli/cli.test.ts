@@ -152,6 +152,19 @@ describe('gradprop check', () => {
   });
 });
 
+describe('gradprop check --power', () => {
+  test('reports each target\'s power; a test blind to planted bugs fails the run, though every law passed without --power', () => {
+    const run = gradpropWithReports('power', ['check', '--power', 'examples/layernorm.ts', 'fixtures/cli/weak-inputs.ts', '--runs', '20']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.result.targets.flatMap((t) => t.laws).every((l) => l.verdict !== 'fail' && l.verdict !== 'error')).toBe(true);
+    expect(run.result.power.map((p) => [p.id, p.ok])).toEqual([['layerNorm', true], ['squareAtZero', false]]);
+    expect(run.stdout).toContain('power of the gradient test of layerNorm: STRONG');
+    expect(run.stdout).toMatch(/power of the gradient test of square: WEAK[\s\S]*flip sign \(one gradient entry with its sign flipped\) goes unnoticed/);
+    expect(run.stdout).toMatch(/power: 1 weak test in/);
+    expect(gradprop(['check', 'fixtures/cli/weak-inputs.ts', '--runs', '20']).code).toBe(0);
+  });
+});
+
 describe('usage', () => {
   test('an unknown flag exits 2 with the usage text, and help exits 0 with it', () => {
     const bad = gradprop(['verify', '--runz', '3']);

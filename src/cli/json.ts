@@ -3,6 +3,7 @@
  * printed from. Field values are JSON (null, never undefined), so the file has every key.
  */
 import type { Comparison, Mode } from '../check/index.js';
+import type { PowerReport } from '../power/index.js';
 import type { Evaluations } from './counted.js';
 import type { Kind } from './targets.js';
 
@@ -71,8 +72,7 @@ export interface PowerResult {
   ok: boolean;
   /** The report as src/power's formatPowerReport prints it. */
   text: string;
-  /** The PowerReport itself. */
-  report: unknown;
+  report: PowerReport;
 }
 
 export interface RunResult {

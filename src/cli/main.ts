@@ -49,11 +49,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const selected = select(found.targets, options);
   const invocation = { command: command.command, mode: options.mode };
   const targets = runTargets(selected, { invocation, options, progress: progress(io.stderr), cwd: io.cwd });
-  const power = options.power ? await runPower(selected, options) : [];
+  const power = options.power ? runPower(selected, options) : [];
   const result = assemble(command, found, targets, power, performance.now() - started);
 
   io.stdout.write(formatRun(result, useColour(io.stdout, io.env)));
-  if (power.length > 0) io.stdout.write(`\n${power.map((p) => p.text).join('\n\n')}\n`);
   try {
     if (options.json !== undefined) write(resolve(io.cwd, options.json), jsonText(result));
     if (options.junit !== undefined) write(resolve(io.cwd, options.junit), junitXml(result));

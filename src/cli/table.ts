@@ -31,6 +31,7 @@ export function formatRun(result: RunResult, colour: boolean): string {
   if (failures.length > 0) {
     sections.push([paint.red(paint.bold('failures:')), ...failures.map(({ t, l }) => `\n${paint.red('✗')} ${t.id} — ${l.law}\n${indent(failureText(l))}`)].join('\n'));
   }
+  if (result.power.length > 0) sections.push(result.power.map((p) => p.text).join('\n\n'));
   sections.push(closing(result, paint));
   const text = `${sections.join('\n\n')}\n`;
   // A target's own error message may carry colour codes; without colour, none get through.
@@ -84,11 +85,13 @@ export function failureText(l: LawResult): string {
   return parts.join('\n');
 }
 
-function closing({ command, summary, moduleErrors, exitCode, durationMs, options }: RunResult, paint: ReturnType<typeof palette>): string {
+function closing({ command, summary, moduleErrors, power, exitCode, durationMs, options }: RunResult, paint: ReturnType<typeof palette>): string {
   const verdict = exitCode === 0 ? paint.green('PASS') : paint.red('FAIL');
   const counts = `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.errors, 'error')}, ${summary.skipped} skipped laws on ${plural(summary.targets, 'target')}`;
   const unloaded = moduleErrors.length > 0 ? `; ${plural(moduleErrors.length, 'module')} could not be loaded` : '';
-  return `gradprop ${command}: ${verdict} — ${counts}${unloaded} in ${time(durationMs)} (seed ${options.seed})`;
+  const weak = power.filter((p) => !p.ok).length;
+  const powerNote = power.length > 0 ? `; power: ${weak === 0 ? 'every test strong' : `${plural(weak, 'weak test')}`}` : '';
+  return `gradprop ${command}: ${verdict} — ${counts}${unloaded}${powerNote} in ${time(durationMs)} (seed ${options.seed})`;
 }
 
 function indent(text: string): string {
