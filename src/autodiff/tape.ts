@@ -7,66 +7,50 @@ interface Node {
   primitive: Primitive;
   inputs: readonly Tensor[];
   attrs: unknown;
+  output: Tensor;
 }
 
 /**
- * Reverse mode: records which op made each value, then walks the graph backwards. Values are keyed
- * by Tensor identity; a value not made from a leaf is a constant and is not recorded.
+ * Reverse mode: records each op call that reads a leaf or a recorded value, in the order the calls
+ * happen, then walks that record backwards. The order of the calls is already a topological order
+ * (every input existed before the op that read it), so walking it backwards passes a value's
+ * gradient on only after every use of the value has added its contribution. No recursion and no
+ * graph search: an unrolled chain of 10,000 steps is a loop of 10,000 iterations.
  */
 export class Tape implements Trace {
-  private readonly nodes = new Map<Tensor, Node>();
+  private readonly nodes: Node[] = [];
+  /** Each recorded value's node (by position in `nodes`); values are keyed by Tensor identity. */
+  private readonly madeBy = new Map<Tensor, number>();
 
   constructor(private readonly leaves: ReadonlySet<Tensor>) {}
 
   record(primitive: Primitive, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
-    if (inputs.some((input) => this.tracks(input))) this.nodes.set(output, { primitive, inputs, attrs });
+    if (!inputs.some((input) => this.tracks(input))) return; // a constant: nothing to differentiate
+    this.madeBy.set(output, this.nodes.length);
+    this.nodes.push({ primitive, inputs, attrs, output });
   }
 
   /** The cotangent pulled back to every leaf it reaches (leaves it does not reach are absent). */
   backward(output: Tensor, cotangent: Tensor): Map<Tensor, Tensor> {
     const sums = new Sums();
     sums.add(output, cotangent);
-    for (const value of this.outputsFirst(output)) {
+    for (let i = this.madeBy.get(output) ?? -1; i >= 0; i--) {
+      const { primitive, inputs, attrs, output: value } = this.nodes[i]!;
       const g = sums.take(value);
-      if (g === undefined) continue;
-      const { primitive, inputs, attrs } = this.nodes.get(value)!;
+      if (g === undefined) continue; // the value does not reach the output
       // Gradients of constants are never read: the rule may skip them (matmul's x in x·Wᵀ).
       const wanted = inputs.map((input) => this.tracks(input));
       const parts = applyVjp(primitive, inputs, value, g, attrs, wanted);
-      inputs.forEach((input, i) => {
-        const part = parts[i];
-        if (part != null && wanted[i]) sums.add(input, part);
+      inputs.forEach((input, k) => {
+        const part = parts[k];
+        if (part != null && wanted[k]) sums.add(input, part);
       });
     }
     return sums.of(this.leaves);
   }
 
   private tracks(value: Tensor): boolean {
-    return this.leaves.has(value) || this.nodes.has(value);
-  }
-
-  /**
-   * Recorded values reachable from `root`, each before all of its inputs, so that every
-   * contribution to a value's gradient is summed before it is passed on. An explicit stack, not
-   * recursion: an unrolled chain of 10,000 steps is 10,000 deep.
-   */
-  private outputsFirst(root: Tensor): Tensor[] {
-    const order: Tensor[] = [];
-    const seen = new Set<Tensor>();
-    const stack: { value: Tensor; next: number }[] = [];
-    const visit = (value: Tensor): void => {
-      if (!this.nodes.has(value) || seen.has(value)) return;
-      seen.add(value);
-      stack.push({ value, next: 0 });
-    };
-    visit(root);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const inputs = this.nodes.get(top.value)!.inputs;
-      if (top.next < inputs.length) visit(inputs[top.next++]!);
-      else order.push(stack.pop()!.value);
-    }
-    return order.reverse();
+    return this.leaves.has(value) || this.madeBy.has(value);
   }
 }
 
