@@ -19,6 +19,8 @@ interface BinaryRule {
 type Partial = ((x: number, y: number, z: number) => number) | typeof ONE;
 const ONE = 1;
 
+const BOTH = [true, true] as const;
+
 function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
   return defineOp({
     name: rule.name,
@@ -31,7 +33,10 @@ function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
       for (let i = 0; i < out.length; i++) out[i] = rule.value(a.data[ia[i]!]!, b.data[ib[i]!]!);
       return new Tensor(out, shape);
     },
-    vjp: ([a, b], z, g) => [unbroadcast(timesPartial(rule.dx, a, b, z, g), a.shape), unbroadcast(timesPartial(rule.dy, a, b, z, g), b.shape)],
+    vjp: ([a, b], z, g, _attrs, wanted = BOTH) => [
+      wanted[0] ? unbroadcast(timesPartial(rule.dx, a, b, z, g), a.shape) : null,
+      wanted[1] ? unbroadcast(timesPartial(rule.dy, a, b, z, g), b.shape) : null,
+    ],
     jvp: ([a, b], z, [ta, tb]) => {
       const ia = broadcastOffsets(a.shape, z.shape);
       const ib = broadcastOffsets(b.shape, z.shape);

@@ -29,6 +29,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 /** For each element of `target`, the offset of the element of a `shape` tensor broadcast to it. */
 export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
   if (shapesEqual(shape, target)) return identityOffsets(sizeOf(target));
+  if (sizeOf(shape) === 1) return zeroOffsets(sizeOf(target));
   const strides = stridesOf(shape);
   const lead = target.length - shape.length;
   const aligned = target.map((_, axis) => {
@@ -47,6 +48,14 @@ function identityOffsets(size: number): Int32Array {
     for (let i = 0; i < identity.length; i++) identity[i] = i;
   }
   return identity.subarray(0, size);
+}
+
+// The next most common broadcast is a single value (a scalar weight, ½): every offset is 0.
+let zero = new Int32Array(0);
+
+function zeroOffsets(size: number): Int32Array {
+  if (zero.length < size) zero = new Int32Array(Math.max(size, 2 * zero.length));
+  return zero.subarray(0, size);
 }
 
 export function broadcastTo(x: Tensor, target: Shape): Tensor {

@@ -8,11 +8,18 @@ import { type Shape, sizeOf } from '../tensor/index.js';
 export function stridedOffsets(shape: Shape, strides: readonly number[], base = 0): Int32Array {
   const rank = shape.length;
   const offsets = new Int32Array(sizeOf(shape));
+  if (rank === 0) {
+    offsets[0] = base;
+    return offsets;
+  }
+  // The last axis is a run of evenly spaced offsets; the outer axes turn like an odometer, once per run.
+  const run = shape[rank - 1]!;
+  const step = strides[rank - 1]!;
   const counter = new Array<number>(rank).fill(0);
   let offset = base;
-  for (let i = 0; i < offsets.length; i++) {
-    offsets[i] = offset;
-    for (let axis = rank - 1; axis >= 0; axis--) {
+  for (let i = 0; i < offsets.length; i += run) {
+    for (let j = 0; j < run; j++) offsets[i + j] = offset + j * step;
+    for (let axis = rank - 2; axis >= 0; axis--) {
       offset += strides[axis]!;
       if (++counter[axis]! < shape[axis]!) break;
       offset -= strides[axis]! * shape[axis]!;
