@@ -57,3 +57,64 @@ export function matmulInto(
     }
   }
 }
+
+/**
+ * c[k×n] = aᵀ · b for a[m×k] and b[m×n], without transposing a: the backward's dB = aᵀ g, where a
+ * is often a large weight and g a column (W h in a recurrent step). The same 4 × 4 blocks, walking
+ * down the rows of both operands.
+ */
+export function matmulTnInto(
+  c: Float64Array,
+  cAt: number,
+  a: Float64Array,
+  aAt: number,
+  b: Float64Array,
+  bAt: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const k4 = k - (k % 4);
+  const n4 = n - (n % 4);
+  for (let p = 0; p < k4; p += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let i = 0; i < m; i++) {
+        const ai = aAt + i * k + p;
+        const bi = bAt + i * n + j;
+        const x0 = a[ai]!, x1 = a[ai + 1]!, x2 = a[ai + 2]!, x3 = a[ai + 3]!;
+        const y0 = b[bi]!, y1 = b[bi + 1]!, y2 = b[bi + 2]!, y3 = b[bi + 3]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      const r0 = cAt + p * n + j;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
+      c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
+      c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+      c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+    }
+  }
+  // Rows below the last full block, left of the ragged columns: dot products down the columns.
+  for (let p = k4; p < k; p++) {
+    for (let j = 0; j < n4; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += a[aAt + i * k + p]! * b[bAt + i * n + j]!;
+      c[cAt + p * n + j] = s;
+    }
+  }
+  // The ragged columns (all of them when b is a column): c[:, j] += a[i, :] b[i, j], row by row of a.
+  for (let j = n4; j < n; j++) {
+    for (let p = 0; p < k; p++) c[cAt + p * n + j] = 0;
+    for (let i = 0; i < m; i++) {
+      const y = b[bAt + i * n + j]!;
+      const ai = aAt + i * k;
+      for (let p = 0; p < k; p++) c[cAt + p * n + j]! += a[ai + p]! * y;
+    }
+  }
+}

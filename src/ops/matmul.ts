@@ -2,7 +2,7 @@ import { ShapeError, Tensor, formatShape, sizeOf } from '../tensor/index.js';
 import { add } from './binary.js';
 import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
 import { defineOp } from './define.js';
-import { matmulInto } from './matmul-kernel.js';
+import { matmulInto, matmulTnInto } from './matmul-kernel.js';
 import { swapLast } from './shape.js';
 
 interface MatmulShapes {
@@ -22,6 +22,7 @@ function matmulShapes(a: Tensor, b: Tensor): MatmulShapes {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const [kb, n] = b.shape.slice(-2) as [number, number];
   if (k !== kb) fail(`inner sides that agree (a's last side ${k} = b's second-to-last)`);
+  if (a.rank === 2 && b.rank === 2) return { batch: [], m, k, n };
   let batch: number[];
   try {
     batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
@@ -37,11 +38,25 @@ function matmulShapes(a: Tensor, b: Tensor): MatmulShapes {
  * stored, with no transpose at all.
  */
 function timesTransposed(a: Tensor, bt: Tensor, { batch, m, k, n }: MatmulShapes): Tensor {
+  if (batch.length === 0) {
+    const out = new Float64Array(m * n);
+    matmulInto(out, 0, a.data, 0, bt.data, 0, m, k, n);
+    return new Tensor(out, [m, n]);
+  }
   const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
   const bAt = broadcastOffsets(bt.shape.slice(0, -2), batch);
   const out = new Float64Array(sizeOf(batch) * m * n);
   for (let i = 0; i < aAt.length; i++) matmulInto(out, i * m * n, a.data, aAt[i]! * m * k, bt.data, bAt[i]! * k * n, m, k, n);
   return new Tensor(out, [...batch, m, n]);
+}
+
+/** aᵀ · b, matrix by matrix: a is [...batch, m, k] and b [...batch, m, n]; the result [...batch, k, n]. */
+function transposedTimes(a: Tensor, b: Tensor, { batch, m, k, n }: MatmulShapes): Tensor {
+  const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
+  const bAt = broadcastOffsets(b.shape.slice(0, -2), batch);
+  const out = new Float64Array(sizeOf(batch) * k * n);
+  for (let i = 0; i < aAt.length; i++) matmulTnInto(out, i * k * n, a.data, aAt[i]! * m * k, b.data, bAt[i]! * m * n, m, k, n);
+  return new Tensor(out, [...batch, k, n]);
 }
 
 function product(a: Tensor, b: Tensor): Tensor {
@@ -52,12 +67,12 @@ export const matmul = defineOp({
   name: 'matmul',
   arity: 2,
   forward: ([a, b]) => product(a, b),
-  // dA = g bᵀ and dB = aᵀ g = aᵀ (gᵀ)ᵀ; a gradient nobody reads (x in x·Wᵀ) is not computed.
+  // dA = g bᵀ and dB = aᵀ g, with no transposes; a gradient nobody reads (x in x·Wᵀ) is not computed.
   vjp: ([a, b], _y, g, _attrs, wanted = [true, true]) => {
     const { batch, m, k, n } = matmulShapes(a, b);
     return [
       wanted[0] ? unbroadcast(timesTransposed(g, b, { batch, m, k: n, n: k }), a.shape) : null,
-      wanted[1] ? unbroadcast(timesTransposed(swapLast(a), swapLast(g), { batch, m: k, k: m, n }), b.shape) : null,
+      wanted[1] ? unbroadcast(transposedTimes(a, g, { batch, m, k, n }), b.shape) : null,
     ];
   },
   jvp: ([a, b], _y, [ta, tb]) => add(product(ta, b), product(a, tb)),

@@ -41,7 +41,7 @@ export function swapLast(x: Tensor): Tensor {
   const cols = x.shape[x.rank - 1]!;
   const out = new Float64Array(x.size);
   for (let at = 0; at < x.size; at += rows * cols) transposeMatrix(x.data, out, at, rows, cols);
-  return new Tensor(out, [...x.shape.slice(0, -2), cols, rows]);
+  return new Tensor(out, x.rank === 2 ? [cols, rows] : [...x.shape.slice(0, -2), cols, rows]);
 }
 
 /**
