@@ -1,0 +1,127 @@
+/**
+ * Forward + backward of every zoo model: gradprop's engine (lossAndGrad), the hand-derived backward
+ * where the lecture has one (manualGrad), and the same model in TensorFlow.js on its CPU backend
+ * (float32), all in this process and in alternation.
+ */
+import { type AnyModel, zoo } from '../src/zoo/index.js';
+import { type AlternateOptions, type Contender, alternate, formatMs, formatRatio, table } from './measure.js';
+import { tfLossAndGrad, tfStep, tfTwin } from './tfjs-models.js';
+
+export interface ModelCase {
+  label: string;
+  scale: 'lecture' | 'realistic';
+  sizes: string;
+  model: AnyModel;
+}
+
+/** The lecture's sizes are the zoo's defaults: tiny tensors, where the cost per op dominates. */
+export function modelCases(): ModelCase[] {
+  const lecture = (name: keyof typeof zoo, sizes: string): ModelCase => ({ label: name, scale: 'lecture', sizes, model: zoo[name] });
+  const rnn = { input: 64, hidden: 128, output: 16, steps: 32 };
+  const rnnSizes = 'D=64, H=128, O=16, T=32';
+  return [
+    lecture('neuron', 'B=4'),
+    lecture('mlp', '3-4-2 tanh, square, B=4'),
+    lecture('nplm', 'V=8, d=3, H=5, B=4'),
+    lecture('elman', 'D=2, H=3, O=2, T=4'),
+    lecture('lstm', 'D=2, H=3, O=2, T=4'),
+    lecture('gru', 'D=2, H=3, O=2, T=4'),
+    { label: 'neuron', scale: 'realistic', sizes: 'B=4096', model: zoo.neuron.configure({ batchSize: 4096 }) },
+    {
+      label: 'mlp',
+      scale: 'realistic',
+      sizes: '784-256-10 relu, cross-entropy, B=64',
+      model: zoo.mlp.configure({ sizes: [784, 256, 10], activation: 'relu', loss: 'crossEntropy', batchSize: 64 }),
+    },
+    { label: 'nplm', scale: 'realistic', sizes: 'V=1000, d=32, H=128, B=64', model: zoo.nplm.configure({ vocab: 1000, dim: 32, hidden: 128, batchSize: 64 }) },
+    { label: 'elman', scale: 'realistic', sizes: rnnSizes, model: zoo.elman.configure(rnn) },
+    { label: 'lstm', scale: 'realistic', sizes: rnnSizes, model: zoo.lstm.configure(rnn) },
+    { label: 'gru', scale: 'realistic', sizes: rnnSizes, model: zoo.gru.configure(rnn) },
+  ];
+}
+
+export interface EngineRow {
+  model: string;
+  scale: 'lecture' | 'realistic';
+  sizes: string;
+  params: number;
+  /** Median ms per forward + backward. */
+  gradprop: number;
+  tfjs: number;
+  manual: number | null;
+  /** tfjs / gradprop: how many times faster the engine is. */
+  speedup: number;
+  /** gradprop / manual: the engine's cost over the hand-derived backward's. */
+  overManual: number | null;
+  /** max over parameters of ‖g_tfjs − g‖ / ‖g‖: the two agree to float32 rounding. */
+  agreement: number;
+  samples: number;
+}
+
+export function benchEngine(cases: readonly ModelCase[], options: AlternateOptions = {}, log = console.log): EngineRow[] {
+  const rows: EngineRow[] = [];
+  for (const { label, scale, sizes, model } of cases) {
+    const params = model.init(1);
+    const batch = model.sampleBatch(2);
+    const twin = tfTwin(model, params, batch);
+    try {
+      const ours = model.lossAndGrad(params, batch);
+      const theirs = tfLossAndGrad(twin);
+      let agreement = 0;
+      for (const name of model.paramNames) {
+        const g = ours.grads[name]!.data;
+        const t = theirs.grads[name]!;
+        let diff = 0;
+        let norm = 0;
+        for (let i = 0; i < g.length; i++) {
+          diff += (t[i]! - g[i]!) ** 2;
+          norm += g[i]! ** 2;
+        }
+        agreement = Math.max(agreement, Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30));
+      }
+      const contenders: Contender[] = [
+        { name: 'gradprop', run: () => model.lossAndGrad(params, batch) },
+        { name: 'tfjs', run: () => tfStep(twin) },
+      ];
+      const manual = model.manualGrad?.bind(model);
+      if (manual) contenders.push({ name: 'manual', run: () => manual(params, batch) });
+      const t = alternate(contenders, options);
+      const row: EngineRow = {
+        model: label,
+        scale,
+        sizes,
+        params: model.paramNames.reduce((n, name) => n + params[name]!.size, 0),
+        gradprop: t.gradprop!.median,
+        tfjs: t.tfjs!.median,
+        manual: t.manual?.median ?? null,
+        speedup: t.tfjs!.median / t.gradprop!.median,
+        overManual: t.manual ? t.gradprop!.median / t.manual.median : null,
+        agreement,
+        samples: t.gradprop!.samples.length,
+      };
+      rows.push(row);
+      log(`  ${scale} ${label}: gradprop ${formatMs(row.gradprop)}, tfjs ${formatMs(row.tfjs)} (${formatRatio(row.speedup)})` +
+        (row.manual === null ? '' : `, manual ${formatMs(row.manual)} (engine/manual ${formatRatio(row.overManual!)})`));
+    } finally {
+      twin.dispose();
+    }
+  }
+  return rows;
+}
+
+export function engineTable(rows: readonly EngineRow[]): string {
+  return table(
+    ['model', 'sizes', 'params', 'gradprop', 'tfjs-cpu', 'tfjs/gradprop', 'manual', 'gradprop/manual', '‖Δg‖/‖g‖ vs tfjs'],
+    rows.map((r) => [
+      `${r.model} (${r.scale})`,
+      r.sizes,
+      String(r.params),
+      formatMs(r.gradprop),
+      formatMs(r.tfjs),
+      formatRatio(r.speedup),
+      r.manual === null ? '—' : formatMs(r.manual),
+      r.overManual === null ? '—' : formatRatio(r.overManual),
+      r.agreement.toExponential(1),
+    ]),
+  );
+}

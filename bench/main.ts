@@ -1,0 +1,112 @@
+/**
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,suite] [-- --quick]
+ *
+ * Prints one table per part and the targets met or missed, and writes bench/results.json.
+ * Speed is only ever stated as a ratio to a peer measured in the same run (tfjs-cpu, the
+ * hand-derived backward, one forward + backward), so a busy machine shifts both sides alike.
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchCheckCost, checkCostTable, localisationTable, type CheckCostRow } from './check-cost.js';
+import { benchEngine, engineTable, modelCases, type EngineRow } from './engine-vs-tfjs.js';
+import { benchMatmul, matmulTable, type MatmulRow } from './matmul.js';
+import { load, machine, table } from './measure.js';
+import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
+import { loadTfjsCpu } from './tfjs-models.js';
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const quick = args.includes('--quick');
+const wants = (part: string) => (only ? only.includes(part) : part !== 'suite' || !args.includes('--skip-suite'));
+
+const host = machine();
+console.log(`gradprop bench — ${new Date().toISOString()}`);
+console.log(`${host.cpus} × ${host.cpuModel}, Node ${host.node}, load ${host.loadStart.toFixed(2)}${quick ? ' (--quick: fewer samples, not for the record)' : ''}\n`);
+
+const tf = await loadTfjsCpu();
+const timing = quick ? { samples: 5, sampleMs: 10, warmupMs: 100 } : { samples: 11, sampleMs: 25, warmupMs: 300 };
+const results: {
+  date: string;
+  machine: typeof host;
+  quick: boolean;
+  engine?: EngineRow[];
+  matmul?: MatmulRow[];
+  checkCost?: CheckCostRow[];
+  suite?: SuiteRun[];
+  targets?: Target[];
+} = { date: new Date().toISOString(), machine: host, quick };
+
+interface Target {
+  target: string;
+  met: boolean;
+  measured: string;
+}
+const targets: Target[] = [];
+const target = (name: string, met: boolean, measured: string) => targets.push({ target: name, met, measured });
+
+if (wants('engine')) {
+  console.log('1. Forward + backward: gradprop engine vs tfjs-cpu vs the hand-derived backward (median ms per call)');
+  const rows = benchEngine(modelCases(), timing);
+  results.engine = rows;
+  console.log(`\n${engineTable(rows)}\n`);
+  for (const scale of ['lecture', 'realistic'] as const) {
+    const need = scale === 'lecture' ? 10 : 3;
+    const of = rows.filter((r) => r.scale === scale);
+    const worst = of.reduce((a, b) => (b.speedup < a.speedup ? b : a));
+    target(`engine ≥ ${need}× faster than tfjs-cpu at the ${scale} sizes`, of.every((r) => r.speedup >= need),
+      of.map((r) => `${r.model} ${r.speedup.toFixed(1)}×`).join(', ') + ` (worst: ${worst.model})`);
+  }
+  const manual = rows.filter((r) => r.overManual !== null);
+  target('engine lossAndGrad within 2× of manualGrad at every size', manual.every((r) => r.overManual! <= 2),
+    manual.map((r) => `${r.model} (${r.scale}) ${r.overManual!.toFixed(2)}×`).join(', '));
+  const agreement = Math.max(...rows.map((r) => r.agreement));
+  target('tfjs and gradprop gradients agree (float32 rounding)', agreement < 1e-4, `max ‖Δg‖/‖g‖ = ${agreement.toExponential(1)}`);
+}
+
+if (wants('matmul')) {
+  console.log('2. Matmul, n × n times n × n');
+  const rows = benchMatmul(tf, [64, 128, 256, 512], timing);
+  results.matmul = rows;
+  console.log(`\n${matmulTable(rows)}\n`);
+  const at256 = rows.find((r) => r.n === 256)!;
+  target('matmul ≥ 4 GFLOP/s at n = 256 (float64)', at256.gradprop.gflops >= 4, `${at256.gradprop.gflops.toFixed(2)} GFLOP/s`);
+}
+
+if (wants('check')) {
+  console.log('3. The cost of a check: MLP [k, k, 1] (tanh, square loss, B = 8), (k + 1)² parameters');
+  const rows = benchCheckCost(quick ? [9, 31, 99, 315] : [9, 31, 99, 315, 999]);
+  results.checkCost = rows;
+  console.log(`\n${checkCostTable(rows)}\n`);
+  console.log(`Auto mode on the same targets with one wrong gradient entry (W1, a third of the way in):\n\n${localisationTable(rows)}\n`);
+  const largest = rows[rows.length - 1]!;
+  target(`fast check of a ${largest.params.toLocaleString('en')}-parameter model in ≤ 10 forward + backward equivalents`,
+    largest.fast.fbEquivalents <= 10, `${largest.fast.fbEquivalents.toFixed(1)} F+B (${largest.fast.calls} calls: ${largest.fast.forward} forward, ${largest.fast.vjp} vjp, ${largest.fast.jvp} jvp)`);
+  const constant = rows.every((r) => r.fast.calls === rows[0]!.fast.calls);
+  target('fast mode: the same number of evaluations at every size', constant, rows.map((r) => r.fast.calls).join(', '));
+  const perLevel = rows.map((r) => r.planted.localisationCalls / r.planted.log2n);
+  const logarithmic = rows.every((r) => r.planted.found) && Math.max(...perLevel) <= 2 * Math.min(...perLevel);
+  target('auto mode names a single wrong entry in O(log n) evaluations', logarithmic,
+    rows.map((r) => `n=${r.params}: ${r.planted.localisationCalls}`).join(', ') + ` (per log2 n: ${perLevel.map((x) => x.toFixed(1)).join(', ')})`);
+}
+
+if (wants('suite')) {
+  console.log('4. The suite');
+  const runs = benchSuite();
+  results.suite = runs;
+  console.log(`\n${suiteTable(runs)}\n`);
+  target('npm test within 90 s', runs[0]!.ms <= 90_000 && runs[0]!.exitCode === 0, `${(runs[0]!.ms / 1000).toFixed(1)} s, exit ${runs[0]!.exitCode}`);
+}
+
+host.loadEnd = load();
+results.targets = targets;
+console.log(`Targets (load ${host.loadStart.toFixed(2)} at the start, ${host.loadEnd.toFixed(2)} at the end)\n`);
+console.log(`${table(['target', 'met', 'measured'], targets.map((t) => [t.target, t.met ? 'met' : 'MISSED', t.measured]))}\n`);
+if (!quick && !only) {
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('wrote bench/results.json');
+} else {
+  const partial = join(tmpdir(), 'gradprop-bench-partial.json');
+  writeFileSync(partial, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`partial run (--only or --quick): wrote ${partial}; bench/results.json untouched`);
+}
