@@ -77,11 +77,13 @@ describe('gradprop verify', () => {
 });
 
 describe('gradprop check', () => {
-  test('the layer-norm example passes with exit 0', () => {
-    const run = gradprop(['check', 'examples/layernorm.ts', '--runs', '20']);
+  test('the examples pass with exit 0: an op made with defineOp, and a plain Differentiable checked through its spec', () => {
+    const run = gradprop(['check', 'examples/layernorm.ts', 'examples/swish.ts', '--runs', '20']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^layerNorm +gradientsMatchFiniteDifferences +20 +PASS/m);
-    expect(run.stdout).toMatch(/gradprop check: PASS — 3 passed, 0 failed, 0 errors/);
+    expect(run.stdout).toMatch(/^swishSpec +jvpMatchesVjp +20 +PASS/m);
+    expect(run.stdout).toContain('examples/swish.ts, export swish: checked through the spec swishSpec');
+    expect(run.stdout).toMatch(/gradprop check: PASS — 6 passed, 0 failed, 0 errors/);
   });
 
   test('its buggy twin fails with exit 1 naming the wrong entry, in the table, JSON and JUnit; the printed replay command reproduces it', () => {

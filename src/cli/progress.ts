@@ -18,7 +18,7 @@ export interface Progress {
  */
 export function progress(stream: ProgressStream): Progress {
   if (!stream.isTTY) return { step: () => {}, end: () => {} };
-  const width = Math.max(20, (stream.columns ?? 80) - 1);
+  const width = Math.max(20, (stream.columns || 80) - 1); // a pty may report 0 columns
   return {
     step: (done, total, label) => stream.write(`\r\x1b[K${`gradprop [${done + 1}/${total}] ${label}`.slice(0, width)}`),
     end: () => stream.write('\r\x1b[K'),

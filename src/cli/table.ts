@@ -23,7 +23,7 @@ export function formatRun(result: RunResult, colour: boolean): string {
   const paint = palette(colour);
   const sections = [header(result), table(result, paint)];
   if (result.skipped.length > 0) {
-    sections.push(['skipped exports (not checkable):', ...result.skipped.map((s) => `  ${s.module}, export ${s.export}: ${s.reason}`)].join('\n'));
+    sections.push(['skipped exports:', ...result.skipped.map((s) => `  ${s.module}, export ${s.export}: ${s.reason}`)].join('\n'));
   }
   const errors = [...result.moduleErrors.map((e) => e.message), ...result.targets.filter((t) => t.verdict === 'error').map((t) => t.message!)];
   if (errors.length > 0) sections.push([paint.red(paint.bold('errors:')), ...errors.map((e) => `\n${paint.red('✗')} ${e}`)].join('\n'));
