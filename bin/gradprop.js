@@ -5,4 +5,11 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Problems with the user's input are reported by main; anything reaching here is a gradprop bug,
+  // and must not read as exit 1 ("a check failed").
+  console.error(`gradprop: internal error — please report it with this trace:\n${error instanceof Error ? error.stack : String(error)}`);
+  process.exitCode = 2;
+}

@@ -57,7 +57,8 @@ Options:
   --junit FILE      write JUnit XML, one testcase per target and law
   --power           (check only) how many deliberately broken variants the checks catch
 
-Exit codes: 0 every check passed, 1 a check failed, 2 usage error or a module that cannot be loaded.`;
+Exit codes: 0 every check passed, 1 a check failed, 2 usage error, a module that cannot be loaded,
+or an internal error.`;
 
 const COMMANDS = ['verify', 'check', 'help'] as const;
 

@@ -70,9 +70,10 @@ export interface PowerResult {
   id: string;
   module: string | null;
   ok: boolean;
-  /** The report as src/power's formatPowerReport prints it. */
+  /** The report as src/power's formatPowerReport prints it, or why it could not be measured. */
   text: string;
-  report: PowerReport;
+  /** null when it could not be measured (ok is then false). */
+  report: PowerReport | null;
 }
 
 export interface RunResult {

@@ -7,6 +7,7 @@ import { type PowerResult, type RunResult, type TargetResult, jsonText } from '.
 import { junitXml } from './junit.js';
 import { type ProgressStream, progress } from './progress.js';
 import { runPower } from './power.js';
+import { CHECKABLE } from './recognise.js';
 import { runTargets } from './run.js';
 import { formatRun, useColour } from './table.js';
 import { select } from './targets.js';
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 function selectionProblem(command: Run, found: Discovery, { filter, law }: CliOptions): string | undefined {
   if (command.command === 'check' && found.targets.length === 0 && found.moduleErrors.length === 0) {
     const skipped = found.skipped.map((s) => `\n  ${s.module}, export ${s.export}: ${s.reason}`).join('');
-    return `nothing to check in ${command.modules.join(' ')}: no export is an op made with defineOp, a Differentiable, a model or a spec { target, inputs }${skipped}`;
+    return `nothing to check in ${command.modules.join(' ')}: no export is ${CHECKABLE}${skipped}`;
   }
   if (filter !== undefined && found.targets.length > 0 && select(found.targets, { filter }).length === 0) {
     return `--filter ${filter} matches none of the ${found.targets.length} targets (${found.targets.slice(0, 8).map((t) => t.id).join(', ')}${found.targets.length > 8 ? ', …' : ''})`;

@@ -19,7 +19,8 @@ export interface Origin {
 /** The targets a value makes, or why it is not something to check. */
 export type Recognised = { targets: Target[] } | { skip: string };
 
-const EXPECTED = 'an op, a Differentiable, a model or a spec { target, inputs }';
+/** What `gradprop check` can check, in the words of its messages. */
+export const CHECKABLE = 'an op made with defineOp, a Differentiable, a model or a spec { target, inputs }';
 
 /** Recognise a value by its shape. Never throws: a value that breaks while inspected is a target with an error. */
 export function recognise(value: unknown, origin: Origin): Recognised {
@@ -39,7 +40,7 @@ function whyNot(value: unknown): string {
   if (typeof value === 'function') return `${what}, not an op made with defineOp`;
   const missing = ['name', 'forward', 'vjp'].filter((key) => !(typeof value === 'object' && value !== null && key in value));
   if (missing.length > 0 && missing.length < 3) return `${what}: not a Differentiable, which needs name, forward and vjp (missing ${missing.join(', ')})`;
-  return `${what}, not ${EXPECTED}`;
+  return `${what}, not ${CHECKABLE}`;
 }
 
 function subjectTarget(origin: Origin, kind: Kind, subject: Subject, inputs?: fc.Arbitrary<Tensor[]>): Target {
@@ -62,9 +63,11 @@ function specTarget(origin: Origin, spec: Spec): Target {
   if (!isDifferentiable(target) && !isOpLike(target)) {
     return broken(origin, name, 'spec', `is a spec whose target is ${describeValue(target)}; expected an op made with defineOp or a Differentiable ({ name, forward, vjp })`);
   }
-  if (inputs === undefined) return subjectTarget({ ...origin, pasteName: undefined }, 'spec', target);
-  if (isTensorList(inputs)) return subjectTarget({ ...origin, pasteName: undefined }, 'spec', target, fc.constant(inputs));
-  if (isArbitrary(inputs)) return subjectTarget({ ...origin, pasteName: undefined }, 'spec', target, inputs);
+  // No paste-ready test: the spec, not its target, is what the module exports by this name.
+  const { pasteName: _, ...specOrigin } = origin;
+  if (inputs === undefined) return subjectTarget(specOrigin, 'spec', target);
+  if (isTensorList(inputs)) return subjectTarget(specOrigin, 'spec', target, fc.constant(inputs));
+  if (isArbitrary(inputs)) return subjectTarget(specOrigin, 'spec', target, inputs);
   return broken(origin, name, 'spec', `is a spec whose inputs are ${describeValue(inputs)}; expected a list of tensors or a fast-check arbitrary of tensor lists`);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Comparison } from '../check/index.js';
 import type { Evaluations } from './counted.js';
-import type { LawResult, ModuleError, RunResult, SkippedExport, TargetResult } from './json.js';
+import type { LawResult, ModuleError, PowerResult, RunResult, SkippedExport, TargetResult } from './json.js';
 
 type Check = (value: unknown, where: string) => string[];
 type Shape<T> = Record<keyof T, Check>;
@@ -63,7 +63,7 @@ const run = record<RunResult>({
   targets: arrayOf(target),
   skipped: arrayOf(record<SkippedExport>({ module: str, export: str, reason: str })),
   moduleErrors: arrayOf(record<ModuleError>({ module: str, message: str })),
-  power: arrayOf(obj),
+  power: arrayOf(record<PowerResult>({ id: str, module: nullable(str), ok: oneOf(true, false), text: str, report: nullable(obj) })),
 });
 
 /** What in a parsed --json file departs from the documented RunResult shape; empty when nothing does. */
