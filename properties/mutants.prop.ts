@@ -47,7 +47,7 @@ const twins = [...new Map(mutants.map((r) => [r.correct, r])).values()];
 describe.each(mutants.map((r) => [r.name, r] as const))('%s', (_, record) => {
   test('is caught with default options within fast-check’s default 100 runs', () => {
     const details = fc.check(gradientsMatchFiniteDifferences(record.mutant, record.inputs)) as fc.RunDetails<[Case, number]>;
-    expect(details.failed, `gradprop missed ${record.name} over ${details.numRuns} cases — ${record.bug}`).toBe(true);
+    expect(details.failed, `gradprop missed ${record.name} over ${details.numRuns} cases (fast-check seed ${details.seed}) — ${record.bug}`).toBe(true);
     const violation = details.errorInstance;
     expect(violation).toBeInstanceOf(LawViolation);
     const taylor = fc.check(taylorRemainder(record.mutant, record.inputs), { endOnFailure: true });
