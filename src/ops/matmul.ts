@@ -2,7 +2,7 @@ import { ShapeError, Tensor, formatShape, sizeOf } from '../tensor/index.js';
 import { add } from './binary.js';
 import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
 import { defineOp } from './define.js';
-import { matmulInto, matmulTnInto } from './matmul-kernel.js';
+import { matmulInto, matmulNnInto, matmulTnInto } from './matmul-kernel.js';
 import { swapLast } from './shape.js';
 
 interface MatmulShapes {
@@ -32,35 +32,31 @@ function matmulShapes(a: Tensor, b: Tensor): MatmulShapes {
   return { batch, m, k, n };
 }
 
-/**
- * a · btᵀ, matrix by matrix: a is [...batch, m, k] and bt [...batch, n, k] holds the right-hand
- * operand already transposed, the layout the kernel reads. The backward's g·bᵀ is then b as it is
- * stored, with no transpose at all.
- */
-function timesTransposed(a: Tensor, bt: Tensor, { batch, m, k, n }: MatmulShapes): Tensor {
-  if (batch.length === 0) {
-    const out = new Float64Array(m * n);
-    matmulInto(out, 0, a.data, 0, bt.data, 0, m, k, n);
-    return new Tensor(out, [m, n]);
-  }
-  const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
-  const bAt = broadcastOffsets(bt.shape.slice(0, -2), batch);
-  const out = new Float64Array(sizeOf(batch) * m * n);
-  for (let i = 0; i < aAt.length; i++) matmulInto(out, i * m * n, a.data, aAt[i]! * m * k, bt.data, bAt[i]! * k * n, m, k, n);
-  return new Tensor(out, [...batch, m, n]);
-}
+/** One of the kernels in matmul-kernel.ts: a product of an m×k-shaped pair written at cAt. */
+type Kernel = (c: Float64Array, cAt: number, a: Float64Array, aAt: number, b: Float64Array, bAt: number, m: number, k: number, n: number) => void;
 
-/** aᵀ · b, matrix by matrix: a is [...batch, m, k] and b [...batch, m, n]; the result [...batch, k, n]. */
-function transposedTimes(a: Tensor, b: Tensor, { batch, m, k, n }: MatmulShapes): Tensor {
+/** `kernel` applied to every pair of matrices of the broadcast batch; each product is rows × cols. */
+function overBatch(kernel: Kernel, a: Tensor, b: Tensor, batch: number[], m: number, k: number, n: number, rows: number, cols: number): Tensor {
+  const out = new Float64Array(sizeOf(batch) * rows * cols);
+  if (batch.length === 0) {
+    kernel(out, 0, a.data, 0, b.data, 0, m, k, n);
+    return new Tensor(out, [rows, cols]);
+  }
+  const matrix = (t: Tensor) => t.shape[t.rank - 2]! * t.shape[t.rank - 1]!;
   const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
   const bAt = broadcastOffsets(b.shape.slice(0, -2), batch);
-  const out = new Float64Array(sizeOf(batch) * k * n);
-  for (let i = 0; i < aAt.length; i++) matmulTnInto(out, i * k * n, a.data, aAt[i]! * m * k, b.data, bAt[i]! * m * n, m, k, n);
-  return new Tensor(out, [...batch, k, n]);
+  for (let i = 0; i < aAt.length; i++) kernel(out, i * rows * cols, a.data, aAt[i]! * matrix(a), b.data, bAt[i]! * matrix(b), m, k, n);
+  return new Tensor(out, [...batch, rows, cols]);
 }
 
+/**
+ * a · b. For a few rows of a, b is read as stored; for many, transposing it once so that both
+ * operands are read along rows pays for itself (see matmul-kernel.ts).
+ */
 function product(a: Tensor, b: Tensor): Tensor {
-  return timesTransposed(a, swapLast(b), matmulShapes(a, b));
+  const { batch, m, k, n } = matmulShapes(a, b);
+  if (m < 128) return overBatch(matmulNnInto, a, b, batch, m, k, n, m, n);
+  return overBatch(matmulInto, a, swapLast(b), batch, m, k, n, m, n);
 }
 
 export const matmul = defineOp({
@@ -71,8 +67,8 @@ export const matmul = defineOp({
   vjp: ([a, b], _y, g, _attrs, wanted = [true, true]) => {
     const { batch, m, k, n } = matmulShapes(a, b);
     return [
-      wanted[0] ? unbroadcast(timesTransposed(g, b, { batch, m, k: n, n: k }), a.shape) : null,
-      wanted[1] ? unbroadcast(transposedTimes(a, g, { batch, m, k, n }), b.shape) : null,
+      wanted[0] ? unbroadcast(overBatch(matmulInto, g, b, batch, m, n, k, m, k), a.shape) : null,
+      wanted[1] ? unbroadcast(overBatch(matmulTnInto, a, g, batch, m, k, n, k, n), b.shape) : null,
     ];
   },
   jvp: ([a, b], _y, [ta, tb]) => add(product(ta, b), product(a, tb)),
