@@ -61,41 +61,8 @@ export function mlpCases(options: { activations?: MlpConfig['activation'][]; los
       params: paramsOf(model),
       batch: fc.record({ x: tensorOf([c.batchSize, inputs], { min: -2, max: 2 }), y }),
     });
-    return c.activation === 'relu' ? cases.filter(clearOfReluKinks) : cases;
+    return cases;
   });
-}
-
-/**
- * Every relu's pre-activation z = W h + b is at least KINK_MARGIN times the size of its terms
- * (Σ|W_ij h_j| + |b_i|) away from 0, so no finite-difference step (2^-7 of each entry's scale)
- * crosses a kink. A step across a relu kink along a random direction is neither a bug nor a
- * one-sided derivative the checker can bracket: the fast probes would call it a failure.
- */
-const KINK_MARGIN = 0.1;
-
-function clearOfReluKinks({ model, params, batch }: ModelCase<MlpBatch>): boolean {
-  const { sizes } = model.config as MlpConfig;
-  let h = batch.x;
-  for (let l = 1; l < sizes.length - 1; l++) {
-    const W = params[`W${l}`]!;
-    const b = params[`b${l}`]!;
-    const [out, inp] = W.shape as [number, number];
-    const next = new Float64Array(h.shape[0]! * out);
-    for (let r = 0; r < h.shape[0]!; r++) {
-      for (let i = 0; i < out; i++) {
-        let z = b.data[i]!;
-        let scale = Math.abs(b.data[i]!);
-        for (let j = 0; j < inp; j++) {
-          z += W.get(i, j) * h.get(r, j);
-          scale += Math.abs(W.get(i, j) * h.get(r, j));
-        }
-        if (Math.abs(z) <= KINK_MARGIN * scale) return false;
-        next[r * out + i] = Math.max(z, 0);
-      }
-    }
-    h = new Tensor(next, [h.shape[0]!, out]);
-  }
-  return true;
 }
 
 export function nplmCases(options: { bias?: boolean[]; maxVocab?: number } = {}): fc.Arbitrary<ModelCase<NplmBatch>> {
@@ -184,17 +151,3 @@ export function mustFail(property: fc.IProperty<any>, numRuns = 100): void {
   if (!details.failed) throw new Error(`the broken twin passed ${details.numRuns} cases: this property cannot fail`);
 }
 
-/**
- * Checker options for a case's model. A loss through the crossEntropy op gets a fixed tolerance
- * instead of the derived one — a workaround: the op's forward takes
- * Math.log(1 + small) where log1p is needed, losing ~1e-16 absolute when the loss is small, and
- * finite differences amplify that past the derived tolerance (mlp sizes [2, 2], logits
- * [0.908, −3.129], loss 0.0175: abs error 1.6e-13 against a derived tolerance of 1.2e-13; with an
- * accurate log1p forward the same check passes). Drop this once crossEntropy uses log1p. The broken
- * twins are off by O(1) and fail either way.
- */
-// (rtol 1e-8, atol 1e-9: a wrong gradient is off by far more; finite-difference noise is far less.)
-export function checkOptionsFor(model: Model<any, any>): CheckOptions {
-  const viaCrossEntropy = model.name === 'nplm' || (model.name === 'mlp' && (model.config as MlpConfig).loss === 'crossEntropy');
-  return viaCrossEntropy ? { rtol: 1e-8, atol: 1e-9 } : {};
-}

@@ -9,14 +9,14 @@ import { type Differentiable, checkGradients, formatReport } from '../src/check/
 import { Tensor } from '../src/tensor/index.js';
 import { type LossAndGrad, type ManualGradOptions, type Model, type Params, elmanBptt, nplmManualGrad, zoo } from '../src/zoo/index.js';
 import type { NplmBatch } from '../src/zoo/index.js';
-import { type ModelCase, checkOptionsFor, gradDistance, mlpCases, neuronCases, nplmCases, recurrentCases, targetOf, mustFail } from './zoo-cases.js';
+import { type ModelCase, gradDistance, mlpCases, neuronCases, nplmCases, recurrentCases, targetOf, mustFail } from './zoo-cases.js';
 
 type AnyCase = ModelCase<any>;
 
 /** The checker passes (a kink, e.g. a relu at 0, is fine) on the target a case makes. */
 function checkerPasses<C extends AnyCase>(cases: fc.Arbitrary<C>, makeTarget: (c: C) => Differentiable = (c) => targetOf(c).target) {
   return fc.property(cases, fc.nat(), (c, seed) => {
-    const report = checkGradients(makeTarget(c), targetOf(c).inputs, { seed, ...checkOptionsFor(c.model) });
+    const report = checkGradients(makeTarget(c), targetOf(c).inputs, { seed });
     if (!report.ok) throw new Error(formatReport(report));
   });
 }
@@ -79,7 +79,7 @@ describe.each(Object.entries(zoo))('%s: init and sampleBatch', (_name, model) =>
       expect(m.init(seed)).toEqual(params); // seeded: the same seed, the same parameters
       const batch = m.sampleBatch(batchSeed);
       expect(m.sampleBatch(batchSeed)).toEqual(batch);
-      const report = checkGradients(makeTarget(batch), m.paramNames.map((name) => params[name]!), { seed, ...checkOptionsFor(m) });
+      const report = checkGradients(makeTarget(batch), m.paramNames.map((name) => params[name]!), { seed });
       if (!report.ok) throw new Error(formatReport(report));
     });
   }
@@ -102,7 +102,7 @@ function threeOraclesAgree<B>(cases: fc.Arbitrary<ModelCase<B>>, manual: (params
     expect(byHand.loss).toBeCloseTo(autodiff.loss, 12);
     const { distance, where } = gradDistance(byHand.grads, autodiff.grads);
     if (!(distance < 1e-10)) throw new Error(`hand-derived and autodiff gradients differ at ${where}`);
-    const report = checkGradients(withBackward(c, manual), targetOf(c).inputs, { seed, ...checkOptionsFor(c.model) });
+    const report = checkGradients(withBackward(c, manual), targetOf(c).inputs, { seed });
     if (!report.ok) throw new Error(formatReport(report));
   });
 }

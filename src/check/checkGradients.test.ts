@@ -140,6 +140,20 @@ describe('kinks are not bugs', () => {
     expect(report.verdict, formatReport(report)).toBe('fail');
   });
 
+  test('a kink inside the target, crossed by a probe but by no entry alone, is not a bug — and a 1% error there still is', () => {
+    // relu(Σ w): the sum is 0.02, and the probe moves it by ~Σ|u|·2^-7 while an entry alone moves it by 2^-7
+    const reluOfSum = (slope: number): Differentiable => ({
+      name: 'relu of a sum',
+      forward: ([w]) => scalar(Math.max(0, w!.data.reduce((a, b) => a + b, 0))),
+      vjp: ([w], g) => [new Tensor(w!.data.map(() => (w!.data.reduce((a, b) => a + b, 0) > 0 ? slope * g.item() : 0)), w!.shape)],
+    });
+    const w = tensor(Array.from({ length: 16 }, (_, i) => (i % 2 ? -1 : 1) + (i === 15 ? 0.02 : 0)));
+    for (let seed = 0; seed < 10; seed++) {
+      expect(checkGradients(reluOfSum(1), [w], { seed }).ok).toBe(true);
+      expect(checkGradients(reluOfSum(1.01), [w], { seed }).verdict).toBe('fail');
+    }
+  });
+
   test('relu away from its kink passes', () => {
     expect(checkGradients(relu, [tensor([0.8, 1e-9, -0.5, -1e-9])], { mode: 'full' }).verdict).toBe('pass');
   });
@@ -195,7 +209,7 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target is recognised by its output, and its rounding is measured, not assumed', () => {
+  test('a float32 target is recognised by its output and budgeted for: a float64 budget would cry wolf', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
     const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
     const x = tensor([0.3, -1.2, 2, 0.7]);
@@ -203,10 +217,8 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(auto.verdict, formatReport(auto)).toBe('pass');
     expect(auto.precision).toBe('float32');
     expect(formatReport(auto)).toMatch(/float32 arithmetic/);
-    for (const precision of ['auto', 'float64'] as const) {
-      expect(checkGradients(f32, [x], { mode: 'full', precision }).verdict).toBe('pass');
-      expect(checkGradients(wrong, [x], { precision }).verdict).toBe('fail');
-    }
+    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
+    expect(checkGradients(wrong, [x]).verdict).toBe('fail');
   });
 
   test('a small output computed from large intermediates is not a false alarm: its rounding is read off the samples', () => {

@@ -10,8 +10,10 @@ export interface NumericDerivative {
   right: number;
   /** The one-sided values' own error estimates, summed. */
   sidedError: number;
-  /** Rounding in φ, amplified by the smallest step: what no extrapolation can remove. */
+  /** Rounding in φ, amplified by the step: what no extrapolation can remove. */
   rounding: number;
+  /** The same for the one-sided values, summed. */
+  sidedRounding: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export function judge(
   const absError = Math.abs(analytic - central);
   const largest = Math.max(Math.abs(analytic), Math.abs(central));
   const agrees = absError <= tolerance;
-  const sidedTolerance = SAFETY * (numeric.sidedError + 2 * numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
+  const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + settings.eps * analyticScale + UNDERFLOW);
   const kink = Math.abs(left - right) > sidedTolerance;
   const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
   return {

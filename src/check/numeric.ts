@@ -1,6 +1,6 @@
 import type { NumericDerivative } from './compare.js';
 import type { Settings } from './options.js';
-import { type Derivatives, differentiate } from './richardson.js';
+import { type Derivatives, type Estimate, differentiate } from './richardson.js';
 import { ContractError, type GuardedTarget } from './target.js';
 import { type InputSpace, absDot, dot } from './space.js';
 
@@ -16,7 +16,7 @@ export function alongDirection(
     const out = target.tryForward(space.shifted(direction, t));
     return out && out.length === base.length ? out : null;
   };
-  const derivatives = differentiate(phi, base, settings.step, settings.levels, settings.eps);
+  const derivatives = differentiate(phi, base, settings.step, settings.levels, settings.eps, space.largest);
   if (!derivatives) {
     throw new ContractError(
       'non-finite-output',
@@ -32,12 +32,16 @@ export function alongDirection(
 export function numericOf(d: Derivatives, cotangent: Float64Array | number): NumericDerivative {
   const pick = (a: Float64Array) => (typeof cotangent === 'number' ? a[cotangent]! : dot(cotangent, a));
   const size = (a: Float64Array) => (typeof cotangent === 'number' ? Math.abs(a[cotangent]!) : absDot(cotangent, a));
+  // rounding in φ, amplified by the step each estimate was taken at
+  const amplified = (e: Estimate) =>
+    typeof cotangent === 'number' ? d.rounding[cotangent]! / e.step[cotangent]! : absDot(cotangent, d.rounding.map((r, i) => r / e.step[i]!));
   return {
     central: pick(d.central.value),
     error: size(d.central.error),
     left: pick(d.left.value),
     right: pick(d.right.value),
     sidedError: size(d.left.error) + size(d.right.error),
-    rounding: size(d.rounding) / d.step,
+    rounding: amplified(d.central),
+    sidedRounding: amplified(d.left) + amplified(d.right),
   };
 }

@@ -12,16 +12,20 @@ export class InputSpace {
   readonly size: number;
   /** Each entry's natural length: finite-difference steps are relative to it. */
   readonly scale: Float64Array;
+  /** The largest magnitude among the differentiable entries. */
+  readonly largest: number;
 
   /**
    * @param smallestStep the smallest planned step t: directions are rounded so that x + t·d is
-   *   exact in float64 for every planned t, or rounding of the input itself would be mistaken for
-   *   an error of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
+   *   exact for every planned t, or rounding of the input itself would be mistaken for an error
+   *   of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
+   * @param mantissaBits of the target's arithmetic: a float32 target rounds its inputs to 23 bits.
    */
   constructor(
     readonly inputs: readonly Tensor[],
     nondifferentiable: readonly number[],
     private readonly smallestStep: number,
+    private readonly mantissaBits = 52,
   ) {
     this.differentiable = inputs.map((_, i) => i).filter((i) => !nondifferentiable.includes(i));
     this.offsets = [];
@@ -33,6 +37,7 @@ export class InputSpace {
     this.size = size;
     this.scale = new Float64Array(size);
     this.differentiable.forEach((k, slot) => entryScales(inputs[k]!.data, this.scale, this.offsets[slot]!));
+    this.largest = this.differentiable.reduce((largest, k) => inputs[k]!.data.reduce((m, x) => Math.max(m, Math.abs(x)), largest), 0);
   }
 
   /** The inputs moved by t·direction (nondifferentiable inputs are passed through). */
@@ -80,7 +85,7 @@ export class InputSpace {
       const x = this.inputs[k]!.data;
       const offset = this.offsets[slot]!;
       for (let i = 0; i < x.length; i++) {
-        const quantum = ulp(x[i]!) / this.smallestStep;
+        const quantum = ulp(x[i]!, this.mantissaBits) / this.smallestStep;
         if (quantum > 0) direction[offset + i] = Math.round(direction[offset + i]! / quantum) * quantum;
       }
     });
@@ -117,9 +122,9 @@ function powerOfTwoBelow(x: number): number {
   return 2 ** Math.floor(Math.log2(x));
 }
 
-/** The spacing of float64 values at x. */
-function ulp(x: number): number {
-  return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - 52), 2 ** -1074);
+/** The spacing of floating-point values at x, for a format with this many mantissa bits. */
+function ulp(x: number, mantissaBits: number): number {
+  return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - mantissaBits), 2 ** -1074);
 }
 
 /**
