@@ -4,3 +4,5 @@ export * from './tensor/index.js';
 export * from './check/index.js';
 export * from './autodiff/index.js';
 export * from './ops/index.js';
+export * from './zoo/index.js';
+export * from './optim/index.js';

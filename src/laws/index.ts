@@ -8,3 +8,4 @@ export { vjpIsLinear } from './linearity.js';
 export { isPure } from './purity.js';
 export { taylorRemainder } from './taylor.js';
 export { sgdStepDescends } from './descent.js';
+export * from './bptt.js';
