@@ -1,8 +1,7 @@
 /** The laws the CLI runs on each kind of target. */
 import type fc from 'fast-check';
-import { type GradCheckReport, checkGradients } from '../check/index.js';
 import { bpttSumsOverTimeSteps } from '../laws/bptt.js';
-import { type Law, type LawOptions, LawViolation, type Subject, defineLaw, isPure, jvpMatchesVjp, sgdStepDescends } from '../laws/index.js';
+import { type Law, type LawOptions, type Subject, gradientsMatchFiniteDifferences, isPure, jvpMatchesVjp, sgdStepDescends } from '../laws/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { counted } from './counted.js';
 import { type ModelLayout, modelInputs, modelTarget, recurrentCases } from './models.js';
@@ -11,27 +10,12 @@ import type { LawRun, Probe } from './targets.js';
 
 type LawOf = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, options?: LawOptions) => Law;
 
-/**
- * gradientsMatchFiniteDifferences (src/laws/gradients.ts) that also shows each case's report to
- * `observe`: the library law keeps only a failing case's report, and the summary table shows how
- * close the worst passing case came to its tolerance.
- */
-function observedGradients(observe: (report: GradCheckReport) => void): LawOf {
-  return defineLaw('gradientsMatchFiniteDifferences', (c, seed, { draw: _, ...options }) => {
-    const report = checkGradients(c.target, c.inputs, { ...options, seed: options.seed ?? seed });
-    observe(report);
-    if (!report.ok) {
-      const detail = report.message.startsWith(`${c.target.name}: `) ? report.message.slice(c.target.name.length + 2) : report.message;
-      throw new LawViolation('gradientsMatchFiniteDifferences', c, detail, report);
-    }
-  });
-}
-
 function lawRun(law: string, subject: Subject, inputs: fc.Arbitrary<Tensor[]> | undefined, make: (probe: Probe) => LawOf): LawRun {
   return { law, property: (probe) => make(probe)(counted(subject, probe.evaluations), inputs, probe.options) };
 }
 
-const gradients = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>) => lawRun('gradientsMatchFiniteDifferences', subject, inputs, (p) => observedGradients(p.observe));
+const gradients = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>) =>
+  lawRun('gradientsMatchFiniteDifferences', subject, inputs, (p) => (s, i, options) => gradientsMatchFiniteDifferences(s, i, { ...options, onReport: p.observe }));
 const purity = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>) => lawRun('isPure', subject, inputs, () => isPure);
 const descent = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>) => lawRun('sgdStepDescends', subject, inputs, () => sgdStepDescends);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { OpInputsOptions } from '../arbitraries/index.js';
-import type { CheckOptions } from '../check/index.js';
+import type { CheckOptions, GradCheckReport } from '../check/index.js';
 import { Tensor } from '../tensor/index.js';
 import { type Case, type Subject, casesOf } from './cases.js';
 import { Coverage } from './coverage.js';
@@ -8,6 +8,8 @@ import { Coverage } from './coverage.js';
 export interface LawOptions extends CheckOptions {
   /** How inputs are drawn from a domain (shape caps, kink margin, edge values). */
   draw?: OpInputsOptions;
+  /** Sees every case's checker report, passing or not (a summary of how close cases came). */
+  onReport?: (report: GradCheckReport) => void;
 }
 
 /** A law about one case; `seed` drives its random directions. Throws a LawViolation when broken. */
