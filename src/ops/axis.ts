@@ -22,7 +22,12 @@ export interface AxisView {
 
 export function viewAround(shape: Shape, axis: number | undefined): AxisView {
   if (axis === undefined) return { outer: 1, side: sizeOf(shape), inner: 1 };
-  return { outer: sizeOf(shape.slice(0, axis)), side: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+  // products of the sides before and after the axis (no slices: this runs on every reduction and slice)
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i]!;
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+  return { outer, side: shape[axis]!, inner };
 }
 
 /** The shape after reducing `axis` (all axes when undefined), keeping it as size 1 or dropping it. */

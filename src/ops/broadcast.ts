@@ -1,4 +1,4 @@
-import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf } from '../tensor/index.js';
+import { type Shape, ShapeError, Tensor, formatShape, sizeOf, stridesOf } from '../tensor/index.js';
 import { stridedOffsets } from './strided.js';
 
 /**
@@ -6,6 +6,7 @@ import { stridedOffsets } from './strided.js';
  * that broadcasts goes through here, so the rule and its gradient cannot drift apart.
  */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  if (shapes.length === 2 && sameShape(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
   const rank = Math.max(0, ...shapes.map((shape) => shape.length));
   const result = new Array<number>(rank).fill(1);
   for (const shape of shapes) {
@@ -28,7 +29,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 
 /** For each element of `target`, the offset of the element of a `shape` tensor broadcast to it. */
 export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
-  if (shapesEqual(shape, target)) return identityOffsets(sizeOf(target));
+  if (sameShape(shape, target)) return identityOffsets(sizeOf(target));
   if (sizeOf(shape) === 1) return zeroOffsets(sizeOf(target));
   const strides = stridesOf(shape);
   const lead = target.length - shape.length;
@@ -59,7 +60,7 @@ function zeroOffsets(size: number): Int32Array {
 }
 
 export function broadcastTo(x: Tensor, target: Shape): Tensor {
-  if (shapesEqual(x.shape, target)) return x;
+  if (sameShape(x.shape, target)) return x;
   const offsets = broadcastOffsets(x.shape, target);
   const out = new Float64Array(offsets.length);
   for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
@@ -68,9 +69,19 @@ export function broadcastTo(x: Tensor, target: Shape): Tensor {
 
 /** The gradient of broadcasting `shape` up to g's shape: g summed over every repeated element. */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
+  if (sameShape(g.shape, shape)) return g;
   const offsets = broadcastOffsets(shape, g.shape);
   const out = new Float64Array(sizeOf(shape));
   for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += g.data[i]!;
   return new Tensor(out, shape);
+}
+
+/**
+ * shapesEqual as a plain loop: every elementwise call asks this several times, and on tiny tensors
+ * the question costs more than the arithmetic.
+ */
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, formatShape, zeros } from '../tensor/index.js';
+import { ShapeError, Tensor, formatShape } from '../tensor/index.js';
 import { defineOp } from './define.js';
 import { checkIds } from './ids.js';
 
@@ -19,7 +19,7 @@ export const gather = defineOp({
   forward: ([table, ids]) => rows(table, ids),
   // A scatter-add: an id that appears twice receives both rows of the cotangent.
   vjp: ([table, ids], _y, g) => {
-    const out = zeros(table.shape);
+    const out = new Tensor(new Float64Array(table.size), table.shape);
     const row = table.size / Math.max(table.shape[0]!, 1);
     for (let i = 0; i < ids.size; i++) {
       const at = ids.data[i]! * row;

@@ -14,22 +14,23 @@ interface MatmulShapes {
 
 /** a [...batch, m, k] times b [...batch, k, n]; the batch axes broadcast (NumPy matmul). */
 function matmulShapes(a: Tensor, b: Tensor): MatmulShapes {
-  // Runs on every call: the message is only built when there is an error to report.
-  const fail = (expected: string): never => {
-    throw new ShapeError('matmul', expected, `${formatShape(a.shape)} and ${formatShape(b.shape)}`);
-  };
-  if (a.rank < 2 || b.rank < 2) fail('two tensors of rank ≥ 2 ([..., m, k] and [..., k, n])');
-  const [m, k] = a.shape.slice(-2) as [number, number];
-  const [kb, n] = b.shape.slice(-2) as [number, number];
-  if (k !== kb) fail(`inner sides that agree (a's last side ${k} = b's second-to-last)`);
+  if (a.rank < 2 || b.rank < 2) throw shapeError(a, b, 'two tensors of rank ≥ 2 ([..., m, k] and [..., k, n])');
+  const m = a.shape[a.rank - 2]!;
+  const k = a.shape[a.rank - 1]!;
+  const n = b.shape[b.rank - 1]!;
+  if (k !== b.shape[b.rank - 2]) throw shapeError(a, b, `inner sides that agree (a's last side ${k} = b's second-to-last)`);
   if (a.rank === 2 && b.rank === 2) return { batch: [], m, k, n };
   let batch: number[];
   try {
     batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   } catch {
-    return fail('batch axes (all but the last two) that broadcast together');
+    throw shapeError(a, b, 'batch axes (all but the last two) that broadcast together');
   }
   return { batch, m, k, n };
+}
+
+function shapeError(a: Tensor, b: Tensor, expected: string): ShapeError {
+  return new ShapeError('matmul', expected, `${formatShape(a.shape)} and ${formatShape(b.shape)}`);
 }
 
 /** One of the kernels in matmul-kernel.ts: a product of an m×k-shaped pair written at cAt. */
@@ -42,10 +43,11 @@ function overBatch(kernel: Kernel, a: Tensor, b: Tensor, batch: number[], m: num
     kernel(out, 0, a.data, 0, b.data, 0, m, k, n);
     return new Tensor(out, [rows, cols]);
   }
-  const matrix = (t: Tensor) => t.shape[t.rank - 2]! * t.shape[t.rank - 1]!;
   const aAt = broadcastOffsets(a.shape.slice(0, -2), batch);
   const bAt = broadcastOffsets(b.shape.slice(0, -2), batch);
-  for (let i = 0; i < aAt.length; i++) kernel(out, i * rows * cols, a.data, aAt[i]! * matrix(a), b.data, bAt[i]! * matrix(b), m, k, n);
+  const aMatrix = a.shape[a.rank - 2]! * a.shape[a.rank - 1]!;
+  const bMatrix = b.shape[b.rank - 2]! * b.shape[b.rank - 1]!;
+  for (let i = 0; i < aAt.length; i++) kernel(out, i * rows * cols, a.data, aAt[i]! * aMatrix, b.data, bAt[i]! * bMatrix, m, k, n);
   return new Tensor(out, [...batch, rows, cols]);
 }
 

@@ -1,4 +1,4 @@
-import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf, zeros } from '../tensor/index.js';
+import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf } from '../tensor/index.js';
 import { describeValue } from '../autodiff/index.js';
 import { expectOptions, normalizeAxis, viewAround } from './axis.js';
 import { defineOp } from './define.js';
@@ -91,19 +91,22 @@ export const transpose = defineOp({
 
 /** The target shape with a -1 (at most one) resolved so that the size is unchanged. */
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
-  const bad = (): never => {
-    throw new ShapeError('reshape', `a shape of ${x.size} elements (sides ≥ 0, at most one -1) for input of shape ${formatShape(x.shape)}`, `shape ${Array.isArray(shape) ? formatShape(shape) : describeValue(shape)}`);
-  };
-  if (!Array.isArray(shape) || !shape.every((side) => Number.isInteger(side) && side >= -1)) return bad();
+  if (!Array.isArray(shape) || !shape.every((side) => Number.isInteger(side) && side >= -1)) throw badShape(x, shape);
   const free = shape.indexOf(-1);
-  if (free !== shape.lastIndexOf(-1)) return bad();
+  if (free !== shape.lastIndexOf(-1)) throw badShape(x, shape);
   const known = sizeOf(shape.filter((side) => side !== -1));
   const resolved = [...shape];
   if (free >= 0) {
-    if (known === 0 || x.size % known !== 0) return bad();
+    if (known === 0 || x.size % known !== 0) throw badShape(x, shape);
     resolved[free] = x.size / known;
   }
-  return sizeOf(resolved) === x.size ? resolved : bad();
+  if (sizeOf(resolved) !== x.size) throw badShape(x, shape);
+  return resolved;
+}
+
+function badShape(x: Tensor, shape: readonly number[]): ShapeError {
+  const got = Array.isArray(shape) ? formatShape(shape) : describeValue(shape);
+  return new ShapeError('reshape', `a shape of ${x.size} elements (sides ≥ 0, at most one -1) for input of shape ${formatShape(x.shape)}`, `shape ${got}`);
 }
 
 export const reshape = defineOp({
@@ -185,7 +188,7 @@ export const slice = defineOp({
   args: (x: Tensor, options: SliceOptions) => [[x], expectOptions('slice', options, '{ axis, start, end? }')] as const,
   forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
   vjp: ([x], _y, g, options) => {
-    const out = zeros(x.shape);
+    const out = new Tensor(new Float64Array(x.size), x.shape);
     copyBlock(out.data, x.shape, sliceRange(x, options), g.data, true);
     return [out];
   },
