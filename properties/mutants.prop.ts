@@ -4,7 +4,10 @@
  * correct twin must pass 1000 generated cases. Prints the detection table after the run.
  *
  * Replay: fast-check's seed is the global one (GRADPROP_SEED, see vitest.setup.ts); a failure
- * prints its seed and path, and `fc.check(law, { seed, path })` replays it.
+ * prints its seed and path, and `fc.check(law, { seed, path })` replays it. A false alarm on a
+ * twin is a checker bug, never a reason to loosen the twin: at commit 5916350 the seeds 11, 14,
+ * 15 and 16 each expose one (a probe-only disagreement just past the derived tolerance while
+ * every entry agrees), reported to src/check.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -15,16 +18,6 @@ import { checkPower } from '../src/power/index.js';
 
 /** Cases each correct twin must pass: a false alarm once in 1000 cases would show 63% of the time. */
 const TWIN_RUNS = 1000;
-
-/**
- * False alarms the checker raised on correct twins, reported to src/check's owner (see the report
- * in the table). Listed so the table says so; the twin's test records the alarm instead of failing
- * the whole suite until the checker is fixed. Remove an entry once its fix lands.
- */
-const KNOWN_FALSE_ALARMS = new Map<string, string>([
-  ['tanh dense', 'checker issue 1: forward rounding from a cancelling pre-activation is not in the tolerance (probe fails, every entry agrees)'],
-  ['max-pool', 'checker issue 2: a kink nearer than the smallest step (two window entries 3e-4 apart) gives fail, not nonsmooth'],
-]);
 
 interface MutantRow {
   mutant: string;
@@ -68,7 +61,7 @@ describe.each(twins.map((r) => [r.correct.name, r] as const))('correct twin %s',
     const details = fc.check(gradientsMatchFiniteDifferences(record.correct, record.inputs), { numRuns: TWIN_RUNS });
     const alarm = details.failed ? `${String(details.errorInstance).split('\n')[0]} (seed ${details.seed}, path ${details.counterexamplePath})` : undefined;
     twinRows.push({ twin: name, cases: details.numRuns, ...(alarm ? { alarm } : {}) });
-    if (!KNOWN_FALSE_ALARMS.has(name)) expect(alarm, `false alarm on the correct ${name}`).toBeUndefined();
+    expect(alarm, `false alarm on the correct ${name}`).toBeUndefined();
   });
 });
 
@@ -83,10 +76,10 @@ test('the smallest single-entry relative error caught, per correct twin (gradpro
   for (const f of finest) expect(f.finest, `${f.twin}: a relative error of 1e-6 in one entry went unnoticed`).toBeLessThanOrEqual(1e-6);
 });
 
-test('the detection table covers the corpus: every mutant caught, every twin clean or a reported checker issue', () => {
+test('the detection table covers the corpus: every mutant caught, every twin clean', () => {
   expect(mutants.length).toBeGreaterThanOrEqual(30);
   expect(mutantRows.map((r) => r.mutant).sort()).toEqual(mutants.map((r) => r.name).sort());
-  expect(twinRows.every((r) => r.cases === TWIN_RUNS || KNOWN_FALSE_ALARMS.has(r.twin))).toBe(true);
+  expect(twinRows.filter((r) => r.alarm)).toEqual([]);
 });
 
 afterAll(() => {
@@ -104,7 +97,7 @@ afterAll(() => {
       ),
       '',
       `correct twins: ${twinRows.length}, ${TWIN_RUNS} cases each; false alarms: ${alarms.length}`,
-      ...alarms.map((r) => `  FALSE ALARM ${r.twin}: ${r.alarm}\n    ${KNOWN_FALSE_ALARMS.get(r.twin) ?? 'NEW — report it'}`),
+      ...alarms.map((r) => `  FALSE ALARM ${r.twin}: ${r.alarm} — a checker bug: report it with this seed and path`),
     ].join('\n'),
   );
 });
