@@ -40,7 +40,8 @@ describe('a strong test and its deliberately weak twins', () => {
   });
 
   test('too few runs are named, with the number of cases that would do', () => {
-    const report = checkPower(linear.correct, linear.inputs, { numRuns: 2 });
+    // seeded: whether two cases happen to include a square one depends on the cases drawn
+    const report = checkPower(linear.correct, linear.inputs, { numRuns: 2, seed: 20201 });
     expect(report.weaknesses.join('\n')).toMatch(/too few runs: transpose .* passes all 2 cases and is caught only at case \d+ — run at least \d+ cases/);
   });
 
@@ -119,7 +120,7 @@ describe('the planted bugs are the bugs they say', () => {
 });
 
 test('the report is a replayable function of its options, and formats as a table with its weaknesses', () => {
-  const options = { numRuns: 2 };
+  const options = { numRuns: 2, seed: 20201 };
   const report = checkPower(linear.correct, linear.inputs, options);
   expect(checkPower(linear.correct, linear.inputs, options)).toEqual(report);
   const text = formatPowerReport(report);
