@@ -8,6 +8,8 @@ interface Node {
   inputs: readonly Tensor[];
   attrs: unknown;
   output: Tensor;
+  /** Which inputs were leaves or recorded values when the call was made: whose gradients are read. */
+  wanted: boolean[];
 }
 
 /**
@@ -25,9 +27,10 @@ export class Tape implements Trace {
   constructor(private readonly leaves: ReadonlySet<Tensor>) {}
 
   record(primitive: Primitive, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
-    if (!inputs.some((input) => this.tracks(input))) return; // a constant: nothing to differentiate
+    const wanted = inputs.map((input) => this.leaves.has(input) || this.madeBy.has(input));
+    if (!wanted.includes(true)) return; // a constant: nothing to differentiate
     this.madeBy.set(output, this.nodes.length);
-    this.nodes.push({ primitive, inputs, attrs, output });
+    this.nodes.push({ primitive, inputs, attrs, output, wanted });
   }
 
   /** The cotangent pulled back to every leaf it reaches (leaves it does not reach are absent). */
@@ -35,11 +38,10 @@ export class Tape implements Trace {
     const sums = new Sums();
     sums.add(output, cotangent);
     for (let i = this.madeBy.get(output) ?? -1; i >= 0; i--) {
-      const { primitive, inputs, attrs, output: value } = this.nodes[i]!;
+      const { primitive, inputs, attrs, output: value, wanted } = this.nodes[i]!;
       const g = sums.take(value);
       if (g === undefined) continue; // the value does not reach the output
       // Gradients of constants are never read: the rule may skip them (matmul's x in x·Wᵀ).
-      const wanted = inputs.map((input) => this.tracks(input));
       const parts = applyVjp(primitive, inputs, value, g, attrs, wanted);
       inputs.forEach((input, k) => {
         const part = parts[k];
@@ -47,10 +49,6 @@ export class Tape implements Trace {
       });
     }
     return sums.of(this.leaves);
-  }
-
-  private tracks(value: Tensor): boolean {
-    return this.leaves.has(value) || this.madeBy.has(value);
   }
 }
 
