@@ -2,6 +2,7 @@ import { Tensor } from '../tensor/index.js';
 import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
 import { type Op, defineOp } from './define.js';
 import type { Domain } from './domain.js';
+import { floats } from './floats.js';
 
 /**
  * Elementwise functions of two broadcast tensors: each is its value and its two partial derivatives
@@ -29,7 +30,7 @@ function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
       const shape = broadcastShapes(rule.name, a.shape, b.shape);
       const ia = broadcastOffsets(a.shape, shape);
       const ib = broadcastOffsets(b.shape, shape);
-      const out = new Float64Array(ia.length);
+      const out = floats(ia.length);
       for (let i = 0; i < out.length; i++) out[i] = rule.value(a.data[ia[i]!]!, b.data[ib[i]!]!);
       return new Tensor(out, shape);
     },
@@ -40,7 +41,7 @@ function defineBinary(rule: BinaryRule): Op<2, undefined, [Tensor, Tensor]> {
     jvp: ([a, b], z, [ta, tb]) => {
       const ia = broadcastOffsets(a.shape, z.shape);
       const ib = broadcastOffsets(b.shape, z.shape);
-      const out = new Float64Array(z.size);
+      const out = floats(z.size);
       for (let i = 0; i < z.size; i++) {
         const x = a.data[ia[i]!]!;
         const y = b.data[ib[i]!]!;
@@ -61,7 +62,7 @@ function timesPartial(partial: Partial, a: Tensor, b: Tensor, z: Tensor, g: Tens
   if (partial === ONE) return g;
   const ia = broadcastOffsets(a.shape, z.shape);
   const ib = broadcastOffsets(b.shape, z.shape);
-  const out = new Float64Array(z.size);
+  const out = floats(z.size);
   for (let i = 0; i < z.size; i++) out[i] = g.data[i]! * partial(a.data[ia[i]!]!, b.data[ib[i]!]!, z.data[i]!);
   return new Tensor(out, z.shape);
 }

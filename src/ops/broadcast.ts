@@ -1,5 +1,6 @@
 import { type Shape, ShapeError, Tensor, formatShape, sizeOf, stridesOf } from '../tensor/index.js';
 import { stridedOffsets } from './strided.js';
+import { floats } from './floats.js';
 
 /**
  * NumPy broadcasting, and the reduction of a broadcast gradient back to its input's shape. Every op
@@ -62,7 +63,7 @@ function zeroOffsets(size: number): Int32Array {
 export function broadcastTo(x: Tensor, target: Shape): Tensor {
   if (sameShape(x.shape, target)) return x;
   const offsets = broadcastOffsets(x.shape, target);
-  const out = new Float64Array(offsets.length);
+  const out = floats(offsets.length);
   for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
   return new Tensor(out, target);
 }
@@ -71,7 +72,7 @@ export function broadcastTo(x: Tensor, target: Shape): Tensor {
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const offsets = broadcastOffsets(shape, g.shape);
-  const out = new Float64Array(sizeOf(shape));
+  const out = floats(sizeOf(shape));
   for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += g.data[i]!;
   return new Tensor(out, shape);
 }

@@ -1,6 +1,7 @@
 import { ShapeError, Tensor, formatShape } from '../tensor/index.js';
 import { defineOp } from './define.js';
 import { checkIds } from './ids.js';
+import { floats } from './floats.js';
 
 /** Rows of `table` picked by `ids`: the embedding lookup. Output shape [...ids.shape, ...row shape]. */
 function rows(table: Tensor, ids: Tensor): Tensor {
@@ -8,7 +9,7 @@ function rows(table: Tensor, ids: Tensor): Tensor {
   const count = table.shape[0]!;
   checkIds('gather', 'id', ids, count, `the table of shape ${formatShape(table.shape)} has ${count} rows`);
   const row = table.size / Math.max(count, 1);
-  const out = new Float64Array(ids.size * row);
+  const out = floats(ids.size * row);
   for (let i = 0; i < ids.size; i++) out.set(table.data.subarray(ids.data[i]! * row, (ids.data[i]! + 1) * row), i * row);
   return new Tensor(out, [...ids.shape, ...table.shape.slice(1)]);
 }
@@ -19,7 +20,7 @@ export const gather = defineOp({
   forward: ([table, ids]) => rows(table, ids),
   // A scatter-add: an id that appears twice receives both rows of the cotangent.
   vjp: ([table, ids], _y, g) => {
-    const out = new Tensor(new Float64Array(table.size), table.shape);
+    const out = new Tensor(floats(table.size), table.shape);
     const row = table.size / Math.max(table.shape[0]!, 1);
     for (let i = 0; i < ids.size; i++) {
       const at = ids.data[i]! * row;

@@ -4,6 +4,7 @@ import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
 import { defineOp } from './define.js';
 import { matmulInto, matmulNnInto, matmulTnInto } from './matmul-kernel.js';
 import { swapLast } from './shape.js';
+import { floats } from './floats.js';
 
 interface MatmulShapes {
   batch: number[];
@@ -38,7 +39,7 @@ type Kernel = (c: Float64Array, cAt: number, a: Float64Array, aAt: number, b: Fl
 
 /** `kernel` applied to every pair of matrices of the broadcast batch; each product is rows × cols. */
 function overBatch(kernel: Kernel, a: Tensor, b: Tensor, batch: number[], m: number, k: number, n: number, rows: number, cols: number): Tensor {
-  const out = new Float64Array(sizeOf(batch) * rows * cols);
+  const out = floats(sizeOf(batch) * rows * cols);
   if (batch.length === 0) {
     kernel(out, 0, a.data, 0, b.data, 0, m, k, n);
     return new Tensor(out, [rows, cols]);

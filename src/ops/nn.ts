@@ -6,6 +6,7 @@ import type { Domain } from './domain.js';
 import { checkIds } from './ids.js';
 import { sum } from './reduce.js';
 import { exp, neg } from './unary.js';
+import { floats } from './floats.js';
 
 /**
  * Softmax (or its log) along one axis. The max is subtracted first, so logits of magnitude 1000
@@ -13,7 +14,7 @@ import { exp, neg } from './unary.js';
  */
 function softmaxAlong(op: string, x: Tensor, axisOption: number, log: boolean): Tensor {
   const { outer, side, inner } = viewAround(x.shape, normalizeAxis(op, axisOption, x.shape));
-  const out = new Float64Array(x.size);
+  const out = floats(x.size);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       const first = o * side * inner + j;
@@ -81,7 +82,7 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
   checkIds('crossEntropy', 'target', targets, classes, `the logits of shape ${formatShape(logits.shape)} have ${classes} classes`);
   const logp = softmaxAlong('crossEntropy', logits, -1, true);
   const count = targets.size;
-  const d = new Float64Array(logits.size);
+  const d = floats(logits.size);
   let loss = 0;
   for (let n = 0; n < count; n++) {
     const right = n * classes + targets.data[n]!;
@@ -111,7 +112,7 @@ export const crossEntropy = defineOp({
 
 /** 2 (pred − target) / n: the derivative of the mean squared error with respect to pred. */
 function mseSlope(pred: Tensor, target: Tensor): Tensor {
-  const out = new Float64Array(pred.size);
+  const out = floats(pred.size);
   for (let i = 0; i < out.length; i++) out[i] = (2 * (pred.data[i]! - target.data[i]!)) / pred.size;
   return new Tensor(out, pred.shape);
 }

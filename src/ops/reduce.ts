@@ -3,6 +3,7 @@ import { type AxisView, expectOptions, normalizeAxis, reducedShape, viewAround }
 import { broadcastTo } from './broadcast.js';
 import { defineOp } from './define.js';
 import type { Domain, Draw } from './domain.js';
+import { floats, ints } from './floats.js';
 
 /** Reduce along one axis, or over everything when `axis` is omitted. */
 export interface ReduceOptions {
@@ -29,7 +30,7 @@ function reduction(op: string, x: Tensor, { axis, keepdims = false }: ReduceOpti
 }
 
 function sumAlong(x: Tensor, { view: { outer, side, inner }, shape }: Reduction, scale: number): Tensor {
-  const out = new Float64Array(outer * inner);
+  const out = floats(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < side; k++) {
       const from = (o * side + k) * inner;
@@ -44,7 +45,7 @@ function sumAlong(x: Tensor, { view: { outer, side, inner }, shape }: Reduction,
 function spread(g: Tensor, x: Tensor, r: Reduction, scale: number): Tensor {
   const spreadOut = broadcastTo(new Tensor(g.data, r.kept), x.shape);
   if (scale === 1) return spreadOut;
-  const out = new Float64Array(spreadOut.size);
+  const out = floats(spreadOut.size);
   for (let i = 0; i < out.length; i++) out[i] = spreadOut.data[i]! * scale;
   return new Tensor(out, x.shape);
 }
@@ -93,7 +94,7 @@ export const mean = defineScaledSum('mean', (view) => 1 / view.side);
 
 /** For each output element of a max, the offset of the input element that won (the first, on a tie). */
 function winners(x: Tensor, { view: { outer, side, inner } }: Reduction): Int32Array {
-  const at = new Int32Array(outer * inner);
+  const at = ints(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
       let best = o * side * inner + j;
@@ -108,7 +109,7 @@ function winners(x: Tensor, { view: { outer, side, inner } }: Reduction): Int32A
 }
 
 function pick(v: Tensor, at: Int32Array, shape: number[]): Tensor {
-  const out = new Float64Array(at.length);
+  const out = floats(at.length);
   for (let i = 0; i < at.length; i++) out[i] = v.data[at[i]!]!;
   return new Tensor(out, shape);
 }
@@ -127,7 +128,7 @@ export const max = defineOp({
   },
   vjp: ([x], _y, g, options) => {
     const at = winners(x, reduction('max', x, options));
-    const out = new Float64Array(x.size);
+    const out = floats(x.size);
     for (let i = 0; i < at.length; i++) out[at[i]!]! += g.data[i]!;
     return [new Tensor(out, x.shape)];
   },

@@ -1,9 +1,11 @@
-import { type Shape, ShapeError, Tensor, formatShape, shapesEqual, sizeOf, stridesOf } from '../tensor/index.js';
+import { type Shape, ShapeError, Tensor, formatShape, sizeOf, stridesOf } from '../tensor/index.js';
 import { describeValue } from '../autodiff/index.js';
 import { expectOptions, normalizeAxis, viewAround } from './axis.js';
+import { sameShape } from './broadcast.js';
 import { defineOp } from './define.js';
 import type { Draw } from './domain.js';
 import { stridedOffsets } from './strided.js';
+import { floats } from './floats.js';
 
 /** Axes reordered: output axis i is input axis axes[i]. Without axes, all axes reversed (NumPy). */
 export function permute(op: string, x: Tensor, axes: readonly number[] | undefined): Tensor {
@@ -15,7 +17,7 @@ export function permute(op: string, x: Tensor, axes: readonly number[] | undefin
     perm.map((axis) => x.shape[axis]!),
     perm.map((axis) => strides[axis]!),
   );
-  const out = new Float64Array(offsets.length);
+  const out = floats(offsets.length);
   for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
   return new Tensor(out, perm.map((axis) => x.shape[axis]!));
 }
@@ -39,7 +41,7 @@ export function swapLast(x: Tensor): Tensor {
   if (x.rank < 2) return new Tensor(x.data, x.shape);
   const rows = x.shape[x.rank - 2]!;
   const cols = x.shape[x.rank - 1]!;
-  const out = new Float64Array(x.size);
+  const out = floats(x.size);
   for (let at = 0; at < x.size; at += rows * cols) transposeMatrix(x.data, out, at, rows, cols);
   return new Tensor(out, x.rank === 2 ? [cols, rows] : [...x.shape.slice(0, -2), cols, rows]);
 }
@@ -176,8 +178,8 @@ function copyBlock(whole: Float64Array, wholeShape: Shape, { axis, start, end }:
 
 function sliceOf(x: Tensor, range: SliceRange): Tensor {
   const shape = x.shape.map((side, i) => (i === range.axis ? range.end - range.start : side));
-  if (shapesEqual(shape, x.shape)) return new Tensor(x.data, shape);
-  const out = new Float64Array(sizeOf(shape));
+  if (sameShape(shape, x.shape)) return new Tensor(x.data, shape);
+  const out = floats(sizeOf(shape));
   copyBlock(x.data, x.shape, range, out, false);
   return new Tensor(out, shape);
 }
@@ -188,7 +190,7 @@ export const slice = defineOp({
   args: (x: Tensor, options: SliceOptions) => [[x], expectOptions('slice', options, '{ axis, start, end? }')] as const,
   forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
   vjp: ([x], _y, g, options) => {
-    const out = new Tensor(new Float64Array(x.size), x.shape);
+    const out = new Tensor(floats(x.size), x.shape);
     copyBlock(out.data, x.shape, sliceRange(x, options), g.data, true);
     return [out];
   },
@@ -221,7 +223,7 @@ function join(inputs: readonly Tensor[], axisOption: number): Tensor {
   if (inputs.length === 1) return new Tensor(inputs[0]!.data, inputs[0]!.shape);
   const shape = [...inputs[0]!.shape];
   shape[axis] = inputs.reduce((total, t) => total + t.shape[axis]!, 0);
-  const out = new Float64Array(sizeOf(shape));
+  const out = floats(sizeOf(shape));
   let start = 0;
   for (const t of inputs) {
     const end = start + t.shape[axis]!;

@@ -1,4 +1,5 @@
 import { type Shape, sizeOf } from '../tensor/index.js';
+import { ints } from './floats.js';
 
 /**
  * For each element of `shape` in row-major order, its offset in a buffer laid out with `strides`
@@ -7,7 +8,7 @@ import { type Shape, sizeOf } from '../tensor/index.js';
  */
 export function stridedOffsets(shape: Shape, strides: readonly number[], base = 0): Int32Array {
   const rank = shape.length;
-  const offsets = new Int32Array(sizeOf(shape));
+  const offsets = ints(sizeOf(shape));
   if (rank === 0) {
     offsets[0] = base;
     return offsets;

@@ -2,6 +2,7 @@ import { describeValue } from '../autodiff/index.js';
 import { Tensor } from '../tensor/index.js';
 import { type Op, defineOp } from './define.js';
 import type { Domain, ValueSpec } from './domain.js';
+import { floats } from './floats.js';
 
 /**
  * Elementwise functions of one tensor: each is its value and its derivative, and one pair of loops
@@ -21,7 +22,7 @@ export function defineUnary<A = undefined, Args extends unknown[] = [Tensor]>(ru
     arity: 1,
     args: rule.args,
     forward: ([x], attrs) => {
-      const out = new Float64Array(x.size);
+      const out = floats(x.size);
       for (let i = 0; i < out.length; i++) out[i] = rule.value(x.data[i]!, attrs);
       return new Tensor(out, x.shape);
     },
@@ -33,7 +34,7 @@ export function defineUnary<A = undefined, Args extends unknown[] = [Tensor]>(ru
 }
 
 function timesDerivative<A>(rule: UnaryRule<A, never>, x: Tensor, y: Tensor, v: Tensor, attrs: A): Tensor {
-  const out = new Float64Array(x.size);
+  const out = floats(x.size);
   for (let i = 0; i < out.length; i++) out[i] = v.data[i]! * rule.derivative(x.data[i]!, y.data[i]!, attrs);
   return new Tensor(out, x.shape);
 }
