@@ -13,6 +13,7 @@ const SMALL_BYTES = 2 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let used = 0;
 
+/** A view's offset in `slab`, after starting a fresh slab if this one is full (read `slab` after calling). */
 function carve(bytes: number): number {
   if (used + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -25,11 +26,15 @@ function carve(bytes: number): number {
 
 export function floats(length: number): Float64Array {
   const bytes = 8 * length;
-  return bytes > SMALL_BYTES ? new Float64Array(length) : new Float64Array(slab, carve(bytes), length);
+  if (bytes > SMALL_BYTES) return new Float64Array(length);
+  const at = carve(bytes);
+  return new Float64Array(slab, at, length);
 }
 
 export function ints(length: number): Int32Array {
   // rounded up to whole doubles, so that every view into the slab stays 8-byte aligned
   const bytes = 8 * Math.ceil(length / 2);
-  return bytes > SMALL_BYTES ? new Int32Array(length) : new Int32Array(slab, carve(bytes), length);
+  if (bytes > SMALL_BYTES) return new Int32Array(length);
+  const at = carve(bytes);
+  return new Int32Array(slab, at, length);
 }
