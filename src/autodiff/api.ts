@@ -13,27 +13,33 @@ export function vjp<P extends Tensor[]>(
   inputs: readonly Tensor[],
   cotangent: Tensor,
 ): { value: Tensor; grads: Tensor[] } {
-  const { value, pullback } = differentiate('vjp', f, inputs);
+  const recorded = differentiate('vjp', f, inputs);
+  const { value } = recorded;
   if (!isTensor(cotangent)) throw new TypeError(`vjp: the cotangent must be a Tensor, got ${describe(cotangent)}`);
   if (!shapesEqual(cotangent.shape, value.shape)) {
     throw new ShapeError('vjp', `a cotangent of the output's shape ${formatShape(value.shape)}`, `shape ${formatShape(cotangent.shape)}`);
   }
-  return { value, grads: pullback(cotangent) };
+  return { value, grads: pullback(recorded, cotangent) };
 }
 
-function differentiate<P extends Tensor[]>(
-  api: string,
-  f: TensorFunction<P>,
-  inputs: readonly Tensor[],
-): { value: Tensor; pullback: (cotangent: Tensor) => Tensor[] } {
+/** f evaluated at fresh leaves with the tape listening: everything a pullback needs. */
+interface Recorded {
+  value: Tensor;
+  tape: Tape;
+  leaves: Tensor[];
+}
+
+function differentiate<P extends Tensor[]>(api: string, f: TensorFunction<P>, inputs: readonly Tensor[]): Recorded {
   const leaves = asLeaves(api, inputs);
   const tape = new Tape(new Set(leaves));
   const value = traced(api, tape, () => callF(api, f, leaves));
-  const pullback = (cotangent: Tensor): Tensor[] => {
-    const sums = tape.backward(value, cotangent);
-    return leaves.map((leaf) => sums.get(leaf) ?? zeros(leaf.shape));
-  };
-  return { value, pullback };
+  return { value, tape, leaves };
+}
+
+/** The cotangent pulled back to every leaf (zeros for a leaf it does not reach). */
+function pullback({ value, tape, leaves }: Recorded, cotangent: Tensor): Tensor[] {
+  const sums = tape.backward(value, cotangent);
+  return leaves.map((leaf) => sums.get(leaf) ?? zeros(leaf.shape));
 }
 
 /** Forward mode: f's value at `inputs`, and the tangents pushed through f. */
@@ -92,13 +98,13 @@ function gradients<P extends Tensor[]>(f: TensorFunction<P>, argnums: number | r
         throw new RangeError(`grad: argnums ${position} is not an argument position (f was given ${inputs.length} arguments)`);
       }
     }
-    const { value, pullback } = differentiate('grad', f, inputs);
+    const recorded = differentiate('grad', f, inputs);
+    const { value } = recorded;
     if (value.size !== 1) {
       throw new ShapeError('grad', 'f to return a scalar loss (a tensor of size 1); use vjp for other outputs', `shape ${formatShape(value.shape)}`);
     }
-    const grads = pullback(ones(value.shape));
-    const pick = (position: number): Tensor => grads[position]!;
-    return { value, grad: typeof argnums === 'number' ? pick(argnums) : positions.map(pick) };
+    const grads = pullback(recorded, ones(value.shape));
+    return { value, grad: typeof argnums === 'number' ? grads[argnums]! : positions.map((position) => grads[position]!) };
   };
 }
 

@@ -35,6 +35,7 @@ export function traced<T>(api: string, trace: Trace, body: () => T): T {
 
 /** Runs `body` with no trace listening: rules are built from ops and must not be recorded. */
 export function untraced<T>(body: () => T): T {
+  if (active === null) return body(); // nothing is listening
   const saved = active;
   active = null;
   try {

@@ -41,23 +41,33 @@ export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
   return stridedOffsets(target, aligned);
 }
 
-// Most elementwise calls broadcast nothing: their offsets are 0, 1, 2, … and are shared, read-only.
-let identity = new Int32Array(0);
+// Most elementwise calls broadcast nothing: their offsets are 0, 1, 2, … The next most common
+// broadcast is a single value (a scalar weight, ½): every offset is 0. Both tables are shared and
+// read-only, and so are their views, one per size (a view costs as much as a small op's arithmetic).
+const identity = sharedTable((table) => table.forEach((_, i) => (table[i] = i)));
+const zero = sharedTable(() => {});
 
 function identityOffsets(size: number): Int32Array {
-  if (identity.length < size) {
-    identity = new Int32Array(Math.max(size, 2 * identity.length));
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-  }
-  return identity.subarray(0, size);
+  return identity(size);
 }
 
-// The next most common broadcast is a single value (a scalar weight, ½): every offset is 0.
-let zero = new Int32Array(0);
-
 function zeroOffsets(size: number): Int32Array {
-  if (zero.length < size) zero = new Int32Array(Math.max(size, 2 * zero.length));
-  return zero.subarray(0, size);
+  return zero(size);
+}
+
+function sharedTable(fill: (table: Int32Array) => void): (size: number) => Int32Array {
+  let table = new Int32Array(0);
+  let views = new Map<number, Int32Array>();
+  return (size) => {
+    if (table.length < size) {
+      table = new Int32Array(Math.max(size, 2 * table.length));
+      fill(table);
+      views = new Map();
+    }
+    let view = views.get(size);
+    if (view === undefined) views.set(size, (view = table.subarray(0, size)));
+    return view;
+  };
 }
 
 export function broadcastTo(x: Tensor, target: Shape): Tensor {

@@ -76,7 +76,8 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
     return output;
   };
   const call = (...args: Args): Tensor => {
-    const [inputs, attrs] = spec.args ? spec.args(...args) : [args as unknown as Inputs<N>, undefined as A];
+    if (!spec.args) return apply(args as unknown as Inputs<N>, undefined as A);
+    const [inputs, attrs] = spec.args(...args);
     return apply(inputs, attrs);
   };
   const op = Object.defineProperties(call, {
@@ -101,7 +102,7 @@ function checkInputs(name: string, arity: number | undefined, inputs: unknown): 
   if (arity !== undefined && inputs.length !== arity) {
     throw new TypeError(`${name}: expected ${arity} tensor input${arity === 1 ? '' : 's'}, got ${inputs.length}`);
   }
-  inputs.forEach((input: unknown, i) => {
-    if (!isTensor(input)) throw new TypeError(`${name}: input ${i} must be a Tensor, got ${describe(input)}`);
-  });
+  for (let i = 0; i < inputs.length; i++) {
+    if (!isTensor(inputs[i])) throw new TypeError(`${name}: input ${i} must be a Tensor, got ${describe(inputs[i])}`);
+  }
 }
