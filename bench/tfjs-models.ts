@@ -6,21 +6,30 @@
  * to float32 tensors, and returns a loss function of the parameters only: tfjs differentiates with
  * respect to the parameters and never with respect to labels (its softmax cross-entropy gradient
  * with respect to the labels is wrong in 4.22, so cross-entropy is written here from logSoftmax
- * and a one-hot of the integer targets, which tfjs treats as constants).
+ * and the integer targets, which tfjs treats as constants).
  */
 import { register } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../src/tensor/index.js';
 import type { ElmanConfig, MlpConfig, Model, NplmConfig, Params, SequenceBatch } from '../src/zoo/index.js';
 
-/** tfjs with its pure-JS CPU backend (float32), loaded once. */
+/** The kernels the twins differentiate through: only their gradients are loaded. */
+const GRADIENTS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Square', 'Tanh', 'Sigmoid', 'Relu', 'Mean', 'Sum', 'BatchMatMul', 'LogSoftmax', 'GatherV2', 'Reshape', 'Slice'];
+
+/**
+ * tfjs with its pure-JS CPU backend (float32). tfjs-core's Node bundle registers no gradients (the
+ * umbrella package @tensorflow/tfjs imports them from the ES module build), so the gradients of
+ * the kernels above are loaded from that build and registered; a twin that uses another kernel
+ * fails loudly ("gradient function not found"). The ES build's relative imports have no
+ * extension, which Node rejects: tfjs-resolve-hook.mjs adds it (under vitest, vite's resolver
+ * does). Kernels, gradients and the engine live in tfjs's global registry, shared by both builds.
+ */
 export async function loadTfjsCpu(): Promise<typeof tf> {
-  // tfjs-core's Node bundle registers no gradients (the umbrella package @tensorflow/tfjs imports
-  // them from the ES module build). That build's relative imports have no extension, which Node
-  // rejects; the hook adds it. Kernels, gradients and the engine live in tfjs's global registry,
-  // so the two builds of tfjs-core share them.
   register('./tfjs-resolve-hook.mjs', import.meta.url);
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
+  for (const kernel of GRADIENTS) {
+    const configs: Record<string, unknown> = await import(/* @vite-ignore */ `@tensorflow/tfjs-core/dist/gradients/${kernel}_grad.js`);
+    for (const config of Object.values(configs)) tf.registerGradient(config as tf.GradConfig);
+  }
   const warn = console.warn;
   console.warn = () => {}; // the backend's banner about installing tfjs-node
   try {
@@ -85,7 +94,7 @@ function build(model: Model<any, any>, batch: any, keep: <T extends tf.Tensor>(t
     case 'mlp': {
       const { sizes, activation, loss } = model.config as MlpConfig;
       const x = keep(toTf(batch.x));
-      const y = keep(loss === 'square' ? toTf(batch.y) : idsToTf(batch.y));
+      const y = keep(loss === 'square' ? toTf(batch.y) : picksOf(batch.y, sizes[sizes.length - 1]!));
       const f = { tanh: tf.tanh, relu: tf.relu, sigmoid: tf.sigmoid }[activation];
       return (p) => {
         let h: tf.Tensor = x;
@@ -98,9 +107,9 @@ function build(model: Model<any, any>, batch: any, keep: <T extends tf.Tensor>(t
       };
     }
     case 'nplm': {
-      const { dim } = model.config as NplmConfig;
+      const { dim, vocab } = model.config as NplmConfig;
       const context = keep(idsToTf(batch.context));
-      const target = keep(idsToTf(batch.target));
+      const target = keep(picksOf(batch.target, vocab));
       const B = context.shape[0]!;
       return ({ E, W1, W2, b1, b2 }) => {
         const x = tf.reshape(tf.gather(E!, context), [B, 3 * dim]);
@@ -117,7 +126,7 @@ function build(model: Model<any, any>, batch: any, keep: <T extends tf.Tensor>(t
       const { xs, y } = batch as SequenceBatch;
       const T = xs.shape[0]!;
       const tfXs = keep(toTf(xs));
-      const yColumn = keep(tf.reshape(toTf(y), [y.size, 1]));
+      const yColumn = keep(tf.tensor(Float32Array.from(y.data), [y.size, 1], 'float32'));
       // c_1..c_T as columns [D, 1], taken inside the loss as the zoo does
       const columns = () => Array.from({ length: T }, (_, t) => tf.reshape(tf.slice(tfXs, [t, 0], [1, D]), [D, 1]));
       const squareLoss = (o: tf.Tensor) => tf.mul(0.5, tf.sum(tf.square(tf.sub(yColumn, o)))) as tf.Scalar;
@@ -133,11 +142,18 @@ function build(model: Model<any, any>, batch: any, keep: <T extends tf.Tensor>(t
   }
 }
 
-/** Mean cross-entropy from logits [N, C] and int32 targets [N]: −mean(logSoftmax(logits)[target]). */
-function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-  const classes = logits.shape[logits.shape.length - 1]!;
-  const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, classes)));
-  return tf.div(tf.neg(picked), targets.size) as tf.Scalar;
+/**
+ * Mean cross-entropy from logits [N, C] and targets [N]: −mean(logSoftmax(logits)[n, target_n]),
+ * the right log-probabilities gathered at flat positions n·C + target_n (tf.oneHot refuses C = 1).
+ */
+function crossEntropy(logits: tf.Tensor, picks: tf.Tensor): tf.Scalar {
+  const picked = tf.gather(tf.reshape(tf.logSoftmax(logits), [-1]), picks);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
+
+/** The flat positions n·C + target_n of the right classes, for crossEntropy. */
+function picksOf(targets: Tensor, classes: number): tf.Tensor {
+  return tf.tensor(Int32Array.from(targets.data, (t, n) => n * classes + t), [targets.size], 'int32');
 }
 
 type Step = (p: Named, c: tf.Tensor, state: tf.Tensor[]) => tf.Tensor[];
