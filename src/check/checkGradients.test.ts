@@ -154,6 +154,25 @@ describe('kinks are not bugs', () => {
     }
   });
 
+  test('a change of curvature a step away, crossed by a probe but by no entry, is not taken for a bug', () => {
+    // Huber of a sum that sits 0.003 inside the quadratic zone: smooth once, not twice
+    const huber = (r: number) => (Math.abs(r) <= 1 ? r * r / 2 : Math.abs(r) - 0.5);
+    const slope = (r: number) => Math.max(-1, Math.min(1, r));
+    const huberOfSum = (by: number): Differentiable => ({
+      name: 'huber of a sum',
+      forward: ([w]) => scalar(huber(w!.data.reduce((a, b) => a + b, 0))),
+      vjp: ([w], g) => [new Tensor(w!.data.map(() => by * slope(w!.data.reduce((a, b) => a + b, 0)) * g.item()), w!.shape)],
+    });
+    const w = tensor(Array.from({ length: 16 }, (_, i) => (i % 2 ? -1 : 1) + (i === 15 ? 0.997 : 0)));
+    for (let seed = 0; seed < 20; seed++) {
+      for (const mode of ['auto', 'fast'] as const) {
+        const report = checkGradients(huberOfSum(1), [w], { seed, mode });
+        expect(report.verdict, formatReport(report)).toBe('pass');
+        expect(checkGradients(huberOfSum(1.001), [w], { seed, mode }).verdict).toBe('fail');
+      }
+    }
+  });
+
   test('relu away from its kink passes', () => {
     expect(checkGradients(relu, [tensor([0.8, 1e-9, -0.5, -1e-9])], { mode: 'full' }).verdict).toBe('pass');
   });
@@ -177,7 +196,7 @@ describe('jvp', () => {
 
 describe('sensitivity and specificity of the derived tolerance', () => {
   test('a relative error of 1e-6 in one entry of a smooth target is flagged', () => {
-    const x = randn([50], 3);
+    const x = randn([50], 3, 0.7); // not saturated: an entry 1e-10 of its neighbours is below any tolerance
     for (const mode of modes) {
       for (const at of [0, 17, 49]) {
         const report = checkGradients(neuronLike(bumpEntry(0, at, 1e-6)), [x], { mode });

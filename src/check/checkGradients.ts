@@ -88,28 +88,35 @@ function compare(ctx: Context): boolean {
     return true;
   }
   const disagreements = fastProbes(ctx);
-  // fast mode localises only to tell a kink from a bug: the sum of several kinks' one-sided
-  // derivatives along one direction brackets nothing.
-  const worth = (d: Disagreement) => ctx.settings.mode === 'auto' || d.comparison.oneSided !== undefined;
+  // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
+  // probe: a projection's disagreement that no entry reproduces is not taken for a bug
+  const limit = ctx.settings.mode === 'auto' ? ctx.settings.maxMismatches : 1;
   let complete = true;
   for (const quantity of ['vjp', 'jvp'] as const) {
-    const d = disagreements.find((x) => x.comparison.quantity === quantity && worth(x));
+    const d = disagreements.find((x) => x.comparison.quantity === quantity);
     if (!d) continue;
-    const found = ctx.ledger.mismatches.length;
-    complete = localise(ctx, d.direction, d.cotangent, d.analytic, quantity) && complete;
-    if (ctx.ledger.mismatches.length === found) acquitKinkedProbes(disagreements, quantity);
+    const localised = localise(ctx, d.direction, d.cotangent, d.analytic, quantity, limit);
+    complete &&= localised.complete;
+    if (localised.found === 0 && localised.exhaustive) unconfirmed(disagreements, quantity);
   }
+  ctx.ledger.revise();
   return complete;
 }
 
 /**
- * A probe that crossed a kink (its one-sided derivatives differ) and whose disagreement no entry
- * reproduces on its own crossed a kink inside the target — a relu whose pre-activation several
- * entries move at once — and that is not a bug.
+ * Probes whose disagreement no entry reproduces on its own (every entry was looked at). One that crossed a kink (its
+ * one-sided derivatives differ) crossed it inside the target — a relu whose pre-activation several
+ * entries move at once: 'nonsmooth'. The others disagree by rounding or curvature the error
+ * estimate missed (a Huber loss's change of curvature a step away): kept, marked unconfirmed.
  */
-function acquitKinkedProbes(disagreements: readonly Disagreement[], quantity: Comparison['quantity']): void {
+function unconfirmed(disagreements: readonly Disagreement[], quantity: Comparison['quantity']): void {
   for (const { comparison } of disagreements) {
-    if (comparison.quantity === quantity && comparison.oneSided) comparison.verdict = 'nonsmooth';
+    if (comparison.quantity !== quantity) continue;
+    if (comparison.oneSided) comparison.verdict = 'nonsmooth';
+    else {
+      comparison.verdict = 'agree';
+      comparison.unconfirmed = true;
+    }
   }
 }
 

@@ -28,9 +28,14 @@ export const SAFETY = 16;
  */
 const ROUNDING_GROWTH = 1024;
 
+/** How far an analytic value built from terms of total size `scale` may be off by rounding alone. */
+function analyticRounding(scale: number, eps: number): number {
+  return ROUNDING_GROWTH * eps * scale;
+}
+
 /** How far two analytic values built from terms of total size `scale` may differ by rounding alone. */
 export function roundingTolerance(scale: number, eps = 2 ** -53): number {
-  return SAFETY * ROUNDING_GROWTH * eps * scale;
+  return SAFETY * analyticRounding(scale, eps);
 }
 
 /** Rounding near underflow is absolute: subnormal values are spaced 2^-1074 apart. */
@@ -52,12 +57,14 @@ export function judge(
   const { central, left, right } = numeric;
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central)
-    : SAFETY * (numeric.error + numeric.rounding + settings.eps * analyticScale + UNDERFLOW);
+    : SAFETY * (numeric.error + numeric.rounding + analyticRounding(analyticScale, settings.eps) + UNDERFLOW);
   const absError = Math.abs(analytic - central);
   const largest = Math.max(Math.abs(analytic), Math.abs(central));
   const agrees = absError <= tolerance;
-  const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + settings.eps * analyticScale + UNDERFLOW);
-  const kink = Math.abs(left - right) > sidedTolerance;
+  const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + analyticRounding(analyticScale, settings.eps) + UNDERFLOW);
+  // a slope that jumps by less than ∛ε of itself is extrapolation noise, not a kink
+  const jump = Math.abs(left - right);
+  const kink = jump > sidedTolerance && jump > Math.cbrt(settings.eps) * Math.max(Math.abs(left), Math.abs(right));
   const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
   return {
     ...where,

@@ -33,7 +33,7 @@ function row(c: Comparison): string[] {
     short(c.absError),
     short(c.relError),
     short(c.tolerance),
-    c.verdict === 'agree' ? 'ok' : c.verdict === 'nonsmooth' ? 'KINK' : 'FAIL',
+    c.verdict === 'nonsmooth' ? 'KINK' : c.verdict === 'fail' ? 'FAIL' : c.unconfirmed ? 'ok (no entry)' : 'ok',
   ];
 }
 

@@ -3,7 +3,7 @@ import type { Comparison } from './report.js';
 /** Every comparison a check makes: keeps the worst and the mismatches. */
 export class Ledger {
   worst?: Comparison;
-  readonly mismatches: Comparison[] = [];
+  mismatches: Comparison[] = [];
   count = 0;
 
   add(comparison: Comparison): Comparison {
@@ -11,6 +11,12 @@ export class Ledger {
     this.worst = mostSevere(this.worst ? [this.worst, comparison] : [comparison]);
     if (comparison.verdict !== 'agree') this.mismatches.push(comparison);
     return comparison;
+  }
+
+  /** After verdicts were revised (unconfirmed probes): drop what now agrees, and re-rank. */
+  revise(): void {
+    this.mismatches = this.mismatches.filter((c) => c.verdict !== 'agree');
+    this.worst = mostSevere(this.worst ? [this.worst, ...this.mismatches] : this.mismatches);
   }
 }
 
@@ -23,9 +29,10 @@ export function mostSevere(comparisons: readonly Comparison[]): Comparison | und
 /** Failures before kinks before agreements; within a verdict, further past the tolerance. */
 export function moreSevere(a: Comparison, b: Comparison): boolean {
   if (a.verdict !== b.verdict) return rank[a.verdict] > rank[b.verdict];
-  return excess(a) > excess(b);
+  return excessOf(a) > excessOf(b);
 }
 
-function excess(c: Comparison): number {
+/** How far past its tolerance a comparison is: above 1 it disagrees. */
+export function excessOf(c: Comparison): number {
   return c.tolerance > 0 ? c.absError / c.tolerance : c.absError > 0 ? Infinity : 0;
 }

@@ -19,6 +19,8 @@ export interface Comparison {
   verdict: 'agree' | 'nonsmooth' | 'fail';
   /** The one-sided derivatives [from the left, from the right], when they disagree (a kink). */
   oneSided?: [number, number];
+  /** A projection that disagreed while no entry did on its own: not taken for a bug. */
+  unconfirmed?: true;
 }
 
 /** A broken contract found before or instead of any numeric comparison. */

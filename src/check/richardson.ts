@@ -73,13 +73,15 @@ function estimate(samples: readonly Sample[], base: Float64Array, eps: number, l
 }
 
 /**
- * Settled: the error is within √ε of the answer, or within its rounding. The rounding read off the samples is
+ * Settled: the error is within √ε of the answer, or within its rounding — the one-sided answers
+ * too, or a change of curvature a step away would pass for a kink. The rounding read off the samples is
  * capped (see roundingOf), so a kink a step away, which looks like a staircase too, does not
  * settle it: only smaller steps get clear of it.
  */
-function settled({ central, rounding }: Derivatives, eps: number): boolean {
+function settled({ central, left, right, rounding }: Derivatives, eps: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  return central.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(central.value[i]!) + rounding[i]! / central.step[i]!);
+  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!);
+  return within(central) && within(left) && within(right);
 }
 
 /**
