@@ -93,7 +93,8 @@ describe('contract violations get a clear verdict, never an escaping exception',
   });
 
   test('bad inputs are named', () => {
-    expect(checkGradients(base, [scalar(1), 'x' as unknown as Tensor]).message).toMatch(/input 1 is string x/);
+    expect(checkGradients(base, [scalar(1), 'x' as unknown as Tensor]).message).toMatch(/input 1 is string x$/);
+    expect(checkGradients(base, [scalar(1), [1, 2] as unknown as Tensor]).message).toMatch(/input 1 is an array of length 2 \(make it one with tensor\(\.\.\.\)\)/);
     expect(checkGradients(base, [scalar(1), scalar(NaN), scalar(0), scalar(0)]).message).toMatch(/input 1 \[\] is not finite/);
     expect(checkGradients({ ...base, nondifferentiable: [0, 1, 2, 3] }, inputs).problem).toBe('bad-input');
     expect(checkGradients({ ...base, forward: () => tensor([], [0]) }, inputs).message).toMatch(/the output \[0\] has no entries/);

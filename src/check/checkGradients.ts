@@ -56,8 +56,9 @@ const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'bad-input', 'non-fin
 function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[], nondifferentiable: readonly number[]): Tensor {
   if (!Array.isArray(inputs) || !inputs.every(isTensor)) {
     const bad = Array.isArray(inputs) ? inputs.findIndex((x) => !isTensor(x)) : -1;
-    const got = bad >= 0 ? `input ${bad} is ${describe(inputs[bad])}` : describe(inputs);
-    throw new ContractError('bad-input', `${target.name}: inputs must be an array of Tensors; ${got}`);
+    const got = bad >= 0 ? `input ${bad} is ${describe(inputs[bad])}` : `got ${describe(inputs)}`;
+    const hint = bad >= 0 && (Array.isArray(inputs[bad]) || typeof inputs[bad] === 'number') ? ' (make it one with tensor(...))' : '';
+    throw new ContractError('bad-input', `${target.name}: inputs must be an array of Tensors; ${got}${hint}`);
   }
   inputs.forEach((x, k) => {
     const i = x.data.findIndex((v) => !Number.isFinite(v));

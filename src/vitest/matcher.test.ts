@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { tensorArb } from '../arbitraries/index.js';
+import { tensorArb, tensorOf } from '../arbitraries/index.js';
 import type { Differentiable } from '../check/index.js';
-import { opTarget, tanh } from '../ops/index.js';
+import { defineOp, matmul, neg, opTarget, sum, tanh } from '../ops/index.js';
 import { Tensor, tensor } from '../tensor/index.js';
 import { checkCase, gradTest } from './index.js';
 import { toHaveCorrectGradients } from './matcher.js';
@@ -30,6 +30,14 @@ describe('toHaveCorrectGradients', () => {
     expect(opTarget(tanh)).toHaveCorrectGradients([tensor([[0.3, -2], [1, 0.5]])]);
     expect(brokenTanh).not.toHaveCorrectGradients(inputs);
     expect(brokenTanh).not.toHaveCorrectGradients([tensor([-1])]);
+  });
+
+  test('takes a plain function built from ops, checked through the engine', () => {
+    const layer = (x: Tensor, w: Tensor) => sum(tanh(matmul(x, w)));
+    expect(layer).toHaveCorrectGradients([tensor([[0.5, -1]]), tensor([[0.3], [0.7]])]);
+    expect(layer).toHaveCorrectGradients(fc.tuple(tensorOf([2, 3]), tensorOf([3, 2])), { numRuns: 20 });
+    const leaky = defineOp({ ...tanh.spec, name: 'tanh with sign slip', vjp: (xs, y, g, attrs) => tanh.spec.vjp(xs, y, neg(g), attrs), register: false });
+    expect((x: Tensor) => sum(leaky(x))).not.toHaveCorrectGradients([tensor([0.5, -1])]);
   });
 
   test('the replay line reproduces the same counterexample, and the pasted test fails the same way', () => {

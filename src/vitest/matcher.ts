@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { type Differentiable, checkGradients, formatReport } from '../check/index.js';
 import { type Case, type LawOptions, type Subject, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
+import { asDifferentiable } from '../autodiff/index.js';
 import { opTarget } from '../ops/index.js';
 import { type Tensor, isTensor } from '../tensor/index.js';
 import { describeFailure } from './replay.js';
@@ -22,8 +23,10 @@ interface MatcherResult {
 /**
  * `expect(subject).toHaveCorrectGradients(inputs?, options?)`: at the given tensors, at cases drawn
  * from an arbitrary of input lists, or — with neither — at cases drawn from the subject's domain.
+ * The subject is a Differentiable, an op, or a plain function of tensors built from ops.
  */
-export function toHaveCorrectGradients(received: unknown, inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options: GradientMatcherOptions = {}): MatcherResult {
+export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options: GradientMatcherOptions = {}): MatcherResult {
+  const received = asSubject(given);
   if (!isSubject(received)) {
     return fail(`toHaveCorrectGradients: expected a Differentiable ({ name, forward, vjp }) or an op made with defineOp, got ${describe(received)}`);
   }
@@ -53,6 +56,15 @@ export function toHaveCorrectGradients(received: unknown, inputs?: readonly Tens
 
 function fail(message: string): MatcherResult {
   return { pass: false, message: () => message };
+}
+
+/**
+ * A plain function of tensors built from gradprop's ops — `(x, w) => sum(tanh(matmul(x, w)))` —
+ * is checked through the engine, as people write it before they think of a Differentiable.
+ */
+function asSubject(value: unknown): unknown {
+  if (typeof value !== 'function' || isOp(value)) return value;
+  return asDifferentiable(value.name || 'function', value as (...xs: Tensor[]) => Tensor);
 }
 
 function isSubject(value: unknown): value is Subject {
