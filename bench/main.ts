@@ -84,7 +84,8 @@ if (wants('engine')) {
 
 if (wants('matmul')) {
   console.log('2. Matmul, n × n times n × n');
-  const rows = benchMatmul(tf, [64, 128, 256, 512], timing);
+  // longer samples: a product of milliseconds, alternated with tfjs's, starts with cold caches
+  const rows = benchMatmul(tf, [64, 128, 256, 512], { ...timing, sampleMs: quick ? 50 : 250 });
   results.matmul = rows;
   console.log(`\n${matmulTable(rows)}\n`);
   const at256 = rows.find((r) => r.n === 256)!;
