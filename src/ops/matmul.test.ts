@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ShapeError, Tensor, randn, tensor } from '../tensor/index.js';
 import { matmul } from './index.js';
-import { matmulInto } from './matmul-kernel.js';
+import { matmulInto, matmulNnInto, matmulTnInto } from './matmul-kernel.js';
 
 /** The textbook triple loop: slow and obviously right. */
 function naive(a: Tensor, b: Tensor): number[] {
@@ -18,6 +18,11 @@ function naive(a: Tensor, b: Tensor): number[] {
   return out;
 }
 
+function transpose(x: Tensor): Tensor {
+  const [r, c] = x.shape as [number, number];
+  return new Tensor(Float64Array.from({ length: r * c }, (_, i) => x.data[(i % r) * c + Math.floor(i / r)]!), [c, r]);
+}
+
 describe('matmul', () => {
   test('a 2x2 product by hand', () => {
     expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]]);
@@ -30,6 +35,25 @@ describe('matmul', () => {
     const c = matmul(a, b);
     expect(c.shape).toEqual([m, n]);
     [...c.data].forEach((v, i) => expect(v).toBeCloseTo(naive(a, b)[i]!, 12));
+  });
+
+  // a has 128 rows or more: the product transposes b and reads both along rows (matmulInto)
+  test.each([[128, 5, 7], [131, 6, 9]])('%i x %i times %i (the many-rows layout) matches the triple loop', (m, k, n) => {
+    const a = randn([m, k], m);
+    const b = randn([k, n], n + 100);
+    [...matmul(a, b).data].forEach((v, i) => expect(v).toBeCloseTo(naive(a, b)[i]!, 12));
+  });
+
+  test.each([[1, 1, 1], [4, 4, 4], [5, 3, 7], [8, 9, 6], [13, 2, 11], [6, 7, 1]])('kernels aᵀ·b and a·b at %i x %i, %i columns, match the triple loop', (m, k, n) => {
+    const a = randn([m, k], 3 * m);
+    const b = randn([m, n], 5 * n);
+    const c = new Float64Array(k * n).fill(NaN);
+    matmulTnInto(c, 0, a.data, 0, b.data, 0, m, k, n);
+    [...c].forEach((v, i) => expect(v).toBeCloseTo(naive(transpose(a), b)[i]!, 12));
+    const d = new Float64Array(m * n).fill(NaN);
+    const e = randn([k, n], 7 * n);
+    matmulNnInto(d, 0, a.data, 0, e.data, 0, m, k, n);
+    [...d].forEach((v, i) => expect(v).toBeCloseTo(naive(a, e)[i]!, 12));
   });
 
   test('the kernel writes at the offsets it is given', () => {
