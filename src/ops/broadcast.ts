@@ -44,16 +44,8 @@ export function broadcastOffsets(shape: Shape, target: Shape): Int32Array {
 // Most elementwise calls broadcast nothing: their offsets are 0, 1, 2, … The next most common
 // broadcast is a single value (a scalar weight, ½): every offset is 0. Both tables are shared and
 // read-only, and so are their views, one per size (a view costs as much as a small op's arithmetic).
-const identity = sharedTable((table) => table.forEach((_, i) => (table[i] = i)));
-const zero = sharedTable(() => {});
-
-function identityOffsets(size: number): Int32Array {
-  return identity(size);
-}
-
-function zeroOffsets(size: number): Int32Array {
-  return zero(size);
-}
+const identityOffsets = sharedTable((table) => table.forEach((_, i) => (table[i] = i)));
+const zeroOffsets = sharedTable(() => {});
 
 function sharedTable(fill: (table: Int32Array) => void): (size: number) => Int32Array {
   let table = new Int32Array(0);

@@ -4,7 +4,8 @@
  * memory bookkeeping: about 190 ns against 25 ns, more than all the arithmetic of a small op (a
  * lecture-sized model makes thousands of 9- to 100-element arrays per step). So small arrays are
  * views cut from shared 16 KB slabs, which cost what an on-heap array costs; a slab is freed with
- * the last view into it. Large arrays, whose arithmetic dwarfs the malloc, are allocated as usual.
+ * the last view into it (so a long-lived small tensor keeps at most 16 KB alive). Large arrays,
+ * whose arithmetic dwarfs the malloc, are allocated as usual.
  */
 const SLAB_BYTES = 16 * 1024;
 /** Bytes above which an array gets its own buffer. */
