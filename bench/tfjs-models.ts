@@ -30,13 +30,10 @@ export async function loadTfjsCpu(): Promise<typeof tf> {
     const configs: Record<string, unknown> = await import(/* @vite-ignore */ `@tensorflow/tfjs-core/dist/gradients/${kernel}_grad.js`);
     for (const config of Object.values(configs)) tf.registerGradient(config as tf.GradConfig);
   }
-  const warn = console.warn;
-  console.warn = () => {}; // the backend's banner about installing tfjs-node
-  try {
-    await import('@tensorflow/tfjs-backend-cpu');
-  } finally {
-    console.warn = warn;
-  }
+  // Production mode only silences tfjs's warnings (its PROD flag gates nothing else in 4.22), here
+  // the CPU backend's banner suggesting tfjs-node.
+  tf.enableProdMode();
+  await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   await tf.ready();
   return tf;
