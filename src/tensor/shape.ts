@@ -23,7 +23,9 @@ export function sizeOf(shape: Shape): number {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((side, i) => side === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Row-major strides: the last axis is contiguous. */
@@ -38,8 +40,10 @@ export function stridesOf(shape: Shape): number[] {
 }
 
 export function checkShape(op: string, shape: Shape): void {
-  if (!Array.isArray(shape) || !shape.every((side) => Number.isSafeInteger(side) && side >= 0)) {
-    throw new ShapeError(op, 'a shape of non-negative integers', JSON.stringify(shape));
+  if (!Array.isArray(shape)) throw new ShapeError(op, 'a shape of non-negative integers', JSON.stringify(shape));
+  for (let i = 0; i < shape.length; i++) {
+    const side = shape[i];
+    if (!Number.isSafeInteger(side) || side! < 0) throw new ShapeError(op, 'a shape of non-negative integers', JSON.stringify(shape));
   }
 }
 

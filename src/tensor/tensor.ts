@@ -15,7 +15,9 @@ export class Tensor {
     shape: Shape,
   ) {
     checkShape('Tensor', shape);
-    this.shape = Object.freeze([...shape]);
+    // A copy, so the caller's array can change without changing the tensor; not frozen, because
+    // V8 is slow on frozen arrays and every op reads shapes (2× on the lecture's tiny models).
+    this.shape = [...shape];
     this.size = sizeOf(shape);
     if (data.length !== this.size) {
       throw new ShapeError('Tensor', `${this.size} values for shape ${formatShape(shape)}`, `${data.length} values`);
