@@ -4,7 +4,9 @@
  * user reads or relies on, so a change to it should be a decision, not an accident.
  */
 import { describe, expect, test } from 'vitest';
-import { describeComparison, formatReport } from './index.js';
+import { Tensor, scalar, tensor } from '../tensor/index.js';
+import { type NumericDerivative, judge } from './compare.js';
+import { type Differentiable, checkGradients, describeComparison, formatReport } from './index.js';
 import { Ledger, moreSevere, mostSevere } from './ledger.js';
 import { arithmeticOf, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport } from './report.js';
@@ -161,5 +163,219 @@ describe('options', () => {
     [[], 'float64'],
   ])('arithmeticOf %j is %s: float32 only when every value is a float32 and one needs more than 12 bits', (values, expected) => {
     expect(arithmeticOf(Float64Array.from(values))).toBe(expected);
+  });
+});
+
+// ---- checkGradients, end to end: verdicts, problems, messages, counts ----
+
+/** f(x) = Σ c_i·x_i² (c_i = i + 1), with its gradient 2c_i·x_i, optionally off by `slip` at some entries. */
+function quadratic(name = 'quadratic', slip: Record<number, number> = {}): Differentiable {
+  return {
+    name,
+    forward: ([x]) => scalar(x!.data.reduce((s, v, i) => s + (i + 1) * v * v, 0)),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => g.item() * (2 * (i + 1) * v + (slip[i] ?? 0))), x!.shape)],
+  };
+}
+const x4 = tensor([0.5, -1.25, 2, 0.75]);
+
+describe('checkGradients: problems and verdicts', () => {
+  const base = quadratic();
+  test.each([
+    ['a forward that throws', { ...base, forward: () => { throw new Error('no'); } }, 'error', 'throws'],
+    ['a forward that returns no tensor', { ...base, forward: () => null as unknown as Tensor }, 'error', 'not-a-tensor'],
+    ['a non-finite output', { ...base, forward: () => scalar(Infinity) }, 'error', 'non-finite-output'],
+    ['a gradient of the wrong shape', { ...base, vjp: () => [scalar(0)] }, 'fail', 'gradient-shape'],
+    ['a non-finite gradient', { ...base, vjp: () => [tensor([0, NaN, 0, 0])] }, 'fail', 'non-finite-gradient'],
+    ['a gradient that is not a tensor', { ...base, vjp: () => [[1, 2, 3, 4] as unknown as Tensor] }, 'error', 'not-a-tensor'],
+  ] as [string, Differentiable, string, string][])('%s: verdict %s, problem %s', (_, target, verdict, problem) => {
+    const report = checkGradients(target, [x4]);
+    expect([report.verdict, report.problem, report.ok]).toEqual([verdict, problem, false]);
+  });
+
+  test('a pass has no problem; a numeric failure is a mismatch', () => {
+    expect(checkGradients(base, [x4]).problem).toBeUndefined();
+    expect(checkGradients(quadratic('q', { 1: 0.5 }), [x4]).problem).toBe('mismatch');
+  });
+
+  test('the checker’s own failure is an error asking to be reported, not an escaping exception', () => {
+    const strange = { ...base, get nondifferentiable(): number[] { throw new TypeError('strange getter'); } };
+    const report = checkGradients(strange, [x4]);
+    expect([report.verdict, report.problem]).toEqual(['error', 'throws']);
+    expect(report.message).toBe('quadratic: the checker itself failed (TypeError: strange getter) — please report this as a gradprop bug');
+    const thrown = { ...base, get nondifferentiable(): number[] { throw 'a string'; } };
+    expect(checkGradients(thrown, [x4]).message).toBe('quadratic: the checker itself failed (a string) — please report this as a gradprop bug');
+  });
+
+  test('bad inputs: named by position, and everything that is not a list of tensors', () => {
+    const at = (inputs: unknown) => checkGradients(base, inputs as Tensor[]);
+    expect(at('x')).toMatchObject({ problem: 'bad-input', verdict: 'error', message: 'quadratic: inputs must be an array of Tensors; got string x' });
+    expect(at(['x', x4]).message).toBe('quadratic: inputs must be an array of Tensors; input 0 is string x');
+    expect(at([x4, null]).message).toBe('quadratic: inputs must be an array of Tensors; input 1 is null');
+    expect(at([x4, undefined]).message).toMatch(/input 1 is undefined$/);
+    expect(at([x4, [1]]).message).toMatch(/input 1 is an array of length 1 \(make it one with tensor\(...\)\)$/);
+    expect(at([x4, new Map()]).message).toMatch(/input 1 is an object \(Map\)$/);
+    expect(at([x4, Object.create(null)]).message).toMatch(/input 1 is an object \(Object\)$/);
+    expect(at([tensor([1, NaN])])).toMatchObject({ problem: 'bad-input', message: 'quadratic: input 0 [2] is not finite at flat index 1 (NaN)' });
+    expect(at([new Tensor(new Float64Array(0), [0])])).toMatchObject({ problem: 'bad-input', message: 'quadratic: nothing to differentiate — no differentiable input has any entries' });
+    expect(checkGradients({ ...base, forward: () => new Tensor(new Float64Array(0), [0]) }, [x4])).toMatchObject({ problem: 'bad-input' });
+  });
+
+  test('a forward whose output changes size or value between two calls is named as nondeterministic', () => {
+    let calls = 0;
+    const growing = { ...base, forward: () => new Tensor(new Float64Array(++calls).fill(1), [calls]) };
+    expect(checkGradients(growing, [x4]).message).toBe('quadratic: forward is not deterministic — the same input gave shapes [1] then [2]');
+    let drift = 0;
+    const drifting = { ...base, forward: () => tensor([1, 2 + drift++]) };
+    expect(checkGradients(drifting, [x4]).message).toBe('quadratic: forward is not deterministic — the same input gave 2 then 3 at flat index 1');
+  });
+
+  test('a forward that fails only beside the input names why no finite difference can be taken', () => {
+    const at = (forward: (x: Tensor) => unknown) => checkGradients({ ...base, forward: ([x]) => (x!.data[0] === 0.5 ? base.forward([x!]) : forward(x!)) as Tensor }, [x4]);
+    expect(at(() => { throw new RangeError('off the grid'); }).message).toMatch(/no finite difference can be taken — .*forward threw RangeError: off the grid\. If an input holds integer ids/);
+    expect(at(() => scalar(NaN)).message).toMatch(/forward was not finite\./);
+    expect(at(() => 7).message).toMatch(/forward returned number 7\./);
+    expect(at(() => 7)).toMatchObject({ verdict: 'error', problem: 'non-finite-output' });
+  });
+
+  test('jvp contract breaches are named like the vjp’s', () => {
+    const withJvp = (jvp: Differentiable['jvp']) => checkGradients({ ...base, jvp }, [x4]);
+    expect(withJvp(() => tensor([1, 2]))).toMatchObject({ problem: 'gradient-shape', message: 'quadratic: jvp has shape [2], expected []' });
+    expect(withJvp(() => scalar(NaN))).toMatchObject({ problem: 'non-finite-gradient', message: 'quadratic: jvp is not finite: NaN at flat index 0' });
+    expect(withJvp(() => { throw new Error('forward mode missing'); }).message).toBe('quadratic: jvp threw Error: forward mode missing');
+    const mutating = withJvp((_x, [t]) => { (t!.data as Float64Array)[2] = 0; return scalar(1); });
+    expect(mutating.message).toMatch(/^quadratic: jvp mutated tangent 0 at flat index 2 \(/);
+  });
+
+  test('every forward, vjp and jvp the target receives is counted', () => {
+    const calls = { forward: 0, vjp: 0, jvp: 0 };
+    const counted: Differentiable = {
+      name: 'counted',
+      forward: (xs) => (calls.forward++, base.forward(xs)),
+      vjp: (xs, g) => (calls.vjp++, base.vjp(xs, g)),
+      jvp: ([x], [t]) => (calls.jvp++, scalar(x!.data.reduce((s, v, i) => s + 2 * (i + 1) * v * t!.data[i]!, 0))),
+    };
+    const report = checkGradients(counted, [x4]);
+    expect(report.evaluations).toEqual(calls);
+    expect(calls.forward).toBeGreaterThan(2);
+    expect(calls.jvp).toBeGreaterThan(0);
+  });
+
+  test('finite differences along the probe direction are taken once, whatever the number of probes', () => {
+    const forwards = (probes: number) => checkGradients(base, [x4], { mode: 'fast', probes }).evaluations.forward;
+    expect(forwards(5)).toBe(forwards(1));
+  });
+});
+
+describe('checkGradients: what the verdict says', () => {
+  test('one wrong entry: named, without a count; entries listed before the probes that found them', () => {
+    const report = checkGradients(quadratic('q', { 2: 0.5 }), [x4]);
+    expect(report.message).toMatch(/^q: vjp wrong at input 0 at \[2\]: analytic -?\d/);
+    expect(report.message).not.toMatch(/comparisons disagree/);
+    expect(report.worst).toMatchObject({ input: 0, index: [2] });
+    const probes = report.mismatches.map((c) => c.input === null);
+    expect(probes.indexOf(true)).toBeGreaterThan(probes.lastIndexOf(false));
+  });
+
+  test('several wrong entries are counted; a search cut short by maxMismatches says so with a +', () => {
+    expect(checkGradients(quadratic('q', { 0: 1, 3: 1 }), [x4]).message).toMatch(/ \(2 comparisons disagree\)$/);
+    expect(checkGradients(quadratic('q', { 0: 1, 3: 1 }), [x4], { mode: 'full' }).message).toMatch(/ \(2 comparisons disagree\)$/);
+    const wide = tensor(Array.from({ length: 64 }, (_, i) => 0.5 + i / 64));
+    const everywhere = quadratic('q', Object.fromEntries(Array.from({ length: 64 }, (_, i) => [i, 3])));
+    expect(checkGradients(everywhere, [wide], { maxMismatches: 2 }).message).toMatch(/ \(\d+\+ comparisons disagree\)$/);
+  });
+
+  test('an entry’s comparison is stated per unit of that entry', () => {
+    // x = 3 has step scale 1 (it is > 1), x = 0.75 has 0.5: the wrong slopes must read as written, whatever the scale
+    const report = checkGradients(quadratic('q', { 0: 1, 1: 1 }), [tensor([3, 0.75])], { mode: 'full' });
+    const [first, second] = report.mismatches;
+    expect(first).toMatchObject({ input: 0, index: [0], analytic: 7, absError: expect.closeTo(1, 6) });
+    expect(first!.numeric).toBeCloseTo(6, 6);
+    expect(second).toMatchObject({ index: [1], analytic: 4 });
+    expect(second!.numeric).toBeCloseTo(3, 6);
+    expect(second!.tolerance).toBeLessThan(1e-6);
+  });
+
+  test('a kink reports one-sided derivatives per unit too, and its message says kink', () => {
+    const relu: Differentiable = {
+      name: 'relu',
+      forward: ([x]) => new Tensor(x!.data.map((v) => Math.max(v, 0)), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => (v > 0 ? g.data[i]! : 0)), x!.shape)],
+    };
+    const report = checkGradients(relu, [tensor([0, 0.5])], { mode: 'full' });
+    expect(report.verdict).toBe('nonsmooth');
+    expect(report.worst!.oneSided![0]).toBeCloseTo(0, 9);
+    expect(report.worst!.oneSided![1]).toBeCloseTo(1, 9);
+    expect(report.message).toMatch(/^relu: not differentiable here, and the analytic value is a one-sided derivative — kink at input 0 at \[0\], output \[0\]/);
+  });
+
+  test('a pass says how many comparisons agreed, and how closely', () => {
+    const report = checkGradients(quadratic(), [x4]);
+    expect(report.message).toMatch(/^quadratic: \d+ comparisons agree with finite differences \(worst relative error \d\.\de[-+]\d+, tolerance \d\.\de[-+]\d+\)$/);
+  });
+
+  test('jvp and vjp are held to each other: duality with a fixed tolerance is atol + rtol·|vjp|', () => {
+    const scaled = (k: number): Differentiable => ({
+      name: 'scaled',
+      forward: ([x]) => new Tensor(x!.data.map((v) => 10 * v), x!.shape),
+      vjp: (_x, g) => [new Tensor(g.data.map((v) => 10 * v), g.shape)],
+      jvp: (_x, [t]) => new Tensor(t!.data.map((v) => k * v), t!.shape),
+    });
+    const x = tensor([1, -2, 3]);
+    const duality = (k: number, rtol: number) => checkGradients(scaled(k), [x], { rtol, atol: 1e-3 }).mismatches.filter((c) => c.quantity === 'duality');
+    expect(duality(11, 0.2)).toEqual([]);
+    expect(duality(11, 0.01).length).toBeGreaterThan(0);
+    const [one] = duality(11, 0.01);
+    expect(one!.tolerance).toBeCloseTo(1e-3 + 0.01 * Math.abs(one!.numeric), 12);
+    expect(one!.relError).toBeCloseTo(1 / 11, 12);
+    const exact = checkGradients(scaled(10), [x]);
+    expect(exact.verdict).toBe('pass');
+  });
+});
+
+// ---- judge: one comparison, exactly ----
+
+describe('judge', () => {
+  const settings = resolveOptions({}, Float64Array.of(0.1));
+  const numeric = (over: Partial<NumericDerivative> = {}): NumericDerivative => ({
+    central: 1, error: 0, left: 1, right: 1, sidedError: 0, rounding: 0, sidedRounding: 0, ...over,
+  });
+  const where = { input: 0, index: [0], quantity: 'vjp' as const };
+
+  test('a fixed tolerance is atol + rtol·|numeric|, and an error exactly at it agrees', () => {
+    const fixed = resolveOptions({ atol: 0.25, rtol: 0.5 }, Float64Array.of(0.1));
+    const c = judge(3, numeric({ central: 2 }), 0, fixed, where);
+    expect(c).toMatchObject({ tolerance: 1.25, absError: 1, relError: 1 / 3, verdict: 'agree' });
+    expect(judge(3.25, numeric({ central: 2 }), 0, fixed, where).verdict).toBe('agree');
+    expect(judge(3.5, numeric({ central: 2 }), 0, fixed, where).verdict).toBe('fail');
+  });
+
+  test('the derived tolerance adds up the extrapolation error, the rounding in φ and in the analytic value', () => {
+    const c = judge(1, numeric({ error: 1e-9, rounding: 2e-9 }), 2 ** 40, settings, where);
+    expect(c.tolerance).toBeCloseTo(16 * (3e-9 + 1024 * 2 ** -53 * 2 ** 40), 20);
+  });
+
+  test('relative error against the larger magnitude, and 0 when both are 0', () => {
+    expect(judge(4, numeric({ central: -1 }), 0, settings, where).relError).toBe(5 / 4);
+    expect(judge(0, numeric({ central: 0, left: 0, right: 0 }), 0, settings, where).relError).toBe(0);
+  });
+
+  test('a kink: one-sided slopes apart beyond their tolerance; between them is nonsmooth, outside is fail', () => {
+    const kinked = numeric({ central: 0.5, left: 0, right: 1 });
+    expect(judge(0.5, kinked, 0, settings, where)).toMatchObject({ verdict: 'nonsmooth', oneSided: [0, 1] });
+    expect(judge(0, kinked, 0, settings, where).verdict).toBe('nonsmooth');
+    expect(judge(1, kinked, 0, settings, where).verdict).toBe('nonsmooth');
+    expect(judge(-0.5, kinked, 0, settings, where).verdict).toBe('fail');
+    expect(judge(1.5, kinked, 0, settings, where).verdict).toBe('fail');
+  });
+
+  test('one-sided slopes within their tolerance are no kink', () => {
+    const noisy = numeric({ central: 1, left: 0, right: 1, sidedError: 1 / 16 });
+    const c = judge(1, noisy, 0, settings, where);
+    expect(c.verdict).toBe('agree');
+    expect(c.oneSided).toBeUndefined();
+    const rounded = judge(1, numeric({ central: 1, left: 0, right: 1, sidedRounding: 1 / 16 }), 0, settings, where);
+    expect(rounded.oneSided).toBeUndefined();
+    expect(judge(1, numeric({ left: 0, right: 1 }), 2 ** 53 / 1024 / 16, settings, where).oneSided).toBeUndefined();
+    expect(judge(1, numeric({ left: 0, right: 1 }), 2 ** 53 / 1024 / 32, settings, where).oneSided).toEqual([0, 1]);
   });
 });
