@@ -379,3 +379,65 @@ describe('judge', () => {
     expect(judge(1, numeric({ left: 0, right: 1 }), 2 ** 53 / 1024 / 32, settings, where).oneSided).toEqual([0, 1]);
   });
 });
+
+describe('checkGradients: localisation', () => {
+  /** f(x) = Σ c_i·x_i² over n entries, its gradient wrong by +3 at the given entries. */
+  const wrongAt = (n: number, entries: number[]) => ({
+    target: quadratic('q', Object.fromEntries(entries.map((i) => [i, 3]))),
+    // not dyadic: outputs of dyadic inputs can be exact float32 values, which the checker reads as float32 arithmetic
+    x: tensor(Array.from({ length: n }, (_, i) => 0.3 + (i % 7) / 10)),
+  });
+  const named = (report: ReturnType<typeof checkGradients>) => report.mismatches.filter((c) => c.input !== null && c.verdict === 'fail').map((c) => c.index[0]);
+
+  test('by bisection past the entrywise limit: every wrong entry once, in order, and nothing else', () => {
+    const { target, x } = wrongAt(64, [3, 40, 41]);
+    expect(named(checkGradients(target, [x]))).toEqual([3, 40, 41]);
+  });
+
+  test('entry by entry up to the limit, stopping at maxMismatches in either way of searching', () => {
+    const small = wrongAt(6, [1, 2, 4]);
+    expect(named(checkGradients(small.target, [small.x], { maxMismatches: 2 }))).toEqual([1, 2]);
+    expect(checkGradients(small.target, [small.x], { maxMismatches: 2 }).message).toMatch(/\(2\+ comparisons disagree\)$/);
+    const large = wrongAt(64, [5, 20, 50]);
+    expect(named(checkGradients(large.target, [large.x], { maxMismatches: 1 }))).toHaveLength(1);
+    expect(named(checkGradients(large.target, [large.x], { entrywiseLimit: 64, maxMismatches: 2 }))).toEqual([5, 20]);
+  });
+
+  test('an entry on the boundary of two halves is found, in an input too large to look at every entry', () => {
+    const { target, x } = wrongAt(2048, [0, 1024]);
+    expect(named(checkGradients(target, [x]))).toEqual([0, 1024]);
+  });
+
+  test('an entry of a later input is located in that input', () => {
+    const two: Differentiable = {
+      name: 'two',
+      forward: ([a, b]) => scalar(a!.data.reduce((s, v) => s + v * v, 0) + b!.data.reduce((s, v) => s + v * v * v, 0)),
+      vjp: ([a, b], g) => [new Tensor(a!.data.map((v) => 2 * v * g.item()), a!.shape), new Tensor(b!.data.map((v, i) => (3 * v * v + (i === 1 ? 1 : 0)) * g.item()), b!.shape)],
+    };
+    const report = checkGradients(two, [tensor([0.5, 1.5, -1]), tensor([[0.25, 2], [1, -0.5]])]);
+    expect(report.worst).toMatchObject({ input: 1, index: [0, 1] });
+  });
+});
+
+describe('checkGradients: probes', () => {
+  test('cotangents take both signs: a vjp that uses |g| is caught', () => {
+    const identity: Differentiable = {
+      name: 'identity with |g|',
+      forward: ([x]) => x!,
+      vjp: (_x, g) => [new Tensor(g.data.map(Math.abs), g.shape)],
+    };
+    for (const seed of [0, 1, 2]) expect(checkGradients(identity, [tensor([1, 2, 3, 4])], { seed, mode: 'fast' }).verdict).toBe('fail');
+  });
+
+  test('an all-zero input borrows a step of 1, and zeros beside small entries their scale', () => {
+    expect(checkGradients(quadratic(), [tensor([0, 0, 0])]).verdict).toBe('pass');
+    expect(checkGradients(quadratic('q', { 0: 1e-3 }), [tensor([0, 1e-3, -2e-3])]).worst).toMatchObject({ input: 0, index: [0] });
+  });
+});
+
+test('ranking within a verdict is by how far past the tolerance, not by the error alone', () => {
+  const slightly = comparison({ absError: 2, tolerance: 4 });
+  const far = comparison({ absError: 1, tolerance: 0.1 });
+  expect(moreSevere(far, slightly)).toBe(true);
+  expect(moreSevere(slightly, far)).toBe(false);
+});
