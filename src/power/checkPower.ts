@@ -15,6 +15,8 @@ interface Outcome {
   applicable: number;
   /** The failing case and its message, for a target that fails unperturbed. */
   failure?: string;
+  /** Cases in which the checker budgeted for float32 arithmetic it read off the outputs. */
+  float32: number;
 }
 
 /**
@@ -36,7 +38,9 @@ export function checkPower(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, op
     return { target: name, perturbations: [], weaknesses: [weakness], ok: false };
   }
   const weaknesses = degenerateInputs(seen);
-  const loosened = check.atol !== undefined || check.rtol !== undefined || check.precision === 'float32';
+  const tighter = tighterCheck(check, baseline, numRuns);
+  // the derived float64 tolerance is offered only where the unperturbed target passes with it
+  const tightened = tighter && !run(cases, null, numRuns, seed, tighter.check).caught ? tighter : undefined;
   const results = perturbations(scales).map((p): PerturbationResult => {
     const found = run(cases, p, numRuns, seed, check);
     const result = { name: p.name, description: p.description, applicable: found.applicable > 0, caught: found.caught };
@@ -44,16 +48,17 @@ export function checkPower(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, op
       if (found.cases > 1 && found.cases > numRuns / 2) weaknesses.push(`${p.name} is caught only at case ${found.cases} of ${numRuns}: another seed may well miss it — run more cases`);
       return { ...result, casesToCatch: found.cases };
     }
-    const strict = loosened ? run(cases, p, numRuns, seed, { ...check, atol: undefined, rtol: undefined, precision: undefined }) : undefined;
-    if (strict?.caught) {
-      weaknesses.push(`tolerance too loose: with ${describeTolerance(check)}, ${p.name} (${p.description}) passes all ${numRuns} cases; the derived tolerance catches it at case ${strict.cases}`);
+    const strict = tightened ? run(cases, p, numRuns, seed, tightened.check) : undefined;
+    if (tightened && strict?.caught) {
+      weaknesses.push(`tolerance too loose: with ${tightened.loosened}, ${p.name} (${p.description}) passes all ${numRuns} cases; the derived float64 tolerance catches it at case ${strict.cases}, and the target passes it`);
       return result;
     }
     const longer = extendedRuns > numRuns ? run(cases, p, extendedRuns, seed, check) : found;
     if (longer.caught) {
       weaknesses.push(`too few runs: ${p.name} (${p.description}) passes all ${numRuns} cases and is caught only at case ${longer.cases} — run at least ${longer.cases} cases`);
     } else if (longer.applicable > 0) {
-      weaknesses.push(`${p.name} (${p.description}) goes unnoticed over ${longer.cases} cases (seed ${seed}): the inputs cannot show it`);
+      const why = tighter && !tightened ? `with ${tighter.loosened}, which the target needs: it fails the derived float64 tolerance` : 'the inputs cannot show it';
+      weaknesses.push(`${p.name} (${p.description}) goes unnoticed over ${longer.cases} cases (seed ${seed}): ${why}`);
     }
     return result;
   });
@@ -66,6 +71,7 @@ export function checkPower(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, op
  */
 function run(cases: fc.Arbitrary<Case>, perturbation: Perturbation | null, runs: number, seed: number, check: CheckOptions, seen?: Case[]): Outcome {
   let applicable = 0;
+  let float32 = 0;
   let failure: string | undefined;
   const property = fc.property(cases, fc.nat(), (c, probeSeed) => {
     seen?.push(c);
@@ -75,13 +81,28 @@ function run(cases: fc.Arbitrary<Case>, perturbation: Perturbation | null, runs:
     if (!target) return true;
     applicable++;
     const report = checkGradients(target, inputs, { ...check, seed: probeSeed });
+    if (report.precision === 'float32') float32++;
     if (!report.ok) failure = `${report.message} at ${caseCode(c)}`;
     return report.ok;
   });
   const details = fc.check(property, { numRuns: runs, seed, endOnFailure: true });
-  return { caught: details.failed, cases: details.numRuns, applicable, ...(failure ? { failure } : {}) };
+  return { caught: details.failed, cases: details.numRuns, applicable, float32, ...(failure ? { failure } : {}) };
 }
 
-function describeTolerance({ atol, rtol, precision }: CheckOptions): string {
-  return [atol !== undefined && `atol ${atol}`, rtol !== undefined && `rtol ${rtol}`, precision === 'float32' && 'precision float32'].filter(Boolean).join(', ');
+/**
+ * The check with the derived float64 tolerance, when the test's is looser: a fixed atol or rtol, a
+ * float32 budget asked for, or float32 arithmetic the checker read off the outputs (a float64
+ * target at simple inputs can give outputs that are all float32 values). Says what was loose.
+ */
+function tighterCheck(check: CheckOptions, baseline: Outcome, numRuns: number): { check: CheckOptions; loosened: string } | undefined {
+  const { atol, rtol, precision } = check;
+  const read = precision === undefined || precision === 'auto' ? baseline.float32 : 0;
+  const loosened = [
+    atol !== undefined && `atol ${atol}`,
+    rtol !== undefined && `rtol ${rtol}`,
+    precision === 'float32' && 'precision float32',
+    read > 0 && `float32 arithmetic read off the outputs (in ${read} of ${numRuns} cases; say precision: 'float64' if the target computes in float64)`,
+  ].filter(Boolean);
+  if (loosened.length === 0) return undefined;
+  return { check: { ...check, atol: undefined, rtol: undefined, precision: 'float64' }, loosened: loosened.join(', ') };
 }

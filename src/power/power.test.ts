@@ -36,7 +36,21 @@ describe('a strong test and its deliberately weak twins', () => {
   test('a tolerance that lets a 1e-2 scaling through is named, with the case the derived tolerance catches it at', () => {
     const report = checkPower(linear.correct, linear.inputs, { rtol: 0.1, atol: 0.1 });
     expect(caught(report)['scale 1e-2']).toBe(false);
-    expect(report.weaknesses.join('\n')).toMatch(/tolerance too loose: with atol 0.1, rtol 0.1, scale 1e-2 .* passes all 100 cases; the derived tolerance catches it at case \d+/);
+    expect(report.weaknesses.join('\n')).toMatch(/tolerance too loose: with atol 0.1, rtol 0.1, scale 1e-2 .* passes all 100 cases; the derived float64 tolerance catches it at case \d+, and the target passes it/);
+  });
+
+  test('float32 arithmetic read off the outputs of a float64 target at simple inputs is named, with the fix', () => {
+    const dyadic = fc.array(fc.integer({ min: -16, max: 16 }), { minLength: 64, maxLength: 64 }).map((ks) => [tensor(ks.map((k) => k / 8))]);
+    const report = checkPower(weightedSquares(), dyadic, { numRuns: 20, extendedRuns: 20 });
+    expect(report.weaknesses.join('\n')).toMatch(/tolerance too loose: with float32 arithmetic read off the outputs \(in \d+ of 20 cases; say precision: 'float64' if the target computes in float64\), scale 1e-2/);
+    expect(checkPower(weightedSquares(), dyadic, { numRuns: 20, precision: 'float64' }).weaknesses).toEqual([]);
+  });
+
+  test('a target that really computes in float32 is not told to tighten its tolerance: it would fail the tighter one', () => {
+    const report = checkPower(weightedSquares(Math.fround), tensorOf([64]).map((x) => [x]), { numRuns: 20, extendedRuns: 20 });
+    expect(report.weaknesses.length).toBeGreaterThan(0);
+    expect(report.weaknesses.join('\n')).not.toMatch(/tolerance too loose/);
+    expect(report.weaknesses[0]).toMatch(/goes unnoticed over 20 cases \(seed \d+\): with float32 arithmetic read off the outputs .*, which the target needs: it fails the derived float64 tolerance$/);
   });
 
   test('too few runs are named, with the number of cases that would do', () => {
@@ -88,6 +102,15 @@ describe('a strong test and its deliberately weak twins', () => {
     expect(report.weaknesses, formatPowerReport(report)).toEqual([]);
   });
 });
+
+/** Σ (i + 1)·x_i², each product rounded by `round` (Math.fround: a float32 target). */
+function weightedSquares(round: (v: number) => number = (v) => v): Differentiable {
+  return {
+    name: 'weighted squares',
+    forward: ([x]) => new Tensor(Float64Array.of(x!.data.reduce((s, v, i) => round(s + round((i + 1) * round(v * v))), 0)), []),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => 2 * (i + 1) * v * g.item()), x!.shape)],
+  };
+}
 
 describe('the planted bugs are the bugs they say', () => {
   const x = tensor([[0.5, -1.2], [2, 0.3]]);
