@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type Comparison, formatReport } from '../check/index.js';
-import { type Case, LawViolation, caseCode } from '../laws/index.js';
+import { type Case, LawViolation, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
 import { pasteReadyTest } from '../vitest/replay.js';
 import type { CliOptions } from './args.js';
 import { noEvaluations } from './counted.js';
@@ -61,9 +61,9 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     options: { mode: options.mode },
   };
   const started = performance.now();
-  let details: fc.RunDetails<unknown[]>;
+  let details: ReturnType<typeof checkSameFailure<unknown[]>>;
   try {
-    details = fc.check(run.property(probe), { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
+    details = checkSameFailure(run.property(probe), { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
   } catch (error) {
     // fast-check throws, rather than fails, when a case cannot even be generated (a domain or sampleBatch that throws).
     return { ...result, verdict: 'error', timeMs: performance.now() - started, message: `${where(target)}: ${run.law} could not generate a case: ${thrown(error)}${frame(error, cwd)}` };
@@ -79,6 +79,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
   const path = details.counterexamplePath ?? '';
   const verdict = verdictOf(run.law, error);
   const detail = violation ? violation.detail : verdict === 'fail' ? (error as Error).message : `the target threw ${thrown(error)}${frame(error, cwd)}`;
+  const other = describeOtherFailure(details.otherFailure);
   return {
     ...result,
     verdict,
@@ -86,7 +87,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     worst: violation?.report?.worst ?? result.worst,
     path,
     replay: replayCommand(invocation, target, run.law, details.seed, path),
-    message: `${where(target)}: ${run.law} fails: ${detail}`,
+    message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
     test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,

@@ -9,3 +9,4 @@ export { isPure } from './purity.js';
 export { taylorRemainder } from './taylor.js';
 export { sgdStepDescends } from './descent.js';
 export * from './bptt.js';
+export { type SameFailureDetails, checkSameFailure, describeOtherFailure, failureKind } from './same-failure.js';

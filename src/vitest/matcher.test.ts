@@ -62,6 +62,14 @@ describe('toHaveCorrectGradients', () => {
     expect(message).toMatch(/as a test of its own:\nimport \{ tensor \} from 'gradprop';\ntest\("brokenTanh: shrunk counterexample"/);
   });
 
+  test('shrinking stays with the failure found, and names another it met on the way', () => {
+    // Wrong for negatives, and NaN at exactly zero: the NaN must not replace the bug being shown.
+    const nanAtZero: Differentiable = { ...brokenTanh, forward: ([x]) => new Tensor(x!.data.map((v) => (v === 0 ? NaN : Math.tanh(v))), x!.shape) };
+    const message = failureMessage(() => expect(nanAtZero).toHaveCorrectGradients(fc.tuple(tensorOf([2])), { seed: 5 }));
+    expect(message).toMatch(/^expected brokenTanh to have correct gradients, but vjp wrong at input 0/);
+    expect(message).toMatch(/\(shrinking also met a different failure and did not follow it: forward is not finite at the input: NaN at flat index \d of the output, at \[tensor\(\[[^\]]*\b0\b/);
+  });
+
   test('says what it expected when given something it cannot check', () => {
     expect(failureMessage(() => expect({ forward: 1 }).toHaveCorrectGradients())).toMatch(/expected a Differentiable \(\{ name, forward, vjp \}\) or an op made with defineOp, got an object with keys forward/);
     expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients())).toMatch(/tanh: no inputs to check it at — pass an arbitrary of input lists, or give the target a domain/);

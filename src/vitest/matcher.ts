@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type Differentiable, checkGradients, formatReport } from '../check/index.js';
-import { type Case, type LawOptions, type Subject, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
+import { type LawOptions, type Subject, checkSameFailure, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
 import { asDifferentiable } from '../autodiff/index.js';
 import { opTarget } from '../ops/index.js';
 import { type Tensor, isTensor } from '../tensor/index.js';
@@ -44,11 +44,11 @@ export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[
   } catch (error) {
     return fail(`toHaveCorrectGradients: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const details = fc.check(law, {
+  const details = checkSameFailure(law, {
     ...(numRuns !== undefined ? { numRuns } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(path !== undefined ? { path } : {}),
-  }) as fc.RunDetails<[Case, number]>;
+  });
   if (coverage) for (const warning of law.coverage.warnings()) console.warn(`gradprop coverage (${name}): ${warning}`);
   if (details.failed) return { pass: false, message: () => describeFailure(name, details, inputs ? 'given' : 'domain') };
   return { pass: true, message: () => `expected ${name} not to have correct gradients, but all ${details.numRuns} generated cases agree with finite differences` };

@@ -1,8 +1,8 @@
 import type fc from 'fast-check';
-import { type Case, LawViolation, caseCode } from '../laws/index.js';
+import { type Case, LawViolation, type SameFailureDetails, caseCode, describeOtherFailure } from '../laws/index.js';
 
 /** What a failing generated run reports: the violation, its shrunk case, and how to replay both. */
-export function describeFailure(subject: string, details: fc.RunDetails<[Case, number]>, inputs: 'given' | 'domain'): string {
+export function describeFailure(subject: string, details: SameFailureDetails<[Case, number]>, inputs: 'given' | 'domain'): string {
   const [c, seed] = details.counterexample!;
   const error = details.errorInstance;
   const violation = error instanceof LawViolation ? error : undefined;
@@ -11,6 +11,7 @@ export function describeFailure(subject: string, details: fc.RunDetails<[Case, n
     `expected ${subject} to have correct gradients, but ${violation ? violation.detail : String(error)}`,
     '',
     `counterexample (after ${details.numRuns} cases, shrunk ${details.numShrinks} times): ${caseCode(c)}`,
+    ...(details.otherFailure === undefined ? [] : [`(${describeOtherFailure(details.otherFailure)})`]),
     ...(violation?.report ? ['', violation.report && formatTable(violation)] : []),
     '',
     `replay: toHaveCorrectGradients(${inputs === 'given' ? '<the same arbitrary>' : 'undefined'}, ${replay})`,
