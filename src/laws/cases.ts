@@ -37,15 +37,22 @@ function printable(c: Case): Case {
 
 function rawCases(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, draw?: OpInputsOptions): fc.Arbitrary<Case> {
   if (isOp(subject)) {
-    if (inputs) return inputs.map((xs) => ({ target: opTarget(subject), inputs: xs, kinks: subject.domain.kinks }));
+    if (inputs) return inputs.map((xs) => ({ target: opTarget(subject), inputs: inputList(subject.name, xs), kinks: subject.domain.kinks }));
     return opInputs(subject.domain, draw).map(({ inputs: xs, attrs }) => ({ target: opTarget(subject, attrs), inputs: xs, attrs, kinks: subject.domain.kinks }));
   }
-  if (inputs) return inputs.map((xs) => ({ target: subject, inputs: xs }));
+  if (inputs) return inputs.map((xs) => ({ target: subject, inputs: inputList(subject.name, xs) }));
   const domain = (subject as { domain?: Domain<undefined> }).domain;
   if (!domain) {
     throw new TypeError(`${subject.name}: no inputs to check it at — pass an arbitrary of input lists, or give the target a domain`);
   }
   return opInputs(domain, draw).map(({ inputs: xs }) => ({ target: subject, inputs: xs, kinks: domain.kinks }));
+}
+
+/** Generated inputs must be a list of tensors, one per input: say so where fast-check would crash later. */
+function inputList(name: string, xs: unknown): Tensor[] {
+  if (Array.isArray(xs) && xs.every(isTensor)) return xs;
+  const got = isTensor(xs) ? `a single tensor of shape [${xs.shape.join(', ')}]` : Array.isArray(xs) ? `a list whose input ${xs.findIndex((x) => !isTensor(x))} is not a tensor` : `${typeof xs} ${String(xs)}`;
+  throw new TypeError(`${name}: the inputs arbitrary must generate a list of tensors, one per input — fc.tuple(tensorOf([3])), not tensorOf([3]) — but it generated ${got}`);
 }
 
 /** A case as code: the inputs and attributes exactly, to paste into a test. */

@@ -76,6 +76,15 @@ describe('toHaveCorrectGradients', () => {
     expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients([1 as unknown as Tensor]))).toMatch(/expected an array of Tensors/);
   });
 
+  test.each([
+    ['a single tensor as inputs', () => expect(brokenTanh).toHaveCorrectGradients(tensor([1, 2]) as never), /got a single tensor of shape \[2\] \(write \[x\]: one tensor per input\)/],
+    ['an arbitrary of single tensors', () => expect(brokenTanh).toHaveCorrectGradients(tensorOf([2]) as never), /brokenTanh: the inputs arbitrary must generate a list of tensors, one per input .* but it generated a single tensor of shape \[2\]/],
+    ['an arbitrary of lists of numbers', () => expect(brokenTanh).toHaveCorrectGradients(fc.tuple(fc.constant([1, 2])) as never), /but it generated a list whose input 0 is not a tensor/],
+    ['zero cases', () => expect(brokenTanh).toHaveCorrectGradients(inputs, { numRuns: 0 }), /numRuns must be a whole number of cases, at least 1, got 0/],
+  ])('%s is refused with a message, not a crash or an empty pass', (_, run, expected) => {
+    expect(failureMessage(run)).toMatch(expected);
+  });
+
   test('warns about coverage classes that never occurred, when asked', () => {
     const warnings: string[] = [];
     const warn = console.warn;

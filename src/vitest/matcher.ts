@@ -37,18 +37,27 @@ export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[
     const report = checkGradients(target, inputs, options);
     return { pass: report.ok, message: () => `expected ${name} ${report.ok ? 'not ' : ''}to have correct gradients\n\n${formatReport(report)}` };
   }
+  if (inputs !== undefined && !(inputs instanceof fc.Arbitrary)) {
+    const got = isTensor(inputs) ? `a single tensor of shape [${inputs.shape.join(', ')}] (write [x]: one tensor per input)` : describe(inputs);
+    return fail(`toHaveCorrectGradients(${name}): expected an array of Tensors or a fast-check arbitrary of them as inputs, got ${got}`);
+  }
   const { numRuns, seed, path, coverage, ...lawOptions } = options;
+  if (numRuns !== undefined && !(Number.isInteger(numRuns) && numRuns >= 1)) {
+    return fail(`toHaveCorrectGradients(${name}): numRuns must be a whole number of cases, at least 1, got ${numRuns} (zero cases would pass without checking anything)`);
+  }
   let law;
+  let details;
   try {
-    law = gradientsMatchFiniteDifferences(received, inputs as fc.Arbitrary<Tensor[]> | undefined, lawOptions);
+    law = gradientsMatchFiniteDifferences(received, inputs, lawOptions);
+    details = checkSameFailure(law, {
+      ...(numRuns !== undefined ? { numRuns } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(path !== undefined ? { path } : {}),
+    });
   } catch (error) {
+    // fast-check throws, rather than fails, when a case cannot even be generated.
     return fail(`toHaveCorrectGradients: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const details = checkSameFailure(law, {
-    ...(numRuns !== undefined ? { numRuns } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(path !== undefined ? { path } : {}),
-  });
   if (coverage) for (const warning of law.coverage.warnings()) console.warn(`gradprop coverage (${name}): ${warning}`);
   if (details.failed) return { pass: false, message: () => describeFailure(name, details, inputs ? 'given' : 'domain') };
   return { pass: true, message: () => `expected ${name} not to have correct gradients, but all ${details.numRuns} generated cases agree with finite differences` };
