@@ -44,7 +44,7 @@ describe('a probe that disagrees while no entry does', () => {
     const report = checkGradients(spread(2e-9), [entries(256)], options);
     expect(report.verdict).toBe('pass');
     expect(report.mismatches).toEqual([]);
-    expect(report.worst).toMatchObject({ input: null, quantity: 'vjp', verdict: 'agree', unconfirmed: true });
+    expect(report.worst).toMatchObject({ input: null, index: [], quantity: 'vjp', verdict: 'agree', unconfirmed: true });
     expect(excess(report)).toBeGreaterThan(1);
     expect(report.message).toMatch(new RegExp(`^spread: ${comparisons} comparisons agree`));
     // 2 forwards at the input, 8 per direction (4 step sizes, both signs): the probe's, then each

@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { Tensor, scalar, tensor } from '../tensor/index.js';
 import { type NumericDerivative, judge } from './compare.js';
+import { numericOf } from './numeric.js';
 import { type Differentiable, checkGradients, describeComparison, formatReport } from './index.js';
 import { Ledger, moreSevere, mostSevere } from './ledger.js';
 import { arithmeticOf, resolveOptions } from './options.js';
@@ -440,4 +441,108 @@ test('ranking within a verdict is by how far past the tolerance, not by the erro
   const far = comparison({ absError: 1, tolerance: 0.1 });
   expect(moreSevere(far, slightly)).toBe(true);
   expect(moreSevere(slightly, far)).toBe(false);
+});
+
+// ---- pinned after a second Stryker run: thresholds, per-unit restatement, messages ----
+
+describe('judge: a jump in slope is a kink only past ∛ε of the larger slope', () => {
+  const numeric = (left: number, right: number): NumericDerivative => ({ central: (left + right) / 2, error: 0, left, right, sidedError: 0, rounding: 0, sidedRounding: 0 });
+  const where = { input: 0, index: [0], quantity: 'vjp' as const };
+  const float64 = resolveOptions({}, Float64Array.of(0.1));
+  const float32 = resolveOptions({ precision: 'float32' }, Float64Array.of(0.1));
+  test.each([
+    ['1 → 1 + 1e-7', float64, 1, 1 + 1e-7],
+    ['100 → 100 + 1e-4: the threshold grows with the slope', float64, 100, 100 + 1e-4],
+    ['1 → 1 + 2^-8 + 2^-17 in float32: it is the larger slope that counts', float32, 1, 1 + 2 ** -8 + 2 ** -17],
+    ['255 → 256 in float32: a jump of exactly ∛ε·256 = 1', float32, 255, 256],
+  ])('no kink: %s', (_, settings, left, right) => {
+    expect(judge(left, numeric(left, right), 0, settings, where).oneSided).toBeUndefined();
+  });
+
+  test('a value exactly the sided tolerance below the lower slope is still between the slopes', () => {
+    // the sided tolerance with no error, rounding or analytic scale is 16·2^-1000
+    const kinked = numeric(0, 1);
+    expect(judge(-16 * 2 ** -1000, kinked, 0, float64, where).verdict).toBe('nonsmooth');
+    expect(judge(-32 * 2 ** -1000, kinked, 0, float64, where).verdict).toBe('fail');
+  });
+});
+
+describe('numericOf picks one derivative out of the vector ones', () => {
+  const estimate = (value: number[], error: number[], step: number[]) => ({ value: Float64Array.from(value), error: Float64Array.from(error), step: Float64Array.from(step) });
+  const d = {
+    central: estimate([1, 2], [0.5, -0.25], [0.5, 0.25]),
+    left: estimate([3, 4], [0.125, 1], [0.5, 0.25]),
+    right: estimate([5, 6], [2, 4], [0.25, 0.25]),
+    rounding: Float64Array.of(1, 2),
+  };
+  test('an output entry: its values, errors summed over both sides, rounding over each step', () => {
+    expect(numericOf(d, 1)).toEqual({ central: 2, error: 0.25, left: 4, right: 6, sidedError: 5, rounding: 8, sidedRounding: 16 });
+  });
+  test('a cotangent: values projected, errors and rounding by absolute terms', () => {
+    expect(numericOf(d, Float64Array.of(1, -2))).toEqual({ central: -3, error: 1, left: -5, right: -7, sidedError: 2.125 + 10, rounding: 2 + 16, sidedRounding: 2 + 16 + 4 + 16 });
+  });
+});
+
+describe('checkGradients: more of what the report says', () => {
+  const base = quadratic();
+  const at = (inputs: unknown) => checkGradients(base, inputs as Tensor[]);
+
+  test('the hint to use tensor(...) is given for arrays and numbers at any position, and a tensor alone is named', () => {
+    expect(at([[0.5, 1], x4]).message).toBe('quadratic: inputs must be an array of Tensors; input 0 is an array of length 2 (make it one with tensor(...))');
+    expect(at([x4, 3]).message).toBe('quadratic: inputs must be an array of Tensors; input 1 is number 3 (make it one with tensor(...))');
+    expect(at(x4).message).toBe('quadratic: inputs must be an array of Tensors; got a tensor of shape [4]');
+  });
+
+  test('a gradient that is not a tensor is named with what it is', () => {
+    expect(checkGradients({ ...base, vjp: () => [[1, 2, 3, 4] as unknown as Tensor] }, [x4]).message).toBe('quadratic: vjp gradient for input 0 must be a Tensor, got an array of length 4');
+  });
+
+  test('an output that is partly not finite, or changes size, beside the input gives no finite difference', () => {
+    const pair = (beside: (x: Tensor) => Tensor): Differentiable => ({
+      name: 'pair',
+      forward: ([x]) => (x!.data[0] === 0.5 ? tensor([base.forward([x!]).item(), 1]) : beside(x!)),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => g.data[0]! * 2 * (i + 1) * v), x!.shape)],
+    });
+    const partly = checkGradients(pair(() => tensor([1, NaN])), [x4]);
+    expect(partly).toMatchObject({ verdict: 'error', problem: 'non-finite-output' });
+    expect(partly.message).toBe(
+      'pair: no finite difference can be taken — at every step size near the input, on one side at least, forward was not finite. ' +
+        'If an input holds integer ids or class targets, list its position in `nondifferentiable`; if the input is on the boundary of the domain (sqrt or log at 0), move it inside.',
+    );
+    expect(checkGradients(pair(() => tensor([1, 2, 3])), [x4])).toMatchObject({ verdict: 'error', problem: 'non-finite-output' });
+  });
+
+  test('an entry named beats a projection further past its tolerance, and projections of a named quantity are not counted', () => {
+    // f + 1e6 makes the entries' tolerance (rounding of f) far wider than duality's (rounding of the derivatives)
+    const wrong = quadratic('q', { 2: 1 });
+    const target: Differentiable = {
+      ...wrong,
+      forward: (xs) => scalar(1e6 + 0.1 + wrong.forward(xs).item()),
+      jvp: ([x], [t]) => scalar(x!.data.reduce((s, v, i) => s + 2 * (i + 1) * v * t!.data[i]!, 0)),
+    };
+    const report = checkGradients(target, [x4]);
+    const excess = (c: Comparison) => c.absError / c.tolerance;
+    const duality = report.mismatches.filter((c) => c.quantity === 'duality');
+    expect(duality.map((c) => c.index)).toEqual([[], []]);
+    expect(Math.min(...duality.map(excess))).toBeGreaterThan(excess(report.worst!));
+    expect(report.worst).toMatchObject({ input: 0, index: [2], quantity: 'vjp' });
+    expect(report.message).toMatch(/^q: vjp wrong at input 0 at \[2\]: .* \(3 comparisons disagree\)$/);
+  });
+
+  test('full mode restates every entry per unit: errors, tolerances and one-sided slopes', () => {
+    // x = 0.75 steps by 1/2; a zero beside 0.5 borrows the rms, 0.35, and steps by 1/4
+    const report = checkGradients(quadratic('q', { 1: 1 }), [tensor([3, 0.75])], { mode: 'full', rtol: 0.1 });
+    expect(report.mismatches).toHaveLength(1);
+    expect(report.mismatches[0]).toMatchObject({ input: 0, index: [1], output: [], quantity: 'vjp', analytic: 4 });
+    expect(report.mismatches[0]!.absError).toBeCloseTo(1, 9);
+    expect(report.mismatches[0]!.tolerance).toBeCloseTo(0.3, 9);
+    const abs: Differentiable = {
+      name: 'abs',
+      forward: ([x]) => new Tensor(x!.data.map(Math.abs), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => Math.sign(v) * g.data[i]!), x!.shape)],
+    };
+    const kink = checkGradients(abs, [tensor([0, 0.5])], { mode: 'full' }).worst!;
+    expect(kink.oneSided![0]).toBeCloseTo(-1, 9);
+    expect(kink.oneSided![1]).toBeCloseTo(1, 9);
+  });
 });

@@ -1,0 +1,91 @@
+/**
+ * The input space pinned exactly: each entry's step scale, directions rounded so that every planned
+ * step is exact in the target's arithmetic (52 mantissa bits, or 23 for float32), and the draws
+ * behind a seed.
+ */
+import { describe, expect, test } from 'vitest';
+import { Rng, Tensor, tensor } from '../tensor/index.js';
+import { type Differentiable, checkGradients } from './index.js';
+import { InputSpace, absDot, dot, randomVector } from './space.js';
+
+const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
+
+describe('each entry’s step scale is a power of two', () => {
+  test.each([
+    // a zero borrows its tensor's root-mean-square, √(0.25/3) ≈ 0.29 → 1/4
+    ['zeros beside other entries', [0, 0.3, -0.4], [0.25, 0.25, 0.25]],
+    ['an all-zero tensor', [0, 0], [1, 1]],
+    ['a zero beside a huge entry (its rms overflows)', [0, 1e200], [1, 2 ** Math.floor(Math.log2(1e200 * 2 ** -16))]],
+    ['large entries: 1, or 2^-16 of themselves', [3, 1e6, 1, -0.75], [1, 8, 1, 0.5]],
+  ])('%s', (_, values, scales) => {
+    expect([...new InputSpace([tensor(values)], [], SMALLEST).scale]).toEqual(scales);
+  });
+
+  test('nondifferentiable inputs take no place; positions are located in the input they belong to', () => {
+    const space = new InputSpace([tensor([1, 2]), tensor([7]), tensor([[0.5, 0.25], [3, 4]])], [1], SMALLEST);
+    expect([space.size, space.offsets, space.differentiable, space.largest]).toEqual([6, [0, 2], [0, 2], 4]);
+    expect([0, 1, 2, 3, 4, 5].map((p) => space.locate(p))).toEqual([
+      { input: 0, index: [0] }, { input: 0, index: [1] },
+      { input: 2, index: [0, 0] }, { input: 2, index: [0, 1] }, { input: 2, index: [1, 0] }, { input: 2, index: [1, 1] },
+    ]);
+  });
+});
+
+describe('random directions are rounded to exact steps', () => {
+  // x + t·d is exact for every planned t ≥ 2^-10 when d is a multiple of ulp(x)/2^-10
+  test.each([
+    ['float64', 52, 2 ** (8 - 52) / SMALLEST],
+    ['float32', 23, 2 ** (8 - 23) / SMALLEST],
+  ])('%s: every entry of the direction is a whole number of quanta, zeros are not rounded', (_, bits, quantum) => {
+    const space = new InputSpace([tensor([0]), tensor([300.1, -257, 300.7, 511.5])], [], SMALLEST, bits);
+    const direction = space.randomDirection(new Rng(3));
+    const moved = [...direction.slice(1)];
+    for (const d of moved) expect(Number.isInteger(d / quantum)).toBe(true);
+    expect(moved.every((d) => Math.abs(d) >= 0.5 && Math.abs(d) < 1.5 + quantum)).toBe(true);
+    expect(Number.isInteger(direction[0]! / quantum)).toBe(false);
+  });
+
+  const huge = 3e5 + 0.1;
+  test('a float64 target far from 0 is probed at every entry: its direction is not rounded to float32 steps', () => {
+    // float32 quanta there are 2^18-23/2^-10 = 32, more than the entries' scale of 4
+    const identity: Differentiable = {
+      name: 'identity',
+      forward: ([x]) => x!,
+      vjp: ([x], g) => [new Tensor(g.data.map((v, i) => (i === 1 ? 1.01 * v : v)), x!.shape)],
+    };
+    expect(checkGradients(identity, [tensor([huge, huge + 1, huge + 2])], { mode: 'fast', maxMismatches: 0 }).verdict).toBe('fail');
+  });
+
+  test.each([
+    // 1e6·(x − 300) beside 300: a step that rounds x is read as an error of the derivative a million times over
+    ['float64', tensor([300.1, 300.7, 299.3]), (v: number) => 1e6 * (v - 300)],
+    ['float32 (detected from the output)', tensor([Math.fround(300.1), Math.fround(300.7), Math.fround(299.3)]), (v: number) => Math.fround(1000 * (Math.fround(v) - 300))],
+  ])('an affine target’s probe agrees to a hundredth of its tolerance (%s)', (_, x, f) => {
+    const slope = f(301) - f(300);
+    const affine: Differentiable = {
+      name: 'affine',
+      forward: ([x]) => new Tensor(x!.data.map(f), x!.shape),
+      vjp: (_x, g) => [new Tensor(g.data.map((v) => slope * v), g.shape)],
+    };
+    for (const seed of [0, 2]) {
+      const report = checkGradients(affine, [x], { mode: 'fast', seed });
+      expect(report.worst!.absError / report.worst!.tolerance).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('random vectors', () => {
+  test('each entry: a sign drawn first (below 1/2 is negative), then a magnitude 1/2 + a draw', () => {
+    const rng = new Rng(11);
+    const replay = new Rng(11);
+    const expected = () => (replay.next() < 0.5 ? -1 : 1) * (0.5 + replay.next());
+    const drawn = [...randomVector(rng, 5), ...randomVector(rng, 3)];
+    expect(drawn).toEqual(Array.from({ length: 8 }, expected));
+    expect(drawn.some((v) => v < 0) && drawn.some((v) => v > 0)).toBe(true);
+  });
+
+  test('dot and absDot', () => {
+    expect(dot([1, -2, 3], [4, 5, -6])).toBe(4 - 10 - 18);
+    expect(absDot([1, -2, 3], [4, 5, -6])).toBe(4 + 10 + 18);
+  });
+});
