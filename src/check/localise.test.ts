@@ -125,3 +125,19 @@ describe('how far localisation goes', () => {
     expect(report.evaluations.forward).toBe(forwards);
   });
 });
+
+describe('when no half disagrees, the search follows the one further past its tolerance', () => {
+  test('two errors each too small for their half, together enough for the probe: one is named, straight down', () => {
+    // 1000.1 + x elementwise: every comparison's tolerance is the rounding of the outputs, ~2e-7,
+    // whatever the direction; entry 10 alone clears it, its half does not (seed 0)
+    const shifted: Differentiable = {
+      name: 'shifted identity',
+      forward: ([x]) => new Tensor(x!.data.map((v) => 1000.1 + v), x!.shape),
+      vjp: ([x], g) => [new Tensor(g.data.map((v, i) => v * (1 + (i === 10 ? 2e-7 : i === 50 ? -2e-7 : 0))), x!.shape)],
+    };
+    const report = checkGradients(shifted, [entries(64)]);
+    expect(named(report)).toEqual([10]);
+    // 2 forwards at the input, 8 for the probe, 8 for each of 2 halves at 6 levels: no look at every entry
+    expect(report.evaluations.forward).toBe(2 + 8 + 8 * 2 * 6);
+  });
+});
