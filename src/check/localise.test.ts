@@ -109,6 +109,15 @@ describe('how far localisation goes', () => {
     expect(named(checkGradients(wrongAt([1, 5]), [small]))).toEqual([1, 5]);
   });
 
+  test('entries are listed first, then the probes in the order they were made', () => {
+    // the first of two probes is the only one of a check with one: the same draws, in the same order
+    const two = checkGradients(wrongAt([1, 5]), [small]).mismatches;
+    const one = checkGradients(wrongAt([1, 5]), [small], { probes: 1 }).mismatches;
+    expect(two.map((c) => c.input)).toEqual([0, 0, null, null]);
+    expect(two[2]).toEqual(one[2]);
+    expect(two[3]).not.toEqual(one[2]);
+  });
+
   test('a bisection that followed every disagreeing half is complete: the count has no +', () => {
     const report = checkGradients(wrongAt([3, 40, 41]), [large]);
     expect(named(report)).toEqual([3, 40, 41]);

@@ -42,6 +42,7 @@ describe('describeComparison says what, where, both values and the tolerance', (
     [{}, 'vjp wrong at input 0 at [2, 1]: analytic 1.5000000, numeric 1.2500000 (abs error 2.5e-1, rel error 1.7e-1, tolerance 1.0e-8)'],
     [{ output: [3] }, 'vjp wrong at input 0 at [2, 1], output [3]: analytic'],
     [{ output: [] }, 'vjp wrong at input 0 at [2, 1], output (scalar): analytic'],
+    [{ output: [1, 2] }, 'vjp wrong at input 0 at [2, 1], output [1, 2]: analytic'],
     [{ input: null, index: [], quantity: 'jvp' as const }, 'jvp wrong at a random projection ⟨v, J u⟩: analytic'],
     [{ quantity: 'duality' as const }, 'jvp and vjp disagree (duality) at input 0 at [2, 1]: jvp 1.5000000, vjp 1.2500000'],
     [{ verdict: 'nonsmooth' as const, oneSided: [0, 1] as [number, number] }, 'kink at input 0 at [2, 1]: analytic 1.5000000, numeric 1.2500000 (abs error 2.5e-1, rel error 1.7e-1, tolerance 1.0e-8; one-sided derivatives [0, 1.0000000])'],
@@ -544,5 +545,21 @@ describe('checkGradients: more of what the report says', () => {
     const kink = checkGradients(abs, [tensor([0, 0.5])], { mode: 'full' }).worst!;
     expect(kink.oneSided![0]).toBeCloseTo(-1, 9);
     expect(kink.oneSided![1]).toBeCloseTo(1, 9);
+  });
+});
+
+describe('a few more exact words', () => {
+  test('a table row names a multi-index output with commas', () => {
+    expect(formatReport(report({ mismatches: [comparison({ output: [1, 2] })] }))).toContain('\n  0      [2,1]  [1,2]   vjp ');
+  });
+
+  test('one wrong entry: the message ends with the comparison, nothing after it', () => {
+    expect(checkGradients(quadratic('q', { 2: 0.5 }), [x4]).message).toMatch(/^q: vjp wrong at input 0 at \[2\]: .*, tolerance \d\.\de[-+]\d+\)$/);
+  });
+
+  test('a forward whose output shrinks between two calls is nondeterministic, though what remains agrees', () => {
+    let calls = 0;
+    const shrinking = { ...quadratic(), forward: () => tensor(calls++ === 0 ? [1, 2] : [1]) };
+    expect(checkGradients(shrinking, [x4]).message).toBe('quadratic: forward is not deterministic — the same input gave shapes [2] then [1]');
   });
 });
