@@ -22,6 +22,8 @@ describe('how many samples a derivative takes', () => {
     ['a constant 0 settles: an error of 0 is within a tolerance of 0', () => of(0), 8],
     // central differences of |t|^1.5 are exact, one-sided ones carry √h: only the limit stops it
     ['an even φ with a rough one-sided part goes to 12 step sizes', (t: number) => of(Math.abs(t) ** 1.5), 24],
+    // t·|t|: central quotients err by h (not the even powers extrapolation cancels), one-sided ones are exact
+    ['an odd φ with a t·|t| part goes to 12 step sizes, however well its one-sided slopes settle', (t: number) => of(3 * t + t * Math.abs(t)), 24],
     ['one component that never settles keeps the others sampling', (t: number) => of(3 * t, t && t * Math.sin(1 / t)), 24],
   ])('%s', (_, f, calls) => {
     const c = counted(f);
@@ -49,8 +51,10 @@ describe('how many samples a derivative takes', () => {
 });
 
 describe('the rounding read off the samples', () => {
-  test('with fewer than four step sizes it is a value’s own rounding, ε·|φ(0)|', () => {
-    expect([...differentiate((t) => of(8 + t, -2 - t), of(8, -2), STEP, 2, EPS, 1)!.rounding]).toEqual([8 * EPS, 2 * EPS]);
+  test('with fewer than four step sizes it is a value’s own rounding, ε·|φ(0)|, and a linear φ settles on it', () => {
+    const c = counted((t) => of(8 + t, -2 - t));
+    expect([...differentiate(c.phi, of(8, -2), STEP, 2, EPS, 1)!.rounding]).toEqual([8 * EPS, 2 * EPS]);
+    expect(c.calls()).toBe(4);
   });
 
   test('fourth differences cancel a smooth part in t⁴ and a kink’s part in |t|', () => {
