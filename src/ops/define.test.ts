@@ -41,8 +41,15 @@ describe('defineOp', () => {
     expect(() => concat(tensor([1]) as unknown as Tensor[])).toThrow(/^concat: expected the tensor inputs as an array/);
   });
 
-  test('the wrong number of tensors is a TypeError', () => {
+  test('the wrong number of tensors is a TypeError, in the singular for one', () => {
     expect(() => add.apply([tensor([1])], undefined)).toThrow(/^add: expected 2 tensor inputs, got 1$/);
+    expect(() => tanh.apply([tensor([1]), tensor([2])], undefined)).toThrow(/^tanh: expected 1 tensor input, got 2$/);
+  });
+
+  test('a forward that returns something else than a Tensor is a TypeError naming the op', () => {
+    const broken = defineOp({ ...double.spec, name: 'returns a number (test)', forward: () => 3 as unknown as Tensor });
+    expect(() => broken(tensor([1]))).toThrow(TypeError);
+    expect(() => broken(tensor([1]))).toThrow(/^returns a number \(test\): forward must return a Tensor, got a number \(3\)$/);
   });
 
   test('an output is never one of its inputs, so the tape cannot make a value its own parent', () => {

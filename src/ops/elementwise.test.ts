@@ -33,6 +33,15 @@ describe('unary ops: value and derivative', () => {
     const y = sigmoid(tensor([-800, 0, 800]));
     expect(values(y)).toEqual([0, 0.5, 1]);
     expect(sigmoid(tensor([-40])).item()).toBeCloseTo(Math.exp(-40), 30);
+    // past −709, exp(−x) overflows: only the form exp(x) / (1 + exp(x)) still gives the (subnormal) value
+    expect(sigmoid(tensor([-720])).item()).toBe(Math.exp(-720));
+    expect(Math.exp(-720)).toBeGreaterThan(0);
+  });
+
+  test('relu at its kink: value +0 (also for −0), derivative 0', () => {
+    const kink = tensor([0, -0]);
+    expect(Object.is(relu(kink).data[0], 0) && Object.is(relu(kink).data[1], 0)).toBe(true);
+    expect(values(relu.vjp([kink], relu(kink), tensor([3, 5]), undefined)[0]!)).toEqual([0, 0]);
   });
 
   test('pow with a constant exponent, and its derivative p x^(p-1)', () => {

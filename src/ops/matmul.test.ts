@@ -44,7 +44,7 @@ describe('matmul', () => {
     [...matmul(a, b).data].forEach((v, i) => expect(v).toBeCloseTo(naive(a, b)[i]!, 12));
   });
 
-  test.each([[1, 1, 1], [4, 4, 4], [5, 3, 7], [8, 9, 6], [13, 2, 11], [6, 7, 1]])('kernels aᵀ·b and a·b at %i x %i, %i columns, match the triple loop', (m, k, n) => {
+  test.each([[1, 1, 1], [4, 4, 4], [5, 3, 7], [8, 9, 6], [13, 2, 11], [6, 7, 1], [6, 5, 9]])('kernels aᵀ·b and a·b at %i x %i, %i columns, match the triple loop', (m, k, n) => {
     const a = randn([m, k], 3 * m);
     const b = randn([m, n], 5 * n);
     const c = new Float64Array(k * n).fill(NaN);
@@ -60,6 +60,27 @@ describe('matmul', () => {
     const c = new Float64Array(6).fill(-1);
     matmulInto(c, 2, Float64Array.of(9, 1, 2), 1, Float64Array.of(3, 4), 0, 1, 2, 1);
     expect([...c]).toEqual([-1, -1, 11, -1, -1, -1]);
+  });
+
+  // Each kernel owns only its block of c: neighbours in a batch (or anything else in c) are left alone.
+  // Sizes: ragged on every side, whole 4 x 4 blocks, and ragged rows with whole columns.
+  test.each([[5, 5, 5], [8, 8, 8], [6, 5, 8]])('at %i x %i, %i columns, every kernel writes its block and nothing around it', (m, k, n) => {
+    const a = randn([m, k], 11 * m);
+    const b = randn([k, n], 13 * n);
+    const g = randn([m, n], 17 * n);
+    const layouts = [
+      { name: 'a·b', run: matmulNnInto, x: a, y: b, expected: naive(a, b) },
+      { name: 'a·btᵀ', run: matmulInto, x: a, y: transpose(b), expected: naive(a, b) },
+      { name: 'aᵀ·g', run: matmulTnInto, x: a, y: g, expected: naive(transpose(a), g) },
+    ];
+    for (const { name, run, x, y, expected } of layouts) {
+      const at = 3;
+      const c = new Float64Array(at + expected.length + 4 * n + 4).fill(-7);
+      run(c, at, x.data, 0, y.data, 0, m, k, n);
+      expect([...c.subarray(0, at)], name).toEqual([-7, -7, -7]);
+      [...c.subarray(at, at + expected.length)].forEach((v, i) => expect(v, name).toBeCloseTo(expected[i]!, 12));
+      expect(c.subarray(at + expected.length).every((v) => v === -7), name).toBe(true);
+    }
   });
 
   test('batched, with the batch axes broadcast', () => {

@@ -6,9 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { opInputs } from '../arbitraries/index.js';
-import { ShapeError, Tensor, randn, scalar, tensor } from '../tensor/index.js';
+import { ShapeError, Tensor, randn, scalar, tensor, zeros } from '../tensor/index.js';
 import {
   type AnyOp,
+  type Draw,
+  type ValueSpec,
   abs,
   broadcastTo,
   allOps,
@@ -202,10 +204,14 @@ describe('domains draw what they promise', () => {
   });
 
   test('reshape draws free sides and shapes of up to four axes; transpose draws permutations and none', () => {
-    const shapes = samples(reshape).map((s) => (s.attrs as { shape: number[] }).shape);
-    expect(shapes.some((s) => s.includes(-1))).toBe(true);
-    expect(shapes.some((s) => s.length >= 3)).toBe(true);
+    const drawn = samples(reshape);
+    expect(drawn.every(({ inputs: [x], attrs }) => reshape(x!, (attrs as { shape: number[] }).shape).size === x!.size)).toBe(true);
+    const shapes = drawn.map((s) => (s.attrs as { shape: number[] }).shape);
+    expect(shapes.some((s) => s.includes(-1)) && shapes.some((s) => !s.includes(-1))).toBe(true);
+    expect(shapes.some((s) => s.length === 4) && shapes.every((s) => s.length <= 4)).toBe(true);
     expect(shapes.some((s) => s.length === 1)).toBe(true);
+    // sides split off before the last are divisors of the size, not just 1s
+    expect(shapes.some((s) => s.slice(0, -1).some((side) => side > 1))).toBe(true);
     const axes = samples(transpose).map((s) => (s.attrs as { axes?: number[] }).axes);
     expect(axes.some((a) => a === undefined) && axes.some((a) => a !== undefined && a.some((axis, i) => axis !== i))).toBe(true);
   });
@@ -215,5 +221,45 @@ describe('domains draw what they promise', () => {
     expect(samples(gather).every(({ inputs: [, ids] }) => ids!.rank <= 2)).toBe(true);
     const concats = samples(concat).map((s) => ({ count: s.inputs.length, axis: (s.attrs as { axis: number }).axis, sizes: s.inputs.map((t) => t.size) }));
     expect(concats.some((c) => c.count === 3) && concats.some((c) => c.axis < 0)).toBe(true);
+    // the parts differ along the axis, and are not all of side 1 there
+    const sides = samples(concat).flatMap(({ inputs, attrs }) => inputs.map((t) => t.shape.at((attrs as { axis: number }).axis)!));
+    expect(sides.some((side) => side > 1)).toBe(true);
+  });
+
+  // A Draw is an interface any sampler may implement (one that allows sides of 0, say). This one plays
+  // a script, so a domain's answer to a given draw can be stated exactly.
+  const scripted = (x: Tensor, coins: boolean[]): Draw => ({
+    shape: () => [...x.shape],
+    broadcastShapes: () => {
+      throw new Error('not scripted');
+    },
+    tensor: () => x,
+    ids: () => {
+      throw new Error('not scripted');
+    },
+    int: (_min, max) => max,
+    boolean: () => coins.shift() ?? false,
+    pick: (choices) => choices[0]!,
+  });
+
+  test('reshape draws a valid shape for an empty tensor, its free side resolved to 0', () => {
+    // one side split off (there is no divisor of 0: it is 1), then the free side put last
+    const { attrs } = reshape.domain.sample(scripted(zeros([2, 0]), [true, false, true]));
+    expect(attrs.shape).toEqual([1, 0]);
+    expect(reshape(zeros([2, 0]), attrs.shape).shape).toEqual([1, 0]);
+  });
+
+  test('max lifts a tied winner clear of the runner-up by the gap, and leaves a clear winner alone', () => {
+    const { inputs, attrs } = max.domain.sample(scripted(tensor([[1, 5, 2], [3, 3, 0]]), [true, false]));
+    expect(attrs).toEqual({ axis: 1, keepdims: false });
+    expect(inputs[0]!.toArray()).toEqual([[1, 5, 2], [3.25, 3, 0]]);
+  });
+
+  test.each([relu, abs])('%s asks the Draw for values clear of its kink at 0', (op) => {
+    // drawn values rarely land within the margin anyway, so the request itself is what is checked
+    const asked: (ValueSpec | undefined)[] = [];
+    const draw: Draw = { ...scripted(tensor([1]), []), tensor: (_shape, spec) => (asked.push(spec), tensor([1])) };
+    op.domain.sample(draw);
+    expect(asked).toEqual([{ avoid: [0] }]);
   });
 });

@@ -22,6 +22,20 @@ describe('softmax and logSoftmax', () => {
     expect([...g!.data].every(Number.isFinite)).toBe(true);
   });
 
+  test('the max is found wherever it sits, so a large logit after a small one cannot overflow', () => {
+    expect(softmax(tensor([0, 1000])).toArray()).toEqual([0, 1]);
+    expect(logSoftmax(tensor([[-5, 800, 0]])).toArray()).toEqual([[-805, 0, -800]]);
+    expect(softmax(tensor([[0], [1000]]), 0).toArray()).toEqual([[0], [1]]);
+  });
+
+  test.each([
+    [() => softmax(tensor([[1, 2]]), 2), 'softmax: expected an axis in [-2, 2) for shape [1, 2], got axis 2'],
+    [() => logSoftmax(tensor([[1, 2]]), -3), 'logSoftmax: expected an axis in [-2, 2) for shape [1, 2], got axis -3'],
+  ])('an axis the logits do not have: a ShapeError naming the op (%#)', (call, message) => {
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(message);
+  });
+
   test('softmax vjp: y (g − Σ g y), by hand for two classes', () => {
     const x = tensor([0, 0]);
     const [g] = softmax.vjp([x], softmax(x), tensor([1, 3]), { axis: -1 });

@@ -50,6 +50,21 @@ describe('max', () => {
     expect(max.jvp([x], max(x, { axis: 1 }), [tensor([[1, 2, 3], [4, 5, 6]])], { axis: 1 }).toArray()).toEqual([2, 6]);
   });
 
+  test('its vjp holds the routed cotangent and nothing else', () => {
+    // compared as an array, not as nested values: a stray property on the data would show here
+    expect(max.vjp([x], max(x, { axis: 1 }), tensor([7, 9]), { axis: 1 })[0]!.data).toEqual(new Float64Array([0, 7, 0, 0, 0, 9]));
+  });
+
+  test.each([
+    ['options that are not an object', () => max(x, 1 as ReduceOptions), 'max: expected options { axis?, keepdims? }, got a number (1)'],
+    ['an axis out of range', () => max(x, { axis: 2 }), 'max: expected an axis in [-2, 2) for shape [2, 3], got axis 2'],
+    // its rules, called directly with a bad axis, name it too
+    ['vjp along an axis out of range', () => max.vjp([x], tensor([5, 6]), tensor([1, 1]), { axis: 2 }), 'max: expected an axis in [-2, 2) for shape [2, 3], got axis 2'],
+    ['jvp along an axis out of range', () => max.jvp([x], tensor([5, 6]), [x], { axis: -3 }), 'max: expected an axis in [-2, 2) for shape [2, 3], got axis -3'],
+  ])('%s: an error naming max', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+
   test('an empty axis has no max', () => {
     expect(() => max(tensor([], [2, 0]), { axis: 1 })).toThrow(ShapeError);
   });

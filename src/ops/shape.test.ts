@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ShapeError, tensor } from '../tensor/index.js';
+import { ShapeError, tensor, zeros } from '../tensor/index.js';
 import { type SliceOptions, concat, reshape, slice, transpose } from './index.js';
 
 const x = tensor([[1, 2, 3], [4, 5, 6]]);
@@ -66,3 +66,78 @@ describe('concat', () => {
     expect(() => concat([x, tensor([1, 2])], 0)).toThrow('concat: expected tensors of equal rank whose sides agree except along axis 0, got [2, 3], [2]');
   });
 });
+
+describe('ops that change nothing share the data instead of copying it', () => {
+  // Tensors are immutable, so a view is as good as a copy, and costs nothing (as reshape's does).
+  const vector = tensor([1, 2, 3]);
+  test.each([
+    ['transpose by the identity', x, () => transpose(x, [0, 1])],
+    ['transpose of a vector', vector, () => transpose(vector)],
+    ['slice of a whole axis', x, () => slice(x, { axis: 1, start: 0, end: 3 })],
+    ['concat of one tensor', x, () => concat([x], 0)],
+  ] as const)('%s', (_, input, make) => {
+    const y = make();
+    expect(y.data).toBe(input.data);
+    expect(y.shape).toEqual(input.shape);
+  });
+});
+
+describe('empty tensors', () => {
+  test('transpose of a matrix with no rows', () => {
+    const empty = zeros([0, 3]);
+    expect(transpose(empty).shape).toEqual([3, 0]);
+    expect(transpose(zeros([2, 0, 3]), [0, 2, 1]).shape).toEqual([2, 3, 0]);
+  });
+
+  test('a slice may be empty; its vjp is all zeros', () => {
+    const y = slice(x, { axis: 1, start: 1, end: 1 });
+    expect(y.shape).toEqual([2, 0]);
+    expect(slice.vjp([x], y, zeros([2, 0]), { axis: 1, start: 1, end: 1 })[0]!.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  test('reshape of an empty tensor to sides with a zero, without a free side', () => {
+    expect(reshape(zeros([0]), [0, 3]).shape).toEqual([0, 3]);
+    expect(reshape(zeros([2, 0]), [5, 0, 1]).shape).toEqual([5, 0, 1]);
+  });
+});
+
+describe('reshape refuses, naming itself, every shape it cannot honour', () => {
+  // Each of these would reach the Tensor constructor if reshape let it through: the message says who refused.
+  test.each([
+    ['sides below −1 whose product is right', x, [1, -2, -3]],
+    ['a fractional side whose product is right', x, [4, 1.5]],
+    ['two free sides of an empty tensor', zeros([0]), [-1, -1]],
+  ] as const)('%s', (_, input, shape) => {
+    expect(() => reshape(input, shape)).toThrow(
+      `reshape: expected a shape of ${input.size} elements (sides ≥ 0, at most one -1) for input of shape [${input.shape.join(', ')}], got shape [${shape.join(', ')}]`,
+    );
+  });
+});
+
+describe('errors name the op that was called', () => {
+  test.each([
+    ['transpose with axes that are not an array', () => transpose(x, 1 as unknown as number[]),
+      'transpose: expected axes that are a permutation of 0..1 for shape [2, 3], got axes a number (1)'],
+    ['slice along an axis past the rank', () => slice(x, { axis: 2, start: 0 }), 'slice: expected an axis in [-2, 2) for shape [2, 3], got axis 2'],
+    ['concat along an axis past the rank', () => concat([x, x], 2), 'concat: expected an axis in [-2, 2) for shape [2, 3], got axis 2'],
+    // the rules, called directly with bad axes or a cotangent of the wrong rank, say whose rule failed
+    ['transpose.vjp with bad axes', () => transpose.vjp([x], x, x, { axes: [0, 0] }),
+      'transpose: expected axes that are a permutation of 0..1 for shape [2, 3], got axes an array of length 2 [0, 0]'],
+    ['transpose.vjp with a cotangent of the wrong rank', () => transpose.vjp([x], x, tensor([1, 2]), { axes: [1, 0] }),
+      'transpose: expected axes that are a permutation of 0..0 for shape [2], got axes an array of length 2 [1, 0]'],
+    ['transpose.jvp with bad axes', () => transpose.jvp([x], x, [x], { axes: [1, 1] }),
+      'transpose: expected axes that are a permutation of 0..1 for shape [2, 3], got axes an array of length 2 [1, 1]'],
+  ])('%s', (_, call, message) => {
+    expect(call).toThrow(ShapeError);
+    expect(messageOf(call)).toBe(message);
+  });
+});
+
+function messageOf(call: () => unknown): string | undefined {
+  try {
+    call();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}

@@ -99,7 +99,8 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
   const known = sizeOf(shape.filter((side) => side !== -1));
   const resolved = [...shape];
   if (free >= 0) {
-    if (known === 0 || x.size % known !== 0) throw badShape(x, shape);
+    // x.size % 0 is NaN: a zero side beside the free one is refused here too
+    if (x.size % known !== 0) throw badShape(x, shape);
     resolved[free] = x.size / known;
   }
   if (sizeOf(resolved) !== x.size) throw badShape(x, shape);
@@ -135,7 +136,7 @@ function drawFactoring(draw: Draw, size: number): number[] {
     const divisors = Array.from({ length: rest }, (_, i) => i + 1).filter((d) => rest % d === 0);
     const side = draw.pick(divisors.length > 0 ? divisors : [1]);
     shape.push(side);
-    rest = side === 0 ? 0 : rest / side;
+    rest /= side;
   }
   shape.push(rest);
   if (draw.boolean()) shape[draw.int(0, shape.length - 1)] = -1;

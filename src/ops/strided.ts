@@ -3,21 +3,18 @@ import { ints } from './floats.js';
 
 /**
  * For each element of `shape` in row-major order, its offset in a buffer laid out with `strides`
- * (one per axis, 0 to repeat along an axis) starting at `base`. Broadcasting, transposing and
- * slicing are all this one walk with different strides.
+ * (one per axis, 0 to repeat along an axis). Broadcasting and transposing are both this one walk
+ * with different strides.
  */
-export function stridedOffsets(shape: Shape, strides: readonly number[], base = 0): Int32Array {
+export function stridedOffsets(shape: Shape, strides: readonly number[]): Int32Array {
   const rank = shape.length;
   const offsets = ints(sizeOf(shape));
-  if (rank === 0) {
-    offsets[0] = base;
-    return offsets;
-  }
   // The last axis is a run of evenly spaced offsets; the outer axes turn like an odometer, once per run.
-  const run = shape[rank - 1]!;
-  const step = strides[rank - 1]!;
+  // A scalar is one run of one element.
+  const run = shape[rank - 1] ?? 1;
+  const step = strides[rank - 1] ?? 0;
   const counter = new Array<number>(rank).fill(0);
-  let offset = base;
+  let offset = 0;
   for (let i = 0; i < offsets.length; i += run) {
     for (let j = 0; j < run; j++) offsets[i + j] = offset + j * step;
     for (let axis = rank - 2; axis >= 0; axis--) {
