@@ -262,6 +262,27 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(arithmeticOf(Float64Array.of(Math.fround(0.1), 1))).toBe('float32');
     expect(checkGradients(relu, [tensor([1, 2, -1])]).precision).toBe('float64');
   });
+
+  test('an output too simple to tell by is told by a vjp’s gradients: a float32 loss that lands on few bits', () => {
+    // Σ x² in float32 with a gradient in float32: at these inputs the loss is 4.875 (6 significant bits)
+    const f = Math.fround;
+    const squares32: Differentiable = {
+      name: 'float32 squares',
+      forward: ([x]) => scalar(x!.data.reduce((s, v) => f(s + f(v * v)), 0)),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v) => f(f(2 * v) * f(g.item()))), x!.shape)],
+    };
+    const at = tensor([1.5, 1, 1.25, 0.25]);
+    expect(squares32.forward([at]).item()).toBe(4.875);
+    const report = checkGradients(squares32, [at], { seed: 3 });
+    expect(report.precision).toBe('float32');
+    expect(report.ok, formatReport(report)).toBe(true);
+    // the same arithmetic in float64 stays float64, its gradients being anything but float32
+    const squares64: Differentiable = { ...squares32, forward: ([x]) => scalar(x!.data.reduce((s, v) => s + v * v, 0)), vjp: ([x], g) => [new Tensor(x!.data.map((v) => 2 * v * g.item()), x!.shape)] };
+    const float64 = checkGradients(squares64, [at], { seed: 3 });
+    expect(float64.precision).toBe('float64');
+    // the vjp asked costs one call, only when the output could not tell
+    expect(float64.evaluations.vjp).toBe(checkGradients(squares64, [tensor([1.1, 1, 1.25, 0.25])], { seed: 3 }).evaluations.vjp + 1);
+  });
 });
 
 describe('a layer that caches activations in forward for its backward, as modules do', () => {

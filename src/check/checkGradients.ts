@@ -1,4 +1,4 @@
-import { Rng, type Tensor, formatShape, isTensor } from '../tensor/index.js';
+import { Rng, type Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
 import type { Context } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { type Disagreement, fastProbes } from './fast.js';
@@ -21,7 +21,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   const ledger = new Ledger();
   let settings: Settings | undefined;
   const report = (verdict: Verdict, message: string, problem?: Problem, worst = ledger.worst): GradCheckReport => ({
-    target: target.name,
+    target: guarded.name,
     verdict,
     ok: verdict === 'pass' || verdict === 'nonsmooth',
     mode: options.mode ?? 'auto',
@@ -36,16 +36,16 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   try {
     const nondifferentiable = target.nondifferentiable ?? [];
     const output = evaluateAtInput(guarded, inputs, nondifferentiable);
-    settings = resolveOptions(options, output.data);
+    settings = resolveOptions(options, output.data, () => gradientValues(guarded, inputs, output, options.seed ?? 0));
     const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
     const ctx: Context = { target: guarded, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
     const complete = compare(ctx);
-    const { verdict, message, worst } = conclude(target.name, ledger, complete);
+    const { verdict, message, worst } = conclude(guarded.name, ledger, complete);
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {
     if (error instanceof ContractError) return report(ERRORS.has(error.problem) ? 'error' : 'fail', error.message, error.problem);
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return report('error', `${target.name}: the checker itself failed (${detail}) — please report this as a gradprop bug`, 'throws');
+    return report('error', `${guarded.name}: the checker itself failed (${detail}) — please report this as a gradprop bug`, 'throws');
   }
 }
 
@@ -80,6 +80,13 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[], nondi
     throw new ContractError('nondeterminism', `${target.name}: forward is not deterministic — the same input gave ${what}`);
   }
   return output;
+}
+
+/** Every entry of the gradients a vjp gives for a random cotangent: more values to read the arithmetic off. */
+function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
+  const differentiable = inputs.map((_, k) => k).filter((k) => !(target.target.nondifferentiable ?? []).includes(k));
+  const grads = target.vjp(inputs, randn(output.shape, seed), differentiable);
+  return differentiable.flatMap((k) => Array.from(grads[k]!.data));
 }
 
 /** Run the mode's comparisons; false when localisation stopped before the end. */

@@ -498,6 +498,15 @@ describe('checkGradients: more of what the report says', () => {
     expect(checkGradients({ ...base, vjp: () => [[1, 2, 3, 4] as unknown as Tensor] }, [x4]).message).toBe('quadratic: vjp gradient for input 0 must be a Tensor, got an array of length 4');
   });
 
+  test('an async forward is told to be synchronous, and an unnamed target still gets a name in messages', () => {
+    const asyncForward = checkGradients({ ...base, forward: async () => scalar(1) } as unknown as Differentiable, [x4]);
+    expect(asyncForward).toMatchObject({ verdict: 'error', problem: 'not-a-tensor' });
+    expect(asyncForward.message).toBe('quadratic: forward must return a Tensor, got a Promise (derivatives are checked synchronously: await nothing inside, read tfjs tensors with dataSync())');
+    const unnamed = checkGradients({ ...base, name: undefined } as unknown as Differentiable, [x4]);
+    expect(unnamed.target).toBe('(unnamed target)');
+    expect(unnamed.message).toMatch(/^\(unnamed target\): /);
+  });
+
   test('an output that is partly not finite, or changes size, beside the input gives no finite difference', () => {
     const pair = (beside: (x: Tensor) => Tensor): Differentiable => ({
       name: 'pair',
@@ -510,7 +519,9 @@ describe('checkGradients: more of what the report says', () => {
       'pair: no finite difference can be taken — at every step size near the input, on one side at least, forward was not finite. ' +
         'If an input holds integer ids or class targets, list its position in `nondifferentiable`; if the input is on the boundary of the domain (sqrt or log at 0), move it inside.',
     );
-    expect(checkGradients(pair(() => tensor([1, 2, 3])), [x4])).toMatchObject({ verdict: 'error', problem: 'non-finite-output' });
+    const resized = checkGradients(pair(() => tensor([1, 2, 3])), [x4]);
+    expect(resized).toMatchObject({ verdict: 'error', problem: 'non-finite-output' });
+    expect(resized.message).toMatch(/on one side at least, forward gave 3 values where it gave 2 at the input\. If an input/);
   });
 
   test('an entry named beats a projection further past its tolerance, and projections of a named quantity are not counted', () => {

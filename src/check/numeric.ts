@@ -12,10 +12,7 @@ export function alongDirection(
   base: Float64Array,
   settings: Settings,
 ): Derivatives {
-  const phi = (t: number) => {
-    const out = target.tryForward(space.shifted(direction, t));
-    return out && out.length === base.length ? out : null;
-  };
+  const phi = (t: number) => target.tryForward(space.shifted(direction, t), base.length);
   const derivatives = differentiate(phi, base, settings.step, settings.levels, settings.eps, space.largest);
   if (!derivatives) {
     throw new ContractError(

@@ -37,9 +37,9 @@ export interface Settings {
   maxMismatches: number;
 }
 
-/** The settings for a target whose output at the input is `output`. */
-export function resolveOptions(options: CheckOptions, output: Float64Array): Settings {
-  const precision = options.precision === undefined || options.precision === 'auto' ? arithmeticOf(output) : options.precision;
+/** The settings for a target whose output at the input is `output` (and `more`: see arithmeticOf). */
+export function resolveOptions(options: CheckOptions, output: ArrayLike<number>, more?: () => ArrayLike<number>): Settings {
+  const precision = options.precision === undefined || options.precision === 'auto' ? arithmeticOf(output, more) : options.precision;
   const float32 = precision === 'float32';
   const fixed = options.atol !== undefined || options.rtol !== undefined;
   return {
@@ -57,15 +57,22 @@ export function resolveOptions(options: CheckOptions, output: Float64Array): Set
 }
 
 /**
- * A float64 computation almost never lands every output exactly on a float32 value unless its
+ * A float64 computation almost never lands every value exactly on a float32 value unless its
  * values are simple (0, 1, ½, small integers); a float32 one (tfjs, a Float32Array) always does.
- * Simple values alone say nothing, so at least one output must need more than 12 significant bits.
+ * Simple values alone say nothing, so at least one must need more than 12 significant bits. When
+ * the output's values are all simple (a scalar loss can land on a few bits), `more` values (a
+ * vjp's) are asked; with nothing to tell by, float64.
  */
-export function arithmeticOf(output: Float64Array): 'float64' | 'float32' {
+export function arithmeticOf(output: ArrayLike<number>, more?: () => ArrayLike<number>): 'float64' | 'float32' {
+  return evidence(output) ?? (more && evidence(more())) ?? 'float64';
+}
+
+function evidence(values: ArrayLike<number>): 'float64' | 'float32' | undefined {
   let intricate = false;
-  for (const v of output) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (Math.fround(v) !== v) return 'float64';
     if (!intricate && v !== 0) intricate = Math.abs(v * 2 ** (12 - Math.floor(Math.log2(Math.abs(v))))) % 1 !== 0;
   }
-  return intricate ? 'float32' : 'float64';
+  return intricate ? 'float32' : undefined;
 }

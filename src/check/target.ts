@@ -24,8 +24,9 @@ export class GuardedTarget {
 
   constructor(readonly target: Differentiable) {}
 
+  /** The target's name, or a stand-in so that no message starts with "undefined:". */
   get name(): string {
-    return this.target.name;
+    return typeof this.target.name === 'string' && this.target.name !== '' ? this.target.name : '(unnamed target)';
   }
 
   forward(inputs: readonly Tensor[]): Tensor {
@@ -41,8 +42,8 @@ export class GuardedTarget {
   /** Why the last perturbed forward gave nothing: for the message when no step works. */
   lastFailure = '';
 
-  /** forward at a perturbed point, or null where the target is undefined there. */
-  tryForward(inputs: readonly Tensor[]): Float64Array | null {
+  /** forward at a perturbed point, or null where the target is undefined there or gives other than `size` values. */
+  tryForward(inputs: readonly Tensor[], size: number): Float64Array | null {
     this.evaluations.forward++;
     this.lastForward = inputs;
     let output: unknown;
@@ -52,8 +53,12 @@ export class GuardedTarget {
       this.lastFailure = `forward threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return null;
     }
-    if (!isTensor(output) || !output.data.every(Number.isFinite)) {
-      this.lastFailure = isTensor(output) ? 'forward was not finite' : `forward returned ${describe(output)}`;
+    if (!isTensor(output) || !output.data.every(Number.isFinite) || output.size !== size) {
+      this.lastFailure = !isTensor(output)
+        ? `forward returned ${describe(output)}`
+        : output.size !== size
+          ? `forward gave ${output.size} values where it gave ${size} at the input`
+          : 'forward was not finite';
       return null;
     }
     return output.data;
@@ -126,5 +131,6 @@ export function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (isTensor(value)) return `a tensor of shape ${formatShape(value.shape)}`;
+  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise (derivatives are checked synchronously: await nothing inside, read tfjs tensors with dataSync())';
   return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : `${typeof value} ${String(value)}`;
 }
