@@ -280,6 +280,14 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     const squares64: Differentiable = { ...squares32, forward: ([x]) => scalar(x!.data.reduce((s, v) => s + v * v, 0)), vjp: ([x], g) => [new Tensor(x!.data.map((v) => 2 * v * g.item()), x!.shape)] };
     const float64 = checkGradients(squares64, [at], { seed: 3 });
     expect(float64.precision).toBe('float64');
+    // a nondifferentiable input's gradient is not asked for (here the vjp gives none)
+    const scaled: Differentiable = {
+      name: 'float32 squares, scaled by an id',
+      nondifferentiable: [1],
+      forward: ([x, k]) => scalar(f(squares32.forward([x!]).item() * k!.item())),
+      vjp: ([x, k], g) => [squares32.vjp([x!], scalar(f(g.item() * k!.item())))[0]!, null as unknown as Tensor],
+    };
+    expect(checkGradients(scaled, [at, scalar(2)], { seed: 3 })).toMatchObject({ precision: 'float32', verdict: 'pass' });
     // the vjp asked costs one call, only when the output could not tell
     expect(float64.evaluations.vjp).toBe(checkGradients(squares64, [tensor([1.1, 1, 1.25, 0.25])], { seed: 3 }).evaluations.vjp + 1);
   });

@@ -36,7 +36,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   try {
     const nondifferentiable = target.nondifferentiable ?? [];
     const output = evaluateAtInput(guarded, inputs, nondifferentiable);
-    settings = resolveOptions(options, output.data, () => gradientValues(guarded, inputs, output, options.seed ?? 0));
+    settings = resolveOptions(options, output.data, () => gradientValues(guarded, inputs, nondifferentiable, output, options.seed ?? 0));
     const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
     const ctx: Context = { target: guarded, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
     const complete = compare(ctx);
@@ -83,8 +83,8 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[], nondi
 }
 
 /** Every entry of the gradients a vjp gives for a random cotangent: more values to read the arithmetic off. */
-function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
-  const differentiable = inputs.map((_, k) => k).filter((k) => !(target.target.nondifferentiable ?? []).includes(k));
+function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], nondifferentiable: readonly number[], output: Tensor, seed: number): number[] {
+  const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const grads = target.vjp(inputs, randn(output.shape, seed), differentiable);
   return differentiable.flatMap((k) => Array.from(grads[k]!.data));
 }

@@ -502,9 +502,11 @@ describe('checkGradients: more of what the report says', () => {
     const asyncForward = checkGradients({ ...base, forward: async () => scalar(1) } as unknown as Differentiable, [x4]);
     expect(asyncForward).toMatchObject({ verdict: 'error', problem: 'not-a-tensor' });
     expect(asyncForward.message).toBe('quadratic: forward must return a Tensor, got a Promise (derivatives are checked synchronously: await nothing inside, read tfjs tensors with dataSync())');
-    const unnamed = checkGradients({ ...base, name: undefined } as unknown as Differentiable, [x4]);
-    expect(unnamed.target).toBe('(unnamed target)');
-    expect(unnamed.message).toMatch(/^\(unnamed target\): /);
+    for (const name of [undefined, '']) {
+      const unnamed = checkGradients({ ...base, name } as unknown as Differentiable, [x4]);
+      expect(unnamed.target).toBe('(unnamed target)');
+      expect(unnamed.message).toMatch(/^\(unnamed target\): /);
+    }
   });
 
   test('an output that is partly not finite, or changes size, beside the input gives no finite difference', () => {
