@@ -5,3 +5,4 @@ export { checkGradients } from './checkGradients.js';
 export { formatReport, describeComparison } from './format.js';
 export { roundingTolerance } from './compare.js';
 export { randomProbe, dot, absDot } from './space.js';
+export { type Layer, type LayerOptions, fromLayer, isLayer } from './layer.js';

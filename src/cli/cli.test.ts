@@ -137,10 +137,11 @@ describe('gradprop check', () => {
 
     expect(run.result.moduleErrors.map((e) => e.module)).toEqual(modules.slice(1));
     const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
-    expect(verdicts).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass' });
+    expect(verdicts).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
     expect(law(run.result, 'forwardThrows', 'gradientsMatchFiniteDifferences').verdict).toBe('error');
     expect(law(run.result, 'squareAtTensors', 'jvpMatchesVjp')).toMatchObject({ verdict: 'skipped', message: 'the target has no jvp' });
-    expect(run.result.skipped.map((s) => s.export)).toEqual(['halfDifferentiable', 'helper']);
+    expect(run.result.skipped.map((s) => s.export)).toEqual(['bareLayer', 'halfDifferentiable', 'helper']);
+    expect(out).toContain('export bareLayer: an instance of Square: a layer with forward and backward, and no inputs to check it at — export a spec { target: <this layer>, inputs }');
 
     expect(run.testcases.filter((c) => c.error).map((c) => c.name)).toEqual([
       ...modules.slice(1).map((m) => `${m} (load)`),

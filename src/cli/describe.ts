@@ -27,6 +27,8 @@ export function describeExport(value: unknown): string {
     return value.name ? `${kind} (${value.name})` : kind;
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isTensor(value)) {
+    const constructor = Object.getPrototypeOf(value)?.constructor as { name?: string } | undefined;
+    if (constructor && constructor !== Object && constructor.name) return `an instance of ${constructor.name}`;
     const keys = Object.keys(value);
     return keys.length === 0 ? 'an object with no keys' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
   }

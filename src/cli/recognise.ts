@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describeValue } from '../autodiff/index.js';
+import { fromLayer, isLayer } from '../check/index.js';
 import type { Subject } from '../laws/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { modelLaws, subjectLaws } from './laws.js';
@@ -37,6 +38,9 @@ export function recognise(value: unknown, origin: Origin): Recognised {
 
 function whyNot(value: unknown): string {
   const what = describeExport(value);
+  if (isLayer(value)) {
+    return `${what}: a layer with forward and backward, and no inputs to check it at — export a spec { target: <this layer>, inputs } with inputs a fast-check arbitrary of tensor lists, e.g. fc.tuple(tensorOf([3]))`;
+  }
   if (typeof value === 'function') return `${what}, not an op made with defineOp`;
   const missing = ['name', 'forward', 'vjp'].filter((key) => !(typeof value === 'object' && value !== null && key in value));
   if (missing.length > 0 && missing.length < 3) return `${what}: not a Differentiable, which needs name, forward and vjp (missing ${missing.join(', ')})`;
@@ -58,10 +62,11 @@ function subjectTarget(origin: Origin, kind: Kind, subject: Subject, inputs?: fc
 }
 
 function specTarget(origin: Origin, spec: Spec): Target {
-  const { target, inputs } = spec;
+  const { inputs } = spec;
+  const target = isLayer(spec.target) ? fromLayer(spec.target) : spec.target;
   const name = isDifferentiable(target) || isOpLike(target) ? target.name : origin.id;
   if (!isDifferentiable(target) && !isOpLike(target)) {
-    return broken(origin, name, 'spec', `is a spec whose target is ${describeValue(target)}; expected an op made with defineOp or a Differentiable ({ name, forward, vjp })`);
+    return broken(origin, name, 'spec', `is a spec whose target is ${describeValue(target)}; expected an op made with defineOp, a Differentiable ({ name, forward, vjp }) or a layer ({ forward, backward })`);
   }
   // No paste-ready test: the spec, not its target, is what the module exports by this name.
   const { pasteName: _, ...specOrigin } = origin;

@@ -40,6 +40,18 @@ describe('toHaveCorrectGradients', () => {
     expect((x: Tensor) => sum(leaky(x))).not.toHaveCorrectGradients([tensor([0.5, -1])]);
   });
 
+  test('takes a hand-written layer ({ forward, backward }), checked through fromLayer', () => {
+    const layer = (slope: number) => {
+      let x: Tensor | undefined;
+      return {
+        forward: (input: Tensor) => ((x = input), tanh(input)),
+        backward: (g: Tensor) => new Tensor(x!.data.map((v, i) => slope * (1 - Math.tanh(v) ** 2) * g.data[i]!), x!.shape),
+      };
+    };
+    expect(layer(1)).toHaveCorrectGradients(fc.tuple(tensorOf([3])));
+    expect(failureMessage(() => expect(layer(1.01)).toHaveCorrectGradients(fc.tuple(tensorOf([3]))))).toMatch(/^expected layer to have correct gradients, but vjp wrong at input 0/);
+  });
+
   test('the replay line reproduces the same counterexample, and the pasted test fails the same way', () => {
     const message = failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs));
     const counterexample = /counterexample \(.*\): (.*)/.exec(message)![1]!;

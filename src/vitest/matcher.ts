@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type Differentiable, checkGradients, formatReport } from '../check/index.js';
+import { type Differentiable, checkGradients, formatReport, fromLayer, isLayer } from '../check/index.js';
 import { type LawOptions, type Subject, checkSameFailure, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
 import { asDifferentiable } from '../autodiff/index.js';
 import { opTarget } from '../ops/index.js';
@@ -23,7 +23,8 @@ interface MatcherResult {
 /**
  * `expect(subject).toHaveCorrectGradients(inputs?, options?)`: at the given tensors, at cases drawn
  * from an arbitrary of input lists, or — with neither — at cases drawn from the subject's domain.
- * The subject is a Differentiable, an op, or a plain function of tensors built from ops.
+ * The subject is a Differentiable, an op, a layer ({ forward, backward }), or a plain function of
+ * tensors built from ops.
  */
 export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options: GradientMatcherOptions = {}): MatcherResult {
   const received = asSubject(given);
@@ -68,10 +69,12 @@ function fail(message: string): MatcherResult {
 }
 
 /**
- * A plain function of tensors built from gradprop's ops — `(x, w) => sum(tanh(matmul(x, w)))` —
- * is checked through the engine, as people write it before they think of a Differentiable.
+ * A layer with forward and backward methods is checked through fromLayer; a plain function of
+ * tensors built from gradprop's ops — `(x, w) => sum(tanh(matmul(x, w)))` — through the engine,
+ * as people write them before they think of a Differentiable.
  */
 function asSubject(value: unknown): unknown {
+  if (isLayer(value)) return fromLayer(value);
   if (typeof value !== 'function' || isOp(value)) return value;
   return asDifferentiable(value.name || 'function', value as (...xs: Tensor[]) => Tensor);
 }

@@ -1,0 +1,62 @@
+import type { Tensor } from '../tensor/index.js';
+import type { Differentiable } from './differentiable.js';
+
+/**
+ * A layer as people write it by hand (cs231n, ConvNetJS, most tutorials): `forward` keeps what
+ * the backward pass needs, and `backward` takes the gradient of the output and returns the
+ * gradients of the inputs — one tensor, or one per input (x, W, b → [dx, dW, db]).
+ */
+export interface Layer {
+  forward(...inputs: Tensor[]): Tensor;
+  backward(gradOutput: Tensor): Tensor | readonly Tensor[];
+  name?: string;
+}
+
+export interface LayerOptions {
+  /** For messages; default the layer's own name, or its class's. */
+  name?: string;
+  /** Input positions that are not differentiated (ids, targets): backward need not return them. */
+  nondifferentiable?: readonly number[];
+}
+
+/** Something with forward and backward methods and no vjp: a Layer, not a Differentiable. */
+export function isLayer(value: unknown): value is Layer {
+  const v = value as Partial<Layer> & { vjp?: unknown };
+  return typeof value === 'object' && value !== null && typeof v.forward === 'function' && typeof v.backward === 'function' && v.vjp === undefined;
+}
+
+/**
+ * The checker's view of a layer. Every vjp runs forward at its inputs first, as a training step
+ * does: a backward that reads or clears the cache of the last forward is asked right after one.
+ */
+export function fromLayer(layer: Layer, options: LayerOptions = {}): Differentiable {
+  return {
+    name: options.name ?? nameOf(layer),
+    forward: (inputs) => layer.forward(...inputs),
+    vjp: (inputs, cotangent) => {
+      layer.forward(...inputs);
+      return placed(layer.backward(cotangent), inputs.length, options.nondifferentiable ?? []);
+    },
+    ...(options.nondifferentiable ? { nondifferentiable: options.nondifferentiable } : {}),
+  };
+}
+
+/**
+ * One gradient per input. A backward that returns only the differentiable inputs' gradients (dE
+ * but nothing for the ids) has them placed at those positions; any other count is left for the
+ * checker to name.
+ */
+function placed(grads: Tensor | readonly Tensor[], inputs: number, nondifferentiable: readonly number[]): Tensor[] {
+  const given = Array.isArray(grads) ? [...(grads as readonly Tensor[])] : [grads as Tensor];
+  const differentiable = Array.from({ length: inputs }, (_, k) => k).filter((k) => !nondifferentiable.includes(k));
+  if (given.length === inputs || given.length !== differentiable.length) return given;
+  const all: Tensor[] = new Array(inputs);
+  differentiable.forEach((k, i) => (all[k] = given[i]!));
+  return all;
+}
+
+function nameOf(layer: Layer): string {
+  if (typeof layer.name === 'string' && layer.name !== '') return layer.name;
+  const constructor = Object.getPrototypeOf(layer)?.constructor as { name?: string } | undefined;
+  return constructor && constructor !== Object && constructor.name ? constructor.name : 'layer';
+}
