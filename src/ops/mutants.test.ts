@@ -203,6 +203,12 @@ describe('domains draw what they promise', () => {
     expect(samples(max).every(({ inputs: [x] }) => x!.rank >= 1 && x!.size >= 1)).toBe(true);
   });
 
+  test('matmul draws matrices, and batches of them with one batch axis that may broadcast', () => {
+    const ranks = samples(matmul).map(({ inputs: [a, b] }) => [a!.rank, b!.rank]);
+    expect(ranks.every(([ra, rb]) => ra! <= 3 && rb! <= 3)).toBe(true);
+    expect(ranks.some(([ra, rb]) => ra === 2 && rb === 2) && ranks.some(([ra, rb]) => ra === 3 || rb === 3)).toBe(true);
+  });
+
   test('reshape draws free sides and shapes of up to four axes; transpose draws permutations and none', () => {
     const drawn = samples(reshape);
     expect(drawn.every(({ inputs: [x], attrs }) => reshape(x!, (attrs as { shape: number[] }).shape).size === x!.size)).toBe(true);
