@@ -110,8 +110,11 @@ describe('fromLayer: a layer with forward and backward, checked', () => {
     expect(isLayer({ forward: () => 0, backward: () => 0 })).toBe(true);
     expect(isLayer({ forward: () => 0, backward: () => 0, vjp: () => 0 })).toBe(false);
     expect(isLayer({ forward: () => 0 })).toBe(false);
+    expect(isLayer({ backward: () => 0 })).toBe(false);
+    expect(isLayer(undefined)).toBe(false);
     expect(isLayer({ forward: () => 0, backward: 1 })).toBe(false);
     expect(isLayer(null)).toBe(false);
     expect(isLayer(() => 0)).toBe(false);
+    expect(isLayer(Object.assign(() => 0, { forward: () => 0, backward: () => 0 }))).toBe(true);
   });
 });

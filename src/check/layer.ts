@@ -22,7 +22,7 @@ export interface LayerOptions {
 /** Something with forward and backward methods and no vjp: a Layer, not a Differentiable. */
 export function isLayer(value: unknown): value is Layer {
   const v = value as Partial<Layer> & { vjp?: unknown };
-  return typeof value === 'object' && value !== null && typeof v.forward === 'function' && typeof v.backward === 'function' && v.vjp === undefined;
+  return value != null && typeof v.forward === 'function' && typeof v.backward === 'function' && v.vjp === undefined;
 }
 
 /**
@@ -49,7 +49,7 @@ export function fromLayer(layer: Layer, options: LayerOptions = {}): Differentia
 function placed(grads: Tensor | readonly Tensor[], inputs: number, nondifferentiable: readonly number[]): Tensor[] {
   const given = Array.isArray(grads) ? [...(grads as readonly Tensor[])] : [grads as Tensor];
   const differentiable = Array.from({ length: inputs }, (_, k) => k).filter((k) => !nondifferentiable.includes(k));
-  if (given.length === inputs || given.length !== differentiable.length) return given;
+  if (given.length !== differentiable.length) return given;
   const all: Tensor[] = new Array(inputs);
   differentiable.forEach((k, i) => (all[k] = given[i]!));
   return all;
