@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Tensor, randn } from '../tensor/index.js';
+import { Tensor, randn, uniform } from '../tensor/index.js';
 import { type Differentiable, checkGradients, formatReport } from './index.js';
 
 beforeAll(async () => {
@@ -50,5 +50,25 @@ describe.each(layers)('tfjs %s', (name, f, inputs) => {
   test('a 1% error in its gradient fails', () => {
     const report = checkGradients(fromTfjs(name, f, 1.01), inputs());
     expect(report.verdict, formatReport(report)).toBe('fail');
+  });
+});
+
+describe('bugs in TensorFlow.js 4.22 itself, as a user checking it would meet them', () => {
+  test('softmaxCrossEntropy’s gradient with respect to the labels is wrong (the logits’ is right)', () => {
+    // rows of labels that sum to 1, as the loss expects
+    const raw = uniform([2, 3], 5, 0.1, 1);
+    const labels = new Tensor(raw.data.map((v, i) => v / (raw.data[3 * Math.floor(i / 3)]! + raw.data[3 * Math.floor(i / 3) + 1]! + raw.data[3 * Math.floor(i / 3) + 2]!)), raw.shape);
+    const report = checkGradients(fromTfjs('softmaxCrossEntropy', (y, z) => tf.losses.softmaxCrossEntropy(y!, z!)), [labels, randn([2, 3], 6)], { mode: 'full' });
+    expect(report.verdict, formatReport(report)).toBe('fail');
+    const wrongInputs = new Set(report.mismatches.filter((c) => c.verdict === 'fail').map((c) => c.input));
+    expect([...wrongInputs]).toEqual([0]);
+    // d/dy of −Σ y·log softmax(z) is −log softmax(z): positive; tfjs returns minus the logits' gradient
+    expect(report.worst!.numeric).toBeGreaterThan(0);
+  });
+
+  test('matMul’s gradient does not sum over broadcast batch axes: the vjp throws, and is named', () => {
+    const report = checkGradients(fromTfjs('matMul', (a, b) => tf.matMul(a!, b!)), [randn([1, 2, 3], 1), randn([4, 3, 2], 2)]);
+    expect(report).toMatchObject({ verdict: 'error', problem: 'throws' });
+    expect(report.message).toMatch(/^matMul: vjp threw Error: Error in gradient for op BatchMatMul\. The gradient of input 'a' has shape '4,2,3', which does not match the shape of the input '1,2,3'/);
   });
 });
