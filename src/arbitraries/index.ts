@@ -7,3 +7,4 @@ export { ids } from './ids.js';
 export { type DrawOptions, fastCheckDraw } from './draw.js';
 export { type OpInputsOptions, opInputs } from './op-inputs.js';
 export * from './labels.js';
+export { isArbitrary } from './is-arbitrary.js';

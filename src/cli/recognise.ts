@@ -5,7 +5,8 @@ import type { Subject } from '../laws/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { modelLaws, subjectLaws } from './laws.js';
 import { layoutOf, modelInputs, modelTarget } from './models.js';
-import { type ModelLike, type Spec, hasDomain, isArbitrary, isDifferentiable, isModel, isOpLike, isSpec, isTensorList } from './shapes.js';
+import { isArbitrary } from '../arbitraries/index.js';
+import { type ModelLike, type Spec, hasDomain, isDifferentiable, isModel, isOpLike, isSpec, isTensorList } from './shapes.js';
 import type { Kind, Target } from './targets.js';
 import { describeExport, thrown, where } from './describe.js';
 

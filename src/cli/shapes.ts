@@ -62,11 +62,6 @@ export function isSpec(value: unknown): value is Spec {
   return has(value, 'target', 'object') || has(value, 'target', 'function');
 }
 
-/** fast-check's own test for an arbitrary, by its methods. */
-export function isArbitrary(value: unknown): value is fc.Arbitrary<Tensor[]> {
-  return ['generate', 'shrink', 'canShrinkWithoutContext'].every((key) => has(value, key, 'function'));
-}
-
 export function isTensorList(value: unknown): value is Tensor[] {
   return Array.isArray(value) && value.every(isTensor);
 }

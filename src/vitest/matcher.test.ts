@@ -88,6 +88,21 @@ describe('toHaveCorrectGradients', () => {
     expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients([1 as unknown as Tensor]))).toMatch(/expected an array of Tensors/);
   });
 
+  test('takes an arbitrary made by another copy of fast-check (not an instance of ours)', () => {
+    // the methods of a real arbitrary on a prototype of its own, as a second install would have them
+    const foreign = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> => {
+      const methods: Record<string, unknown> = {};
+      for (let p = Object.getPrototypeOf(arb); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+        for (const key of Object.getOwnPropertyNames(p)) if (key !== 'constructor' && !(key in methods)) methods[key] = p[key];
+      }
+      return Object.assign(Object.create(methods), arb);
+    };
+    const inputs = foreign(fc.tuple(tensorOf([3])));
+    expect(inputs instanceof fc.Arbitrary).toBe(false);
+    expect(tanh).toHaveCorrectGradients(inputs);
+    expect(failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs))).toMatch(/^expected brokenTanh to have correct gradients, but vjp wrong/);
+  });
+
   test.each([
     ['a single tensor as inputs', () => expect(brokenTanh).toHaveCorrectGradients(tensor([1, 2]) as never), /got a single tensor of shape \[2\] \(write \[x\]: one tensor per input\)/],
     ['an arbitrary of single tensors', () => expect(brokenTanh).toHaveCorrectGradients(tensorOf([2]) as never), /brokenTanh: the inputs arbitrary must generate a list of tensors, one per input .* but it generated a single tensor of shape \[2\]/],

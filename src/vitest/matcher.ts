@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { type Differentiable, checkGradients, formatReport, fromLayer, isLayer } from '../check/index.js';
 import { type LawOptions, type Subject, checkSameFailure, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
+import { isArbitrary } from '../arbitraries/index.js';
 import { asDifferentiable } from '../autodiff/index.js';
 import { opTarget } from '../ops/index.js';
 import { type Tensor, isTensor } from '../tensor/index.js';
@@ -38,7 +39,7 @@ export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[
     const report = checkGradients(target, inputs, options);
     return { pass: report.ok, message: () => `expected ${name} ${report.ok ? 'not ' : ''}to have correct gradients\n\n${formatReport(report)}` };
   }
-  if (inputs !== undefined && !(inputs instanceof fc.Arbitrary)) {
+  if (inputs !== undefined && !isArbitrary(inputs)) {
     const got = isTensor(inputs) ? `a single tensor of shape [${inputs.shape.join(', ')}] (write [x]: one tensor per input)` : describe(inputs);
     return fail(`toHaveCorrectGradients(${name}): expected an array of Tensors or a fast-check arbitrary of them as inputs, got ${got}`);
   }
