@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Tensor, randn, tensor } from '../tensor/index.js';
+import { Tensor, randn, tensor, zeros } from '../tensor/index.js';
 import { type Layer, checkGradients, formatReport, fromLayer, isLayer } from './index.js';
 
 /** tanh whose backward uses the output cached by forward, and clears it, as memory-careful layers do. */
@@ -116,5 +116,60 @@ describe('fromLayer: a layer with forward and backward, checked', () => {
     expect(isLayer(null)).toBe(false);
     expect(isLayer(() => 0)).toBe(false);
     expect(isLayer(Object.assign(() => 0, { forward: () => 0, backward: () => 0 }))).toBe(true);
+  });
+});
+
+/**
+ * A dense layer that holds its weights and accumulates their gradients, as PyTorch-style modules
+ * do (the caller zeroes them): backward returns dx and adds to dW, db. `sumBias: false` is the bug.
+ */
+class Dense {
+  dW: Tensor;
+  db: Tensor;
+  private readonly affine: Affine;
+  constructor(
+    public W: Tensor,
+    public b: Tensor,
+    sumBias = true,
+  ) {
+    this.affine = new Affine(sumBias);
+    this.dW = zeros(W.shape);
+    this.db = zeros(b.shape);
+  }
+  forward(x: Tensor): Tensor {
+    return this.affine.forward(x, this.W, this.b);
+  }
+  backward(dout: Tensor): Tensor {
+    const [dx, dW, db] = this.affine.backward(dout);
+    dW!.data.forEach((v, i) => (this.dW.data[i]! += v));
+    db!.data.forEach((v, i) => (this.db.data[i]! += v));
+    return dx!;
+  }
+}
+
+describe('fromLayer with weights the layer holds ({ W: "dW", b: "db" })', () => {
+  const [x, W, b] = affineInputs as [Tensor, Tensor, Tensor];
+  const params = { W: 'dW', b: 'db' };
+
+  test('the weights are checked as inputs after the layer’s own; gradients it accumulates are zeroed for each call', () => {
+    const report = checkGradients(fromLayer(new Dense(W, b), { params }), [x, W, b], { mode: 'full' });
+    expect(report.verdict, formatReport(report)).toBe('pass');
+    const buggy = checkGradients(fromLayer(new Dense(W, b, false), { params }), [x, W, b]);
+    expect(buggy.verdict).toBe('fail');
+    expect(buggy.worst).toMatchObject({ input: 2, quantity: 'vjp' });
+  });
+
+  test('the layer is left as it was: its weights and gradients restored after every call', () => {
+    const layer = new Dense(W, b);
+    const [dW, db] = [layer.dW, layer.db];
+    checkGradients(fromLayer(layer, { params }), [randn([3, 4], 7), randn([4, 2], 8), randn([2], 9)]);
+    expect([layer.W, layer.b, layer.dW, layer.db]).toEqual([W, b, dW, db]);
+    expect(layer.W).toBe(W);
+    expect([...layer.dW.data]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test('fewer inputs than weights is named', () => {
+    const report = checkGradients(fromLayer(new Dense(W, b), { name: 'dense', params }), [x]);
+    expect(report.message).toBe("dense: forward threw RangeError: the inputs end with the layer's weights (W, b), but only 1 were given");
   });
 });

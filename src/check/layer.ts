@@ -1,4 +1,4 @@
-import type { Tensor } from '../tensor/index.js';
+import { type Tensor, zeros } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 
 /**
@@ -17,6 +17,13 @@ export interface LayerOptions {
   name?: string;
   /** Input positions that are not differentiated (ids, targets): backward need not return them. */
   nondifferentiable?: readonly number[];
+  /**
+   * Weights the layer holds itself, each field with the field its backward writes the gradient
+   * to — `{ W: 'dW', b: 'db' }`. They are checked as inputs after forward's own: the check is
+   * given `[x, W, b]`. For each call the weights are set and their gradients zeroed (a backward
+   * may accumulate into them, as with PyTorch's zero_grad), and both are restored after it.
+   */
+  params?: Readonly<Record<string, string>>;
 }
 
 /** Something with forward and backward methods and no vjp: a Layer, not a Differentiable. */
@@ -30,13 +37,35 @@ export function isLayer(value: unknown): value is Layer {
  * does: a backward that reads or clears the cache of the last forward is asked right after one.
  */
 export function fromLayer(layer: Layer, options: LayerOptions = {}): Differentiable {
+  const params = Object.entries(options.params ?? {});
+  const held = layer as unknown as Record<string, unknown>;
+  /** Runs with the trailing inputs set as the layer's weights, and the layer as it was after. */
+  const withParams = <T>(inputs: readonly Tensor[], run: (own: Tensor[]) => T): T => {
+    if (inputs.length < params.length) {
+      throw new RangeError(`the inputs end with the layer's weights (${params.map(([field]) => field).join(', ')}), but only ${inputs.length} were given`);
+    }
+    const own = inputs.slice(0, inputs.length - params.length);
+    const fields = params.flat();
+    const saved = fields.map((field) => held[field]);
+    params.forEach(([field, gradient], i) => {
+      held[field] = inputs[own.length + i];
+      held[gradient] = zeros(inputs[own.length + i]!.shape);
+    });
+    try {
+      return run(own);
+    } finally {
+      fields.forEach((field, i) => (held[field] = saved[i]));
+    }
+  };
   return {
     name: options.name ?? nameOf(layer),
-    forward: (inputs) => layer.forward(...inputs),
-    vjp: (inputs, cotangent) => {
-      layer.forward(...inputs);
-      return placed(layer.backward(cotangent), inputs.length, options.nondifferentiable ?? []);
-    },
+    forward: (inputs) => withParams(inputs, (own) => layer.forward(...own)),
+    vjp: (inputs, cotangent) =>
+      withParams(inputs, (own) => {
+        layer.forward(...own);
+        const grads = placed(layer.backward(cotangent), own.length, options.nondifferentiable ?? []);
+        return [...grads, ...params.map(([, gradient]) => held[gradient] as Tensor)];
+      }),
     ...(options.nondifferentiable ? { nondifferentiable: options.nondifferentiable } : {}),
   };
 }
