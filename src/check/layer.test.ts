@@ -168,6 +168,22 @@ describe('fromLayer with weights the layer holds ({ W: "dW", b: "db" })', () => 
     expect([...layer.dW.data]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  test('a layer whose forward takes nothing but its weights', () => {
+    // out = W ⊙ W, a learned table read whole
+    const table = {
+      W: tensor([0.5, -2]),
+      dW: tensor([0, 0]),
+      forward(): Tensor {
+        return new Tensor(this.W.data.map((v) => v * v), this.W.shape);
+      },
+      backward(g: Tensor): Tensor[] {
+        this.dW = new Tensor(this.W.data.map((v, i) => 2 * v * g.data[i]!), this.W.shape);
+        return [];
+      },
+    };
+    expect(checkGradients(fromLayer(table, { name: 'table', params: { W: 'dW' } }), [tensor([1.5, 3])]).verdict).toBe('pass');
+  });
+
   test('fewer inputs than weights is named', () => {
     const report = checkGradients(fromLayer(new Dense(W, b), { name: 'dense', params }), [x]);
     expect(report.message).toBe("dense: forward threw RangeError: the inputs end with the layer's weights (W, b), but only 1 were given");
