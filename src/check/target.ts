@@ -50,18 +50,17 @@ export class GuardedTarget {
     try {
       output = this.target.forward(inputs);
     } catch (error) {
-      this.lastFailure = `forward threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-      return null;
+      return this.failed(`forward threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     }
-    if (!isTensor(output) || !output.data.every(Number.isFinite) || output.size !== size) {
-      this.lastFailure = !isTensor(output)
-        ? `forward returned ${describe(output)}`
-        : output.size !== size
-          ? `forward gave ${output.size} values where it gave ${size} at the input`
-          : 'forward was not finite';
-      return null;
-    }
+    if (!isTensor(output)) return this.failed(`forward returned ${describe(output)}`);
+    if (output.size !== size) return this.failed(`forward gave ${output.size} values where it gave ${size} at the input`);
+    if (!output.data.every(Number.isFinite)) return this.failed('forward was not finite');
     return output.data;
+  }
+
+  private failed(why: string): null {
+    this.lastFailure = why;
+    return null;
   }
 
   vjp(inputs: readonly Tensor[], cotangent: Tensor, differentiable: readonly number[]): Tensor[] {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type Comparison, formatReport } from '../check/index.js';
-import { type Case, LawViolation, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
+import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
 import { pasteReadyTest } from '../vitest/replay.js';
 import type { CliOptions } from './args.js';
 import { noEvaluations } from './counted.js';
@@ -61,7 +61,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     options: { mode: options.mode },
   };
   const started = performance.now();
-  let details: ReturnType<typeof checkSameFailure<unknown[]>>;
+  let details: SameFailureDetails<unknown[]>;
   try {
     details = checkSameFailure(run.property(probe), { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
   } catch (error) {

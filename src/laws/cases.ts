@@ -3,7 +3,8 @@ import { opInputs, type OpInputsOptions } from '../arbitraries/index.js';
 import type { Differentiable } from '../check/index.js';
 import { type AnyOp, opTarget } from '../ops/index.js';
 import type { Domain } from '../ops/domain.js';
-import { type Tensor, isTensor } from '../tensor/index.js';
+import { describeValue } from '../autodiff/index.js';
+import { type Tensor, formatShape, isTensor } from '../tensor/index.js';
 
 /** One generated case of a law: a target and the inputs to check it at. */
 export interface Case {
@@ -51,7 +52,7 @@ function rawCases(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, draw?: OpIn
 /** Generated inputs must be a list of tensors, one per input: say so where fast-check would crash later. */
 function inputList(name: string, xs: unknown): Tensor[] {
   if (Array.isArray(xs) && xs.every(isTensor)) return xs;
-  const got = isTensor(xs) ? `a single tensor of shape [${xs.shape.join(', ')}]` : Array.isArray(xs) ? `a list whose input ${xs.findIndex((x) => !isTensor(x))} is not a tensor` : `${typeof xs} ${String(xs)}`;
+  const got = isTensor(xs) ? `a single tensor of shape ${formatShape(xs.shape)}` : Array.isArray(xs) ? `a list whose input ${xs.findIndex((x) => !isTensor(x))} is not a tensor` : describeValue(xs);
   throw new TypeError(`${name}: the inputs arbitrary must generate a list of tensors, one per input — fc.tuple(tensorOf([3])), not tensorOf([3]) — but it generated ${got}`);
 }
 

@@ -4,7 +4,7 @@ import { type LawOptions, type Subject, checkSameFailure, gradientsMatchFiniteDi
 import { isArbitrary } from '../arbitraries/index.js';
 import { asDifferentiable } from '../autodiff/index.js';
 import { opTarget } from '../ops/index.js';
-import { type Tensor, isTensor } from '../tensor/index.js';
+import { type Tensor, formatShape, isTensor } from '../tensor/index.js';
 import { describeFailure } from './replay.js';
 
 export interface GradientMatcherOptions extends LawOptions {
@@ -40,7 +40,7 @@ export function toHaveCorrectGradients(given: unknown, inputs?: readonly Tensor[
     return { pass: report.ok, message: () => `expected ${name} ${report.ok ? 'not ' : ''}to have correct gradients\n\n${formatReport(report)}` };
   }
   if (inputs !== undefined && !isArbitrary(inputs)) {
-    const got = isTensor(inputs) ? `a single tensor of shape [${inputs.shape.join(', ')}] (write [x]: one tensor per input)` : describe(inputs);
+    const got = isTensor(inputs) ? `a single tensor of shape ${formatShape(inputs.shape)} (write [x]: one tensor per input)` : describe(inputs);
     return fail(`toHaveCorrectGradients(${name}): expected an array of Tensors or a fast-check arbitrary of them as inputs, got ${got}`);
   }
   const { numRuns, seed, path, coverage, ...lawOptions } = options;
