@@ -31,10 +31,19 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
   domain: Domain<A>;
   /** Put the op under every op property (default true); a deliberately broken twin says false. */
   register?: boolean;
+  /**
+   * Say false when the rules are not built from ops (raw loops over the data, for speed): first
+   * order works as usual, and differentiating the rules again (grad of grad, hvp, hessian, a check
+   * with { order: 2 }) is refused with an error naming the op, instead of silently taking the
+   * rules' results for constants. Omitted means the rules are built from ops.
+   */
+  higherOrder?: false;
 }
 
 export interface OpInfo<N extends number, A> extends Primitive<A> {
   readonly name: string;
+  /** False when the rules are not built from ops, so that they cannot be differentiated again. */
+  readonly higherOrder: boolean;
   readonly arity: N | undefined;
   readonly domain: Domain<A>;
   /** The definition it was made from, to derive a variant: `defineOp({ ...tanh.spec, vjp })`. */
@@ -89,6 +98,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
     forward: { value: spec.forward },
     vjp: { value: spec.vjp },
     jvp: { value: spec.jvp },
+    higherOrder: { value: spec.higherOrder !== false },
   }) as Op<N, A, Args>;
   if (spec.register !== false) {
     if (ops.has(name)) throw new Error(`defineOp: an op named '${name}' is already registered; pick another name or pass register: false`);

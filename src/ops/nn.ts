@@ -1,11 +1,10 @@
 import { ShapeError, Tensor, formatShape, scalar, shapesEqual } from '../tensor/index.js';
 import { normalizeAxis, viewAround } from './axis.js';
-import { mul, sub } from './binary.js';
+import { exp, mul, neg, sub } from './elementwise.js';
 import { defineOp } from './define.js';
 import type { Domain } from './domain.js';
 import { checkIds } from './ids.js';
 import { sum } from './reduce.js';
-import { exp, neg } from './unary.js';
 import { floats } from './floats.js';
 
 /**
@@ -67,8 +66,8 @@ export const logSoftmax = defineOp({
 });
 
 /**
- * The derivative of the mean cross-entropy with respect to the logits: (softmax − one-hot) / N,
- * for logits [..., C] and integer targets [...] naming the right class at each of N positions.
+ * The mean cross-entropy of logits [..., C] against integer targets [...] naming the right class at
+ * each of N positions, and its derivative with respect to the logits, (softmax − one-hot) / N.
  */
 function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLogits: Tensor } {
   const classes = logits.shape[logits.rank - 1];
@@ -94,27 +93,45 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
   return { loss: loss / count, dLogits: new Tensor(d, logits.shape) };
 }
 
+const crossEntropyDomain: Domain<undefined> = {
+  sample: (draw) => {
+    const logits = draw.tensor(draw.shape({ minRank: 1, maxRank: 2, minSide: 1 }));
+    const targets = draw.ids(logits.shape.slice(0, -1), logits.shape[logits.rank - 1]!);
+    return { inputs: [logits, targets], attrs: undefined };
+  },
+  nondifferentiable: [1],
+};
+
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
   arity: 2,
   forward: ([logits, targets]) => scalar(crossEntropyParts(logits, targets).loss),
-  vjp: ([logits, targets], _y, g) => [mul(crossEntropyParts(logits, targets).dLogits, g), null],
-  jvp: ([logits, targets], _y, [t]) => sum(mul(crossEntropyParts(logits, targets).dLogits, t)),
-  domain: {
-    sample: (draw) => {
-      const logits = draw.tensor(draw.shape({ minRank: 1, maxRank: 2, minSide: 1 }));
-      const targets = draw.ids(logits.shape.slice(0, -1), logits.shape[logits.rank - 1]!);
-      return { inputs: [logits, targets], attrs: undefined };
-    },
-    nondifferentiable: [1],
-  },
+  vjp: ([logits, targets], _y, g) => [mul(crossEntropyGrad(logits, targets), g), null],
+  jvp: ([logits, targets], _y, [t]) => sum(mul(crossEntropyGrad(logits, targets), t)),
+  domain: crossEntropyDomain,
 });
+
+/**
+ * crossEntropy's gradient with respect to its logits, (softmax(logits) − one-hot(targets)) / N, as
+ * an op of its own: computed in one pass (and exactly near a confident prediction), while its own
+ * derivative, the softmax Jacobian / N, is built from ops — crossEntropy's second order.
+ */
+export const crossEntropyGrad = defineOp({
+  name: 'crossEntropyGrad',
+  arity: 2,
+  forward: ([logits, targets]) => crossEntropyParts(logits, targets).dLogits,
+  vjp: ([logits, targets], _y, g): (Tensor | null)[] => [softmaxJacobianTimesMean(logits, targets, g), null],
+  jvp: ([logits, targets], _y, [t]): Tensor => softmaxJacobianTimesMean(logits, targets, t),
+  domain: crossEntropyDomain,
+});
+
+function softmaxJacobianTimesMean(logits: Tensor, targets: Tensor, v: Tensor): Tensor {
+  return mul(softmaxJacobianTimes(softmax(logits), v, -1), scalar(1 / targets.size));
+}
 
 /** 2 (pred − target) / n: the derivative of the mean squared error with respect to pred. */
 function mseSlope(pred: Tensor, target: Tensor): Tensor {
-  const out = floats(pred.size);
-  for (let i = 0; i < out.length; i++) out[i] = (2 * (pred.data[i]! - target.data[i]!)) / pred.size;
-  return new Tensor(out, pred.shape);
+  return mul(sub(pred, target), scalar(2 / pred.size));
 }
 
 export const mse = defineOp({
