@@ -1,7 +1,7 @@
 import { ShapeError, type Tensor, formatShape, isTensor, shapesEqual } from '../tensor/index.js';
 import { describeValue } from './describe.js';
 import type { Primitive } from './primitive.js';
-import { detached, watched } from './trace.js';
+import { detached, listening, watched } from './trace.js';
 
 /**
  * Calls an op's vjp rule and checks what comes back, so that a wrong rule fails here, naming the
@@ -27,7 +27,7 @@ export function applyVjp<A>(
     const part = parts[i] ?? null;
     if (part !== null) {
       expectShape(primitive.name, `vjp gradient for input ${i}`, input.shape, part);
-      expectTracked(primitive.name, `vjp rule's gradient for input ${i}`, 'cotangent', cotangent, part);
+      if (listening()) expectTracked(primitive.name, `vjp rule's gradient for input ${i}`, 'cotangent', cotangent, part);
     }
     return part;
   });
@@ -44,7 +44,7 @@ export function applyJvp<A>(
   if (primitive.higherOrder === false) refuseHigherOrder(primitive.name, 'jvp', [...inputs, output, ...tangents]);
   const tangent = primitive.jvp(inputs, output, tangents, attrs);
   expectShape(primitive.name, 'jvp tangent', output.shape, tangent);
-  tangents.forEach((t, i) => expectTracked(primitive.name, 'jvp rule\'s tangent', `tangent of input ${i}`, t, tangent));
+  if (listening()) tangents.forEach((t, i) => expectTracked(primitive.name, 'jvp rule\'s tangent', `tangent of input ${i}`, t, tangent));
   return tangent;
 }
 

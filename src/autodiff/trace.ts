@@ -28,7 +28,13 @@ export function record<A>(primitive: Primitive<A>, inputs: readonly Tensor[], at
   const innermost = active;
   if (innermost === null) return;
   try {
-    notify(innermost, primitive as Primitive, inputs, attrs, output);
+    if (innermost.outer === null) {
+      // first order, the common case: one trace, with nothing outside it
+      active = null;
+      innermost.trace.record(primitive as Primitive, inputs, attrs, output);
+    } else {
+      notify(innermost, primitive as Primitive, inputs, attrs, output);
+    }
   } finally {
     active = innermost;
   }

@@ -1,4 +1,4 @@
-import { type Primitive, describeValue as describe, record, untraced } from '../autodiff/index.js';
+import { type Primitive, describeValue as describe, listening, record, untraced } from '../autodiff/index.js';
 import { Tensor, isTensor } from '../tensor/index.js';
 import type { Domain } from './domain.js';
 
@@ -77,7 +77,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
   const apply = (inputs: readonly Tensor[], attrs: A): Tensor => {
     checkInputs(name, arity, inputs);
     // A forward built from other ops is one step to the engine: its own rules cover it.
-    const computed: unknown = untraced(() => spec.forward(inputs as Inputs<N>, attrs));
+    const computed: unknown = listening() ? untraced(() => spec.forward(inputs as Inputs<N>, attrs)) : spec.forward(inputs as Inputs<N>, attrs);
     if (!isTensor(computed)) throw new TypeError(`${name}: forward must return a Tensor, got ${describe(computed)}`);
     // The tape keys values by identity: an output that is one of its inputs would be its own parent.
     const output = inputs.includes(computed) ? new Tensor(computed.data, computed.shape) : computed;

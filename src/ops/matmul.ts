@@ -23,10 +23,15 @@ interface MatmulShapes {
 /** op(a) [...batch, m, k] times op(b) [...batch, k, n]; the batch axes broadcast (NumPy matmul). */
 function matmulShapes(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): MatmulShapes {
   if (a.rank < 2 || b.rank < 2) throw shapeError(a, b, 'two tensors of rank ≥ 2 ([..., m, k] and [..., k, n])');
-  const [rowsA, colsA] = a.shape.slice(-2) as [number, number];
-  const [rowsB, colsB] = b.shape.slice(-2) as [number, number];
-  const [m, k] = transposeA ? [colsA, rowsA] : [rowsA, colsA];
-  const [kb, n] = transposeB ? [colsB, rowsB] : [rowsB, colsB];
+  // sides read directly, not sliced: this runs on every product, forward and backward
+  const rowsA = a.shape[a.rank - 2]!;
+  const colsA = a.shape[a.rank - 1]!;
+  const rowsB = b.shape[b.rank - 2]!;
+  const colsB = b.shape[b.rank - 1]!;
+  const m = transposeA ? colsA : rowsA;
+  const k = transposeA ? rowsA : colsA;
+  const kb = transposeB ? colsB : rowsB;
+  const n = transposeB ? rowsB : colsB;
   if (k !== kb) {
     const sides = `${transposeA ? 'aᵀ' : 'a'}'s last side ${k} = ${transposeB ? 'bᵀ' : 'b'}'s second-to-last`;
     throw shapeError(a, b, `inner sides that agree (${sides})`);
