@@ -1,0 +1,196 @@
+/**
+ * Second order: every registered op and every zoo model under the second-order laws — gradients
+ * of gradients against finite differences, a symmetric Hessian, forward over reverse = reverse over
+ * reverse, a second-order Taylor remainder that shrinks 8× per halving — and softmax
+ * cross-entropy's Hessian against its closed form. Each law has a broken twin that must fail it.
+ *
+ * Few cases per op and law here (the suite runs in `npm test`): `gradprop verify --order 2` runs
+ * every op and model under the second order with 100 cases each (`npm run verify:order2`).
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { layerNorm } from '../examples/layernorm.js';
+import { softplus } from '../examples/softplus.js';
+import { softplusWithSlip } from '../examples/softplus-buggy.js';
+import { asDifferentiable } from '../src/autodiff/index.js';
+import { type Differentiable, checkGradients, formatReport } from '../src/check/index.js';
+import {
+  type Law,
+  type Subject,
+  forwardOverReverseMatchesReverseOverReverse,
+  gradientsMatchFiniteDifferences,
+  hessianIsSymmetric,
+  secondOrderTaylorRemainder,
+  softmaxCrossEntropyHessian,
+} from '../src/laws/index.js';
+import {
+  add,
+  allOps,
+  crossEntropy,
+  crossEntropyGrad,
+  defineOp,
+  logSoftmax,
+  matmul,
+  mean,
+  mul,
+  neg,
+  opTarget,
+  softmax,
+  sum,
+  tanh,
+} from '../src/ops/index.js';
+import { Tensor, randn, tensor } from '../src/tensor/index.js';
+import { type RecurrentModel, type SequenceBatch, inputColumns, zoo } from '../src/zoo/index.js';
+import { anyModelCase, mustFail, recurrentCases, targetOf } from './zoo-cases.js';
+
+const order2 = (subject: Subject, inputs?: fc.Arbitrary<Tensor[]>) => gradientsMatchFiniteDifferences(subject, inputs, { order: 2 });
+
+const laws: [name: string, law: (subject: Subject) => Law][] = [
+  ['gradients of gradients match finite differences', (op) => order2(op)],
+  ['the Hessian is symmetric: ⟨u, H w⟩ = ⟨w, H u⟩', (op) => hessianIsSymmetric(op)],
+  ['forward over reverse = reverse over reverse', (op) => forwardOverReverseMatchesReverseOverReverse(op)],
+  ['the second-order Taylor remainder shrinks 8× per halving', (op) => secondOrderTaylorRemainder(op)],
+];
+
+// The registry is the list, as for the first-order op properties.
+describe.each(allOps().map((op) => [op.name, op] as const))('%s, second order', (_name, op) => {
+  test.each(laws)('%s', (_law, law) => fc.assert(law(op), { numRuns: 10 }));
+});
+
+describe('softmax cross-entropy: the Hessian in the logits is (diag(p) − p pᵀ) / N per row', () => {
+  /** The same loss built from ops: −mean over rows of Σ onehot ⊙ logSoftmax. */
+  const fromOps: Differentiable & { domain: typeof crossEntropy.domain } = {
+    ...asDifferentiable('mean −log softmax at the targets', (logits, targets) => {
+      const classes = logits.shape[logits.rank - 1]!;
+      const onehot = new Tensor(Float64Array.from({ length: logits.size }, (_, i) => Number(targets.data[Math.floor(i / classes)] === i % classes)), logits.shape);
+      return neg(mean(sum(mul(onehot, logSoftmax(logits)), { axis: -1 })));
+    }, { nondifferentiable: [1] }),
+    domain: crossEntropy.domain,
+  };
+  test.each([['the crossEntropy op', crossEntropy], ['a cross-entropy built from logSoftmax', fromOps]] as const)('%s', (_name, subject) => {
+    fc.assert(softmaxCrossEntropyHessian(subject as Subject), { numRuns: 30 });
+  });
+
+  test('broken twin: a cross-entropy gradient whose own derivative keeps diag(p) and drops p pᵀ fails it', () => {
+    const diagonalOnly = defineOp({
+      ...crossEntropyGrad.spec,
+      name: 'crossEntropyGrad (diag(p) only)',
+      vjp: ([logits, targets], _y, g) => [mul(mul(softmax(logits), g), tensor(1 / targets.size)), null],
+      register: false,
+    });
+    const twin = defineOp({
+      ...crossEntropy.spec,
+      name: 'crossEntropy (Hessian diag(p) only)',
+      vjp: ([logits, targets], _y, g) => [mul(diagonalOnly(logits, targets), g), null],
+      register: false,
+    });
+    fc.assert(gradientsMatchFiniteDifferences(twin), { numRuns: 30 });
+    mustFail(softmaxCrossEntropyHessian(twin));
+  });
+});
+
+describe('broken twins of the second-order laws', () => {
+  test('an op right at first order, built from a helper op whose derivative is wrong, passes order 1 and fails order 2', () => {
+    fc.assert(gradientsMatchFiniteDifferences(softplusWithSlip), { numRuns: 50 });
+    fc.assert(order2(softplus), { numRuns: 20 });
+    mustFail(order2(softplusWithSlip));
+    mustFail(secondOrderTaylorRemainder(softplusWithSlip));
+    const report = checkGradients(opTarget(softplusWithSlip), [tensor([0.3, -1.2, 2])], { order: 2 });
+    expect(report.message).toMatch(/^softplus \(σ′ taken as 1 − σ²\): second order \(.*\): vjp wrong at input 0 at \[\d\]/);
+  });
+
+  /** The second-order rule plus c·(w_{i+1} − w_{i−1}): antisymmetric, so H is no longer symmetric. */
+  function asymmetric(target: Differentiable): Differentiable {
+    return {
+      ...target,
+      vjpTarget: () => {
+        const second = target.vjpTarget!();
+        return {
+          ...second,
+          vjp: (xs, w) => {
+            let at = 0;
+            const skew = (i: number) => 0.01 * (w.data[(i + 1) % w.size]! - w.data[(i - 1 + w.size) % w.size]!);
+            return second.vjp(xs, w).map((part, k) => (k === xs.length - 1 ? part : new Tensor(part.data.map((p) => p + skew(at++)), part.shape)));
+          },
+        };
+      },
+    };
+  }
+
+  /** matmul's second-order rule made asymmetric: the Hessian law and the check of order 2 both fail. */
+  const skewedMatmul: Subject = { ...asymmetric(opTarget(matmul)), domain: { sample: (draw) => ({ inputs: matmul.domain.sample(draw).inputs, attrs: undefined }) } };
+
+  test('a Hessian made asymmetric fails hessianIsSymmetric (and gradients of gradients)', () => {
+    mustFail(hessianIsSymmetric(skewedMatmul));
+    mustFail(order2(skewedMatmul));
+  });
+
+  test('a forward over reverse that disagrees with reverse over reverse fails the duality law', () => {
+    const target = opTarget(tanh);
+    const twin: Subject = {
+      ...target,
+      vjpTarget: () => {
+        const second = target.vjpTarget!();
+        return { ...second, jvp: (xs, ts) => mul(second.jvp!(xs, ts), tensor(1.01)) };
+      },
+      domain: tanh.domain,
+    };
+    mustFail(forwardOverReverseMatchesReverseOverReverse(twin));
+  });
+});
+
+describe('a rule that is not built from ops, at order 2', () => {
+  test('layerNorm (raw loops, higherOrder: false) passes order 1, and order 2 is an error naming it', () => {
+    const inputs = [randn([2, 3], 1), tensor([1, 1.5, 0.5]), tensor([0, 0.1, -0.2])];
+    expect(checkGradients(opTarget(layerNorm), inputs).verdict).toBe('pass');
+    const report = checkGradients(opTarget(layerNorm), inputs, { order: 2 });
+    expect(report.verdict).toBe('error');
+    expect(report.message).toMatch(/layerNorm: its vjp rule is not built from ops \(its definition says higherOrder: false\)/);
+  });
+});
+
+describe('zoo models, second order', () => {
+  const cases = anyModelCase();
+  test('every model: gradients of gradients match finite differences, and the Hessian is symmetric', () => {
+    fc.assert(
+      fc.property(cases, fc.nat(), (c, seed) => {
+        const { target, inputs } = targetOf(c);
+        const report = checkGradients(target, inputs, { order: 2, seed });
+        if (!report.ok) throw new Error(formatReport(report));
+        fc.assert(hessianIsSymmetric(target, fc.constant(inputs)), { numRuns: 1, seed });
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  /**
+   * The Elman network with its first step's tanh′ computed outside ops: its BPTT is right at first
+   * order, but the second-order path through that step's tanh′ is dropped.
+   */
+  function droppingTheFirstStep(model: RecurrentModel, batch: SequenceBatch): Differentiable {
+    const tanhOutsideOps = defineOp({
+      ...tanh.spec,
+      name: 'tanh (tanh′ outside ops)',
+      vjp: (_x, y, g) => [mul(g, new Tensor(y.data.map((v) => 1 - v * v), y.shape))],
+      register: false,
+    });
+    return asDifferentiable('elman (second order drops the first step)', (We, Wh, Wo) => {
+      const params = { We: We!, Wh: Wh!, Wo: Wo! };
+      let [h] = model.initialState(params);
+      inputColumns(batch.xs).forEach((c, t) => {
+        [h] = t === 0 ? [tanhOutsideOps(add(matmul(We!, c), matmul(Wh!, h!)))] : model.step(params, c, [h!]);
+      });
+      return model.readout(params, [h!], batch.y);
+    });
+  }
+  const elmanTwin = (order: 1 | 2) =>
+    fc.property(recurrentCases(zoo.elman, { maxSteps: 4 }), fc.nat(), ({ model, params, batch }, seed) => {
+      const report = checkGradients(droppingTheFirstStep(model, batch), model.paramNames.map((name) => params[name]!), { order, seed });
+      if (!report.ok) throw new Error(formatReport(report));
+    });
+
+  test('broken twin: BPTT right at first order, whose second-order path drops a step, passes order 1 and fails order 2', () => {
+    fc.assert(elmanTwin(1), { numRuns: 20 });
+    mustFail(elmanTwin(2));
+  });
+});
