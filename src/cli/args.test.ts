@@ -12,17 +12,17 @@ const usage = (argv: string[]) => {
 };
 
 describe('parseCli', () => {
-  test('verify is the default command, with the default runs, seed and mode', () => {
-    expect(parseCli([], {})).toEqual({ command: 'verify', options: { runs: DEFAULT_RUNS, seed: DEFAULT_SEED, mode: 'auto', power: false } });
+  test('verify is the default command, with the default runs, seed, mode and order', () => {
+    expect(parseCli([], {})).toEqual({ command: 'verify', options: { runs: DEFAULT_RUNS, seed: DEFAULT_SEED, mode: 'auto', order: 1, power: false } });
     expect(parseCli(['--runs', '7'], { GRADPROP_SEED: '-5' })).toMatchObject({ command: 'verify', options: { runs: 7, seed: -5 } });
   });
 
   test('check takes modules and every option', () => {
-    const argv = ['check', 'a.ts', 'b.js', '--seed', '9', '--mode', 'full', '--filter', '^lay', '--law', 'isPure', '--shard', '2/3', '--path', '4:0:1', '--json', 'r.json', '--junit', 'r.xml', '--power'];
+    const argv = ['check', 'a.ts', 'b.js', '--seed', '9', '--mode', 'full', '--order', '2', '--filter', '^lay', '--law', 'isPure', '--shard', '2/3', '--path', '4:0:1', '--json', 'r.json', '--junit', 'r.xml', '--power'];
     expect(parseCli(argv, {})).toEqual({
       command: 'check',
       modules: ['a.ts', 'b.js'],
-      options: { runs: DEFAULT_RUNS, seed: 9, mode: 'full', filter: '^lay', law: 'isPure', shard: { index: 2, count: 3 }, path: '4:0:1', json: 'r.json', junit: 'r.xml', power: true },
+      options: { runs: DEFAULT_RUNS, seed: 9, mode: 'full', order: 2, filter: '^lay', law: 'isPure', shard: { index: 2, count: 3 }, path: '4:0:1', json: 'r.json', junit: 'r.xml', power: true },
     });
   });
 
@@ -30,6 +30,7 @@ describe('parseCli', () => {
     expect(usage(['--runs', '0'])).toBe("--runs must be an integer ≥ 1, got '0'");
     expect(usage(['--seed', '1.5'])).toBe("--seed must be an integer, got '1.5'");
     expect(usage(['--mode', 'slow'])).toBe("--mode must be auto, fast or full, got 'slow'");
+    expect(usage(['--order', '3'])).toBe("--order must be 1 or 2, got '3'");
     expect(usage(['--shard', '4/3'])).toBe("--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/3; got '4/3'");
     expect(usage(['--path', '1:x'])).toBe("--path must be a fast-check path such as 3:0:1, got '1:x'");
     expect(usage(['--filter', '('])).toMatch(/^--filter must be a regular expression: /);

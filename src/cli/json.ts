@@ -84,6 +84,7 @@ export interface RunResult {
     runs: number;
     seed: number;
     mode: Mode;
+    order: 1 | 2;
     filter: string | null;
     law: string | null;
     shard: string | null;

@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return 2;
   }
   const selected = select(found.targets, options);
-  const invocation = { command: command.command, mode: options.mode };
+  const invocation = { command: command.command, mode: options.mode, order: options.order };
   const targets = runTargets(selected, { invocation, options, progress: progress(io.stderr), cwd: io.cwd });
   const power = options.power ? runPower(selected, options) : [];
   const result = assemble(command, found, targets, power, performance.now() - started);
@@ -91,6 +91,7 @@ function assemble(command: Run, found: Discovery, targets: TargetResult[], power
       runs: options.runs,
       seed: options.seed,
       mode: options.mode,
+      order: options.order,
       filter: options.filter ?? null,
       law: options.law ?? null,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,

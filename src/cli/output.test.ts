@@ -28,7 +28,7 @@ const failing: LawResult = {
 const result: RunResult = {
   command: 'verify',
   modules: [],
-  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null },
+  options: { runs: 3, seed: 1, mode: 'auto', order: 1, filter: null, law: null, shard: null, path: null },
   exitCode: 1,
   durationMs: 20,
   summary: { targets: 1, laws: 2, passed: 1, failed: 1, errors: 0, skipped: 0 },

@@ -58,7 +58,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     observe: ({ worst }: { worst?: Comparison }) => {
       if (worst && (!result.worst || closeness(worst) > closeness(result.worst))) result.worst = worst;
     },
-    options: { mode: options.mode },
+    options: { mode: options.mode, order: options.order },
   };
   const started = performance.now();
   let details: SameFailureDetails<unknown[]>;
@@ -90,7 +90,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
-    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName, violation.report.order ?? 1) : null,
   };
 }
 

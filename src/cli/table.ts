@@ -41,7 +41,7 @@ export function formatRun(result: RunResult, colour: boolean): string {
 function header({ command, modules, options, summary }: RunResult): string {
   const what = command === 'check' ? `check ${modules.join(' ')}` : 'verify';
   const scope = [options.filter && `--filter ${options.filter}`, options.law && `--law ${options.law}`, options.shard && `--shard ${options.shard}`, options.path && `--path ${options.path}`].filter(Boolean);
-  return `gradprop ${what}: ${plural(summary.targets, 'target')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law, ${options.mode} mode${scope.length ? ` (${scope.join(', ')})` : ''}`;
+  return `gradprop ${what}: ${plural(summary.targets, 'target')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law, ${options.mode} mode${options.order === 2 ? ', order 2' : ''}${scope.length ? ` (${scope.join(', ')})` : ''}`;
 }
 
 function table(result: RunResult, paint: ReturnType<typeof palette>): string {

@@ -56,7 +56,7 @@ const target = record<TargetResult>({
 const run = record<RunResult>({
   command: oneOf('verify', 'check'),
   modules: arrayOf(str),
-  options: record<RunResult['options']>({ runs: num, seed: num, mode: oneOf('auto', 'fast', 'full'), filter: nullable(str), law: nullable(str), shard: nullable(str), path: nullable(str) }),
+  options: record<RunResult['options']>({ runs: num, seed: num, mode: oneOf('auto', 'fast', 'full'), order: oneOf(1, 2), filter: nullable(str), law: nullable(str), shard: nullable(str), path: nullable(str) }),
   exitCode: oneOf(0, 1, 2),
   durationMs: num,
   summary: record<RunResult['summary']>({ targets: num, laws: num, passed: num, failed: num, errors: num, skipped: num }),

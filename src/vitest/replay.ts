@@ -25,14 +25,17 @@ function formatTable(violation: LawViolation): string {
   return violation.message.slice(violation.message.indexOf('\n\n') + 2);
 }
 
-/** A vitest test that checks exactly this case: inputs written to the last bit, the same probe seed. */
-export function pasteReadyTest(c: Case, seed: number, subject: string): string {
+/**
+ * A vitest test that checks exactly this case: inputs written to the last bit, the same probe seed
+ * (and order 2 when the failure was the second order's).
+ */
+export function pasteReadyTest(c: Case, seed: number, subject: string, order: 1 | 2 = 1): string {
   const name = /^[A-Za-z_$][\w$]*$/.test(subject) ? subject : 'target';
   const target = c.attrs === undefined ? name : `opTarget(${name}, ${JSON.stringify(c.attrs)})`;
   return [
     `import { tensor${c.attrs === undefined ? '' : ', opTarget'} } from 'gradprop';`,
     `test(${JSON.stringify(`${c.target.name}: shrunk counterexample`)}, () => {`,
-    `  expect(${target}).toHaveCorrectGradients(${caseCode({ ...c, attrs: undefined })}, { seed: ${seed} });`,
+    `  expect(${target}).toHaveCorrectGradients(${caseCode({ ...c, attrs: undefined })}, { seed: ${seed}${order === 2 ? ', order: 2' : ''} });`,
     '});',
   ].join('\n');
 }
