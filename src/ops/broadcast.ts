@@ -74,7 +74,7 @@ function broadcastsTo(from: Shape, to: Shape): boolean {
 }
 
 function shapeArgs(op: string) {
-  return (x: Tensor, shape: Shape): readonly [[Tensor], { shape: number[] }] => {
+  return (x: Tensor, shape: Shape): readonly [[Tensor], { shape: Shape }] => {
     checkShape(op, shape);
     return [[x], { shape: [...shape] }];
   };
@@ -100,8 +100,8 @@ export const broadcastTo = defineOp({
     for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
     return new Tensor(out, shape);
   },
-  vjp: ([x], _y, g): Tensor[] => [sumTo(g, x.shape)],
-  jvp: (_x, _y, [t], { shape }): Tensor => broadcastTo(t, shape),
+  vjp: ([x], _y, g): Tensor[] => [sumTo.apply([g], { shape: x.shape })],
+  jvp: (_x, _y, [t], attrs): Tensor => broadcastTo.apply([t], attrs),
   domain: {
     sample: (draw) => {
       const { small, large } = drawBroadcast(draw);
@@ -124,8 +124,8 @@ export const sumTo = defineOp({
     for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += x.data[i]!;
     return new Tensor(out, shape);
   },
-  vjp: ([x], _y, g): Tensor[] => [broadcastTo(g, x.shape)],
-  jvp: (_x, _y, [t], { shape }): Tensor => sumTo(t, shape),
+  vjp: ([x], _y, g): Tensor[] => [broadcastTo.apply([g], { shape: x.shape })],
+  jvp: (_x, _y, [t], attrs): Tensor => sumTo.apply([t], attrs),
   domain: {
     sample: (draw) => {
       const { small, large } = drawBroadcast(draw);
@@ -136,7 +136,7 @@ export const sumTo = defineOp({
 
 /** The gradient of broadcasting `shape` up to g's shape: g itself when nothing was broadcast, else sumTo. */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
-  return sameShape(g.shape, shape) ? g : sumTo(g, shape);
+  return sameShape(g.shape, shape) ? g : sumTo.apply([g], { shape });
 }
 
 /**

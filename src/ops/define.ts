@@ -24,6 +24,10 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
    * The cotangent pulled back to each input (null for an input that takes no gradient). The engine
    * passes `wanted`, false for inputs whose gradient nobody reads; a rule may return null for those
    * instead of computing them. Omitted means all are wanted.
+   *
+   * Build it (and jvp) from ops, so that the engine can differentiate it again (second order). An
+   * op with attributes is best called as `op.apply(inputs, attrs)` here: the same recorded call,
+   * without parsing the callable's arguments, which on small tensors costs as much as the work.
    */
   vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   /** The tangents pushed forward (inputs that carry none get zeros). */

@@ -7,7 +7,7 @@ import { floats } from './floats.js';
 function rows(table: Tensor, ids: Tensor): Tensor {
   if (table.rank < 1) throw new ShapeError('gather', 'a table of rank ≥ 1 (rows along axis 0)', `shape ${formatShape(table.shape)}`);
   const count = table.shape[0]!;
-  checkIds('gather', 'id', ids, count, `the table of shape ${formatShape(table.shape)} has ${count} rows`);
+  checkIds('gather', 'id', ids, count, () => `the table of shape ${formatShape(table.shape)} has ${count} rows`);
   const row = table.size / Math.max(count, 1);
   const out = floats(ids.size * row);
   for (let i = 0; i < ids.size; i++) out.set(table.data.subarray(ids.data[i]! * row, (ids.data[i]! + 1) * row), i * row);
@@ -18,7 +18,7 @@ export const gather = defineOp({
   name: 'gather',
   arity: 2,
   forward: ([table, ids]) => rows(table, ids),
-  vjp: ([table, ids], _y, g): (Tensor | null)[] => [segmentSum(g, ids, table.shape[0]!), null],
+  vjp: ([table, ids], _y, g): (Tensor | null)[] => [segmentSum.apply([g, ids], { count: table.shape[0]! }), null],
   jvp: ([_table, ids], _y, [t]): Tensor => gather(t, ids),
   domain: {
     sample: (draw) => {
@@ -45,7 +45,7 @@ export const segmentSum = defineOp({
       throw new ShapeError('segmentSum', `rows of shape [...ids.shape, ...row] for ids of shape ${formatShape(ids.shape)}`, `shape ${formatShape(values.shape)}`);
     }
     if (!Number.isInteger(count) || count < 0) throw new RangeError(`segmentSum: the table's row count must be a whole number ≥ 0, got ${count}`);
-    checkIds('segmentSum', 'id', ids, count, `the table has ${count} rows`);
+    checkIds('segmentSum', 'id', ids, count, () => `the table has ${count} rows`);
     const row = values.size / Math.max(ids.size, 1);
     const out = new Tensor(floats(count * row), [count, ...rowShape]);
     for (let i = 0; i < ids.size; i++) {
@@ -55,7 +55,7 @@ export const segmentSum = defineOp({
     return out;
   },
   vjp: ([_values, ids], _y, g): (Tensor | null)[] => [gather(g, ids), null],
-  jvp: ([_values, ids], _y, [t], { count }): Tensor => segmentSum(t, ids, count),
+  jvp: ([_values, ids], _y, [t], attrs): Tensor => segmentSum.apply([t, ids], attrs),
   domain: {
     sample: (draw) => {
       const count = draw.int(1, 4);

@@ -88,15 +88,15 @@ type MatmulArgs = [a: Tensor, b: Tensor, options?: MatmulOptions];
 export const matmul: Op<2, MatmulOptions | undefined, MatmulArgs> = defineOp<2, MatmulOptions | undefined, MatmulArgs>({
   name: 'matmul',
   arity: 2,
-  args: (a, b, options = {}) => [[a, b], expectOptions('matmul', options, '{ transposeA?, transposeB? }')],
+  args: (a, b, options) => [[a, b], options === undefined ? options : expectOptions('matmul', options, '{ transposeA?, transposeB? }')],
   forward: ([a, b], options) => product(a, b, options),
   // C = op(A)·op(B): dA = g·op(B)ᵀ and dB = op(A)ᵀ·g, each transposed back where its operand was,
   // as products of the stored operands; a gradient nobody reads (x in x·Wᵀ) is not computed.
   vjp: ([a, b], _y, g, { transposeA = false, transposeB = false } = {}, wanted = BOTH) => [
-    wanted[0] ? unbroadcast(transposeA ? matmul(b, g, { transposeA: transposeB, transposeB: true }) : matmul(g, b, { transposeB: !transposeB }), a.shape) : null,
-    wanted[1] ? unbroadcast(transposeB ? matmul(g, a, { transposeA: true, transposeB: transposeA }) : matmul(a, g, { transposeA: !transposeA }), b.shape) : null,
+    wanted[0] ? unbroadcast(transposeA ? matmul.apply([b, g], { transposeA: transposeB, transposeB: true }) : matmul.apply([g, b], { transposeB: !transposeB }), a.shape) : null,
+    wanted[1] ? unbroadcast(transposeB ? matmul.apply([g, a], { transposeA: true, transposeB: transposeA }) : matmul.apply([a, g], { transposeA: !transposeA }), b.shape) : null,
   ],
-  jvp: ([a, b], _y, [ta, tb], options) => add(matmul(ta, b, options), matmul(a, tb, options)),
+  jvp: ([a, b], _y, [ta, tb], options) => add(matmul.apply([ta, b], options), matmul.apply([a, tb], options)),
   domain: {
     sample: (draw) => {
       const [m, k, n] = draw.shape({ minRank: 3, maxRank: 3 }) as [number, number, number];

@@ -41,7 +41,7 @@ const alongAnAxis: Domain<{ axis: number }> = {
 
 /** The softmax Jacobian y_i (δ_ij − y_j) is symmetric, so it pulls back and pushes forward alike. */
 function softmaxJacobianTimes(y: Tensor, v: Tensor, axis: number): Tensor {
-  return mul(y, sub(v, sum(mul(v, y), { axis, keepdims: true })));
+  return mul(y, sub(v, sum.apply([mul(v, y)], { axis, keepdims: true })));
 }
 
 export const softmax = defineOp({
@@ -60,8 +60,8 @@ export const logSoftmax = defineOp({
   args: (x: Tensor, axis: number = -1) => [[x], { axis }] as const,
   forward: ([x], { axis }) => softmaxAlong('logSoftmax', x, axis, true),
   // d log p_i / d x_j = δ_ij − p_j, with p = exp(y).
-  vjp: (_x, y, g, { axis }) => [sub(g, mul(exp(y), sum(g, { axis, keepdims: true })))],
-  jvp: (_x, y, [t], { axis }) => sub(t, sum(mul(exp(y), t), { axis, keepdims: true })),
+  vjp: (_x, y, g, { axis }) => [sub(g, mul(exp(y), sum.apply([g], { axis, keepdims: true })))],
+  jvp: (_x, y, [t], { axis }) => sub(t, sum.apply([mul(exp(y), t)], { axis, keepdims: true })),
   domain: alongAnAxis,
 });
 
@@ -78,7 +78,7 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
       `logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`,
     );
   }
-  checkIds('crossEntropy', 'target', targets, classes, `the logits of shape ${formatShape(logits.shape)} have ${classes} classes`);
+  checkIds('crossEntropy', 'target', targets, classes, () => `the logits of shape ${formatShape(logits.shape)} have ${classes} classes`);
   const logp = softmaxAlong('crossEntropy', logits, -1, true);
   const count = targets.size;
   const d = floats(logits.size);

@@ -1,6 +1,6 @@
 import { ShapeError, Tensor, formatShape, scalar } from '../tensor/index.js';
 import { type AxisView, expectOptions, normalizeAxis, reducedShape, viewAround } from './axis.js';
-import { broadcastTo } from './broadcast.js';
+import { broadcastTo, sameShape } from './broadcast.js';
 import { type Op, defineOp } from './define.js';
 import { mul } from './elementwise.js';
 import { reshape } from './shape.js';
@@ -43,10 +43,14 @@ function sumAlong(x: Tensor, { view: { outer, side, inner }, shape }: Reduction,
   return new Tensor(out, shape);
 }
 
-/** g spread back over every element it was reduced from, times `scale` (built from ops: it is a vjp). */
+/**
+ * g spread back over every element it was reduced from, times `scale`: built from ops (it is a vjp),
+ * scaled while it is small, and reshaped only where broadcasting needs the reduced axis kept.
+ */
 function spread(g: Tensor, x: Tensor, r: Reduction, scale: number): Tensor {
-  const spreadOut = broadcastTo(reshape(g, r.kept), x.shape);
-  return scale === 1 ? spreadOut : mul(spreadOut, scalar(scale));
+  const scaled = scale === 1 ? g : mul(g, scalar(scale));
+  const kept = scaled.rank === 0 || sameShape(scaled.shape, r.kept) ? scaled : reshape.apply([scaled], { shape: r.kept });
+  return broadcastTo.apply([kept], { shape: x.shape });
 }
 
 function reduceArgs(op: string) {
@@ -79,7 +83,7 @@ function defineScaledSum(name: string, scaleOf: (view: AxisView) => number) {
       const r = reduction(name, x, options);
       return [spread(g, x, r, scaleOf(r.view))];
     },
-    jvp: (_x, _y, [t], options) => op(t, options),
+    jvp: (_x, _y, [t], options) => op.apply([t], options),
     domain: anyReduction,
   });
   return op;
@@ -135,7 +139,7 @@ export const max = defineOp({
     const r = reduction('max', x, options);
     return [mul(spread(g, x, r, 1), winnerMask(x, r))];
   },
-  jvp: ([x], _y, [t], options) => sum(mul(t, winnerMask(x, reduction('max', x, options))), options),
+  jvp: ([x], _y, [t], options) => sum.apply([mul(t, winnerMask(x, reduction('max', x, options)))], options),
   domain: {
     sample: (draw) => {
       const drawn = draw.tensor(draw.shape({ minRank: 1, minSide: 1 }));

@@ -78,8 +78,8 @@ export const transpose = defineOp({
   arity: 1,
   args: (x: Tensor, axes?: readonly number[]) => [[x], { axes }] as const,
   forward: ([x], { axes }) => permute('transpose', x, axes),
-  vjp: ([x], _y, g, { axes }): Tensor[] => [transpose(g, axes === undefined ? undefined : inversePermutation(checkPermutation('transpose', axes, x.shape)))],
-  jvp: (_x, _y, [t], { axes }): Tensor => transpose(t, axes),
+  vjp: ([x], _y, g, { axes }): Tensor[] => [transpose.apply([g], { axes: axes === undefined ? undefined : inversePermutation(checkPermutation('transpose', axes, x.shape)) })],
+  jvp: (_x, _y, [t], attrs): Tensor => transpose.apply([t], attrs),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape());
@@ -115,8 +115,8 @@ export const reshape = defineOp({
   args: (x: Tensor, shape: readonly number[]) => [[x], { shape }] as const,
   // Row-major order is unchanged, so the data is shared, not copied.
   forward: ([x], { shape }) => new Tensor(x.data, resolveShape(x, shape)),
-  vjp: ([x], _y, g): Tensor[] => [reshape(g, x.shape)],
-  jvp: (_x, y, [t]): Tensor => reshape(t, y.shape),
+  vjp: ([x], _y, g): Tensor[] => [reshape.apply([g], { shape: x.shape })],
+  jvp: (_x, y, [t]): Tensor => reshape.apply([t], { shape: y.shape }),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape());
@@ -189,9 +189,9 @@ export const slice = defineOp({
   forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
   vjp: ([x], _y, g, options): Tensor[] => {
     const { axis, start, end } = sliceRange(x, options);
-    return [pad(g, { axis, before: start, after: x.shape[axis]! - end })];
+    return [pad.apply([g], { axis, before: start, after: x.shape[axis]! - end })];
   },
-  jvp: (_x, _y, [t], options): Tensor => slice(t, options),
+  jvp: (_x, _y, [t], options): Tensor => slice.apply([t], options),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape({ minRank: 1, minSide: 1 }));
@@ -233,9 +233,9 @@ export const pad = defineOp({
   },
   vjp: ([x], _y, g, options): Tensor[] => {
     const { axis, before } = padding(x, options);
-    return [slice(g, { axis, start: before, end: before + x.shape[axis]! })];
+    return [slice.apply([g], { axis, start: before, end: before + x.shape[axis]! })];
   },
-  jvp: (_x, _y, [t], options): Tensor => pad(t, options),
+  jvp: (_x, _y, [t], options): Tensor => pad.apply([t], options),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape({ minRank: 1 }));
@@ -281,12 +281,12 @@ export const concat = defineOp({
     let start = 0;
     return inputs.map((t) => {
       const end = start + t.shape[resolved]!;
-      const part = slice(g, { axis: resolved, start, end });
+      const part = slice.apply([g], { axis: resolved, start, end });
       start = end;
       return part;
     });
   },
-  jvp: (_inputs, _y, tangents, { axis }): Tensor => concat(tangents, axis),
+  jvp: (_inputs, _y, tangents, attrs): Tensor => concat.apply(tangents, attrs),
   domain: {
     sample: (draw) => {
       const base = draw.shape({ minRank: 1 });
