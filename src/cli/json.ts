@@ -6,14 +6,14 @@ import type { Comparison, Mode } from '../check/index.js';
 import type { PowerReport } from '../power/index.js';
 import type { Evaluations } from './counted.js';
 import type { Kind } from './targets.js';
+import type { LawVerdict } from './verdicts.js';
 
-/** `error`: the target threw, or the law could not run; `skipped`: the law does not apply. */
-export type LawVerdict = 'pass' | 'fail' | 'error' | 'skipped';
+export type { LawVerdict } from './verdicts.js';
 
 export interface LawResult {
   law: string;
   verdict: LawVerdict;
-  /** Generated cases run: all of them, or up to and including the first failure. */
+  /** Generated cases run: all of them, or up to and including the first failure (a timeout: those finished). */
   cases: number;
   /** Shrinking steps from the first failing case to the counterexample. */
   shrinks: number;
@@ -52,6 +52,8 @@ export interface TargetResult {
   /** `error`: it could not be checked at all (message says why); otherwise pass or fail by its laws. */
   verdict: 'pass' | 'fail' | 'error';
   message: string | null;
+  /** Checked at the fixed inputs of a spec: every law runs once, since every case would be the same. */
+  fixedInputs: boolean;
   laws: LawResult[];
 }
 
@@ -63,7 +65,29 @@ export interface SkippedExport {
 
 export interface ModuleError {
   module: string;
+  /**
+   * `load`: it could not be loaded (no exports checked): it threw, has a syntax error, timed out or
+   * ended its worker while loading. `async`: its code raised an error outside any law — an
+   * unhandled rejection, a throw in a timer, process.exit between laws — its exports were checked.
+   */
+  kind: 'load' | 'async';
   message: string;
+}
+
+/** How many of each: the terminal's summary line and JUnit's totals are read off these. */
+export interface Summary {
+  /** Targets selected, including those that could not be checked. */
+  targets: number;
+  /** Targets that could not be checked at all (one ERROR row each, no laws). */
+  uncheckable: number;
+  /** Laws run on targets: one row of the table, one JUnit testcase each. */
+  laws: number;
+  /** Generated cases over all laws. */
+  cases: number;
+  /** Laws by verdict. */
+  verdicts: Record<LawVerdict, number>;
+  skippedExports: number;
+  moduleErrors: number;
 }
 
 export interface PowerResult {
@@ -88,17 +112,49 @@ export interface RunResult {
     law: string | null;
     shard: string | null;
     path: string | null;
+    /** --timeout: seconds per target and law. */
+    timeout: number;
+    /** --load-timeout: seconds to load a module and find its targets. */
+    loadTimeout: number;
   };
-  /** 0 every check passed, 1 a check failed, 2 usage error or a module that cannot be loaded. */
-  exitCode: 0 | 1 | 2;
+  /** 0 every check passed; 1 a check failed, or a module failed to load or raised an error of its own. */
+  exitCode: 0 | 1;
   durationMs: number;
-  summary: { targets: number; laws: number; passed: number; failed: number; errors: number; skipped: number };
+  summary: Summary;
   targets: TargetResult[];
   /** Exports that are not checkable, with the reason. */
   skipped: SkippedExport[];
+  /** Modules that could not be loaded, and errors a module raised outside any law; in module order. */
   moduleErrors: ModuleError[];
   /** --power: one report per checked target. */
   power: PowerResult[];
+}
+
+/** A law that has run no case yet: what a run fills in, and what a timeout or a crash reports. */
+export function emptyLawResult(law: string, seed: number): LawResult {
+  return {
+    law,
+    verdict: 'pass',
+    cases: 0,
+    shrinks: 0,
+    worst: null,
+    evaluations: { forward: 0, vjp: 0, jvp: 0 },
+    timeMs: 0,
+    seed,
+    path: null,
+    replay: null,
+    message: null,
+    counterexample: null,
+    report: null,
+    test: null,
+  };
+}
+
+export type Untimed = Omit<RunResult, 'durationMs' | 'targets'> & { targets: (Omit<TargetResult, 'laws'> & { laws: Omit<LawResult, 'timeMs'>[] })[] };
+
+/** A result without its timings (durationMs, each law's timeMs): what two runs with the same seed and options share, whatever the workers. */
+export function withoutTimings({ durationMs: _, ...result }: RunResult): Untimed {
+  return { ...result, targets: result.targets.map((t) => ({ ...t, laws: t.laws.map(({ timeMs: _time, ...law }) => law) })) };
 }
 
 export function jsonText(result: RunResult): string {

@@ -5,6 +5,7 @@ import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { formatRun, useColour } from './table.js';
 import { shapeErrors } from './test-support.js';
+import { noVerdicts } from './verdicts.js';
 
 const awkward = 'a <tag> & "quoted" \'text\' with \x1b[31mcolour\x1b[0m, ⟨v, Ju⟩ and σ';
 
@@ -28,11 +29,11 @@ const failing: LawResult = {
 const result: RunResult = {
   command: 'verify',
   modules: [],
-  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null },
+  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null, timeout: 120, loadTimeout: 60 },
   exitCode: 1,
   durationMs: 20,
-  summary: { targets: 1, laws: 2, passed: 1, failed: 1, errors: 0, skipped: 0 },
-  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
+  summary: { targets: 1, uncheckable: 0, laws: 2, cases: 6, verdicts: { ...noVerdicts(), pass: 1, fail: 1 }, skippedExports: 0, moduleErrors: 0 },
+  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, fixedInputs: false, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
   skipped: [],
   moduleErrors: [],
   power: [],
@@ -45,7 +46,7 @@ describe('the JSON shape check the CLI tests use', () => {
     const broken = { ...result, extra: 1, targets: [{ ...result.targets[0]!, laws: [{ ...withoutSeed, verdict: 'maybe' }] }] };
     expect(shapeErrors(broken)).toEqual([
       'result.extra: not in the documented shape',
-      'result.targets[0].laws[0].verdict: expected pass | fail | error | skipped, got "maybe"',
+      'result.targets[0].laws[0].verdict: expected pass | fail | error | timeout | skipped, got "maybe"',
       'result.targets[0].laws[0].seed: missing',
     ]);
   });
@@ -81,7 +82,7 @@ describe('terminal output', () => {
     const bar = progress({ isTTY: true, columns: 40, write: (text) => written.push(text) });
     bar.step(0, 2, 'ops/tanh gradientsMatchFiniteDifferences');
     bar.end();
-    expect(written).toEqual(['\r\x1b[Kgradprop [1/2] ops/tanh gradientsMatchF', '\r\x1b[K']);
+    expect(written).toEqual(['\r\x1b[Kgradprop [0/2 laws] ops/tanh gradientsM', '\r\x1b[K']);
     const silent: string[] = [];
     const none = progress({ isTTY: false, write: (text) => silent.push(text) });
     none.step(0, 2, 'ops/tanh isPure');

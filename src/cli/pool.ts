@@ -1,0 +1,228 @@
+/**
+ * The worker processes of a run. Each loads one source and never another, so whatever a module's
+ * code does to its process — exit, crash, hang, leave errors behind, patch globals — reaches no
+ * other module (vitest isolates test files the same way). A job goes to a free worker that has its
+ * source loaded, else to a new one; at most `size` run at once. Loading the source is timed
+ * against loadTimeoutMs and the job itself against timeoutMs: a worker past either is killed, and
+ * its job reported with how far it got.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Job, type Results, type Source, type Task, type WorkerMessage, sourceKey } from './protocol.js';
+import type { LawProgress } from './run.js';
+
+export interface PoolOptions {
+  size: number;
+  /** How long a job may run once its worker has loaded the source. */
+  timeoutMs: number;
+  /** How long a worker may take to load its source and find its targets. */
+  loadTimeoutMs: number;
+  /** An error a source's code raised outside any job: a rejection no one handled, a timer's throw, an exit between jobs. */
+  onStray(source: Source, message: string): void;
+}
+
+export type Outcome<T> = { value: T } | { failure: Failure };
+
+/** A job that did not finish: its worker was killed for time, or ended by what ran in it. */
+export interface Failure {
+  phase: 'load' | 'run';
+  timedOut: boolean;
+  /** How the worker ended when it was not killed for time: "it called process.exit(0) (at x.ts:4:3)". */
+  cause: string;
+  /** The last progress the job reported. */
+  progress: LawProgress | null;
+  /** Milliseconds the job ran after its source was loaded. */
+  runMs: number;
+}
+
+const self = fileURLToPath(import.meta.url);
+/** worker.ts when gradprop runs from its sources (then under tsx's loader, as this process is), worker.js when built. */
+const WORKER = fileURLToPath(new URL(`./worker${extname(self)}`, import.meta.url));
+const EXEC_ARGV = extname(self) === '.ts' ? [...process.execArgv, '--import', import.meta.resolve('tsx/esm')] : process.execArgv;
+const CRASHES = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT']);
+
+interface Queued {
+  task: Task;
+  resolve(outcome: Outcome<unknown>): void;
+}
+
+export class WorkerPool {
+  readonly #workers = new Set<Worker>();
+  readonly #queue: Queued[] = [];
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Do the job in a worker that has loaded its source; resolves however that worker ends. */
+  run<J extends Job>(source: Source, job: J): Promise<Outcome<Results[J['type']]>> {
+    return new Promise((resolve) => {
+      this.#queue.push({ task: { source, job }, resolve: resolve as Queued['resolve'] });
+      this.#dispatch();
+    });
+  }
+
+  /** Start workers for these sources in the free slots, so they are ready when their jobs come. */
+  warm(sources: readonly Source[]): void {
+    for (let i = 0; sources.length > 0 && this.#workers.size < this.options.size; i++) this.#spawn(sources[i % sources.length]!);
+  }
+
+  /** Stop every worker: a module's pending timers and promises are of no interest once its laws are done. */
+  close(): void {
+    for (const worker of this.#workers) worker.retire();
+    this.#workers.clear();
+  }
+
+  #dispatch(): void {
+    for (const worker of this.#workers) {
+      const next = worker.idle ? this.#queue.findIndex((q) => sourceKey(q.task.source) === worker.key) : -1;
+      if (next >= 0) worker.start(this.#queue.splice(next, 1)[0]!);
+    }
+    while (this.#queue.length > 0 && this.#makeRoom()) {
+      const queued = this.#queue.shift()!;
+      this.#spawn(queued.task.source).start(queued);
+    }
+  }
+
+  /** Whether a new worker may start: a slot is free, or an idle worker no queued job needs gives up its own. */
+  #makeRoom(): boolean {
+    if (this.#workers.size < this.options.size) return true;
+    const spare = [...this.#workers].find((w) => w.idle && !this.#queue.some((q) => sourceKey(q.task.source) === w.key));
+    if (spare === undefined) return false;
+    spare.retire();
+    this.#workers.delete(spare);
+    return true;
+  }
+
+  #spawn(source: Source): Worker {
+    const worker = new Worker(source, this.options, {
+      // After the job's own continuation has run: it may queue more work for this worker's source.
+      idle: () => setImmediate(() => this.#dispatch()),
+      gone: () => {
+        this.#workers.delete(worker);
+        this.#dispatch();
+      },
+    });
+    this.#workers.add(worker);
+    return worker;
+  }
+}
+
+interface Current {
+  queued: Queued;
+  phase: 'load' | 'run';
+  progress: LawProgress | null;
+  timedOut: boolean;
+  timer?: NodeJS.Timeout;
+  started: number;
+}
+
+/** One worker process, seen from the main process: the job it runs, its time limit, how it ended. */
+class Worker {
+  readonly key: string;
+  readonly #child: ChildProcess;
+  #ready = false;
+  #retired = false;
+  #ended = false;
+  #current?: Current;
+  #exitCall?: { code: string; at: string };
+
+  constructor(
+    readonly source: Source,
+    private readonly options: PoolOptions,
+    private readonly events: { idle(): void; gone(): void },
+  ) {
+    this.key = sourceKey(source);
+    // The worker's standard output goes to our standard error: a module's console.log must not
+    // reach a report written to standard output.
+    this.#child = fork(WORKER, [], { execArgv: EXEC_ARGV, stdio: ['ignore', 2, 2, 'ipc'], serialization: 'advanced' });
+    this.#child.on('message', (message: WorkerMessage) => this.#receive(message));
+    this.#child.on('exit', (code, signal) => this.#end(code === null ? '' : `the process exited with code ${code}`, signal));
+    this.#child.on('error', (error) => this.#end(`the process failed: ${error.message}`, null));
+  }
+
+  get idle(): boolean {
+    return this.#ready && this.#current === undefined && !this.#retired;
+  }
+
+  start(queued: Queued): void {
+    this.#current = { queued, phase: 'load', progress: null, timedOut: false, started: performance.now() };
+    if (this.#ready) this.#send();
+  }
+
+  retire(): void {
+    this.#retired = true;
+    this.#child.kill('SIGKILL');
+  }
+
+  #send(): void {
+    this.#child.send(this.#current!.queued.task, () => {}); // a worker that died meanwhile is reported by its exit
+    this.#limit(this.options.loadTimeoutMs);
+  }
+
+  #limit(ms: number): void {
+    const current = this.#current!;
+    clearTimeout(current.timer);
+    current.timer = setTimeout(() => {
+      current.timedOut = true;
+      this.#child.kill('SIGKILL');
+    }, ms);
+  }
+
+  #receive(message: WorkerMessage): void {
+    const current = this.#current;
+    switch (message.type) {
+      case 'ready':
+        this.#ready = true;
+        if (current) this.#send();
+        else this.events.idle();
+        return;
+      case 'loaded':
+        current!.phase = 'run';
+        current!.started = performance.now();
+        this.#limit(this.options.timeoutMs);
+        return;
+      case 'progress':
+        current!.progress = { cases: message.cases, shrinks: message.shrinks, evaluations: message.evaluations };
+        return;
+      case 'done':
+        this.#finish({ value: message.value });
+        this.events.idle();
+        return;
+      case 'failed':
+        this.#finish({ failure: this.#failure(`gradprop itself failed — please report it with this trace:\n${message.message}`) });
+        this.events.idle();
+        return;
+      case 'stray':
+        this.options.onStray(this.source, message.message);
+        return;
+      case 'exit':
+        this.#exitCall = message;
+        return;
+    }
+  }
+
+  #finish(outcome: Outcome<unknown>): void {
+    const { queued, timer } = this.#current!;
+    clearTimeout(timer);
+    this.#current = undefined;
+    queued.resolve(outcome);
+  }
+
+  #failure(cause: string): Failure {
+    const { phase, timedOut, progress, started } = this.#current!;
+    return { phase, timedOut, cause: timedOut ? '' : cause, progress, runMs: phase === 'run' ? performance.now() - started : 0 };
+  }
+
+  #end(exited: string, signal: NodeJS.Signals | null): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const cause = this.#exitCall
+      ? `it called process.exit(${this.#exitCall.code})${this.#exitCall.at}`
+      : signal
+        ? `the process was killed by ${signal}${CRASHES.has(signal) ? ' (a crash)' : ''}`
+        : exited;
+    if (this.#current) this.#finish({ failure: this.#failure(cause) });
+    else if (!this.#retired) this.options.onStray(this.source, `its worker process ended between laws: ${cause}`);
+    this.events.gone();
+  }
+}
