@@ -50,6 +50,8 @@ interface Queued {
 export class WorkerPool {
   readonly #workers = new Set<Worker>();
   readonly #queue: Queued[] = [];
+  /** Sources whose every job has been queued: their idle workers may give up their slots. */
+  readonly #released = new Set<string>();
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -59,6 +61,15 @@ export class WorkerPool {
       this.#queue.push({ task: { source, job }, resolve: resolve as Queued['resolve'] });
       this.#dispatch();
     });
+  }
+
+  /**
+   * Every job for this source has been queued. Until then an idle worker keeps the source loaded for
+   * the jobs to come, rather than give up its slot to another source's.
+   */
+  release(source: Source): void {
+    this.#released.add(sourceKey(source));
+    this.#dispatch();
   }
 
   /** Start workers for these sources in the free slots, so they are ready when their jobs come. */
@@ -83,10 +94,10 @@ export class WorkerPool {
     }
   }
 
-  /** Whether a new worker may start: a slot is free, or an idle worker no queued job needs gives up its own. */
+  /** Whether a new worker may start: a slot is free, or an idle worker whose source needs it no more gives up its own. */
   #makeRoom(): boolean {
     if (this.#workers.size < this.options.size) return true;
-    const spare = [...this.#workers].find((w) => w.idle && !this.#queue.some((q) => sourceKey(q.task.source) === w.key));
+    const spare = [...this.#workers].find((w) => w.idle && this.#released.has(w.key) && !this.#queue.some((q) => sourceKey(q.task.source) === w.key));
     if (spare === undefined) return false;
     spare.retire();
     this.#workers.delete(spare);
@@ -95,8 +106,7 @@ export class WorkerPool {
 
   #spawn(source: Source): Worker {
     const worker = new Worker(source, this.options, {
-      // After the job's own continuation has run: it may queue more work for this worker's source.
-      idle: () => setImmediate(() => this.#dispatch()),
+      idle: () => this.#dispatch(),
       gone: () => {
         this.#workers.delete(worker);
         this.#dispatch();

@@ -58,6 +58,7 @@ export async function runSession(command: Run, cwd: string, progress: Progress):
         targets: selected.map((info) => ({ info, laws: lawsOf(info, options).map(({ law, skip }) => laws.track(`${info.id} ${law}`, runLaw(pool, source, info, law, skip, settings, options))) })),
         power: options.power ? selected.filter((t) => t.power).map((info) => runPower(pool, source, info, settings, options)) : [],
       });
+      pool.release(source);
     }
     const problem = selectionProblem(command, found.map((f) => f.discovery), options);
     if (problem !== undefined) return { problem };
