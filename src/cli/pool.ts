@@ -7,8 +7,11 @@
  * its job reported with how far it got.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { extname } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readProgress } from './progress-file.js';
 import { type Job, type Results, type Source, type Task, type WorkerMessage, sourceKey } from './protocol.js';
 import type { LawProgress } from './run.js';
 
@@ -52,6 +55,9 @@ export class WorkerPool {
   readonly #queue: Queued[] = [];
   /** Sources whose every job has been queued: their idle workers may give up their slots. */
   readonly #released = new Set<string>();
+  /** Where each worker writes how far its law has got (progress-file.ts). */
+  readonly #progress = mkdtempSync(join(tmpdir(), 'gradprop-progress-'));
+  #spawned = 0;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -81,6 +87,7 @@ export class WorkerPool {
   close(): void {
     for (const worker of this.#workers) worker.retire();
     this.#workers.clear();
+    rmSync(this.#progress, { recursive: true, force: true });
   }
 
   #dispatch(): void {
@@ -105,7 +112,7 @@ export class WorkerPool {
   }
 
   #spawn(source: Source): Worker {
-    const worker = new Worker(source, this.options, {
+    const worker = new Worker(source, join(this.#progress, String(++this.#spawned)), this.options, {
       idle: () => this.#dispatch(),
       gone: () => {
         this.#workers.delete(worker);
@@ -120,7 +127,6 @@ export class WorkerPool {
 interface Current {
   queued: Queued;
   phase: 'load' | 'run';
-  progress: LawProgress | null;
   timedOut: boolean;
   timer?: NodeJS.Timeout;
   started: number;
@@ -138,13 +144,14 @@ class Worker {
 
   constructor(
     readonly source: Source,
+    private readonly progressFile: string,
     private readonly options: PoolOptions,
     private readonly events: { idle(): void; gone(): void },
   ) {
     this.key = sourceKey(source);
     // The worker's standard output goes to our standard error: a module's console.log must not
     // reach a report written to standard output.
-    this.#child = fork(WORKER, [], { execArgv: EXEC_ARGV, stdio: ['ignore', 2, 2, 'ipc'], serialization: 'advanced' });
+    this.#child = fork(WORKER, [progressFile], { execArgv: EXEC_ARGV, stdio: ['ignore', 2, 2, 'ipc'], serialization: 'advanced' });
     this.#child.on('message', (message: WorkerMessage) => this.#receive(message));
     this.#child.on('exit', (code, signal) => this.#end(code === null ? '' : `the process exited with code ${code}`, signal));
     this.#child.on('error', (error) => this.#end(`the process failed: ${error.message}`, null));
@@ -155,7 +162,7 @@ class Worker {
   }
 
   start(queued: Queued): void {
-    this.#current = { queued, phase: 'load', progress: null, timedOut: false, started: performance.now() };
+    this.#current = { queued, phase: 'load', timedOut: false, started: performance.now() };
     if (this.#ready) this.#send();
   }
 
@@ -165,6 +172,7 @@ class Worker {
   }
 
   #send(): void {
+    writeFileSync(this.progressFile, ''); // no progress yet: what a previous law wrote is not this one's
     this.#child.send(this.#current!.queued.task, () => {}); // a worker that died meanwhile is reported by its exit
     this.#limit(this.options.loadTimeoutMs);
   }
@@ -191,9 +199,6 @@ class Worker {
         current!.started = performance.now();
         this.#limit(this.options.timeoutMs);
         return;
-      case 'progress':
-        current!.progress = { cases: message.cases, shrinks: message.shrinks, evaluations: message.evaluations };
-        return;
       case 'done':
         this.#finish({ value: message.value });
         this.events.idle();
@@ -219,8 +224,8 @@ class Worker {
   }
 
   #failure(cause: string): Failure {
-    const { phase, timedOut, progress, started } = this.#current!;
-    return { phase, timedOut, cause: timedOut ? '' : cause, progress, runMs: phase === 'run' ? performance.now() - started : 0 };
+    const { phase, timedOut, started } = this.#current!;
+    return { phase, timedOut, cause: timedOut ? '' : cause, progress: readProgress(this.progressFile), runMs: phase === 'run' ? performance.now() - started : 0 };
   }
 
   #end(exited: string, signal: NodeJS.Signals | null): void {

@@ -3,7 +3,7 @@
  * data (structured clone): user code, and the targets built from it, stay in the worker.
  */
 import type { PowerResult, LawResult, SkippedExport } from './json.js';
-import type { LawProgress, LawSettings } from './run.js';
+import type { LawSettings } from './run.js';
 import type { TargetInfo } from './targets.js';
 
 /** What a worker loads: gradprop's own registry and zoo (verify), or one user module (check). */
@@ -38,7 +38,6 @@ export type WorkerMessage =
   | { type: 'ready' }
   /** The task's source is loaded and its targets found; the job itself starts now. */
   | { type: 'loaded' }
-  | ({ type: 'progress' } & LawProgress)
   | { type: 'done'; value: Results[Job['type']] }
   /** gradprop itself failed while doing the job (a bug): the stack. */
   | { type: 'failed'; message: string }

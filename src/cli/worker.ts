@@ -10,6 +10,7 @@ import { discover } from './discover.js';
 import type { LawResult } from './json.js';
 import { loadModule } from './load.js';
 import { powerOf } from './power.js';
+import { progressWriter } from './progress-file.js';
 import { notMeasured } from './power-result.js';
 import type { DiscoveryInfo, Job, Results, Source, Task, WorkerMessage } from './protocol.js';
 import { runLaw } from './run.js';
@@ -21,6 +22,7 @@ import { verifyTargets } from './verify.js';
 const send = process.send!.bind(process) as (message: WorkerMessage) => boolean;
 const exit = process.exit.bind(process);
 const cwd = process.cwd();
+const writeProgress = progressWriter(process.argv[2]!);
 
 /** Errors raised asynchronously while a law runs; undefined between laws, when they are the module's own. */
 let duringLaw: string[] | undefined;
@@ -83,7 +85,7 @@ async function result({ targets, info }: Loaded, job: Job): Promise<Results[Job[
   const run = target?.laws.find((l) => l.law === job.law);
   if (!target || !run) throw new Error(`gradprop: no law ${job.law} for ${job.target} in the worker (${missing})`);
   duringLaw = [];
-  const law = runLaw(target, run, job.settings, (progress) => send({ type: 'progress', ...progress }));
+  const law = runLaw(target, run, job.settings, writeProgress);
   await settle();
   const errors = duringLaw;
   duringLaw = undefined;
