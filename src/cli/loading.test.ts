@@ -26,11 +26,12 @@ function project(type: 'commonjs' | 'module', files: Record<string, string>): st
 
 // Each under a name of its own: beside cube.mts, an import of cube.mjs is taken for the TypeScript source
 // (tsx follows TypeScript's convention), and the test would not see whether .mjs loads.
+// A .ts module is written with import and export either way; a .js module in the syntax its project runs.
 const cases = {
   // The package type decides how .ts and .js load: a TypeScript module in a project without "type": "module" is CommonJS.
-  commonjs: { 'ts.ts': 'cube.ts', 'mts.mts': 'cube.mts', 'cts.cts': 'cube.cts', 'js.js': 'cube.commonjs.js', 'mjs.mjs': 'cube.mjs', 'cjs.cjs': 'cube.cjs' },
+  commonjs: { 'ts.ts': 'cube.mts', 'mts.mts': 'cube.mts', 'cts.cts': 'cube.cts', 'js.js': 'cube.cjs', 'mjs.mjs': 'cube.mjs', 'cjs.cjs': 'cube.cjs' },
   // Here only .ts and .js change format; the other extensions say theirs themselves.
-  module: { 'ts.ts': 'cube.ts', 'js.js': 'cube.module.js' },
+  module: { 'ts.ts': 'cube.mts', 'js.js': 'cube.mjs' },
 } as const;
 
 describe.each(Object.entries(cases))('a project whose package.json says "type": "%s"', (type, files) => {
