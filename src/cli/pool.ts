@@ -45,9 +45,18 @@ const WORKER = fileURLToPath(new URL(`./worker${extname(self)}`, import.meta.url
 const EXEC_ARGV = extname(self) === '.ts' ? [...process.execArgv, '--import', import.meta.resolve('tsx/esm')] : process.execArgv;
 const CRASHES = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT']);
 
+/**
+ * How long a job waits for its source's worker before another worker is started for it. Starting a
+ * worker costs more CPU (a fifth of a second, more from sources) than a law at fixed inputs takes;
+ * jobs that keep a worker busy this long are worth a second one.
+ */
+const PATIENCE_MS = 200;
+
 interface Queued {
   task: Task;
   resolve(outcome: Outcome<unknown>): void;
+  /** When it was queued. */
+  since: number;
 }
 
 export class WorkerPool {
@@ -58,13 +67,15 @@ export class WorkerPool {
   /** Where each worker writes how far its law has got (progress-file.ts). */
   readonly #progress = mkdtempSync(join(tmpdir(), 'gradprop-progress-'));
   #spawned = 0;
+  /** A dispatch to come, for jobs that wait for their source's worker. */
+  #later?: NodeJS.Timeout;
 
   constructor(private readonly options: PoolOptions) {}
 
   /** Do the job in a worker that has loaded its source; resolves however that worker ends. */
   run<J extends Job>(source: Source, job: J): Promise<Outcome<Results[J['type']]>> {
     return new Promise((resolve) => {
-      this.#queue.push({ task: { source, job }, resolve: resolve as Queued['resolve'] });
+      this.#queue.push({ task: { source, job }, resolve: resolve as Queued['resolve'], since: performance.now() });
       this.#dispatch();
     });
   }
@@ -85,6 +96,7 @@ export class WorkerPool {
 
   /** Stop every worker: a module's pending timers and promises are of no interest once its laws are done. */
   close(): void {
+    clearTimeout(this.#later);
     for (const worker of this.#workers) worker.retire();
     this.#workers.clear();
     rmSync(this.#progress, { recursive: true, force: true });
@@ -95,9 +107,19 @@ export class WorkerPool {
       const next = worker.idle ? this.#queue.findIndex((q) => sourceKey(q.task.source) === worker.key) : -1;
       if (next >= 0) worker.start(this.#queue.splice(next, 1)[0]!);
     }
-    while (this.#queue.length > 0 && this.#makeRoom()) {
-      const queued = this.#queue.shift()!;
+    for (;;) {
+      // A source with no worker needs one now; one with a worker gets another once its jobs wait.
+      const now = performance.now();
+      const next = this.#queue.findIndex((q) => now - q.since >= PATIENCE_MS || ![...this.#workers].some((w) => w.key === sourceKey(q.task.source)));
+      if (next < 0 || !this.#makeRoom()) break;
+      const queued = this.#queue.splice(next, 1)[0]!;
       this.#spawn(queued.task.source).start(queued);
+    }
+    if (this.#queue.length > 0 && this.#later === undefined) {
+      this.#later = setTimeout(() => {
+        this.#later = undefined;
+        this.#dispatch();
+      }, PATIENCE_MS);
     }
   }
 

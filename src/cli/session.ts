@@ -42,7 +42,8 @@ export async function runSession(command: Run, cwd: string, progress: Progress):
   });
   try {
     const discoveries = sources.map((source) => pool.run(source, { type: 'discover' }));
-    pool.warm(sources);
+    // verify's laws keep every core busy for seconds; a user module's may take milliseconds, not worth a worker started ahead.
+    if (command.command === 'verify') pool.warm(sources);
     const settings: LawSettings = { invocation: { command: command.command, mode: options.mode }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
     const laws = counter(progress);
     const pick = selector(options);
