@@ -1,7 +1,9 @@
 /**
  * JUnit XML for CI dashboards: a testsuite per module (check) or per family (verify: ops, zoo), a
- * testcase per target and law. A failure's text is the same as on the terminal: the message, the
- * counterexample, the checker's report table and the replay command.
+ * testcase per target and law — and one per target that could not be checked, per module error and
+ * per skipped export, so that the totals are the summary line's counts added up. A failure's text
+ * is the same as on the terminal: the message, the counterexample, the checker's report table and
+ * the replay command.
  */
 import type { LawResult, RunResult, TargetResult } from './json.js';
 import { failureText } from './table.js';

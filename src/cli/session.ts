@@ -22,9 +22,10 @@ export type Run = Exclude<Command, { command: 'help' | 'version' }>;
 /** A run's result, or a usage problem found once the modules were looked into (exit 2). */
 export type SessionOutcome = { result: RunResult } | { problem: string };
 
-/** The targets of one source that this run checks, and their laws and power reports on their way. */
+/** A source once discovered: what was found, and the laws and power reports of its selected targets, on their way. */
 interface Planned {
   source: Source;
+  discovery: DiscoveryInfo;
   targets: { info: TargetInfo; laws: Promise<LawResult>[] }[];
   power: Promise<PowerResult>[];
 }
@@ -32,7 +33,7 @@ interface Planned {
 export async function runSession(command: Run, cwd: string, progress: Progress): Promise<SessionOutcome> {
   const { options } = command;
   const started = performance.now();
-  const sources: Source[] = command.command === 'verify' ? [{ kind: 'verify' }] : [...new Set(command.modules)].map((module) => ({ kind: 'module', module, file: resolve(cwd, module) }));
+  const sources = sourcesOf(command, cwd);
   const strays = new Map<Source, Set<string>>();
   const pool = new WorkerPool({
     size: options.workers,
@@ -44,32 +45,48 @@ export async function runSession(command: Run, cwd: string, progress: Progress):
     const discoveries = sources.map((source) => pool.run(source, { type: 'discover' }));
     // verify's laws keep every core busy for seconds; a user module's may take milliseconds, not worth a worker started ahead.
     if (command.command === 'verify') pool.warm(sources);
-    const settings: LawSettings = { invocation: { command: command.command, mode: options.mode }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
-    const laws = counter(progress);
-    const pick = selector(options);
-    const found: { source: Source; discovery: DiscoveryInfo }[] = [];
+    const plan = planner(pool, command, cwd, progress);
     const planned: Planned[] = [];
     // In module order, so that --shard counts targets as a serial run does; a module's laws start as soon as it is planned.
-    for (const [i, source] of sources.entries()) {
-      const discovery = discovered(source, await discoveries[i]!, options);
-      found.push({ source, discovery });
-      const selected = 'error' in discovery ? [] : pick(discovery.targets);
-      planned.push({
-        source,
-        targets: selected.map((info) => ({ info, laws: lawsOf(info, options).map(({ law, skip }) => laws.track(`${info.id} ${law}`, runLaw(pool, source, info, law, skip, settings, options))) })),
-        power: options.power ? selected.filter((t) => t.power).map((info) => runPower(pool, source, info, settings, options)) : [],
-      });
-      pool.release(source);
-    }
-    const problem = selectionProblem(command, found.map((f) => f.discovery), options);
+    for (const [i, source] of sources.entries()) planned.push(plan(source, discovered(source, await discoveries[i]!, options)));
+    const problem = selectionProblem(command, planned.map((p) => p.discovery), options);
     if (problem !== undefined) return { problem };
     const targets = await Promise.all(planned.flatMap((p) => p.targets.map(async ({ info, laws }) => targetResult(info, await Promise.all(laws)))));
     const power = await Promise.all(planned.flatMap((p) => p.power));
     progress.end();
-    return { result: assemble(command, found, targets, power, moduleErrors(found, strays), performance.now() - started) };
+    return { result: assemble(command, planned, targets, power, moduleErrors(planned, strays), performance.now() - started) };
   } finally {
     pool.close();
   }
+}
+
+/** gradprop's registry for verify; each module once for check, however often and however spelled on the command line. */
+function sourcesOf(command: Run, cwd: string): Source[] {
+  if (command.command === 'verify') return [{ kind: 'verify' }];
+  const byFile = new Map<string, Source>();
+  for (const module of command.modules) {
+    const file = resolve(cwd, module);
+    if (!byFile.has(file)) byFile.set(file, { kind: 'module', module, file });
+  }
+  return [...byFile.values()];
+}
+
+/** Plans each source as it is discovered, in module order: selects its targets (--filter, --shard) and queues their laws and power reports. */
+function planner(pool: WorkerPool, { command, options }: Run, cwd: string, progress: Progress): (source: Source, discovery: DiscoveryInfo) => Planned {
+  const settings: LawSettings = { invocation: { command, mode: options.mode }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
+  const pick = selector(options);
+  const laws = counter(progress);
+  return (source, discovery) => {
+    const selected = 'error' in discovery ? [] : pick(discovery.targets);
+    const planned: Planned = {
+      source,
+      discovery,
+      targets: selected.map((info) => ({ info, laws: lawsOf(info, options).map(({ law, skip }) => laws.track(`${info.id} ${law}`, runLaw(pool, source, info, law, skip, settings, options))) })),
+      power: options.power ? selected.filter((t) => t.power).map((info) => runPower(pool, source, info, settings, options)) : [],
+    };
+    pool.release(source);
+    return planned;
+  };
 }
 
 function lawsOf(info: TargetInfo, { law }: CliOptions): TargetInfo['laws'] {
@@ -124,8 +141,8 @@ function targetResult(info: TargetInfo, laws: LawResult[]): TargetResult {
 }
 
 /** Load failures and stray errors, in module order; a module's strays sorted, as they arrive in no fixed order. */
-function moduleErrors(found: { source: Source; discovery: DiscoveryInfo }[], strays: Map<Source, Set<string>>): ModuleError[] {
-  return found.flatMap(({ source, discovery }): ModuleError[] => {
+function moduleErrors(planned: Planned[], strays: Map<Source, Set<string>>): ModuleError[] {
+  return planned.flatMap(({ source, discovery }): ModuleError[] => {
     const module = source.kind === 'verify' ? 'gradprop verify' : source.module;
     const load: ModuleError[] = 'error' in discovery ? [{ module, kind: 'load', message: discovery.error }] : [];
     const late = [...(strays.get(source) ?? [])].sort().map((message): ModuleError => ({ module, kind: 'async', message: `${module} raised ${message}` }));
@@ -148,12 +165,12 @@ function selectionProblem(command: Run, discoveries: DiscoveryInfo[], { filter, 
   return undefined;
 }
 
-function assemble(command: Run, found: { discovery: DiscoveryInfo }[], targets: TargetResult[], power: PowerResult[], errors: ModuleError[], durationMs: number): RunResult {
+function assemble(command: Run, planned: Planned[], targets: TargetResult[], power: PowerResult[], errors: ModuleError[], durationMs: number): RunResult {
   const { options } = command;
   const laws = targets.flatMap((t) => t.laws);
   const verdicts = noVerdicts();
   for (const l of laws) verdicts[l.verdict]++;
-  const skipped: SkippedExport[] = found.flatMap(({ discovery }) => ('error' in discovery ? [] : discovery.skipped));
+  const skipped: SkippedExport[] = planned.flatMap(({ discovery }) => ('error' in discovery ? [] : discovery.skipped));
   const uncheckable = targets.filter((t) => t.verdict === 'error').length;
   const ok = laws.every((l) => LAW_VERDICTS[l.verdict].ok) && uncheckable === 0 && errors.length === 0 && power.every((p) => p.ok);
   return {
