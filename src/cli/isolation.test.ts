@@ -19,8 +19,9 @@ const hostile = (name: string) => `fixtures/cli/hostile/${name}.ts`;
 const moduleErrors = (result: RunResult, module: string) => result.moduleErrors.filter((e) => e.module === module);
 
 describe('a module that ends its process', () => {
-  test('process.exit(0) at import and in a forward, beside a wrong layer: exit 1, the wrong layer named, both exits reported where they happened', () => {
-    const run = gradpropWithReports(scratch, 'exits', ['check', hostile('exits-at-import'), hostile('exits-in-forward'), 'examples/layernorm-buggy.ts', '--runs', '10']);
+  test('process.exit(0) at import and in a forward, and a crash in a forward, beside a wrong layer: exit 1, the wrong layer named, each exit and crash reported where it happened', () => {
+    const modules = ['exits-at-import', 'exits-in-forward', 'crashes-in-forward'].map(hostile);
+    const run = gradpropWithReports(scratch, 'exits', ['check', ...modules, 'examples/layernorm-buggy.ts', '--runs', '10']);
     expect(run.code, run.stdout).toBe(1);
     expect(run.stdout).toMatch(/export layerNormWithoutVarianceGradient: gradientsMatchFiniteDifferences fails: vjp wrong at input 0 at \[\d+, \d+\]/);
 
@@ -37,10 +38,20 @@ describe('a module that ends its process', () => {
         cases: 0,
         message: `${hostile('exits-in-forward')}, export exitsInForward: ${law}: the target ended its worker process before its first case finished: it called process.exit(0) (at ${hostile('exits-in-forward')}:8:13)`,
       });
+      expect(lawOf(run.result, 'crashesInForward', law)).toMatchObject({
+        verdict: 'error',
+        message: `${hostile('crashes-in-forward')}, export crashesInForward: ${law}: the target ended its worker process before its first case finished: the process was killed by SIGSEGV (a crash)`,
+      });
     }
-    // The twin in the same module, without the exit, is checked and passes.
-    expect(verdicts(run.result)).toEqual({ exitsInForward: 'fail', squareBesideExit: 'pass', layerNormWithoutVarianceGradient: 'fail' });
-    expect(run.testcases.filter((c) => c.error).map((c) => c.name)).toEqual([`${hostile('exits-at-import')} (load)`, 'exitsInForward gradientsMatchFiniteDifferences', 'exitsInForward isPure']);
+    // The twins in the same modules, without the exit or the crash, are checked and pass.
+    expect(verdicts(run.result)).toEqual({ exitsInForward: 'fail', squareBesideExit: 'pass', crashesInForward: 'fail', squareBesideCrash: 'pass', layerNormWithoutVarianceGradient: 'fail' });
+    expect(run.testcases.filter((c) => c.error).map((c) => c.name)).toEqual([
+      `${hostile('exits-at-import')} (load)`,
+      'exitsInForward gradientsMatchFiniteDifferences',
+      'exitsInForward isPure',
+      'crashesInForward gradientsMatchFiniteDifferences',
+      'crashesInForward isPure',
+    ]);
   });
 });
 

@@ -27,11 +27,11 @@ export interface PoolOptions {
 
 export type Outcome<T> = { value: T } | { failure: Failure };
 
-/** A job that did not finish: its worker was killed for time, or ended by what ran in it. */
+/** A job that did not finish: its worker was killed for time, ended by what ran in it, or gradprop failed in it. */
 export interface Failure {
   phase: 'load' | 'run';
-  timedOut: boolean;
-  /** How the worker ended when it was not killed for time: "it called process.exit(0) (at x.ts:4:3)". */
+  how: 'timeout' | 'ended' | 'bug';
+  /** How the worker ended ("it called process.exit(0) (at x.ts:4:3)"), or gradprop's stack; empty for a timeout. */
   cause: string;
   /** The last progress the job reported. */
   progress: LawProgress | null;
@@ -226,7 +226,7 @@ class Worker {
         this.events.idle();
         return;
       case 'failed':
-        this.#finish({ failure: this.#failure(`gradprop itself failed — please report it with this trace:\n${message.message}`) });
+        this.#finish({ failure: this.#failure('bug', message.message) });
         this.events.idle();
         return;
       case 'stray':
@@ -245,9 +245,9 @@ class Worker {
     queued.resolve(outcome);
   }
 
-  #failure(cause: string): Failure {
-    const { phase, timedOut, started } = this.#current!;
-    return { phase, timedOut, cause: timedOut ? '' : cause, progress: readProgress(this.progressFile), runMs: phase === 'run' ? performance.now() - started : 0 };
+  #failure(how: Failure['how'], cause: string): Failure {
+    const { phase, started } = this.#current!;
+    return { phase, how, cause, progress: readProgress(this.progressFile), runMs: phase === 'run' ? performance.now() - started : 0 };
   }
 
   #end(exited: string, signal: NodeJS.Signals | null): void {
@@ -258,7 +258,7 @@ class Worker {
       : signal
         ? `the process was killed by ${signal}${CRASHES.has(signal) ? ' (a crash)' : ''}`
         : exited;
-    if (this.#current) this.#finish({ failure: this.#failure(cause) });
+    if (this.#current) this.#finish({ failure: this.#current.timedOut ? this.#failure('timeout', '') : this.#failure('ended', cause) });
     else if (!this.#retired) this.options.onStray(this.source, `its worker process ended between laws: ${cause}`);
     this.events.gone();
   }

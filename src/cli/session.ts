@@ -94,12 +94,19 @@ function lawsOf(info: TargetInfo, { law }: CliOptions): TargetInfo['laws'] {
 }
 
 /** What a source's discovery gave: its targets, or why it could not be loaded. */
-function discovered(source: Source, outcome: Outcome<DiscoveryInfo>, { loadTimeout }: CliOptions): DiscoveryInfo {
+function discovered(source: Source, outcome: Outcome<DiscoveryInfo>, options: CliOptions): DiscoveryInfo {
   if ('value' in outcome) return outcome.value;
   const name = source.kind === 'verify' ? 'gradprop verify' : source.module;
-  const { timedOut, cause } = outcome.failure;
-  if (timedOut) return { error: `${name} did not finish loading within ${loadTimeout} s (--load-timeout), so none of its exports were checked: a top-level await that never settles, or a loop at import?` };
-  return { error: `${name} cannot be loaded, so none of its exports were checked: while it was loading, ${cause}` };
+  if (outcome.failure.how === 'timeout') {
+    return { error: `${name} did not finish loading within ${options.loadTimeout} s (--load-timeout), so none of its exports were checked: a top-level await that never settles, or a loop at import?` };
+  }
+  return { error: `${name} cannot be loaded, so none of its exports were checked: while it was loading, ${why(outcome.failure, options)}` };
+}
+
+/** Why a job did not finish, as the end of a sentence. */
+function why({ phase, how, cause }: Failure, { timeout, loadTimeout }: CliOptions): string {
+  if (how === 'timeout') return phase === 'load' ? `it took longer than ${loadTimeout} s (--load-timeout)` : `it timed out after ${timeout} s (--timeout)`;
+  return how === 'bug' ? `gradprop itself failed — please report it with this trace:\n${cause}` : cause;
 }
 
 async function runLaw(pool: WorkerPool, source: Source, info: TargetInfo, law: string, skip: string | undefined, settings: LawSettings, options: CliOptions): Promise<LawResult> {
@@ -109,29 +116,25 @@ async function runLaw(pool: WorkerPool, source: Source, info: TargetInfo, law: s
 }
 
 /** A law whose worker was killed for time or ended by the target: what it got through, and why it stopped. */
-function unfinished(info: TargetInfo, law: string, failure: Failure, settings: LawSettings, { timeout, loadTimeout }: CliOptions): LawResult {
-  const { phase, timedOut, cause, progress, runMs } = failure;
+function unfinished(info: TargetInfo, law: string, failure: Failure, settings: LawSettings, options: CliOptions): LawResult {
+  const { phase, how, progress, runMs } = failure;
   const base = { ...emptyLawResult(law, settings.seed), cases: progress?.cases ?? 0, shrinks: progress?.shrinks ?? 0, timeMs: runMs, ...(progress ? { evaluations: progress.evaluations } : {}) };
   const name = `${where(info)}: ${law}`;
-  if (phase === 'load') {
-    const why = timedOut ? `took longer than ${loadTimeout} s (--load-timeout)` : `ended its worker: ${cause}`;
-    return { ...base, verdict: 'error', message: `${name} did not run: loading its module again ${why}` };
-  }
+  if (phase === 'load') return { ...base, verdict: 'error', message: `${name} did not run: while its module was loaded again, ${why(failure, options)}` };
   const runs = info.fixedInputs ? 1 : settings.runs;
   const reached = !progress
     ? 'before its first case finished'
     : progress.shrinks > 0
       ? `while shrinking the failure found at case ${progress.cases} (${progress.shrinks} shrinking runs done)`
       : `in case ${progress.cases + 1} of ${runs}, ${progress.cases} passed`;
-  if (timedOut) return { ...base, verdict: 'timeout', message: `${name} timed out after ${timeout} s (--timeout) ${reached}` };
-  return { ...base, verdict: 'error', message: `${name}: the target ended its worker process ${reached}: ${cause}` };
+  if (how === 'timeout') return { ...base, verdict: 'timeout', message: `${name} timed out after ${options.timeout} s (--timeout) ${reached}` };
+  const who = how === 'ended' ? 'the target ended its worker process' : 'gradprop failed';
+  return { ...base, verdict: 'error', message: `${name}: ${who} ${reached}: ${why(failure, options)}` };
 }
 
-async function runPower(pool: WorkerPool, source: Source, info: TargetInfo, settings: LawSettings, { timeout }: CliOptions): Promise<PowerResult> {
+async function runPower(pool: WorkerPool, source: Source, info: TargetInfo, settings: LawSettings, options: CliOptions): Promise<PowerResult> {
   const outcome = await pool.run(source, { type: 'power', target: info.id, settings });
-  if ('value' in outcome) return outcome.value;
-  const { timedOut, cause } = outcome.failure;
-  return notMeasured(info, timedOut ? `it timed out after ${timeout} s (--timeout)` : `the target ended its worker process: ${cause}`);
+  return 'value' in outcome ? outcome.value : notMeasured(info, why(outcome.failure, options));
 }
 
 function targetResult(info: TargetInfo, laws: LawResult[]): TargetResult {
