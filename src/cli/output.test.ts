@@ -4,7 +4,7 @@ import type { LawResult, RunResult } from './json.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { formatRun, useColour } from './table.js';
-import { shapeErrors } from './test-support.js';
+import { parseJunit, shapeErrors } from './test-support.js';
 import { noVerdicts } from './verdicts.js';
 
 const awkward = 'a <tag> & "quoted" \'text\' with \x1b[31mcolour\x1b[0m, ⟨v, Ju⟩ and σ';
@@ -75,6 +75,25 @@ describe('terminal output', () => {
     expect(useColour({}, {})).toBe(false);
     expect(formatRun(result, true)).toContain('\x1b[31mFAIL\x1b[0m');
     expect(formatRun(result, false)).not.toContain('\x1b[');
+  });
+
+  test('every verdict is shown by its label, coloured and counted by the one verdict table; pass and fail always, the others when some law has them', () => {
+    const timedOut: LawResult = { ...failing, law: 'jvpMatchesVjp', verdict: 'timeout', message: 'ops/x: jvpMatchesVjp timed out after 2 s (--timeout) in case 2 of 3, 1 passed' };
+    const errors = { ...failing, law: 'isPure', verdict: 'error' as const };
+    const mixed: RunResult = {
+      ...result,
+      summary: { ...result.summary, laws: 4, verdicts: { ...noVerdicts(), fail: 1, timeout: 1, error: 2 } },
+      targets: [{ ...result.targets[0]!, laws: [failing, timedOut, errors, errors] }],
+    };
+    const text = formatRun(mixed, false);
+    expect(text).toMatch(/^ops\/x +jvpMatchesVjp +3 +TIMEOUT /m);
+    expect(text).toContain(`✗ ops/x — jvpMatchesVjp
+  ${timedOut.message}`);
+    expect(text).toMatch(/^gradprop verify: FAIL — 4 laws on 1 target: 0 passed, 1 failed, 2 errors, 1 timed out — 20 ms, seed 1$/m);
+    expect(formatRun(mixed, true)).toContain('\x1b[31mTIMEOUT\x1b[0m');
+    const junit = parseJunit(junitXml(mixed));
+    expect(junit.totals).toMatchObject({ tests: '4', failures: '1', errors: '3', skipped: '0' });
+    expect(junit.testcases.find((c) => c.name === 'ops/x jvpMatchesVjp')?.error?.message).toBe(timedOut.message);
   });
 
   test('progress rewrites one line on a terminal and writes nothing elsewhere', () => {
