@@ -60,7 +60,7 @@ const reportUsage = REPORT_KINDS.map(({ flag, what }) => `  --${`${flag} FILE`.p
 export const USAGE = `Usage:
   gradprop [verify] [options]            check every registered op and every zoo model
   gradprop check <module...> [options]   check the exports of TypeScript or JavaScript modules
-  gradprop help
+  gradprop help | --version
 
 Options:
   --runs N          generated cases per target and law (default ${DEFAULT_RUNS})

@@ -21,8 +21,8 @@ export interface ReportKind {
 
 /** Every report gradprop writes. A new one is a new row: parseCli, --help and the path checks read this list. */
 export const REPORT_KINDS = [
-  { flag: 'json', what: "every target and law's result as JSON", example: 'reports/gradprop.json', render: jsonText },
-  { flag: 'junit', what: 'JUnit XML, a testcase per target and law', example: 'reports/gradprop.xml', render: junitXml },
+  { flag: 'json', what: "write every target and law's result as JSON", example: 'reports/gradprop.json', render: jsonText },
+  { flag: 'junit', what: 'write JUnit XML, a testcase per target and law', example: 'reports/gradprop.xml', render: junitXml },
 ] as const satisfies readonly ReportKind[];
 
 export type ReportFlag = (typeof REPORT_KINDS)[number]['flag'];
