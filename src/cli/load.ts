@@ -45,7 +45,7 @@ export async function loadModule(file: string, module: string, cwd: string): Pro
 }
 
 /** Node's rule: .mjs/.mts and .cjs/.cts say so themselves; other files follow the nearest package.json's "type". */
-export function formatOf(file: string): Format {
+function formatOf(file: string): Format {
   const extension = extname(file);
   if (extension === '.mjs' || extension === '.mts') return 'module';
   if (extension === '.cjs' || extension === '.cts') return 'commonjs';
