@@ -14,7 +14,7 @@ export interface ModuleExports {
 export type Loaded = { exports: ModuleExports } | { error: string };
 
 /** How Node runs a file: as an ES module or as CommonJS. */
-export type Format = 'module' | 'commonjs';
+type Format = 'module' | 'commonjs';
 
 const TYPESCRIPT = ['.ts', '.mts', '.cts', '.tsx'];
 

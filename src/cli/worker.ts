@@ -7,7 +7,7 @@
  */
 import { frame, thrown, where } from './describe.js';
 import { discover } from './discover.js';
-import type { LawResult } from './json.js';
+import { type LawResult, emptyLawResult } from './json.js';
 import { loadModule } from './load.js';
 import { powerOf } from './power.js';
 import { progressWriter } from './progress-file.js';
@@ -68,22 +68,24 @@ async function perform({ source, job }: Task): Promise<void> {
   try {
     const loaded = await (loading ??= load(source));
     send({ type: 'loaded' });
-    send({ type: 'done', value: await result(loaded, job) });
+    send({ type: 'done', value: await result(loaded, job, source) });
   } catch (error) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? thrown(error)) : thrown(error) });
   }
 }
 
-async function result({ targets, info }: Loaded, job: Job): Promise<Results[Job['type']]> {
+async function result({ targets, info }: Loaded, job: Job, source: Source): Promise<Results[Job['type']]> {
   if (job.type === 'discover') return info;
   const target = targets.find((t) => t.id === job.target);
-  const missing = 'error' in info ? `its module could not be loaded again: ${info.error}` : `its module, loaded again, has no target ${job.target}: its exports differ from one load to the next`;
+  // Loaded anew in this worker, a module may not give what its discovery did (top-level code that draws at random).
+  const gone = { id: job.target, name: job.target, ...(source.kind === 'module' ? { module: source.module } : {}) };
+  const missing = 'error' in info ? `its module could not be loaded again: ${info.error}` : `its module, loaded again, has no such target: its exports differ from one load to the next`;
   if (job.type === 'power') {
-    if (!target?.power) return notMeasured(target ?? { id: job.target, name: job.target }, missing);
+    if (!target?.power) return notMeasured(target ?? gone, missing);
     return powerOf({ ...target, power: target.power }, { ...job.settings, mode: job.settings.invocation.mode });
   }
   const run = target?.laws.find((l) => l.law === job.law);
-  if (!target || !run) throw new Error(`gradprop: no law ${job.law} for ${job.target} in the worker (${missing})`);
+  if (!target || !run) return { ...emptyLawResult(job.law, job.settings.seed), verdict: 'error', message: `${where(target ?? gone)}: ${job.law} did not run: ${missing}` };
   duringLaw = [];
   const law = runLaw(target, run, job.settings, writeProgress);
   await settle();
