@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { checkGradients } from '../check/index.js';
 import { Tensor } from '../tensor/index.js';
 import { inputColumns } from './define.js';
-import { recurrent } from './index.js';
+import { elmanJacobianBound, recurrent } from './index.js';
 import type { Params, RecurrentModel, SequenceBatch } from './model.js';
 import { stateGradients } from './state-gradients.js';
 
@@ -60,4 +60,28 @@ test('broken twin: δ read one step late (δ_{t+1} for δ_t) disagrees', () => {
     return ds.map((_, t) => ds[Math.min(t + 1, ds.length - 1)]!);
   };
   expect(fc.check(agreesWithFiniteDifferences(late), { numRuns: 40 }).failed).toBe(true);
+});
+
+type Bound = (params: Params, xs: Tensor) => number[];
+
+function boundsTheGradient(bound: Bound) {
+  return fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(1000), (steps, seed) => {
+    const model = recurrent.elman.configure({ steps });
+    const params = model.init(seed);
+    const batch = model.sampleBatch(seed);
+    const norms = stateGradients(model, params, batch).map((d) => Math.hypot(...d));
+    const b = bound(params, batch.xs);
+    norms.forEach((norm, k) => {
+      if (!(norm <= b[k]! * norms[steps]! * (1 + 1e-12))) throw new Error(`‖δ_${k}‖ = ${norm} > bound ${b[k]! * norms[steps]!}`);
+    });
+  });
+}
+
+test("Elman's stateJacobianBound times ‖δ_T‖ bounds every ‖δ_k‖", () => {
+  fc.assert(boundsTheGradient((params, xs) => recurrent.elman.stateJacobianBound!(params, xs)), { numRuns: 100 });
+});
+
+test('broken twin: a bound taken with the root-mean-square entry of Wh instead of a norm does not hold', () => {
+  const rms: Bound = (params, xs) => elmanJacobianBound(params, xs, Math.hypot(...params.Wh!.data) / params.Wh!.shape[0]!);
+  expect(fc.check(boundsTheGradient(rms), { numRuns: 100 }).failed).toBe(true);
 });
