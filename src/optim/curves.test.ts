@@ -7,7 +7,7 @@ import { mapParams } from './clip.js';
 const largestGap = (a: readonly number[], b: readonly number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i]!) / Math.max(Math.abs(x), 1e-300)));
 
 describe('modelCurves', () => {
-  test.each(Object.values(zoo).map((m) => [m.name, m] as const))('%s: the loss falls over the run, from the loss at the initial parameters', (_, model) => {
+  test.each(Object.values(zoo).map((m): [string, AnyModel] => [m.name, m]))('%s: the loss falls over the run, from the loss at the initial parameters', (_, model) => {
     for (const seed of [1, 2, 3]) {
       const { training, optimizer } = modelCurves(model, { seed, steps: 30 });
       expect(optimizer).toBe('sgd(lr=0.1)');
