@@ -21,6 +21,7 @@ export interface CliOptions {
   path?: string;
   json?: string;
   junit?: string;
+  html?: string;
   power: boolean;
 }
 
@@ -55,6 +56,7 @@ Options:
   --path P          replay the counterexample at this fast-check path (with its --seed)
   --json FILE       write every target and law's result as JSON
   --junit FILE      write JUnit XML, one testcase per target and law
+  --html FILE       write a self-contained HTML report (pictures of each failure; verify: the zoo learning)
   --power           (check only) how many deliberately broken variants the checks catch
 
 Exit codes: 0 every check passed, 1 a check failed, 2 usage error, a module that cannot be loaded,
@@ -79,6 +81,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         path: { type: 'string' },
         json: { type: 'string' },
         junit: { type: 'string' },
+        html: { type: 'string' },
         power: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -105,6 +108,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (values.path !== undefined) options.path = path(values.path);
   if (values.json !== undefined) options.json = values.json;
   if (values.junit !== undefined) options.junit = values.junit;
+  if (values.html !== undefined) options.html = values.html;
 
   if (command === 'check') {
     if (rest.length === 0) throw new UsageError('check needs at least one module, e.g. gradprop check src/layers/*.ts');

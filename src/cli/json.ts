@@ -2,7 +2,8 @@
  * The result of a gradprop run: what `--json FILE` writes, and what the table and JUnit XML are
  * printed from. Field values are JSON (null, never undefined), so the file has every key.
  */
-import type { Comparison, Mode } from '../check/index.js';
+import type { Comparison, Diagnostics, Mode } from '../check/index.js';
+import type { ModelCurves } from '../optim/index.js';
 import type { PowerReport } from '../power/index.js';
 import type { Evaluations } from './counted.js';
 import type { Kind } from './targets.js';
@@ -40,6 +41,8 @@ export interface LawResult {
   report: string | null;
   /** A vitest test reproducing the counterexample, when the target can be imported by name. */
   test: string | null;
+  /** A failure's counterexample diagnosed for the HTML report: every entry's derivatives (capped) and the step-size sweep. */
+  diagnostics: Diagnostics | null;
 }
 
 export interface TargetResult {
@@ -99,6 +102,8 @@ export interface RunResult {
   moduleErrors: ModuleError[];
   /** --power: one report per checked target. */
   power: PowerResult[];
+  /** verify: each checked zoo model learning (loss curve; gradient over time for the recurrent ones). */
+  curves: (ModelCurves & { id: string })[];
 }
 
 export function jsonText(result: RunResult): string {

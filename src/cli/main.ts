@@ -4,13 +4,14 @@ import { type CliOptions, type Command, USAGE, UsageError, parseCli } from './ar
 import { thrown } from './describe.js';
 import { type Discovery, discover } from './discover.js';
 import { type PowerResult, type RunResult, type TargetResult, jsonText } from './json.js';
+import { verifyCurves } from './curves.js';
 import { junitXml } from './junit.js';
 import { type ProgressStream, progress } from './progress.js';
 import { runPower } from './power.js';
 import { CHECKABLE } from './recognise.js';
 import { runTargets } from './run.js';
 import { formatRun, useColour } from './table.js';
-import { select } from './targets.js';
+import { type Target, select } from './targets.js';
 import { verifyTargets } from './verify.js';
 
 export interface Io {
@@ -51,12 +52,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const invocation = { command: command.command, mode: options.mode };
   const targets = runTargets(selected, { invocation, options, progress: progress(io.stderr), cwd: io.cwd });
   const power = options.power ? runPower(selected, options) : [];
-  const result = assemble(command, found, targets, power, performance.now() - started);
+  const result = assemble(command, found, selected, targets, power, performance.now() - started);
 
   io.stdout.write(formatRun(result, useColour(io.stdout, io.env)));
   try {
     if (options.json !== undefined) write(resolve(io.cwd, options.json), jsonText(result));
     if (options.junit !== undefined) write(resolve(io.cwd, options.junit), junitXml(result));
+    // the report's plotting library loads only when a report is asked for
+    if (options.html !== undefined) write(resolve(io.cwd, options.html), (await import('../report/index.js')).renderHtml(result));
   } catch (error) {
     io.stderr.write(`gradprop: could not write the report: ${thrown(error)}\n`);
     return 2;
@@ -78,7 +81,7 @@ function selectionProblem(command: Run, found: Discovery, { filter, law }: CliOp
   return undefined;
 }
 
-function assemble(command: Run, found: Discovery, targets: TargetResult[], power: PowerResult[], durationMs: number): RunResult {
+function assemble(command: Run, found: Discovery, selected: readonly Target[], targets: TargetResult[], power: PowerResult[], durationMs: number): RunResult {
   const { options } = command;
   const laws = targets.flatMap((t) => t.laws);
   const count = (verdict: string) => laws.filter((l) => l.verdict === verdict).length;
@@ -103,6 +106,7 @@ function assemble(command: Run, found: Discovery, targets: TargetResult[], power
     skipped: found.skipped,
     moduleErrors: found.moduleErrors,
     power,
+    curves: command.command === 'verify' ? verifyCurves(selected, options.seed) : [],
   };
 }
 

@@ -4,6 +4,7 @@ import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFa
 import { pasteReadyTest } from '../vitest/replay.js';
 import type { CliOptions } from './args.js';
 import { noEvaluations } from './counted.js';
+import { diagnoseFailure } from './diagnostics.js';
 import { frame, thrown, where } from './describe.js';
 import type { LawResult, TargetResult } from './json.js';
 import type { Progress } from './progress.js';
@@ -51,6 +52,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     counterexample: null,
     report: null,
     test: null,
+    diagnostics: null,
   };
   if (run.skip !== undefined || !run.property) return { ...result, verdict: 'skipped', message: run.skip ?? null };
   const probe = {
@@ -80,8 +82,11 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
   const verdict = verdictOf(run.law, error);
   const detail = violation ? violation.detail : verdict === 'fail' ? (error as Error).message : `the target threw ${thrown(error)}${frame(error, cwd)}`;
   const other = describeOtherFailure(details.otherFailure);
+  // diagnosing calls the counted target again: those calls are the report's, not the law's
+  const evaluations = { ...result.evaluations };
   return {
     ...result,
+    evaluations,
     verdict,
     shrinks: details.numShrinks,
     worst: violation?.report?.worst ?? result.worst,
@@ -91,6 +96,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
     test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, options.mode, violation?.report) : null,
   };
 }
 

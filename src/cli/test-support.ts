@@ -3,7 +3,8 @@
  * Record over the type's keys, so the compiler fails when the type gains or loses a field
  * that the check does not.
  */
-import type { Comparison } from '../check/index.js';
+import type { Comparison, Diagnostics } from '../check/index.js';
+import type { LossCurve } from '../optim/index.js';
 import type { Evaluations } from './counted.js';
 import type { LawResult, ModuleError, PowerResult, RunResult, SkippedExport, TargetResult } from './json.js';
 
@@ -41,6 +42,7 @@ const law = record<LawResult>({
   counterexample: nullable(str),
   report: nullable(str),
   test: nullable(str),
+  diagnostics: nullable(is((v) => Array.isArray((v as Diagnostics).inputs) && 'steps' in (v as object) && typeof (v as Diagnostics).cotangent === 'object', 'Diagnostics')),
 });
 
 const target = record<TargetResult>({
@@ -64,6 +66,9 @@ const run = record<RunResult>({
   skipped: arrayOf(record<SkippedExport>({ module: str, export: str, reason: str })),
   moduleErrors: arrayOf(record<ModuleError>({ module: str, message: str })),
   power: arrayOf(record<PowerResult>({ id: str, module: nullable(str), ok: oneOf(true, false), text: str, report: nullable(obj) })),
+  curves: arrayOf(
+    record<RunResult['curves'][number]>({ id: str, model: str, seed: num, optimizer: str, training: arrayOf(record<LossCurve>({ backward: oneOf('engine', 'manualGrad'), losses: arrayOf(num) })), stateGradients: nullable(obj) }),
+  ),
 });
 
 /** What in a parsed --json file departs from the documented RunResult shape; empty when nothing does. */
