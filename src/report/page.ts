@@ -111,18 +111,19 @@ function failureCard(target: ReportedTarget, run: ReportedRun): Markup {
   return html`<article class="card ${verdictClass(target.verdict)}" id="${targetAnchor(run, target)}" data-verdict="${target.verdict}" data-id="${target.id}">
 <h3>${badge(target.verdict)} ${target.id} <small>${where}</small></h3>
 ${target.message !== null ? html`<p class="message">${target.message}</p>` : ''}
-${failed.map((law) => lawSection(law))}
+${failed.map((law, i) => lawSection(law, failed.slice(0, i).find((earlier) => earlier.diagnostics && earlier.counterexample === law.counterexample)))}
 </article>`;
 }
 
-function lawSection(law: ReportedLaw): Markup {
+/** A law's failure; its pictures are not drawn twice when an earlier law failed at the same counterexample. */
+function lawSection(law: ReportedLaw, sameCase?: ReportedLaw): Markup {
   const after = law.cases > 0 ? `after ${plural(law.cases, 'case')}${law.shrinks > 0 ? `, shrunk ${plural(law.shrinks, 'time')}` : ''}` : '';
   return html`<section class="law">
 <h4>${badge(law.verdict)} ${law.law} <small>${after}</small></h4>
 ${law.message !== null ? html`<p class="message">${law.message}</p>` : ''}
 ${law.replay !== null ? html`<div class="replay"><pre><code>${law.replay}</code></pre><button type="button" data-copy>Copy</button></div>` : ''}
 ${law.counterexample !== null ? html`<details open><summary>Counterexample (shrunk)</summary><pre><code>${law.counterexample}</code></pre></details>` : ''}
-${law.diagnostics ? diagnosticFigures(law.diagnostics) : ''}
+${law.diagnostics ? (sameCase ? html`<p class="muted">The same counterexample as ${sameCase.law} above: its pictures show this case too.</p>` : diagnosticFigures(law.diagnostics)) : ''}
 ${law.report !== null ? html`<details open><summary>Checker report</summary><pre>${law.report}</pre></details>` : ''}
 ${law.test !== null ? html`<details><summary>As a test of its own</summary><div class="replay"><pre><code>${law.test}</code></pre><button type="button" data-copy>Copy</button></div></details>` : ''}
 </section>`;
@@ -143,7 +144,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
     const { panels, legends } = entryHeatmaps(map, name);
     const titles = [analyticLabel, 'finite differences', `|${d.quantity} − finite differences| / tolerance`];
     return html`<figure class="heatmap" data-input="${map.input}"><div class="entrymap">${panels.map((panel, i) => html`<div><div class="panel-title">${titles[i]}</div>${panel}</div>`)}<div class="legend wide">${legends[0]}</div><div class="legend">${legends[1]}</div></div>
-<figcaption><b>${name}</b> (input ${map.input}), shape [${map.shape.join(', ')}]: ${extent}. ${wrong > 0 ? html`<b>${plural(wrong, 'entry').replace('entrys', 'entries')} wrong</b> (✕)` : 'No entry wrong'}. Each cell is ${projection}: ${analyticLabel} against finite differences, and their distance in tolerances. Hover a cell for its multi-index and values.</figcaption></figure>`;
+<figcaption><b>${name}</b> (input ${map.input}), shape [${map.shape.join(', ')}]: ${extent}. ${wrong > 0 ? html`<b>${plural(wrong, 'entry').replace('entrys', 'entries')} wrong</b> (✕)` : 'No entry wrong'}. Each cell is ${projection}: ${analyticLabel} against finite differences, and their distance in tolerances${d.cotangent.kind === 'random' ? " (v is the diagnosis's own, so the values are not the checker report's)" : ''}. Hover a cell for its multi-index and values.</figcaption></figure>`;
   });
   const steps = d.steps;
   const sweep = steps

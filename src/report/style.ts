@@ -54,7 +54,7 @@ figure { margin: 0; }
 .panel-title { font-size: 12px; font-weight: 600; margin-bottom: 2px; }
 figcaption { color: var(--muted); margin-top: 6px; max-width: 80em; }
 figcaption b { color: var(--fg); }
-.gp-plot, .gp-plot-ramp, .gp-plot-swatches { color: var(--fg); }
+.gp-plot, .gp-plot-ramp, .gp-plot-swatches { color: var(--fg); --plot-background: var(--bg); }
 .gp-plot-swatches { color: var(--fg); font-size: 11px; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
