@@ -8,7 +8,7 @@ import { parseHTML } from 'linkedom';
 import type { EntryMap, StepSweep } from '../check/index.js';
 import type { LossCurve, StateGradientNorms } from '../optim/index.js';
 import { type Markup, trusted } from './markup.js';
-import { entryName, formatDecade, formatNumber } from './numbers.js';
+import { decadeTicks, entryName, formatDecade, formatNumber } from './numbers.js';
 
 /** A fixed class name (Plot's default is random): the same run renders the same page. */
 const CLASS = 'gp-plot';
@@ -212,8 +212,8 @@ export function stepCurve(sweep: StepSweep, name: string, analyticLabel: string)
     marginLeft: 60,
     marginRight: 20,
     ariaDescription: `finite-difference error against step size for ${entry}`,
-    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', tickFormat: formatDecade },
-    y: { type: 'log', label: `|quotient − numeric derivative| (per unit of ${entry})`, labelArrow: 'none', grid: true, tickFormat: formatDecade },
+    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', ticks: decadeTicks(hs), tickFormat: formatDecade },
+    y: { type: 'log', label: `|quotient − numeric derivative| (per unit of ${entry})`, labelArrow: 'none', grid: true, ticks: decadeTicks([...points.map((p) => p.error), ...rules.map((r) => r.y)]), tickFormat: formatDecade },
     color: { legend: true, domain: series, range: SERIES.slice(0, 2) },
     marks: [
       Plot.line(points, { x: 'h', y: 'error', stroke: 'series', strokeWidth: 1.5 }),
@@ -247,7 +247,7 @@ export function oneSidedCurve(sweep: StepSweep, name: string, analyticLabel: str
     marginLeft: 70,
     marginRight: 20,
     ariaDescription: `one-sided difference quotients against step size for ${entry}`,
-    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', tickFormat: formatDecade },
+    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', ticks: decadeTicks(sweep.h), tickFormat: formatDecade },
     y: { label: `difference quotient of ⟨v, f⟩ per unit of ${entry}`, labelArrow: 'none', grid: true, tickFormat: formatNumber },
     color: { legend: true, domain: series, range: SERIES.slice(0, 3) },
     marks: [
@@ -271,7 +271,9 @@ export function lossCurve(curves: readonly LossCurve[], optimizer: string): Mark
     marginLeft: 60,
     ariaDescription: `the loss over ${Math.max(...points.map((p) => p.step))} steps of ${optimizer}`,
     x: { label: `step of ${optimizer}`, labelAnchor: 'center', labelArrow: 'none' },
-    y: { type: logarithmic ? 'log' : 'linear', label: 'loss', labelArrow: 'none', grid: true, tickFormat: logarithmic ? formatDecade : formatNumber },
+    y: logarithmic
+      ? { type: 'log', label: 'loss', labelArrow: 'none', grid: true, ticks: decadeTicks(values), tickFormat: formatDecade }
+      : { label: 'loss', labelArrow: 'none', grid: true, tickFormat: formatNumber },
     color: { legend: domain.length > 1, domain, range: SERIES.slice(0, domain.length) },
     marks: [
       // the hand-written backward dashed over the engine's: where they coincide, both show
@@ -287,20 +289,19 @@ export function lossCurve(curves: readonly LossCurve[], optimizer: string): Mark
  * that grows past the frame is clipped there: it holds, but promises nothing.
  */
 export function gradientNormCurve(norms: StateGradientNorms): Markup {
-  const series = ['‖∂L/∂h_t‖₂', 'bound ∏ max(1 − h²)·‖Wh‖ · ‖∂L/∂h_T‖'];
+  const series = ['‖∂L/∂h_t‖₂', 'Pascanu bound ∏ max(1 − h²)·‖Wh‖_F · ‖∂L/∂h_T‖'];
   const points = [norms.norms, norms.bound ?? []].flatMap((values, s) =>
     values.flatMap((value, t) => (value > 0 && Number.isFinite(value) ? [{ t, value, series: series[s]!, title: `${s === 0 ? `‖∂L/∂h_${t}‖` : `bound at t = ${t}`}: ${formatNumber(value)}` }] : [])),
   );
   const shown = norms.norms.filter((v) => v > 0 && Number.isFinite(v));
-  const top = Math.max(...shown) * 1e3;
-  const bottom = Math.min(...shown) / 3;
+  const domain = [Math.min(...shown) / 3, Math.min(Math.max(...shown) * 1e3, Math.max(...points.map((p) => p.value)))];
   return render({
     width: 420,
     height: 260,
     marginLeft: 60,
     ariaDescription: `the gradient reaching each of ${norms.steps} time steps`,
     x: { label: 'time step t', labelAnchor: 'center', labelArrow: 'none' },
-    y: { type: 'log', label: 'gradient norm', labelArrow: 'none', grid: true, tickFormat: formatDecade, domain: [bottom, Math.min(top, Math.max(...points.map((p) => p.value)))], clamp: false },
+    y: { type: 'log', label: '‖∂L/∂h_t‖₂', labelArrow: 'none', grid: true, domain, ticks: decadeTicks(domain), tickFormat: formatDecade },
     color: { legend: norms.bound !== null, domain: norms.bound ? series : series.slice(0, 1), range: SERIES.slice(0, norms.bound ? 2 : 1) },
     marks: [
       Plot.line(points.filter((p) => p.series === series[0]), { x: 't', y: 'value', stroke: 'series', strokeWidth: 2 }),

@@ -27,3 +27,18 @@ export function formatDecade(x: number): string {
   if (n >= -2 && n <= 3) return String(Number((10 ** n).toPrecision(1)));
   return `10${n < 0 ? '⁻' : ''}${String(Math.abs(n)).replace(/\d/g, (d) => SUPERSCRIPTS[Number(d)]!)}`;
 }
+
+/**
+ * The powers of ten between the smallest and the largest value, at most `most` of them (every k-th
+ * decade); undefined when fewer than two fit, to leave the ticks to the plotting library.
+ */
+export function decadeTicks(values: readonly number[], most = 8): number[] | undefined {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  const low = Math.ceil(Math.log10(Math.min(...positive)));
+  const high = Math.floor(Math.log10(Math.max(...positive)));
+  if (positive.length === 0 || high - low < 1) return undefined;
+  const every = Math.ceil((high - low + 1) / most);
+  const ticks: number[] = [];
+  for (let e = high; e >= low; e -= every) ticks.unshift(Number(`1e${e}`));
+  return ticks;
+}

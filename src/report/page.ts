@@ -170,8 +170,15 @@ function targetTable(run: ReportedRun): Markup {
     return html`<tr data-verdict="${t.verdict}" data-id="${t.id}" class="${verdictClass(t.verdict)}"><td>${badge(t.verdict)}</td><td>${link}</td><td class="muted">${t.kind}</td>${lawNames.map((name) => lawCell(byName.get(name), symbol))}<td class="num">${ran.reduce((s, l) => s + l.cases, 0)}</td><td class="num">${worst >= 0 ? formatNumber(worst) : '·'}</td><td class="num">${formatDuration(time)}</td></tr>`;
   };
   return html`<h2 id="targets">Targets</h2>
-<table class="targets"><thead><tr><th>verdict</th><th>target</th><th>kind</th>${lawNames.map((name) => html`<th class="law" title="${name}">${name}</th>`)}<th class="num">cases</th><th class="num">worst rel err</th><th class="num">time</th></tr></thead>
+<p class="muted">Laws: ${lawNames.map((name, i) => html`${i > 0 ? ', ' : ''}<b>${shortName(name)}</b> ${name}`)}. ✓ pass, ✗ fail, ! error, – skipped; hover a mark for its cases and time.</p>
+<table class="targets"><thead><tr><th>verdict</th><th>target</th><th>kind</th>${lawNames.map((name) => html`<th class="law" title="${name}">${shortName(name)}</th>`)}<th class="num">cases</th><th class="num">worst rel err</th><th class="num">time</th></tr></thead>
 <tbody>${run.targets.map(row)}</tbody></table>`;
+}
+
+/** A law's column head: its first word, or its second after "is" (gradients, jvp, pure, sgd, bptt). */
+function shortName(law: string): string {
+  const words = law.split(/(?=[A-Z])/).map((w) => w.toLowerCase());
+  return words[0] === 'is' && words.length > 1 ? words[1]! : words[0]!;
 }
 
 function lawCell(law: ReportedLaw | undefined, symbol: Record<string, string>): Content {

@@ -4,6 +4,7 @@ import { modelCurves } from '../optim/index.js';
 import { zoo } from '../zoo/index.js';
 import { mergeRuns, renderHtml } from './index.js';
 import { html, trusted } from './markup.js';
+import { decadeTicks, formatDecade, formatNumber } from './numbers.js';
 import type { ReportedRun } from './run.js';
 import { failingTarget, law, passingTarget, runOf, sinTimesX } from './test-support.js';
 
@@ -70,14 +71,14 @@ describe('renderHtml', () => {
   const hostile = {
     ...passingTarget('<img src=x onerror=alert(1)>'),
     verdict: 'fail',
-    laws: [law('isPure', 'fail', { message: '</script><script>alert(2)</script>', counterexample: '"><b>' })],
+    laws: [law('isPure', 'fail', { message: '</script><script>alert(2)</script>', counterexample: '"><marquee>' })],
   };
 
   test("a target's id and messages are text, never markup", () => {
     const page = renderHtml(runOf([hostile]));
     const document = parse(page);
     expect(document.querySelectorAll('script')).toHaveLength(1);
-    expect(document.querySelectorAll('main img, main b')).toHaveLength(0);
+    expect(document.querySelectorAll('main img, main marquee')).toHaveLength(0);
     expect(document.querySelector('article.card h3')!.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(document.querySelector('section.law .message')!.textContent).toBe('</script><script>alert(2)</script>');
   });
@@ -162,5 +163,16 @@ describe('mergeRuns', () => {
     expect(() => mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', seed: 8 } })])).toThrow('mergeRuns: result 2 has seed 8 where result 1 has 7');
     expect(() => mergeRuns([shard(1, 2), shard(1, 2)])).toThrow('mergeRuns: target t0 is in result 1 and result 2');
     expect(() => mergeRuns([])).toThrow('no results');
+  });
+});
+
+describe('numbers on the page', () => {
+  test('formatNumber writes every minus sign as one; decadeTicks keeps to the decades inside the values', () => {
+    expect(formatNumber(-4.46e-5)).toBe('−4.46e−5');
+    expect(formatNumber(0.035220949)).toBe('0.03522');
+    expect(decadeTicks([0.43, 2.8e-5])).toEqual([1e-4, 1e-3, 1e-2, 1e-1]);
+    expect(decadeTicks([0.15, 0.19])).toBeUndefined();
+    expect(decadeTicks([1e-12, 1], 7)).toEqual([1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1]);
+    expect([1e-6, 0.01, 1000, 2e9, 1e9].map(formatDecade)).toEqual(['10⁻⁶', '0.01', '1000', '', '10⁹']);
   });
 });

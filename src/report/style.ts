@@ -59,8 +59,8 @@ figcaption b { color: var(--fg); }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; font-size: 12px; color: var(--muted); }
-th.law { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; padding: 6px 2px; text-align: left; vertical-align: bottom; }
-td.law { text-align: center; padding-right: 0; width: 2.2em; font-weight: 700; color: var(--v, var(--skip)); }
+th.law { text-align: center; padding: 3px 4px; }
+td.law { text-align: center; padding: 3px 4px; font-weight: 700; color: var(--v, var(--skip)); }
 td.num { text-align: right; white-space: nowrap; }
 tr[hidden], article[hidden] { display: none; }
 .models { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 14px; }
