@@ -69,6 +69,7 @@ function commandLine({ command, modules, options }: ReportedRun): string {
 const verdictClass = (verdict: string) => `v-${verdict.toLowerCase().replace(/[^a-z0-9-]/g, '')}`;
 const badge = (verdict: string) => html`<span class="badge ${verdictClass(verdict)}">${verdict}</span>`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const entries = (n: number) => `${n} ${n === 1 ? 'entry' : 'entries'}`;
 const targetAnchor = (run: ReportedRun, target: ReportedTarget) => `target-${run.targets.indexOf(target)}`;
 
 function countBy(values: readonly string[]): [string, number][] {
@@ -140,12 +141,13 @@ function diagnosticFigures(d: Diagnostics): Markup {
     const size = map.shape.reduce((n, s) => n * s, 1);
     const count = map.analytic.length;
     const wrong = map.verdict.filter((v) => v === 'fail').length;
-    const extent = count === size ? `all ${plural(size, 'entry').replace('entrys', 'entries')}` : `entries ${map.start}–${map.start + count - 1} of ${size} (flat), around the worst — at most ${d.maxEntries} per input are compared`;
+    const extent = count === size ? `all ${entries(size)}` : `entries ${map.start}–${map.start + count - 1} of ${size} (flat), around the worst — at most ${d.maxEntries} per input are compared`;
     const { panels, legends } = entryHeatmaps(map, name);
     const titles = [analyticLabel, 'finite differences', `|${d.quantity} − finite differences| / tolerance`];
     return html`<figure class="heatmap" data-input="${map.input}"><div class="entrymap">${panels.map((panel, i) => html`<div><div class="panel-title">${titles[i]}</div>${panel}</div>`)}<div class="legend wide">${legends[0]}</div><div class="legend">${legends[1]}</div></div>
-<figcaption><b>${name}</b> (input ${map.input}), shape [${map.shape.join(', ')}]: ${extent}. ${wrong > 0 ? html`<b>${plural(wrong, 'entry').replace('entrys', 'entries')} wrong</b> (✕)` : 'No entry wrong'}. Each cell is ${projection}: ${analyticLabel} against finite differences, and their distance in tolerances${d.cotangent.kind === 'random' ? " (v is the diagnosis's own, so the values are not the checker report's)" : ''}. Hover a cell for its multi-index and values.</figcaption></figure>`;
+<figcaption><b>${name}</b> (input ${map.input}), shape [${map.shape.join(', ')}]: ${extent}. ${wrong > 0 ? html`<b>${entries(wrong)} wrong</b> (✕).` : 'No entry wrong.'}</figcaption></figure>`;
   });
+  const legend = html`<p class="muted">Each cell is ${projection}${d.cotangent.kind === 'random' ? " — the diagnosis's own v, so the values are not the checker report's" : ''}: ${analyticLabel} against finite differences, and their distance in tolerances. Hover a cell for its multi-index and values.</p>`;
   const steps = d.steps;
   const sweep = steps
     ? html`<figure class="steps">${stepCurve(steps, inputName(steps.input), analyticLabel)}
@@ -155,7 +157,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
     ? html`<figure class="kink">${oneSidedCurve(steps, inputName(steps.input), analyticLabel)}
 <figcaption><b>A kink at ${entryName(inputName(steps.input), steps.index)}</b>: the one-sided quotients head for different limits, ${formatNumber(steps.comparison.oneSided[0])} from the left and ${formatNumber(steps.comparison.oneSided[1])} from the right. An analytic value between them is a convention (nonsmooth, not a bug); outside them it is wrong.</figcaption></figure>`
     : '';
-  return html`<div class="figures">${maps}${sweep}${kink}</div>`;
+  return html`<div class="figures"><div class="maps">${legend}${maps}</div><div class="curves">${sweep}${kink}</div></div>`;
 }
 
 function targetTable(run: ReportedRun): Markup {

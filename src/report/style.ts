@@ -47,7 +47,9 @@ section.law .message { white-space: pre-wrap; margin: 4px 0 8px; }
 .replay button, button.copy { font: inherit; border: 1px solid var(--line); background: var(--card); color: var(--fg); border-radius: 6px; padding: 0 12px; cursor: pointer; }
 details > summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
 details[open] > summary { color: var(--fg); }
-.figures { display: flex; flex-direction: column; gap: 18px; margin: 12px 0; }
+.figures { display: flex; flex-wrap: wrap; gap: 18px 36px; margin: 12px 0; align-items: flex-start; }
+.figures > .maps > p { margin: 0; }
+.figures > .maps, .figures > .curves { display: flex; flex-direction: column; gap: 18px; flex: 1 1 520px; max-width: 620px; }
 figure { margin: 0; }
 .entrymap { display: grid; grid-template-columns: repeat(3, max-content); gap: 2px 24px; align-items: end; }
 .entrymap .legend.wide { grid-column: span 2; }
