@@ -1,8 +1,8 @@
 /**
- * What the report reads of a gradprop run: the JSON `gradprop --json` writes (src/cli/json.ts's
- * RunResult, which the report does not import: it sits above the CLI). Verdicts are read as
- * strings, so a verdict this version does not know is still shown; counts are taken from the
- * targets and laws themselves, so merged shards add up.
+ * A gradprop run as JSON, as every report reads it: the fields `gradprop --json` writes (the CLI's
+ * RunResult narrows these types), read loosely — a verdict is any string, so one this version does
+ * not know is still shown; diagnostics and curves may be absent (results of older versions); counts
+ * are taken from the targets and laws themselves, so merged shards add up.
  */
 import type { Comparison, Diagnostics } from '../check/index.js';
 import type { ModelCurves } from '../optim/index.js';
@@ -10,45 +10,89 @@ import type { PowerReport } from '../power/index.js';
 
 export interface ReportedLaw {
   law: string;
-  /** pass, fail, error, skipped — or another a newer gradprop writes. */
+  /** pass, fail, error (the target threw, or the law could not run), skipped (it does not apply) — or another a newer gradprop writes. */
   verdict: string;
+  /** Generated cases run: all of them, or up to and including the first failure. */
   cases: number;
+  /** Shrinking steps from the first failing case to the counterexample. */
   shrinks: number;
+  /**
+   * The gradient comparison that came closest to its tolerance over all cases, or the failing
+   * counterexample's worst entry (input, index, analytic, numeric, relError…); null for laws that
+   * compare no gradient entries.
+   */
   worst: Comparison | null;
+  /** Calls of the target's forward, vjp and jvp made by the law, shrinking included. */
   evaluations: { forward: number; vjp: number; jvp: number };
   timeMs: number;
+  /** The fast-check seed; with `path`, replays the counterexample. */
   seed: number;
+  /** The fast-check path of the counterexample (failures only). */
   path: string | null;
+  /** The command that replays the failure (failures only). */
   replay: string | null;
+  /** What went wrong, one paragraph; or why the law was skipped. */
   message: string | null;
+  /** The shrunk counterexample, as code. */
   counterexample: string | null;
+  /** The checker's report table for the counterexample, when the law made one. */
   report: string | null;
+  /** A vitest test reproducing the counterexample, when the target can be imported by name. */
   test: string | null;
-  /** The pictures' data for a failing law's counterexample (absent in results of older versions). */
+  /** A failure's counterexample diagnosed for the pictures: every entry's derivatives (capped) and the step-size sweep. */
   diagnostics?: Diagnostics | null;
 }
 
 export interface ReportedTarget {
+  /** What --filter matches: `ops/tanh`, `zoo/elman`, `zoo/elman.manualGrad`, or the export's name. */
   id: string;
+  /** The target's own name (an op's or Differentiable's name). */
   name: string;
+  /** op, differentiable, model or spec. */
   kind: string;
   module: string | null;
+  /** `error`: it could not be checked at all (message says why); otherwise pass or fail by its laws. */
   verdict: string;
   message: string | null;
   laws: readonly ReportedLaw[];
 }
 
+export interface SkippedExport {
+  module: string;
+  export: string;
+  reason: string;
+}
+
+export interface ModuleError {
+  module: string;
+  message: string;
+}
+
+export interface PowerResult {
+  id: string;
+  module: string | null;
+  ok: boolean;
+  /** The report as src/power's formatPowerReport prints it, or why it could not be measured. */
+  text: string;
+  /** null when it could not be measured (ok is then false). */
+  report: PowerReport | null;
+}
+
 export interface ReportedRun {
   command: string;
+  /** The modules checked (check only). */
   modules: readonly string[];
   options: { runs: number; seed: number; mode: string; filter: string | null; law: string | null; shard: string | null };
+  /** 0 every check passed, 1 a check failed, 2 usage error or a module that cannot be loaded. */
   exitCode: number;
   durationMs: number;
   targets: readonly ReportedTarget[];
-  skipped: readonly { module: string; export: string; reason: string }[];
-  moduleErrors: readonly { module: string; message: string }[];
-  power: readonly { id: string; module: string | null; ok: boolean; text: string; report: PowerReport | null }[];
-  /** verify: each zoo model learning (absent in results of older versions). */
+  /** Exports that are not checkable, with the reason. */
+  skipped: readonly SkippedExport[];
+  moduleErrors: readonly ModuleError[];
+  /** --power: one report per checked target. */
+  power: readonly PowerResult[];
+  /** verify: each checked zoo model learning (loss curve; gradient over time for the recurrent ones). */
   curves?: readonly (ModelCurves & { id: string })[];
 }
 
