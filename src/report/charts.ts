@@ -212,7 +212,7 @@ export function stepCurve(sweep: StepSweep, name: string, analyticLabel: string)
     marginLeft: 60,
     marginRight: 20,
     ariaDescription: `finite-difference error against step size for ${entry}`,
-    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', ticks: decadeTicks(hs), tickFormat: formatDecade },
+    x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', domain: [Math.min(...hs), Math.max(...hs)], ticks: decadeTicks(hs), tickFormat: formatDecade },
     y: { type: 'log', label: `|quotient − numeric derivative| (per unit of ${entry})`, labelArrow: 'none', grid: true, ticks: decadeTicks([...points.map((p) => p.error), ...rules.map((r) => r.y)]), tickFormat: formatDecade },
     color: { legend: true, domain: series, range: SERIES.slice(0, 2) },
     marks: [
@@ -246,6 +246,8 @@ export function oneSidedCurve(sweep: StepSweep, name: string, analyticLabel: str
     height: 320,
     marginLeft: 70,
     marginRight: 20,
+    insetTop: 10,
+    insetBottom: 10,
     ariaDescription: `one-sided difference quotients against step size for ${entry}`,
     x: { type: 'log', label: `step h (in units of ${entry})`, labelAnchor: 'center', labelArrow: 'none', ticks: decadeTicks(sweep.h), tickFormat: formatDecade },
     y: { label: `difference quotient of ⟨v, f⟩ per unit of ${entry}`, labelArrow: 'none', grid: true, tickFormat: formatNumber },
