@@ -80,7 +80,7 @@ function grid(map: EntryMap, name: string): Grid {
     return { x, y, index, analytic, numeric, ratio, verdict, title: cellTitle(name, index, analytic, numeric, tolerance, verdict) };
   });
   const distinct = (values: string[]) => [...new Set(values)];
-  const xLabel = layout === 'rows' ? 'last index' : layout === 'line' ? (rank <= 1 ? 'index' : 'flat index') : `flat index mod ${WRAP}`;
+  const xLabel = layout === 'rows' ? 'last index' : layout === 'wrapped' ? `flat index mod ${WRAP}` : rank === 0 ? 'a scalar' : rank === 1 ? 'index' : 'flat index';
   return { cells, x: { label: xLabel, domain: distinct(cells.map((c) => c.x)) }, y: layout === 'line' ? null : { domain: distinct(cells.map((c) => c.y)) } };
 }
 
@@ -179,7 +179,7 @@ export function entryHeatmaps(map: EntryMap, name: string): EntryHeatmaps {
       panel('ratio', distances, 'the distance between them in tolerances'),
     ],
     legends: [
-      renderLegend({ color: derivatives, label: `derivative per unit of the entry`, tickFormat: formatNumber, width: Math.max(240, 2 * width + 24), marginLeft: 8 }),
+      renderLegend({ color: derivatives, label: `derivative per unit of the entry`, tickFormat: formatNumber, width: Math.max(320, 2 * width + 24), marginLeft: 8 }),
       renderLegend({ color: distances, label: '|analytic − numeric| / tolerance (over 1: wrong)', tickFormat: formatNumber, width: Math.max(240, width) }),
     ],
   };

@@ -141,7 +141,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
     const size = map.shape.reduce((n, s) => n * s, 1);
     const count = map.analytic.length;
     const wrong = map.verdict.filter((v) => v === 'fail').length;
-    const extent = count === size ? `all ${entries(size)}` : `entries ${map.start}–${map.start + count - 1} of ${size} (flat), around the worst — at most ${d.maxEntries} per input are compared`;
+    const extent = count === size ? (size === 1 ? 'its one entry' : `all ${entries(size)}`) : `entries ${map.start}–${map.start + count - 1} of ${size} (flat), around the worst — at most ${d.maxEntries} per input are compared`;
     const { panels, legends } = entryHeatmaps(map, name);
     const titles = [analyticLabel, 'finite differences', `|${d.quantity} − finite differences| / tolerance`];
     return html`<figure class="heatmap" data-input="${map.input}"><div class="entrymap">${panels.map((panel, i) => html`<div><div class="panel-title">${titles[i]}</div>${panel}</div>`)}<div class="legend wide">${legends[0]}</div><div class="legend">${legends[1]}</div></div>
