@@ -83,12 +83,14 @@ function summary(run: ReportedRun): Markup {
   const verdict = run.exitCode === 0 ? 'pass' : 'fail';
   const lawCounts = countBy(laws.map((l) => l.verdict));
   const { options } = run;
+  const replays = laws.flatMap((l) => (l.replay === null ? [] : [l.replay]));
   return html`<header class="summary"><div>
 <span class="verdict ${verdictClass(verdict)}">${verdict.toUpperCase()}</span>
 <div>
 <h1>gradprop ${commandLine(run)}</h1>
 <p class="meta">seed ${options.seed} · ${plural(options.runs, 'case')} per law · ${options.mode} mode · ${formatDuration(run.durationMs)} · exit code ${run.exitCode}</p>
 <div class="counts"><span><b>${run.targets.length}</b> ${run.targets.length === 1 ? 'target' : 'targets'}</span><span><b>${laws.length}</b> ${laws.length === 1 ? 'law run' : 'law runs'}:</span>${lawCounts.map(([v, n]) => html`<span>${badge(v)} <b>${n}</b></span>`)}${run.moduleErrors.length > 0 ? html`<span>${badge('error')} <b>${run.moduleErrors.length}</b> ${run.moduleErrors.length === 1 ? 'module' : 'modules'} not loaded</span>` : ''}${run.skipped.length > 0 ? html`<span><b>${run.skipped.length}</b> ${run.skipped.length === 1 ? 'export' : 'exports'} skipped</span>` : ''}</div>
+${replays.length > 0 ? html`<details class="replays"><summary>${plural(replays.length, 'replay command')}, one per failure</summary><div class="replay"><pre><code>${replays.join('\n')}</code></pre><button type="button" data-copy>Copy</button></div></details>` : ''}
 </div>
 </div></header>`;
 }

@@ -99,6 +99,7 @@ describe('renderHtml', () => {
     const filter = document.querySelector('button[data-filter="pass"]')!;
     expect(filter.textContent).toBe('pass 495');
     expect(filter.getAttribute('aria-pressed')).toBe('false');
+    expect(document.querySelector('header .replays pre')!.textContent!.split('\n')).toEqual(failing.map((t) => t.laws[0]!.replay));
     const failuresOnly = renderHtml(runOf(failing)).length;
     const perPassing = (page.length - failuresOnly) / 495;
     const perFailing = (failuresOnly - renderHtml(runOf([])).length) / 5;

@@ -29,6 +29,8 @@ header.summary > div { display: flex; gap: 18px; align-items: center; }
 .meta { margin: 4px 0 0; color: var(--muted); }
 .counts { display: flex; gap: 14px; flex-wrap: wrap; margin-top: 6px; }
 .counts span b { font-variant-numeric: tabular-nums; }
+.replays { margin-top: 6px; }
+.replays .replay pre { max-height: 12em; white-space: pre; word-break: normal; }
 nav.toolbar { position: sticky; top: 0; z-index: 2; background: var(--bg); border-bottom: 1px solid var(--line); padding: 8px 0; }
 nav.toolbar > div { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
 nav.toolbar button { font: inherit; border: 1px solid var(--line); background: var(--card); color: var(--fg); border-radius: 999px; padding: 2px 12px; cursor: pointer; }
