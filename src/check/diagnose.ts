@@ -17,6 +17,7 @@ import { GuardedTarget } from './target.js';
 /** Entries per input a diagnosis looks at, unless told otherwise. */
 export const DIAGNOSED_ENTRIES = 256;
 
+/** The checker's options (seed, precision, tolerances), and where to look. */
 export interface DiagnoseOptions extends CheckOptions {
   /**
    * The comparison to look at (a check's worst): its input, entry and output. Its entry is centred
@@ -60,6 +61,7 @@ export interface StepSweep {
   comparison: Comparison;
 }
 
+/** A diagnosis: what the report's heatmaps, step-size and one-sided curves are drawn from. */
 export interface Diagnostics {
   target: string;
   /** What the derivatives are projected on: a random cotangent v (seeded) or one output entry. */

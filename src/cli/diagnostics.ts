@@ -7,6 +7,7 @@ import { type Diagnostics, type GradCheckReport, diagnose } from '../check/index
 import type { Case } from '../laws/index.js';
 import type { Mode } from '../check/index.js';
 
+/** The diagnosis of a failing law's counterexample `c` at its seed, or null when the target cannot be evaluated there. */
 export function diagnoseFailure(c: Case, seed: number, mode: Mode, report?: GradCheckReport): Diagnostics | null {
   const worst = report?.worst;
   try {

@@ -8,12 +8,14 @@ import { type AnyModel, type RecurrentModel, stateGradients } from '../zoo/index
 import { sgd } from './sgd.js';
 import { train } from './train.js';
 
+/** The loss over a run of gradient descent, with one backward. */
 export interface LossCurve {
   backward: 'engine' | 'manualGrad';
   /** The loss before each step (losses[0] at the initial parameters), then after the last. */
   losses: number[];
 }
 
+/** How much gradient reaches each time step of one sequence. */
 export interface StateGradientNorms {
   /** T: the sequence length. */
   steps: number;
@@ -23,6 +25,7 @@ export interface StateGradientNorms {
   bound: number[] | null;
 }
 
+/** A model learning: what the report's loss and gradient-over-time charts are drawn from. */
 export interface ModelCurves {
   model: string;
   /** Parameters from init(seed), the batch from sampleBatch(seed), the sequence for the norms too. */
@@ -33,6 +36,7 @@ export interface ModelCurves {
   stateGradients: StateGradientNorms | null;
 }
 
+/** The seed of the parameters, batch and sequence, and how long to train. */
 export interface CurveOptions {
   seed: number;
   /** Gradient-descent steps on one batch (default 60). */
@@ -43,6 +47,11 @@ export interface CurveOptions {
   sequenceLength?: number;
 }
 
+/**
+ * A model's curves: `steps` of sgd from init(seed) on sampleBatch(seed) with the engine's gradient
+ * (and the hand-written one, where the model has it), and for a recurrent model ‖∂L/∂h_t‖ over a
+ * sequence of `sequenceLength` steps with its bound.
+ */
 export function modelCurves(model: AnyModel, { seed, steps = 60, lr = 0.1, sequenceLength = 30 }: CurveOptions): ModelCurves {
   const optimizer = sgd({ lr });
   const params = model.init(seed);

@@ -14,6 +14,7 @@ export class Markup {
 /** What `html` interpolates: text (escaped), markup, nothing (null, undefined, false), or a list of these. */
 export type Content = string | number | Markup | null | undefined | false | readonly Content[];
 
+/** Markup from a template: interpolated text is escaped, Markup inserted as it is. */
 export function html(strings: TemplateStringsArray, ...values: Content[]): Markup {
   let text = strings[0]!;
   values.forEach((value, i) => (text += insert(value) + strings[i + 1]!));
@@ -27,6 +28,7 @@ export function trusted(text: string): Markup {
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Text safe in HTML content and in quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }

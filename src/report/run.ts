@@ -8,6 +8,7 @@ import type { Comparison, Diagnostics } from '../check/index.js';
 import type { ModelCurves } from '../optim/index.js';
 import type { PowerReport } from '../power/index.js';
 
+/** One law's result on one target. */
 export interface ReportedLaw {
   law: string;
   /** pass, fail, error (the target threw, or the law could not run), skipped (it does not apply) — or another a newer gradprop writes. */
@@ -43,6 +44,7 @@ export interface ReportedLaw {
   diagnostics?: Diagnostics | null;
 }
 
+/** One target and its laws' results. */
 export interface ReportedTarget {
   /** What --filter matches: `ops/tanh`, `zoo/elman`, `zoo/elman.manualGrad`, or the export's name. */
   id: string;
@@ -57,17 +59,20 @@ export interface ReportedTarget {
   laws: readonly ReportedLaw[];
 }
 
+/** An export `gradprop check` could not check, and why. */
 export interface SkippedExport {
   module: string;
   export: string;
   reason: string;
 }
 
+/** A module that could not be loaded, and why. */
 export interface ModuleError {
   module: string;
   message: string;
 }
 
+/** --power: how many planted bugs one target's test catches. */
 export interface PowerResult {
   id: string;
   module: string | null;
@@ -78,6 +83,7 @@ export interface PowerResult {
   report: PowerReport | null;
 }
 
+/** A whole run: what `gradprop --json` writes, or shards merged by mergeRuns. */
 export interface ReportedRun {
   command: string;
   /** The modules checked (check only). */
