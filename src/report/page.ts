@@ -149,7 +149,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
     return html`<figure class="heatmap" data-input="${map.input}"><div class="entrymap">${panels.map((panel, i) => html`<div><div class="panel-title">${titles[i]}</div>${panel}</div>`)}<div class="legend wide">${legends[0]}</div><div class="legend">${legends[1]}</div></div>
 <figcaption><b>${name}</b> (input ${map.input}), shape [${map.shape.join(', ')}]: ${extent}. ${wrong > 0 ? html`<b>${entries(wrong)} wrong</b> (✕).` : 'No entry wrong.'}</figcaption></figure>`;
   });
-  const legend = html`<p class="muted">Each cell is ${projection}${d.cotangent.kind === 'random' ? " — the diagnosis's own v, so the values are not the checker report's" : ''}: ${analyticLabel} against finite differences, and their distance in tolerances. Hover a cell for its multi-index and values.</p>`;
+  const legend = html`<p class="muted">Each cell is ${projection}${d.cotangent.kind === 'random' ? " — the diagnosis's own v, so the values are not the checker report's" : ''}: ${analyticLabel} against finite differences, and their distance in tolerances. Hover a cell for its multi-index and values. (Drawing these took ${plural(d.evaluations.forward, 'forward call')}, ${plural(d.evaluations.vjp, 'vjp')}${d.evaluations.jvp > 0 ? ` and ${plural(d.evaluations.jvp, 'jvp')}` : ''}.)</p>`;
   const steps = d.steps;
   const sweep = steps
     ? html`<figure class="steps">${stepCurve(steps, inputName(steps.input), analyticLabel)}
