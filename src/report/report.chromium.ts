@@ -70,7 +70,7 @@ async function problems(html: string, name: string, colorScheme: 'light' | 'dark
   if ((await cell.count()) === 0) found.push(`no heatmap cell marks x₀[${run.wrong}] wrong`);
   else if (!(await cell.first().isVisible())) found.push(`the heatmap cell of x₀[${run.wrong}] is not visible`);
   if (!(await page.locator('figure.steps svg.gp-plot').first().isVisible().catch(() => false))) found.push('no step-size curve on screen');
-  const replay = page.locator('.replay pre', { hasText: run.replay });
+  const replay = page.locator('article.card .replay pre', { hasText: run.replay });
   if ((await replay.count()) === 0) found.push('the replay command is not on the page');
   else {
     await replay.first().locator('xpath=..').getByRole('button', { name: 'Copy' }).click();
