@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const human = Object.values(options.reports).includes(STDOUT) ? io.stderr : io.stdout;
   human.write(formatRun(result, useColour(human, io.env)));
   try {
-    writeReports(result, options.reports, io.cwd, io.stdout);
+    await writeReports(result, options.reports, io.cwd, io.stdout);
   } catch (error) {
     io.stderr.write(`gradprop: ${(error as Error).message}\n`);
     return 2;

@@ -24,6 +24,7 @@ const failing: LawResult = {
   counterexample: '[tensor([1, 2])]',
   report: 'gradcheck x: FAIL',
   test: null,
+  diagnostics: null,
 };
 
 const result: RunResult = {
@@ -37,6 +38,7 @@ const result: RunResult = {
   skipped: [],
   moduleErrors: [],
   power: [],
+  curves: [],
 };
 
 describe('the JSON shape check the CLI tests use', () => {

@@ -53,22 +53,23 @@ describe('writeReports', () => {
     skipped: [],
     moduleErrors: [],
     power: [],
+    curves: [],
   } satisfies RunResult;
 
-  test('writes each report whole, making its folder, leaving no temporary file; one report may go to standard output', () => {
+  test('writes each report whole, making its folder, leaving no temporary file; one report may go to standard output', async () => {
     const printed: string[] = [];
-    writeReports(result, { json: 'out/deep/r.json', junit: '-' }, scratch, { write: (text) => printed.push(text) });
+    await writeReports(result, { json: 'out/deep/r.json', junit: '-' }, scratch, { write: (text) => printed.push(text) });
     expect(JSON.parse(readFileSync(join(scratch, 'out/deep/r.json'), 'utf8'))).toEqual(result);
     expect(readdirSync(join(scratch, 'out/deep'))).toEqual(['r.json']);
     expect(printed.join('')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="gradprop verify" tests="0"/);
   });
 
-  test('replaces a report whole, by renaming a finished file over it: a reader of the old report never sees half of the new one', () => {
+  test('replaces a report whole, by renaming a finished file over it: a reader of the old report never sees half of the new one', async () => {
     const file = join(scratch, 'replaced.json');
     writeFileSync(file, 'the previous report\n');
     const reader = openSync(file, 'r'); // a CI step still reading the previous report
     try {
-      writeReports(result, { json: file }, scratch, { write: () => {} });
+      await writeReports(result, { json: file }, scratch, { write: () => {} });
       expect(readFileSync(reader, 'utf8')).toBe('the previous report\n'); // written in place, it would read the new text, or none
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(result);
     } finally {
@@ -76,11 +77,11 @@ describe('writeReports', () => {
     }
   });
 
-  test('a report that cannot be put in place says which report failed, and leaves no temporary file behind', () => {
+  test('a report that cannot be put in place says which report failed, and leaves no temporary file behind', async () => {
     const folder = join(scratch, 'occupied');
     mkdirSync(join(folder, 'r.json'), { recursive: true }); // a folder where the report should go: the rename fails
     writeFileSync(join(folder, 'r.json', 'keep'), 'x');
-    expect(() => writeReports(result, { json: join(folder, 'r.json') }, scratch, { write: () => {} })).toThrow(/^could not write the --json report to .*occupied\/r\.json: E(ISDIR|NOTEMPTY|EXIST)/);
+    await expect(writeReports(result, { json: join(folder, 'r.json') }, scratch, { write: () => {} })).rejects.toThrow(/^could not write the --json report to .*occupied\/r\.json: E(ISDIR|NOTEMPTY|EXIST)/);
     expect(readdirSync(folder)).toEqual(['r.json']);
     expect(readdirSync(join(folder, 'r.json'))).toEqual(['keep']);
   });

@@ -16,13 +16,19 @@ export interface ReportKind {
   what: string;
   /** A path to suggest for it. */
   example: string;
-  render(result: RunResult): string;
+  render(result: RunResult): string | Promise<string>;
+}
+
+/** The HTML page; its plotting library loads only when a page is asked for (it takes most of a second). */
+async function htmlPage(result: RunResult): Promise<string> {
+  return (await import('../report/index.js')).renderHtml(result);
 }
 
 /** Every report gradprop writes. A new one is a new row: parseCli, --help and the path checks read this list. */
 export const REPORT_KINDS = [
   { flag: 'json', what: "write every target and law's result as JSON", example: 'reports/gradprop.json', render: jsonText },
   { flag: 'junit', what: 'write JUnit XML, a testcase per target and law', example: 'reports/gradprop.xml', render: junitXml },
+  { flag: 'html', what: 'write a self-contained HTML page: pictures of each failure; verify: the zoo learning', example: 'reports/gradprop.html', render: htmlPage },
 ] as const satisfies readonly ReportKind[];
 
 export type ReportFlag = (typeof REPORT_KINDS)[number]['flag'];
@@ -68,9 +74,9 @@ export function reportPathProblem(paths: ReportPaths, modules: readonly string[]
 }
 
 /** Render and write every requested report; a file is written whole or not at all. Throws naming the report that could not be written. */
-export function writeReports(result: RunResult, paths: ReportPaths, cwd: string, stdout: { write(text: string): unknown }): void {
+export async function writeReports(result: RunResult, paths: ReportPaths, cwd: string, stdout: { write(text: string): unknown }): Promise<void> {
   for (const { kind, path } of requested(paths)) {
-    const text = kind.render(result);
+    const text = await kind.render(result);
     if (path === STDOUT) {
       stdout.write(text);
       continue;

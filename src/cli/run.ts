@@ -3,6 +3,7 @@ import { type Comparison, formatReport } from '../check/index.js';
 import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
 import { pasteReadyTest } from '../vitest/replay.js';
 import type { Evaluations } from './counted.js';
+import { diagnoseFailure } from './diagnostics.js';
 import { frame, thrown, where } from './describe.js';
 import { type LawResult, emptyLawResult } from './json.js';
 import { type Invocation, replayCommand } from './replay.js';
@@ -63,8 +64,11 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
   const verdict = verdictOf(run.law, error);
   const detail = violation ? violation.detail : verdict === 'fail' ? (error as Error).message : `the target threw ${thrown(error)}${frame(error, cwd)}`;
   const other = describeOtherFailure(details.otherFailure);
+  // diagnosing calls the counted target again: those calls are the report's, not the law's
+  const evaluations = { ...result.evaluations };
   return {
     ...result,
+    evaluations,
     verdict,
     shrinks: details.numShrinks,
     worst: violation?.report?.worst ?? result.worst,
@@ -74,6 +78,7 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
     test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
   };
 }
 

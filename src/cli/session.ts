@@ -15,6 +15,7 @@ import type { DiscoveryInfo, Source } from './protocol.js';
 import type { LawSettings } from './run.js';
 import { type TargetInfo, select, selector } from './targets.js';
 import { LAW_VERDICTS, noVerdicts } from './verdicts.js';
+import { verifyCurves } from './curves.js';
 
 /** A command that runs checks. */
 export type Run = Exclude<Command, { command: 'help' | 'version' }>;
@@ -205,6 +206,7 @@ function assemble(command: Run, planned: Planned[], targets: TargetResult[], pow
     skipped,
     moduleErrors: errors,
     power,
+    curves: command.command === 'verify' ? verifyCurves(targets, options.seed) : [],
   };
 }
 

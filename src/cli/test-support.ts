@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { expect } from 'vitest';
-import type { Comparison } from '../check/index.js';
+import type { Comparison, Diagnostics } from '../check/index.js';
+import type { LossCurve } from '../optim/index.js';
 import type { Evaluations } from './counted.js';
 import type { LawResult, ModuleError, PowerResult, RunResult, SkippedExport, Summary, TargetResult } from './json.js';
 import { LAW_VERDICTS, lawVerdicts } from './verdicts.js';
@@ -48,6 +49,7 @@ const law = record<LawResult>({
   counterexample: nullable(str),
   report: nullable(str),
   test: nullable(str),
+  diagnostics: nullable(is((v) => Array.isArray((v as Diagnostics).inputs) && 'steps' in (v as object) && typeof (v as Diagnostics).cotangent === 'object', 'Diagnostics')),
 });
 
 const target = record<TargetResult>({
@@ -90,6 +92,9 @@ const run = record<RunResult>({
   skipped: arrayOf(record<SkippedExport>({ module: str, export: str, reason: str })),
   moduleErrors: arrayOf(record<ModuleError>({ module: str, kind: oneOf('load', 'async'), message: str })),
   power: arrayOf(record<PowerResult>({ id: str, module: nullable(str), ok: oneOf(true, false), text: str, report: nullable(obj) })),
+  curves: arrayOf(
+    record<RunResult['curves'][number]>({ id: str, model: str, seed: num, optimizer: str, training: arrayOf(record<LossCurve>({ backward: oneOf('engine', 'manualGrad'), losses: arrayOf(num) })), stateGradients: nullable(obj) }),
+  ),
 });
 
 /** What in a parsed --json file departs from the documented RunResult shape; empty when nothing does. */
