@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type Comparison, formatReport } from '../check/index.js';
 import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
-import { pasteReadyTest } from '../vitest/replay.js';
+import { exportedSubject, pasteReadyTest } from '../vitest/replay.js';
 import type { CliOptions } from './args.js';
 import { noEvaluations } from './counted.js';
 import { frame, thrown, where } from './describe.js';
@@ -90,7 +90,7 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
-    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest') : null,
   };
 }
 

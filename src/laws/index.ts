@@ -1,6 +1,6 @@
 export { type Case, type Subject, casesOf, caseCode, isOp } from './cases.js';
 export { Coverage } from './coverage.js';
-export { type Law, type LawBody, type LawOptions, defineLaw } from './law.js';
+export { type Law, type LawBody, type LawFactory, type LawOptions, defineLaw } from './law.js';
 export { LawViolation } from './violation.js';
 export { gradientsMatchFiniteDifferences } from './gradients.js';
 export { jvpMatchesVjp } from './duality.js';

@@ -1,25 +1,21 @@
-import { fc, test } from '@fast-check/vitest';
-import { checkGradients } from '../check/index.js';
-import { type Case, type LawOptions, LawViolation, type Subject, casesOf } from '../laws/index.js';
-import type { Tensor } from '../tensor/index.js';
+import { test } from 'vitest';
+import { callerFrame, subjectAt } from './call-site.js';
+import { throwUnlessCorrect } from './assert.js';
+import type { GradientAssertionOptions, GradientInputs } from './judge.js';
 
-export interface GradTestOptions extends LawOptions {
-  /** Input lists to check at; default: drawn from the subject's domain. */
-  inputs?: fc.Arbitrary<Tensor[]>;
-  /** fast-check parameters: numRuns, seed, path, … */
-  params?: Pick<fc.Parameters, 'numRuns' | 'seed' | 'path' | 'verbose' | 'endOnFailure'>;
+/** Options of a gradTest: the matcher's, and the test's timeout. */
+export interface GradTestOptions extends GradientAssertionOptions {
+  /** The test's timeout in milliseconds (vitest's default otherwise). */
+  timeout?: number;
 }
 
 /**
- * A vitest test that checks a subject's gradients on generated cases, built on @fast-check/vitest's
- * `test.prop`: a failure is shrunk, and reported with the seed and path that replay it.
+ * A vitest test of its own that checks a subject's gradients — a Differentiable, an op, a layer
+ * ({ forward, backward }) or a function of tensors — as `expect(subject).toHaveCorrectGradients`
+ * would: at the given tensors, at cases from an arbitrary of input lists, or from its domain.
  */
-export function gradTest(name: string, subject: Subject, { inputs, params, draw, ...options }: GradTestOptions = {}): void {
-  test.prop([casesOf(subject, inputs, draw), fc.nat()], params)(name, (c, seed) => checkCase(c, seed, options));
-}
-
-/** One case of a gradTest: throws a LawViolation with the report when the gradients are wrong. */
-export function checkCase(c: Case, seed: number, options: LawOptions = {}): void {
-  const report = checkGradients(c.target, c.inputs, { ...options, seed: options.seed ?? seed });
-  if (!report.ok) throw new LawViolation('gradTest', c, report.message, report);
+export function gradTest(name: string, subject: unknown, inputs?: GradientInputs, { timeout, ...options }: GradTestOptions = {}): void {
+  const frame = callerFrame(gradTest);
+  const site = () => frame && subjectAt(frame, { callee: 'gradTest', argument: 1 });
+  test(name, () => throwUnlessCorrect(subject, inputs, options, { runner: 'vitest', site }), timeout);
 }
