@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// gradprop's sources, and the user's modules that `gradprop check` loads, are TypeScript: tsx's
-// loader compiles them on import, so there is no build step.
+// The gradprop command runs the build (dist/). tsx is registered for one reason: `gradprop check`
+// loads the user's modules, and those may be TypeScript; the library itself never loads tsx.
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import('../dist/cli/main.js');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -62,7 +62,7 @@ or an internal error.`;
 
 const COMMANDS = ['verify', 'check', 'help'] as const;
 
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Command {
   let parsed;
   try {
     parsed = parseArgs({

@@ -6,9 +6,9 @@
  */
 import type { GradCheckReport } from '../check/index.js';
 import { callerFrame, subjectAt } from './call-site.js';
-import { type Face, type GradientAssertionOptions, type GradientInputs, type Judgement, failureMessage, judgeGradients } from './judge.js';
+import { type Face, type GradientAssertionOptions, type GradientInputs, type GradientSubject, type Judgement, failureMessage, judgeGradients } from './judge.js';
 
-export type { GradientAssertionOptions, GradientInputs } from './judge.js';
+export type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
 
 type AssertionErrorClass = new (options: { message: string; operator?: string }) => Error;
 
@@ -50,7 +50,7 @@ export class GradientAssertionError extends AssertionErrorBase {
  * function of tensors built from ops. A failure's message ends with a node:test test that checks the
  * shrunk counterexample.
  */
-export function assertGradients(subject: unknown, inputs?: GradientInputs, options: GradientAssertionOptions = {}): void {
+export function assertGradients(subject: GradientSubject, inputs?: GradientInputs, options: GradientAssertionOptions = {}): void {
   const frame = callerFrame(assertGradients);
   throwUnlessCorrect(subject, inputs, options, { runner: 'node:test', site: () => frame && subjectAt(frame, { callee: 'assertGradients', argument: 0 }) });
 }

@@ -16,5 +16,5 @@ declare module 'vitest' {
 }
 
 export type { GradientMatchers } from './matcher.js';
-export type { GradientAssertionOptions, GradientInputs } from './judge.js';
-export { gradTest, type GradTestOptions } from './gradTest.js';
+export type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
+export { gradTest, type GradTestOptions } from './grad-test.js';

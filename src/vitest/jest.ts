@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { type GradientMatchers, gradientMatcher } from './matcher.js';
+import { type GradientMatcher, type GradientMatchers, gradientMatcher } from './matcher.js';
 
 /** The matchers this face registers, for `expect.extend` by hand. */
-export const gradientMatchers = { toHaveCorrectGradients: gradientMatcher('jest') };
+export const gradientMatchers: { toHaveCorrectGradients: GradientMatcher } = { toHaveCorrectGradients: gradientMatcher('jest') };
 
 const globalExpect = (globalThis as { expect?: { extend?: (matchers: object) => void } }).expect;
 if (typeof globalExpect?.extend === 'function') globalExpect.extend(gradientMatchers);
@@ -24,5 +24,5 @@ declare global {
   }
 }
 
-export type { GradientMatchers } from './matcher.js';
-export type { GradientAssertionOptions, GradientInputs } from './judge.js';
+export type { GradientMatcher, GradientMatchers, MatcherResult, MatcherState } from './matcher.js';
+export type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';

@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import { isArbitrary } from '../arbitraries/index.js';
 import { asDifferentiable } from '../autodiff/index.js';
-import { type Differentiable, type GradCheckReport, checkGradients, formatReport, fromLayer, isLayer } from '../check/index.js';
+import { type Differentiable, type GradCheckReport, type Layer, checkGradients, formatReport, fromLayer, isLayer } from '../check/index.js';
 import { type LawOptions, LawViolation, type Subject, checkSameFailure, gradientsMatchFiniteDifferences, isOp } from '../laws/index.js';
 import { opTarget } from '../ops/index.js';
 import { type Tensor, formatShape, isTensor } from '../tensor/index.js';
@@ -17,6 +17,9 @@ export interface GradientAssertionOptions extends LawOptions {
   /** Warn (console.warn) about coverage classes that never occurred among the generated cases. */
   coverage?: boolean;
 }
+
+/** What a gradient assertion checks: a Differentiable, an op, a hand-written layer, or a function of tensors built from ops. */
+export type GradientSubject = Differentiable | Layer | ((...inputs: Tensor[]) => Tensor);
 
 /** Tensors to check at, or a fast-check arbitrary of input lists to generate them. */
 export type GradientInputs = readonly Tensor[] | fc.Arbitrary<Tensor[]>;

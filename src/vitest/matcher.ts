@@ -1,7 +1,5 @@
-import type { Tensor } from '../tensor/index.js';
 import { callerFrame, subjectAt } from './call-site.js';
 import { type GradientAssertionOptions, type GradientInputs, failureMessage, judgeGradients } from './judge.js';
-import type fc from 'fast-check';
 
 /** The matcher as vitest and jest type it on `expect(subject)`. */
 export interface GradientMatchers<R = unknown> {
@@ -10,24 +8,28 @@ export interface GradientMatchers<R = unknown> {
    * or at ones drawn from its domain. With `.not`: the subject was checked and its gradients are
    * wrong (a subject that cannot be checked fails both).
    */
-  toHaveCorrectGradients(inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options?: GradientAssertionOptions): R;
+  toHaveCorrectGradients(inputs?: GradientInputs, options?: GradientAssertionOptions): R;
 }
 
 /** What expect hands a matcher: vitest's and jest's both say whether `.not` was used. */
-interface MatcherState {
+export interface MatcherState {
   isNot?: boolean;
 }
 
-interface MatcherResult {
+/** What a matcher returns to expect: whether the assertion held, and the message if it did not. */
+export interface MatcherResult {
   pass: boolean;
   message: () => string;
 }
+
+/** `toHaveCorrectGradients` as expect.extend takes it. */
+export type GradientMatcher = (this: MatcherState | void, received: unknown, inputs?: GradientInputs, options?: GradientAssertionOptions) => MatcherResult;
 
 /**
  * `expect(subject).toHaveCorrectGradients(inputs?, options?)` for an expect that takes jest-style
  * matchers (vitest's, jest's): the matcher core, and `.not` meaning "checked, and wrong".
  */
-export function gradientMatcher(runner: 'vitest' | 'jest') {
+export function gradientMatcher(runner: 'vitest' | 'jest'): GradientMatcher {
   return function toHaveCorrectGradients(this: MatcherState | void, received: unknown, inputs?: GradientInputs, options: GradientAssertionOptions = {}): MatcherResult {
     const negated = this?.isNot === true;
     const frame = callerFrame(toHaveCorrectGradients);
