@@ -63,7 +63,8 @@ export function judgeGradients(given: unknown, inputs: GradientInputs | undefine
     const target: Differentiable = isOp(received) ? opTarget(received) : received;
     const report = checkGradients(target, inputs, options);
     const outcome = report.ok ? 'correct' : report.verdict === 'fail' ? 'wrong' : 'unchecked';
-    const found = report.ok ? 'they agree with finite differences at the given inputs' : report.message;
+    // The report's message starts with the target's name, which the assertion's message already said.
+    const found = report.ok ? 'they agree with finite differences at the given inputs' : report.message.replace(`${target.name}: `, '');
     return { outcome, name, detail: `${found}\n\n${formatReport(report)}`, report };
   }
   if (inputs !== undefined && !isArbitrary(inputs)) {
