@@ -1,15 +1,21 @@
 /**
  * The result of a gradprop run: what `--json FILE` writes, and what the table and JUnit XML are
  * printed from. Field values are JSON (null, never undefined), so the file has every key.
+ *
+ * @module gradprop/cli
  */
 import type { Comparison, Mode } from '../check/index.js';
 import type { PowerReport } from '../power/index.js';
 import type { Evaluations } from './counted.js';
 import type { Kind } from './targets.js';
 
+export type { Evaluations } from './counted.js';
+export type { Kind } from './targets.js';
+
 /** `error`: the target threw, or the law could not run; `skipped`: the law does not apply. */
 export type LawVerdict = 'pass' | 'fail' | 'error' | 'skipped';
 
+/** One law's outcome on one target. */
 export interface LawResult {
   law: string;
   verdict: LawVerdict;
@@ -42,6 +48,7 @@ export interface LawResult {
   test: string | null;
 }
 
+/** One checked target: what it is, where it came from, and each law's outcome. */
 export interface TargetResult {
   /** What --filter matches: `ops/tanh`, `zoo/elman`, `zoo/elman.manualGrad`, or the export's name. */
   id: string;
@@ -55,17 +62,20 @@ export interface TargetResult {
   laws: LawResult[];
 }
 
+/** An export that is not checkable, and why. */
 export interface SkippedExport {
   module: string;
   export: string;
   reason: string;
 }
 
+/** A module that could not be loaded, and why. */
 export interface ModuleError {
   module: string;
   message: string;
 }
 
+/** The power report of one target (--power). */
 export interface PowerResult {
   id: string;
   module: string | null;
@@ -76,6 +86,7 @@ export interface PowerResult {
   report: PowerReport | null;
 }
 
+/** A whole run of gradprop verify or gradprop check: what `--json FILE` writes. */
 export interface RunResult {
   command: 'verify' | 'check';
   /** The modules checked (check only). */
@@ -101,6 +112,7 @@ export interface RunResult {
   power: PowerResult[];
 }
 
+/** A run result as the JSON text --json writes. */
 export function jsonText(result: RunResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/index.js';
 import { type Case, type Subject, casesOf } from './cases.js';
 import { Coverage } from './coverage.js';
 
+/** Options of every law: the checker's, how inputs are drawn, and a hook that sees every report. */
 export interface LawOptions extends CheckOptions {
   /** How inputs are drawn from a domain (shape caps, kink margin, edge values). */
   draw?: OpInputsOptions;

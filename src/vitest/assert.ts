@@ -2,46 +2,14 @@
  * gradprop's runner-agnostic face, for node:test, mocha and any runner that fails a test on a
  * thrown error: `assertGradients(subject, inputs?, options?)`.
  *
- * @module
+ * @module gradprop/assert
  */
-import type { GradCheckReport } from '../check/index.js';
+import { throwUnlessCorrect } from './assertion-error.js';
 import { callerFrame, subjectAt } from './call-site.js';
-import { type Face, type GradientAssertionOptions, type GradientInputs, type GradientSubject, type Judgement, failureMessage, judgeGradients } from './judge.js';
+import type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
 
+export { GradientAssertionError } from './assertion-error.js';
 export type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
-
-type AssertionErrorClass = new (options: { message: string; operator?: string }) => Error;
-
-/** Node's own AssertionError where there is one; a look-alike elsewhere (a browser has no node:assert). */
-const AssertionErrorBase: AssertionErrorClass =
-  ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:assert') as { AssertionError?: AssertionErrorClass } | undefined)?.AssertionError ??
-  class AssertionError extends Error {
-    readonly code = 'ERR_ASSERTION';
-    readonly generatedMessage = false;
-    readonly operator: string | undefined;
-    constructor({ message, operator }: { message: string; operator?: string }) {
-      super(message);
-      this.name = 'AssertionError';
-      this.operator = operator;
-    }
-  };
-
-/**
- * What assertGradients throws: on Node an `assert.AssertionError` (code 'ERR_ASSERTION'), with the
- * formatted report as its message and what was found as fields.
- */
-export class GradientAssertionError extends AssertionErrorBase {
-  /** 'wrong': checked, and the gradients disagree with finite differences; 'unchecked': they could not be checked. */
-  readonly outcome: 'wrong' | 'unchecked';
-  /** The checker's report at the inputs, or at the shrunk counterexample, when there is one. */
-  readonly report: GradCheckReport | undefined;
-
-  constructor(judgement: Judgement) {
-    super({ message: failureMessage(judgement, false), operator: 'assertGradients' });
-    this.outcome = judgement.outcome === 'unchecked' ? 'unchecked' : 'wrong';
-    this.report = judgement.report;
-  }
-}
 
 /**
  * Throws a GradientAssertionError unless the subject's gradients agree with finite differences: at
@@ -53,10 +21,4 @@ export class GradientAssertionError extends AssertionErrorBase {
 export function assertGradients(subject: GradientSubject, inputs?: GradientInputs, options: GradientAssertionOptions = {}): void {
   const frame = callerFrame(assertGradients);
   throwUnlessCorrect(subject, inputs, options, { runner: 'node:test', site: () => frame && subjectAt(frame, { callee: 'assertGradients', argument: 0 }) });
-}
-
-/** The assertion every thrown-error face makes. */
-export function throwUnlessCorrect(subject: unknown, inputs: GradientInputs | undefined, options: GradientAssertionOptions, face: Face): void {
-  const judgement = judgeGradients(subject, inputs, options, face);
-  if (judgement.outcome !== 'correct') throw new GradientAssertionError(judgement);
 }

@@ -1,6 +1,6 @@
 import { test } from 'vitest';
 import { callerFrame, subjectAt } from './call-site.js';
-import { throwUnlessCorrect } from './assert.js';
+import { throwUnlessCorrect } from './assertion-error.js';
 import type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
 
 /** Options of a gradTest: the matcher's, and the test's timeout. */

@@ -4,7 +4,7 @@
  *   import 'gradprop/vitest';
  *   expect(myLayer).toHaveCorrectGradients(inputsOrArbitrary?, options?);
  *
- * @module
+ * @module gradprop/vitest
  */
 import { expect } from 'vitest';
 import { type GradientMatchers, gradientMatcher } from './matcher.js';

@@ -6,7 +6,7 @@
  *   require('gradprop/jest');
  *   expect(myLayer).toHaveCorrectGradients(inputsOrArbitrary?, options?);
  *
- * @module
+ * @module gradprop/jest
  */
 import { type GradientMatcher, type GradientMatchers, gradientMatcher } from './matcher.js';
 

@@ -19,6 +19,7 @@ export interface MatcherState {
 /** What a matcher returns to expect: whether the assertion held, and the message if it did not. */
 export interface MatcherResult {
   pass: boolean;
+  /** Why the assertion (or its negation) does not hold. */
   message: () => string;
 }
 
