@@ -11,8 +11,10 @@ import { type GradientMatchers, gradientMatcher } from './matcher.js';
 
 expect.extend({ toHaveCorrectGradients: gradientMatcher('vitest') });
 
+// The matcher returns nothing (void, not T): then it types the same on vitest's jest-compatible
+// assertion, which a project that also has @types/jest and gradprop/jest extends.
 declare module 'vitest' {
-  interface Matchers<T = any> extends GradientMatchers<T> {}
+  interface Matchers<T = any> extends GradientMatchers<void> {}
 }
 
 export type { GradientMatchers } from './matcher.js';

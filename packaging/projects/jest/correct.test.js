@@ -10,3 +10,7 @@ test('a correct layer passes, at generated and at given inputs', () => {
 test('a wrong layer is caught by .not', () => {
   expect(wrongTanhLayer).not.toHaveCorrectGradients();
 });
+
+test('jest loads the CommonJS build (it cannot require an ES module on this Node)', () => {
+  expect(require.resolve('gradprop')).toMatch(/dist[\\/]cjs[\\/]index\.js$/);
+});
