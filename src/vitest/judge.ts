@@ -57,20 +57,29 @@ export function judgeGradients(given: unknown, inputs: GradientInputs | undefine
   if (!isSubject(received)) {
     return unchecked(describe(given), `it is not something gradprop can check: expected a Differentiable ({ name, forward, vjp }), an op made with defineOp, a layer ({ forward, backward }) or a function of tensors, got ${describe(received)}`);
   }
-  const name = received.name;
-  if (Array.isArray(inputs)) {
-    if (!inputs.every(isTensor)) return unchecked(name, 'expected an array of Tensors or a fast-check arbitrary of them as inputs');
-    const target: Differentiable = isOp(received) ? opTarget(received) : received;
-    const report = checkGradients(target, inputs, options);
-    const outcome = report.ok ? 'correct' : report.verdict === 'fail' ? 'wrong' : 'unchecked';
-    // The report's message starts with the target's name, which the assertion's message already said.
-    const found = report.ok ? 'they agree with finite differences at the given inputs' : report.message.replace(`${target.name}: `, '');
-    return { outcome, name, detail: `${found}\n\n${formatReport(report)}`, report };
-  }
+  if (Array.isArray(inputs)) return judgeAt(received, inputs, options);
   if (inputs !== undefined && !isArbitrary(inputs)) {
     const got = isTensor(inputs) ? `a single tensor of shape ${formatShape(inputs.shape)} (write [x]: one tensor per input)` : describe(inputs);
-    return unchecked(name, `expected an array of Tensors or a fast-check arbitrary of them as inputs, got ${got}`);
+    return unchecked(received.name, `expected an array of Tensors or a fast-check arbitrary of them as inputs, got ${got}`);
   }
+  return judgeGenerated(received, inputs, options, face);
+}
+
+/** One check, at the given tensors. */
+function judgeAt(subject: Subject, inputs: readonly unknown[], options: GradientAssertionOptions): Judgement {
+  const name = subject.name;
+  if (!inputs.every(isTensor)) return unchecked(name, 'expected an array of Tensors or a fast-check arbitrary of them as inputs');
+  const target: Differentiable = isOp(subject) ? opTarget(subject) : subject;
+  const report = checkGradients(target, inputs, options);
+  const outcome = report.ok ? 'correct' : report.verdict === 'fail' ? 'wrong' : 'unchecked';
+  // The report's message starts with the target's name, which the assertion's message already said.
+  const found = report.ok ? 'they agree with finite differences at the given inputs' : report.message.replace(`${target.name}: `, '');
+  return { outcome, name, detail: `${found}\n\n${formatReport(report)}`, report };
+}
+
+/** Generated cases, shrunk to the failure first found: from an arbitrary, or from the subject's domain. */
+function judgeGenerated(subject: Subject, inputs: fc.Arbitrary<Tensor[]> | undefined, options: GradientAssertionOptions, face: Face): Judgement {
+  const name = subject.name;
   const { numRuns, seed, path, coverage, ...lawOptions } = options;
   if (numRuns !== undefined && !(Number.isInteger(numRuns) && numRuns >= 1)) {
     return unchecked(name, `numRuns must be a whole number of cases, at least 1, got ${numRuns} (zero cases would pass without checking anything)`);
@@ -78,7 +87,7 @@ export function judgeGradients(given: unknown, inputs: GradientInputs | undefine
   let law;
   let details;
   try {
-    law = gradientsMatchFiniteDifferences(received, inputs, lawOptions);
+    law = gradientsMatchFiniteDifferences(subject, inputs, lawOptions);
     details = checkSameFailure(law, {
       ...(numRuns !== undefined ? { numRuns } : {}),
       ...(seed !== undefined ? { seed } : {}),
@@ -92,11 +101,10 @@ export function judgeGradients(given: unknown, inputs: GradientInputs | undefine
   if (!details.failed) return { outcome: 'correct', name, detail: `all ${details.numRuns} generated cases agree with finite differences` };
   const error = details.errorInstance;
   const report = error instanceof LawViolation ? error.report : undefined;
-  const subject = face.site() ?? namedSubject(name);
   return {
     outcome: report?.verdict === 'fail' ? 'wrong' : 'unchecked',
     name,
-    detail: describeFailure(details, inputs ? 'given' : 'domain', face.runner, subject),
+    detail: describeFailure(details, inputs ? 'given' : 'domain', face.runner, face.site() ?? namedSubject(name)),
     ...(report ? { report } : {}),
   };
 }

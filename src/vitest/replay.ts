@@ -41,19 +41,11 @@ function formatTable(violation: LawViolation): string {
 export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, runner: Runner): string {
   const target = c.attrs === undefined ? subject.expression : `opTarget(${subject.expression}, ${JSON.stringify(c.attrs)})`;
   const inputs = caseCode({ ...c, attrs: undefined });
-  const gradprop = (name: string): Binding => ({ module: 'gradprop', imported: name, local: name });
   const syntax = runner === 'vitest' ? 'esm' : subject.syntax;
-  const own: Binding[] = {
-    vitest: [{ module: 'vitest', imported: 'expect', local: 'expect' }, { module: 'vitest', imported: 'test', local: 'test' }],
-    jest: [],
-    'node:test': [{ module: 'node:test', imported: 'test', local: 'test' }, { module: 'gradprop/assert', imported: 'assertGradients', local: 'assertGradients' }],
-  }[runner];
+  const own = { vitest: named('vitest', 'expect', 'test'), jest: [], 'node:test': [...named('node:test', 'test'), ...named('gradprop/assert', 'assertGradients')] }[runner];
   const registers = runner === 'node:test' ? [] : [syntax === 'esm' ? `import 'gradprop/${runner}';` : `require('gradprop/${runner}');`];
-  const imports = [
-    ...importLines(own, syntax),
-    ...registers,
-    ...importLines([gradprop('tensor'), ...(c.attrs === undefined ? [] : [gradprop('opTarget')]), ...subject.imports], syntax),
-  ];
+  const gradprop = named('gradprop', 'tensor', ...(c.attrs === undefined ? [] : ['opTarget']));
+  const imports = [...importLines(own, syntax), ...registers, ...importLines([...gradprop, ...subject.imports], syntax)];
   const check = runner === 'node:test' ? `assertGradients(${target}, ${inputs}, { seed: ${seed} });` : `expect(${target}).toHaveCorrectGradients(${inputs}, { seed: ${seed} });`;
   return [
     ...missing(subject),
@@ -63,6 +55,11 @@ export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, run
     `  ${check}`,
     '});',
   ].join('\n');
+}
+
+/** Named imports of `names` from `module`, each under its own name. */
+function named(module: string, ...names: string[]): Binding[] {
+  return names.map((name) => ({ module, imported: name, local: name }));
 }
 
 /** A subject the test cannot import as written, said at the top of the pasted test. */
