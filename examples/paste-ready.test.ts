@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import 'gradprop/vitest';
@@ -19,7 +20,7 @@ interface VitestResults {
 
 /** Runs vitest on files written beside this one (removed afterwards); the status of each test by title. */
 function vitest(files: Record<string, string>): Map<string, { status: string; message: string }> {
-  const report = join(here, `.results-${process.pid}.json`);
+  const report = join(tmpdir(), `gradprop-paste-ready-${process.pid}-${Date.now()}.json`);
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(here, name), text);
     spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...Object.keys(files).map((f) => `examples/${f}`), '--reporter=json', `--outputFile=${report}`], {
