@@ -30,7 +30,7 @@ function vitest(files: Record<string, string>): Map<string, { status: string; me
     const results = JSON.parse(readFileSync(report, 'utf8')) as VitestResults;
     return new Map(results.testResults.flatMap((r) => r.assertionResults.map((a) => [a.title, { status: a.status, message: a.failureMessages.join('\n') }])));
   } finally {
-    for (const name of [...Object.keys(files), report]) rmSync(join(here, name), { force: true });
+    for (const path of [...Object.keys(files).map((name) => join(here, name)), report]) rmSync(path, { force: true });
   }
 }
 
