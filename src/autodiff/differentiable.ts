@@ -3,6 +3,7 @@ import { type Tensor, zeros } from '../tensor/index.js';
 import { type TensorFunction, type TensorsFunction, jvp, jvpMany, vjp, vjpMany } from './api.js';
 import { join, split } from './flat.js';
 
+/** What asDifferentiable cannot read off the function: which inputs take no gradient. */
 export interface AsDifferentiableOptions {
   /** Input positions that are not differentiated (integer ids, class targets). */
   nondifferentiable?: readonly number[];

@@ -1,7 +1,7 @@
 import { ShapeError, Tensor, formatShape, sizeOf } from '../tensor/index.js';
 import { broadcastOffsets, broadcastShapes, unbroadcast } from './broadcast.js';
 import { expectOptions } from './axis.js';
-import { type Op, defineOp } from './define.js';
+import { defineOp } from './define.js';
 import { add } from './elementwise.js';
 import { matmulInto, matmulNnInto, matmulTnInto } from './matmul-kernel.js';
 import { swapLast } from './shape.js';
@@ -85,18 +85,19 @@ const BOTH = [true, true] as const;
 
 type MatmulArgs = [a: Tensor, b: Tensor, options?: MatmulOptions];
 
-export const matmul: Op<2, MatmulOptions | undefined, MatmulArgs> = defineOp<2, MatmulOptions | undefined, MatmulArgs>({
+/** The matrix product op(a)·op(b) of `[..., m, k]` and `[..., k, n]` (either read transposed), batched over leading axes that broadcast. */
+export const matmul = defineOp<2, MatmulOptions | undefined, MatmulArgs>({
   name: 'matmul',
   arity: 2,
   args: (a, b, options) => [[a, b], options === undefined ? options : expectOptions('matmul', options, '{ transposeA?, transposeB? }')],
   forward: ([a, b], options) => product(a, b, options),
   // C = op(A)·op(B): dA = g·op(B)ᵀ and dB = op(A)ᵀ·g, each transposed back where its operand was,
   // as products of the stored operands; a gradient nobody reads (x in x·Wᵀ) is not computed.
-  vjp: ([a, b], _y, g, { transposeA = false, transposeB = false } = {}, wanted = BOTH) => [
+  vjp: ([a, b], _y, g, { transposeA = false, transposeB = false } = {}, wanted = BOTH): (Tensor | null)[] => [
     wanted[0] ? unbroadcast(transposeA ? matmul.apply([b, g], { transposeA: transposeB, transposeB: true }) : matmul.apply([g, b], { transposeB: !transposeB }), a.shape) : null,
     wanted[1] ? unbroadcast(transposeB ? matmul.apply([g, a], { transposeA: true, transposeB: transposeA }) : matmul.apply([a, g], { transposeA: !transposeA }), b.shape) : null,
   ],
-  jvp: ([a, b], _y, [ta, tb], options) => add(matmul.apply([ta, b], options), matmul.apply([a, tb], options)),
+  jvp: ([a, b], _y, [ta, tb], options): Tensor => add(matmul.apply([ta, b], options), matmul.apply([a, tb], options)),
   domain: {
     sample: (draw) => {
       const [m, k, n] = draw.shape({ minRank: 3, maxRank: 3 }) as [number, number, number];

@@ -44,6 +44,7 @@ function softmaxJacobianTimes(y: Tensor, v: Tensor, axis: number): Tensor {
   return mul(y, sub(v, sum.apply([mul(v, y)], { axis, keepdims: true })));
 }
 
+/** eˣ normalised to sum to 1 along an axis (the last by default), computed without overflow. */
 export const softmax = defineOp({
   name: 'softmax',
   arity: 1,
@@ -54,6 +55,7 @@ export const softmax = defineOp({
   domain: alongAnAxis,
 });
 
+/** log softmax(x) along an axis (the last by default), as x − logsumexp(x) without overflow. */
 export const logSoftmax = defineOp({
   name: 'logSoftmax',
   arity: 1,
@@ -102,6 +104,7 @@ const crossEntropyDomain: Domain<undefined> = {
   nondifferentiable: [1],
 };
 
+/** Mean cross-entropy of softmax(logits) against integer class targets: logits `[..., C]`, targets of the logits shape without its last axis (they take no gradient). */
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
   arity: 2,
@@ -134,6 +137,7 @@ function mseSlope(pred: Tensor, target: Tensor): Tensor {
   return mul(sub(pred, target), scalar(2 / pred.size));
 }
 
+/** Mean squared error between a prediction and a target of the same shape. */
 export const mse = defineOp({
   name: 'mse',
   arity: 2,
