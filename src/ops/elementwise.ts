@@ -12,18 +12,24 @@ import { floats } from './floats.js';
  * tensors it is built from ops, so that a listening trace — grad of grad, hvp — differentiates it.
  */
 export interface Arithmetic<T> {
+  /** a − b. */
   sub(a: T | number, b: T | number): T | number;
+  /** a · b. */
   mul(a: T | number, b: T | number): T | number;
+  /** a / b. */
   div(a: T | number, b: T | number): T | number;
+  /** −a. */
   neg(a: T | number): T | number;
+  /** a to a constant power. */
   pow(a: T, exponent: number): T | number;
-  /** 1 where a > 0, else 0; and the sign of a. Piecewise constant: their own derivative is 0. */
+  /** 1 where a > 0, else 0. Piecewise constant: its own derivative is 0. */
   step(a: T): T | number;
+  /** The sign of a, also piecewise constant. */
   sign(a: T): T | number;
 }
 
 /** A derivative at x (y = the op's value there), in the arithmetic it is given. */
-type Derivative<A> = <T>(x: T, y: T, m: Arithmetic<T>, attrs: A) => T | number;
+export type Derivative<A> = <T>(x: T, y: T, m: Arithmetic<T>, attrs: A) => T | number;
 
 const numbers: Arithmetic<number> = {
   sub: (a, b) => a - b,
@@ -52,14 +58,19 @@ const tensors: Arithmetic<Tensor> = {
 // ---------------------------------------------------------------------------------------------
 // Functions of one tensor
 
-interface UnaryRule<A, Args extends unknown[]> {
+/** An elementwise function of one tensor: its value and its derivative, entry by entry. */
+export interface UnaryRule<A, Args extends unknown[]> {
   name: string;
+  /** How the callable's arguments become the tensor and the attributes (see OpSpec.args). */
   args?: (...args: Args) => readonly [readonly Tensor[], A];
+  /** f(x) for one entry. */
   value(x: number, attrs: A): number;
+  /** f′(x), given x and y = f(x), written once against the arithmetic it is given. */
   derivative: Derivative<A>;
   domain: Domain<A>;
 }
 
+/** An elementwise op from its scalar value and derivative: forward, vjp and jvp follow from them. */
 export function defineUnary<A = undefined, Args extends unknown[] = [Tensor]>(rule: UnaryRule<A, Args>): Op<1, A, Args> {
   return defineOp<1, A, Args>({
     name: rule.name,
@@ -96,14 +107,19 @@ function kinkedAt(at: number): Domain<undefined> {
 
 const positive: ValueSpec = { min: 0.2, max: 4 };
 
+/** −x, elementwise. */
 export const neg = defineUnary({ name: 'neg', value: (x) => -x, derivative: () => -1, domain: anyTensor() });
 
+/** eˣ, elementwise. */
 export const exp = defineUnary({ name: 'exp', value: Math.exp, derivative: (_x, y) => y, domain: anyTensor({ min: -4, max: 4 }) });
 
+/** The natural logarithm, elementwise (inputs drawn positive). */
 export const log = defineUnary({ name: 'log', value: Math.log, derivative: (x, _y, m) => m.div(1, x), domain: anyTensor(positive) });
 
+/** tanh x, elementwise; its derivative is 1 − tanh² x. */
 export const tanh = defineUnary({ name: 'tanh', value: Math.tanh, derivative: (_x, y, m) => m.sub(1, m.mul(y, y)), domain: anyTensor() });
 
+/** σ(x) = 1 / (1 + e⁻ˣ), elementwise, without overflow for large |x|; its derivative is σ(1 − σ). */
 export const sigmoid = defineUnary({
   name: 'sigmoid',
   // Two forms so that exp never overflows: exp(-x) for x ≥ 0, exp(x) otherwise.
@@ -112,12 +128,16 @@ export const sigmoid = defineUnary({
   domain: anyTensor(),
 });
 
+/** max(x, 0), elementwise: a kink at 0 (derivative 0 there). */
 export const relu = defineUnary({ name: 'relu', value: (x) => (x > 0 ? x : 0), derivative: (x, _y, m) => m.step(x), domain: kinkedAt(0) });
 
+/** |x|, elementwise: a kink at 0 (derivative 0 there). */
 export const abs = defineUnary({ name: 'abs', value: Math.abs, derivative: (x, _y, m) => m.sign(x), domain: kinkedAt(0) });
 
+/** x², elementwise. */
 export const square = defineUnary({ name: 'square', value: (x) => x * x, derivative: (x, _y, m) => m.mul(2, x), domain: anyTensor() });
 
+/** √x, elementwise (inputs drawn positive). */
 export const sqrt = defineUnary({ name: 'sqrt', value: Math.sqrt, derivative: (_x, y, m) => m.div(0.5, y), domain: anyTensor(positive) });
 
 const exponents = [2, 3, -1, -2, 0.5, 1.5, -0.5] as const;
@@ -220,12 +240,16 @@ function broadcastPair(denominator: { min?: number; max?: number } = {}): Domain
   };
 }
 
+/** a + b, elementwise with NumPy broadcasting (gradients summed back to each input's shape). */
 export const add = defineBinary({ name: 'add', value: (x, y) => x + y, dx: ONE, dy: ONE, domain: broadcastPair() });
 
+/** a − b, elementwise with NumPy broadcasting. */
 export const sub = defineBinary({ name: 'sub', value: (x, y) => x - y, dx: ONE, dy: () => -1, domain: broadcastPair() });
 
+/** a · b, elementwise with NumPy broadcasting. */
 export const mul = defineBinary({ name: 'mul', value: (x, y) => x * y, dx: (_x, y) => y, dy: (x) => x, domain: broadcastPair() });
 
+/** a / b, elementwise with NumPy broadcasting. */
 export const div = defineBinary({
   name: 'div',
   value: (x, y) => x / y,

@@ -83,7 +83,8 @@ function product(a: Tensor, b: Tensor, { transposeA = false, transposeB = false 
 
 const BOTH = [true, true] as const;
 
-type MatmulArgs = [a: Tensor, b: Tensor, options?: MatmulOptions];
+/** matmul's arguments: two tensors, and whether to read either transposed. */
+export type MatmulArgs = [a: Tensor, b: Tensor, options?: MatmulOptions];
 
 /** The matrix product op(a)·op(b) of `[..., m, k]` and `[..., k, n]` (either read transposed), batched over leading axes that broadcast. */
 export const matmul = defineOp<2, MatmulOptions | undefined, MatmulArgs>({

@@ -207,6 +207,7 @@ export const slice = defineOp({
   },
 });
 
+/** How many zeros pad puts before and after x along one axis. */
 export interface PadOptions {
   axis: number;
   /** Zeros before and after x along the axis. */
