@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registeredGradients } from './registration.js';
+import { gradientsLoadedHere, registeredGradients } from './registration.js';
 
 /**
  * A failure of TensorFlow.js's own backward pass, naming the kernel whose gradient failed. tfjs's
@@ -49,12 +49,10 @@ function explained(error: unknown, rerun: () => void): unknown {
   const missing = /gradient function not found for (\w+)/.exec(message);
   if (missing) {
     const kernel = missing[1]!;
-    return new TfjsGradientError(
-      kernel,
-      `TensorFlow.js has no gradient registered for kernel '${kernel}' (tfjs-core ${tf.version_core}): tfjs cannot differentiate what runs it. ` +
-        `gradprop/tfjs loads tfjs-core's gradients only when none are registered; if you registered some yourself, import '@tensorflow/tfjs-core/dist/register_all_gradients' as well.`,
-      { cause: error },
-    );
+    const why = gradientsLoadedHere()
+      ? `tfjs-core ${tf.version_core} has none for it, so tfjs cannot differentiate what runs it`
+      : `tfjs's gradients were registered before gradprop/tfjs was imported, without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
+    return new TfjsGradientError(kernel, `TensorFlow.js has no gradient registered for kernel '${kernel}': ${why}`, { cause: error });
   }
   const named = /Error in gradient for op (\w+)/.exec(message);
   const found = named ? { kernel: named[1]!, input: undefined } : failingGradient(rerun);

@@ -92,7 +92,7 @@ function outputOf(name: string, y: unknown, cast: boolean): tf.Tensor {
   if (y.dtype === 'float32') return y;
   if (cast && (y.dtype === 'int32' || y.dtype === 'bool')) return tf.cast(y, 'float32');
   const fix = y.dtype === 'int32' || y.dtype === 'bool' ? ' — pass { castOutput: true } to check it as float32 (its derivative is then 0 away from the jumps)' : '';
-  throw new TypeError(`${name} returned a ${y.dtype} tensor; gradients are checked on float32 outputs${fix}`);
+  throw new TypeError(`${name} returned ${y.dtype === 'int32' ? 'an' : 'a'} ${y.dtype} tensor; gradients are checked on float32 outputs${fix}`);
 }
 
 function validDtypes(name: string, dtypes: unknown): readonly InputDtype[] {

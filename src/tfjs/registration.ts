@@ -30,6 +30,13 @@ export async function resolve(specifier, context, next) {
 }`)}`;
 
 let registration: Promise<void> | undefined;
+/** Whether tfjs-core's gradients were loaded here (all of them), rather than found registered. */
+let loadedHere = false;
+
+/** True when gradprop/tfjs loaded tfjs-core's whole set of gradients: a kernel without one has none in tfjs-core. */
+export function gradientsLoadedHere(): boolean {
+  return loadedHere;
+}
 
 /**
  * Resolves when TensorFlow.js can differentiate: tfjs-core's gradients and chained ops registered.
@@ -61,6 +68,7 @@ async function register(): Promise<void> {
     const yours = registeredGradients().map((kernel) => tf.getGradient(kernel)!);
     await import(GRADIENTS);
     yours.forEach((config) => tf.registerGradient(config));
+    loadedHere = true;
   }
   if (chainedOpsMissing) await import(CHAINED_OPS);
 }
