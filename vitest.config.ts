@@ -1,10 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { TFJS_SUITES } from './vitest.tfjs.config.js';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'properties/**/*.prop.ts', 'examples/**/*.test.ts'],
-    // the tfjs audit runs in its own script, npm run test:tfjs (vitest.tfjs.config.ts)
-    exclude: [...configDefaults.exclude, 'properties/tfjs-audit.prop.ts'],
+    // the long TensorFlow.js suites run in their own script, npm run test:tfjs
+    exclude: [...configDefaults.exclude, ...TFJS_SUITES],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
   },

@@ -54,6 +54,11 @@ function explained(error: unknown, rerun: () => void): unknown {
       : `tfjs's gradients were registered before gradprop/tfjs was imported, without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
     return new TfjsGradientError(kernel, `TensorFlow.js has no gradient registered for kernel '${kernel}': ${why}`, { cause: error });
   }
+  const unsupported = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(message);
+  if (unsupported) {
+    const [, kernel, backend] = unsupported;
+    return new TfjsGradientError(kernel!, `TensorFlow.js's ${backend} backend has no kernel '${kernel}', which the backward pass needs: check on a backend that has it, such as 'cpu'`, { cause: error });
+  }
   const named = /Error in gradient for op (\w+)/.exec(message);
   const found = named ? { kernel: named[1]!, input: undefined } : failingGradient(rerun);
   if (!found) return error;

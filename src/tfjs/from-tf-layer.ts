@@ -25,6 +25,8 @@ export interface TfLayer {
   trainableWeights: LayerWeight[];
   weights: LayerWeight[];
   batchInputShape?: LayerShape | null;
+  /** A LayersModel's symbolic inputs. */
+  inputs?: readonly { shape: LayerShape }[];
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): unknown;
   getClassName(): string;
 }
@@ -104,9 +106,9 @@ function isTfLayer(value: unknown): value is TfLayer {
   return typeof v === 'object' && v !== null && typeof v.apply === 'function' && Array.isArray(v.trainableWeights) && typeof v.getClassName === 'function';
 }
 
-/** The layer's input shapes, batch axis first: from the option, or from the shape the layer was made with. */
+/** The layer's input shapes, batch axis first: from the option, the shape the layer was made with, or a model's inputs. */
 function inputShapes(layer: TfLayer, given: FromTfLayerOptions['inputShape']): LayerShape[] | undefined {
-  if (given === undefined) return layer.batchInputShape ? [layer.batchInputShape] : undefined;
+  if (given === undefined) return layer.batchInputShape ? [layer.batchInputShape] : layer.inputs?.map((input) => input.shape);
   const list = (given.length > 0 && given.every(Array.isArray) ? given : [given]) as LayerShape[];
   return list.map((shape) => [null, ...shape]);
 }
