@@ -76,7 +76,7 @@ async function register(): Promise<void> {
 let hooked = false;
 
 /** Under Node, the resolve hook for tfjs's ES build; bundlers and vite resolve it themselves. */
-async function addResolveHook(): Promise<void> {
+export async function addResolveHook(): Promise<void> {
   if (hooked || typeof process === 'undefined' || !process.versions?.node) return;
   const { register: registerHook } = await import('node:module');
   registerHook(RESOLVE_HOOK);
