@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkGradients, formatReport } from '../check/index.js';
 import { randn } from '../tensor/index.js';
-import { type TfLayer, fromTfLayer, fromTfjs } from './index.js';
+import { fromTfLayer, fromTfjs } from './index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -32,7 +32,7 @@ describe('on the wasm backend', () => {
   });
 
   test('a tfjs-layers layer, and no tensor left behind', () => {
-    const dense = fromTfLayer(tfl.layers.dense({ units: 2, inputShape: [3], activation: 'tanh' }) as unknown as TfLayer);
+    const dense = fromTfLayer(tfl.layers.dense({ units: 2, inputShape: [3], activation: 'tanh' }));
     const before = tf.memory().numTensors;
     const report = checkGradients(dense, [randn([2, 3], 1), ...dense.weights()]);
     expect(report.verdict, formatReport(report)).toBe('pass');
@@ -40,7 +40,7 @@ describe('on the wasm backend', () => {
   });
 
   test('a backward kernel the backend lacks is named as such', () => {
-    const conv = fromTfLayer(tfl.layers.conv2d({ filters: 1, kernelSize: 2, inputShape: [3, 3, 1] }) as unknown as TfLayer);
+    const conv = fromTfLayer(tfl.layers.conv2d({ filters: 1, kernelSize: 2, inputShape: [3, 3, 1] }));
     const report = checkGradients(conv, [randn([1, 3, 3, 1], 1), ...conv.weights()]);
     expect(report.message).toContain("vjp threw TfjsGradientError: TensorFlow.js's wasm backend has no kernel 'Conv2DBackpropFilter', which the backward pass needs: check on a backend that has it, such as 'cpu'");
   });

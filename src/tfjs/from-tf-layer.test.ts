@@ -13,14 +13,12 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** tfjs-layers' Layer type and gradprop's structural one differ only in what gradprop does not use. */
-const asLayer = (layer: tfl.layers.Layer) => layer as unknown as TfLayer;
 const values = (layer: tfl.layers.Layer) => layer.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('fromTfLayer', () => {
   test('a Dense layer: checked w.r.t. its input, kernel and bias, named by class and name', () => {
     const dense = tfl.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', name: 'hidden' });
-    const target = fromTfLayer(asLayer(dense));
+    const target = fromTfLayer(dense);
     expect(target.name).toBe('Dense hidden');
     expect(target.weightNames).toEqual(['hidden/kernel', 'hidden/bias']);
     const weights = target.weights();
@@ -31,7 +29,7 @@ describe('fromTfLayer', () => {
 
   test('the check leaves the layer as it was: its weights and, in training, its moving statistics', () => {
     const norm = tfl.layers.batchNormalization({ inputShape: [3] });
-    const target = fromTfLayer(asLayer(norm), { training: true });
+    const target = fromTfLayer(norm, { training: true });
     const before = values(norm);
     const report = checkGradients(target, [randn([4, 3], 1), randn([3], 2), randn([3], 3)]);
     expect(report.verdict, formatReport(report)).toBe('pass');
@@ -41,7 +39,7 @@ describe('fromTfLayer', () => {
   test('training or inference, as asked: batch normalisation normalises by the batch only in training', () => {
     const norm = tfl.layers.batchNormalization({ inputShape: [2] });
     const x = randn([3, 2], 1);
-    const [inference, training] = [false, true].map((mode) => fromTfLayer(asLayer(norm), { training: mode }).forward([x, ...fromTfLayer(asLayer(norm)).weights()]));
+    const [inference, training] = [false, true].map((mode) => fromTfLayer(norm, { training: mode }).forward([x, ...fromTfLayer(norm).weights()]));
     // moving mean 0 and variance 1: inference is x/√(1 + ε); training has each column's mean 0
     expect(inference!.data[0]).toBeCloseTo(x.data[0]! / Math.sqrt(1.001), 5);
     expect(training!.data[0]! + training!.data[2]! + training!.data[4]!).toBeCloseTo(0, 5);
@@ -49,7 +47,7 @@ describe('fromTfLayer', () => {
 
   test('an LSTM over time, with its recurrent kernel', () => {
     const lstm = tfl.layers.lstm({ units: 3, inputShape: [null, 2] });
-    const target = fromTfLayer(asLayer(lstm));
+    const target = fromTfLayer(lstm);
     expect(target.weightNames).toEqual([expect.stringMatching(/kernel$/), expect.stringMatching(/recurrent_kernel$/), expect.stringMatching(/bias$/)]);
     const report = checkGradients(target, [randn([2, 4, 2], 1), ...target.weights()]);
     expect(report.verdict, formatReport(report)).toBe('pass');
@@ -57,23 +55,23 @@ describe('fromTfLayer', () => {
 
   test('an Embedding: its ids are int32 and not differentiated, its table is', () => {
     const embedding = tfl.layers.embedding({ inputDim: 5, outputDim: 3 });
-    const target = fromTfLayer(asLayer(embedding), { inputShape: [4], dtypes: ['int32'] });
+    const target = fromTfLayer(embedding, { inputShape: [4], dtypes: ['int32'] });
     expect(target.nondifferentiable).toEqual([0]);
     const report = checkGradients(target, [tensor([[0, 4, 4, 1]]), ...target.weights()]);
     expect(report.verdict, formatReport(report)).toBe('pass');
   });
 
   test('a layer of two inputs, and a whole model', () => {
-    const add = fromTfLayer(asLayer(tfl.layers.multiply()), { inputShape: [[3], [3]] });
+    const add = fromTfLayer(tfl.layers.multiply(), { inputShape: [[3], [3]] });
     expect(checkGradients(add, [randn([2, 3], 1), randn([2, 3], 2)]).verdict).toBe('pass');
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], activation: 'sigmoid' }), tfl.layers.dense({ units: 1 })] });
-    const target = fromTfLayer(asLayer(model as unknown as tfl.layers.Layer));
+    const target = fromTfLayer(model);
     expect(target.weightNames).toHaveLength(4);
     expect(checkGradients(target, [randn([2, 2], 1), ...target.weights()]).verdict).toBe('pass');
   });
 
   test('its default domain draws inputs and weights: the law holds over generated cases', () => {
-    const target = fromTfLayer(asLayer(tfl.layers.dense({ units: 2, inputShape: [3], activation: 'sigmoid' })));
+    const target = fromTfLayer(tfl.layers.dense({ units: 2, inputShape: [3], activation: 'sigmoid' }));
     expect(target.domain).toBeDefined();
     fc.assert(gradientsMatchFiniteDifferences(target), { numRuns: 10 });
   });
@@ -98,7 +96,7 @@ describe('fromTfLayer', () => {
         return matMul(Array.isArray(inputs) ? inputs[0]! : inputs, this.kernel.read());
       }
     }
-    const target = fromTfLayer(asLayer(new LeakyDense({})), { inputShape: [3] });
+    const target = fromTfLayer(new LeakyDense({}), { inputShape: [3] });
     const report = checkGradients(target, [randn([3, 3], 1), ...target.weights()]);
     expect(report.verdict, formatReport(report)).toBe('fail');
     expect(new Set(report.mismatches.filter((c) => c.verdict === 'fail' && c.input !== null).map((c) => c.input))).toEqual(new Set([1]));
@@ -107,7 +105,7 @@ describe('fromTfLayer', () => {
 
 describe('fromTfLayer: what it cannot check, said', () => {
   test('a layer that is not built and has no input shape', () => {
-    expect(() => fromTfLayer(asLayer(tfl.layers.dense({ units: 2 })))).toThrow('the layer is not built and its input shape is unknown — pass { inputShape } (without the batch axis, e.g. [3])');
+    expect(() => fromTfLayer(tfl.layers.dense({ units: 2 }))).toThrow('the layer is not built and its input shape is unknown — pass { inputShape } (without the batch axis, e.g. [3])');
   });
 
   test('something that is not a layer', () => {
@@ -115,20 +113,20 @@ describe('fromTfLayer: what it cannot check, said', () => {
   });
 
   test('inputs without the weights after them', () => {
-    const target = fromTfLayer(asLayer(tfl.layers.dense({ units: 2, inputShape: [3] })));
+    const target = fromTfLayer(tfl.layers.dense({ units: 2, inputShape: [3] }));
     const report = checkGradients(target, [randn([2, 3], 1)]);
     expect(report.message).toMatch(/the check's inputs are the layer's input\(s\) and then its 2 trainable weights \(.*kernel, .*bias\), but 1 were given/);
   });
 
   test('a layer returning several tensors (an RNN with returnState)', () => {
-    const gru = fromTfLayer(asLayer(tfl.layers.gru({ units: 2, inputShape: [3, 2], returnState: true })));
+    const gru = fromTfLayer(tfl.layers.gru({ units: 2, inputShape: [3, 2], returnState: true }));
     const report = checkGradients(gru, [randn([1, 3, 2], 1), ...gru.weights()]);
     expect(report.message).toContain('must return one tf.Tensor, but returned an array of 2 values');
   });
 
   test('memory: the weights stay and nothing else does', () => {
     const dense = tfl.layers.dense({ units: 2, inputShape: [3] });
-    const target = fromTfLayer(asLayer(dense));
+    const target = fromTfLayer(dense);
     const before = tf.memory().numTensors;
     for (let seed = 0; seed < 10; seed++) checkGradients(target, [randn([2, 3], seed), ...target.weights()]);
     expect(tf.memory().numTensors).toBe(before);
