@@ -44,31 +44,38 @@ function dropTape(): void {
   state.activeTape = null;
 }
 
+/** The error as a TfjsGradientError naming the kernel, when tfjs's backward pass is what failed; else as it is. */
 function explained(error: unknown, rerun: () => void): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const missing = /gradient function not found for (\w+)/.exec(message);
-  if (missing) {
-    const kernel = missing[1]!;
-    const why = gradientsLoadedHere()
-      ? `tfjs-core ${tf.version_core} has none for it, so tfjs cannot differentiate what runs it`
-      : `tfjs's gradients were registered before gradprop/tfjs was imported, without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
-    return new TfjsGradientError(kernel, `TensorFlow.js has no gradient registered for kernel '${kernel}': ${why}`, { cause: error });
-  }
+  if (missing) return new TfjsGradientError(missing[1]!, `TensorFlow.js has no gradient registered for kernel '${missing[1]}': ${whyMissing()}`, { cause: error });
   const unsupported = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(message);
   if (unsupported) {
-    const [, kernel, backend] = unsupported;
-    return new TfjsGradientError(kernel!, `TensorFlow.js's ${backend} backend has no kernel '${kernel}', which the backward pass needs: check on a backend that has it, such as 'cpu'`, { cause: error });
+    const [, kernel, backend] = unsupported as unknown as [string, string, string];
+    return new TfjsGradientError(kernel, `TensorFlow.js's ${backend} backend has no kernel '${kernel}', which the backward pass needs: check on a backend that has it, such as 'cpu'`, { cause: error });
   }
   const named = /Error in gradient for op (\w+)/.exec(message);
   const found = named ? { kernel: named[1]!, input: undefined } : failingGradient(rerun);
   if (!found) return error;
   const where = found.input === undefined ? '' : ` (for its input '${found.input}')`;
-  const hint = /\.(\w+) is not a function/.test(message) ? ` (tfjs's chained ops, x.${/\.(\w+) is not a function/.exec(message)![1]}(…), are not registered: import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops')` : '';
   return new TfjsGradientError(
     found.kernel,
-    `TensorFlow.js's gradient for kernel '${found.kernel}'${where} threw where the forward ran — a bug of tfjs-core ${tf.version_core}, not of the function checked: ${message}${hint}`,
+    `TensorFlow.js's gradient for kernel '${found.kernel}'${where} threw where the forward ran — a bug of TensorFlow.js (tfjs-core ${tf.version_core}, ` +
+      `backend '${tf.getBackend()}'), not of the function checked: ${message}${chainedOpsHint(message)}`,
     { cause: error },
   );
+}
+
+function whyMissing(): string {
+  return gradientsLoadedHere()
+    ? `tfjs-core ${tf.version_core} has none for it, so tfjs cannot differentiate what runs it`
+    : `tfjs's gradients were registered before gradprop/tfjs was imported, without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
+}
+
+/** "permutedX.reshape is not a function": a chained op (a method of tensors) that nothing registered. */
+function chainedOpsHint(message: string): string {
+  const method = /\.(\w+) is not a function/.exec(message)?.[1];
+  return method === undefined ? '' : ` (tfjs's chained ops, x.${method}(…), are not registered: import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops')`;
 }
 
 /**

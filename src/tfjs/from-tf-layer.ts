@@ -71,9 +71,28 @@ export function fromTfLayer(layer: TfLayer, options: FromTfLayerOptions = {}): T
   const shapes = inputShapes(layer, options.inputShape);
   if (!layer.built) build(name, layer, shapes, dtypes);
   const weights = layer.trainableWeights;
+  const domain = options.domain ?? defaultDomain(shapes, dtypes, weights);
+  return {
+    ...fromTfjs(applyWith(name, layer, { training: options.training ?? false }), {
+      name,
+      // the weights follow the layer's inputs, and are float32
+      ...(options.dtypes ? { dtypes: [...dtypes, ...weights.map((): InputDtype => 'float32')] } : {}),
+      ...(domain ? { domain } : {}),
+    }),
+    weightNames: weights.map((w) => w.name),
+    weights: () => scoped(() => weights.map((w) => fromTf(w.read()))),
+  };
+}
+
+/**
+ * The layer as a function of its input(s) and then its trainable weights: the weights are read in
+ * place of the layer's own (their `read` answers the given tensor, so tfjs differentiates with
+ * respect to it), and the layer's other weights are as they were after each call.
+ */
+function applyWith(name: string, layer: TfLayer, kwargs: { training: boolean }): (...tensors: tf.Tensor[]) => tf.Tensor {
+  const weights = layer.trainableWeights;
   const state = layer.weights.filter((w) => !weights.includes(w));
-  const kwargs = { training: options.training ?? false };
-  const apply = (...tensors: tf.Tensor[]): tf.Tensor => {
+  return (...tensors) => {
     const count = tensors.length - weights.length;
     if (count < 1) {
       throw new RangeError(`${name}: the check's inputs are the layer's input(s) and then its ${weights.length} trainable weights (${weights.map((w) => w.name).join(', ')}), but ${tensors.length} were given`);
@@ -87,17 +106,6 @@ export function fromTfLayer(layer: TfLayer, options: FromTfLayerOptions = {}): T
       weights.forEach((w) => delete (w as Partial<LayerWeight>).read);
       state.forEach((w, i) => (w.read() as tf.Variable).assign(saved[i]!));
     }
-  };
-  const domain = options.domain ?? defaultDomain(shapes, dtypes, weights);
-  return {
-    ...fromTfjs(apply, {
-      name,
-      // the weights follow the layer's inputs, and are float32
-      ...(options.dtypes ? { dtypes: [...dtypes, ...weights.map((): InputDtype => 'float32')] } : {}),
-      ...(domain ? { domain } : {}),
-    }),
-    weightNames: weights.map((w) => w.name),
-    weights: () => scoped(() => weights.map((w) => fromTf(w.read()))),
   };
 }
 
