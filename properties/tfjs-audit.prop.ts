@@ -145,8 +145,20 @@ interface RowResult {
   cases: number;
   shown: number;
   misses: number;
+  /**
+   * How close the row came to the other verdict: for a pass, the largest share of its tolerance a
+   * case's worst comparison used; for a bug shown by a failed comparison, the smallest multiple
+   * of the tolerance by which a case failed.
+   */
+  margin: number | undefined;
   ms: number;
 }
+
+/** A pass that used more than this share of its tolerance, or a failure by less than this multiple of it, is marginal. */
+const MARGINAL = { pass: 0.25, fail: 10 };
+
+/** |analytic − numeric| over the tolerance of a report's worst comparison. */
+const excess = (report: GradCheckReport) => (report.worst ? report.worst.absError / report.worst.tolerance : undefined);
 
 const results: RowResult[] = [];
 
@@ -181,10 +193,13 @@ describe('the audit of every tfjs-core gradient', () => {
     const started = performance.now();
     const bug = op.bug;
     let [shown, misses, leaked] = [0, 0, 0];
+    let margin: number | undefined;
     casesOf(op).forEach((c, i) => {
       const before = tf.memory().numTensors;
       const report = checkGradients(targetOf(op, c), c.inputs);
       leaked += tf.memory().numTensors - before;
+      const used = excess(report);
+      if (used !== undefined && report.ok === !bug) margin = bug ? Math.min(margin ?? Infinity, used) : Math.max(margin ?? 0, used);
       const replay = `\n  ${describeCase(c)}\n  ${report.message}`;
       if (!bug) {
         if (!report.ok) throw new Error(`${name}: a false alarm — the gradient is right and the check says ${report.verdict}${replay}`);
@@ -209,7 +224,7 @@ describe('the audit of every tfjs-core gradient', () => {
       expect(shown, `${name}: no case showed the recorded bug`).toBeGreaterThan(0);
       expect(misses, `${name}: too many misses`).toBeLessThanOrEqual(Math.floor(MISSES_ALLOWED * RUNS));
     }
-    results.push({ row: name, expected: bug ? `bug (${bug.shows.problem})` : 'pass', cases: RUNS, shown, misses, ms: performance.now() - started });
+    results.push({ row: name, expected: bug ? `bug (${bug.shows.problem})` : 'pass', cases: RUNS, shown, misses, margin, ms: performance.now() - started });
   });
 
   test('a backward that never returns: its reproduction is stopped after 20 s (a backward takes milliseconds), though the forward returns', () => {
@@ -240,10 +255,16 @@ describe('the audit of every tfjs-core gradient', () => {
     }
   });
 
-  test('prints the table', () => {
+  test('prints the table, and the rows that came close to the other verdict', () => {
     const width = Math.max(...results.map((r) => r.row.length));
+    const margin = (r: RowResult) => (r.margin === undefined ? '·' : r.margin.toExponential(1));
     console.log(
-      [`${'row'.padEnd(width)}  expected          cases  shown  misses  ms`, ...results.map((r) => `${r.row.padEnd(width)}  ${r.expected.padEnd(16)}  ${String(r.cases).padStart(5)}  ${String(r.shown).padStart(5)}  ${String(r.misses).padStart(6)}  ${r.ms.toFixed(0)}`)].join('\n'),
+      [
+        `${'row'.padEnd(width)}  expected          cases  shown  misses  margin   ms`,
+        ...results.map((r) => `${r.row.padEnd(width)}  ${r.expected.padEnd(16)}  ${String(r.cases).padStart(5)}  ${String(r.shown).padStart(5)}  ${String(r.misses).padStart(6)}  ${margin(r).padStart(7)}  ${r.ms.toFixed(0)}`),
+      ].join('\n'),
     );
+    const marginal = results.filter((r) => r.margin !== undefined && (r.expected === 'pass' ? r.margin > MARGINAL.pass : r.margin < MARGINAL.fail));
+    console.log(`marginal rows (a pass above ${MARGINAL.pass} of its tolerance, a failure below ${MARGINAL.fail}× it): ${marginal.map((r) => `${r.row} ${margin(r)}`).join(', ') || 'none'}`);
   });
 });
