@@ -105,8 +105,9 @@ function answerIn(op: AuditedOp, c: Call, dy: Tensor): { forward: Tensor; grads?
 }
 
 /**
- * The independent verdict on one case: the float64 reimplementation agrees with tfjs's forward,
- * and tfjs's gradient of `input` is 'wrong' (differs from the float64 one), 'right', or tfjs threw.
+ * The independent verdict on one case: the float64 reimplementation agrees with tfjs's forward and
+ * has a finite gradient (by central differences), and tfjs's gradient is 'wrong' (differs from it),
+ * 'right', or tfjs threw.
  */
 function confirm(op: AuditedOp, bug: KnownBug, c: Call, seed: number): 'wrong' | 'right' | 'threw' {
   const differentiable = c.inputs.flatMap((_, k) => ((op.dtypes?.[k] ?? 'float32') === 'float32' ? [k] : []));
@@ -115,9 +116,10 @@ function confirm(op: AuditedOp, bug: KnownBug, c: Call, seed: number): 'wrong' |
   const tfjs = tfjsAnswer(op, c, dy);
   const off = distance(tfjs.forward, expected);
   if (off > 1e-4) throw new Error(`${rowName(op)}: the float64 reimplementation disagrees with tfjs's forward by ${off.toExponential(2)} — it does not compute the same function`);
+  const truth = vjpByDifferences((xs) => bug.forward64(xs, c.attrs), c.inputs, dy, differentiable);
+  if (!truth.every((g) => g.data.every(Number.isFinite))) throw new Error(`${rowName(op)}: the float64 gradient is not finite — there is no gradient to compare`);
   if (tfjs.threw !== undefined) return 'threw';
   if (!differentiable.every((k) => tfjs.grads![k]!.data.every(Number.isFinite))) return 'wrong';
-  const truth = vjpByDifferences((xs) => bug.forward64(xs, c.attrs), c.inputs, dy, differentiable);
   const worst = Math.max(...differentiable.map((k) => distance(tfjs.grads![k]!, truth[k]!)));
   if (worst > 1e-2) return 'wrong';
   if (worst < 1e-3) return 'right';
@@ -162,6 +164,50 @@ const excess = (report: GradCheckReport) => (report.worst ? report.worst.absErro
 
 const results: RowResult[] = [];
 
+/**
+ * One row's cases checked and held to the row's record: every case passes, or shows the recorded
+ * bug (confirmed in float64), or — counted — is a miss of the float32 check. Throws with the case
+ * otherwise.
+ */
+function audit(op: AuditedOp): RowResult {
+  const name = rowName(op);
+  const started = performance.now();
+  const bug = op.bug;
+  let [shown, misses, leaked] = [0, 0, 0];
+  let margin: number | undefined;
+  casesOf(op).forEach((c, i) => {
+    const before = tf.memory().numTensors;
+    const report = checkGradients(targetOf(op, c), c.inputs);
+    leaked += tf.memory().numTensors - before;
+    const used = excess(report);
+    if (used !== undefined && report.ok === !bug) margin = bug ? Math.min(margin ?? Infinity, used) : Math.max(margin ?? 0, used);
+    const replay = `\n  ${describeCase(c)}\n  ${report.message}`;
+    if (!bug) {
+      if (!report.ok) throw new Error(`${name}: a false alarm — the gradient is right and the check says ${report.verdict}${replay}`);
+      return;
+    }
+    const shows = showsBug(report, op, bug);
+    const confirmed = confirm(op, bug, c, SEED + i);
+    if (shows === undefined) {
+      // the check saw the bug: the float64 gradient must see it too
+      if (confirmed === 'right') throw new Error(`${name}: the check failed where tfjs's gradient agrees with the float64 one${replay}`);
+      shown++;
+    } else if (report.ok && confirmed === 'wrong') {
+      misses++;
+      console.log(`audit: ${name} passed a case where tfjs's gradient is wrong (a miss of the float32 check)${replay}`);
+    } else if (!(report.ok && confirmed === 'right' && bug.intermittent)) {
+      throw new Error(`${name}: ${shows}, got ${report.verdict}${report.problem ? ` (${report.problem})` : ''} (float64 confirmation: ${confirmed})${replay}`);
+    }
+  });
+  // counted around the checks only: plain tf.grads (the confirmation) leaks what a throwing backward saved
+  expect(leaked, `${name}: tensors the checks left behind`).toBe(0);
+  if (bug) {
+    expect(shown, `${name}: no case showed the recorded bug`).toBeGreaterThan(0);
+    expect(misses, `${name}: too many misses`).toBeLessThanOrEqual(Math.floor(MISSES_ALLOWED * RUNS));
+  }
+  return { row: name, expected: bug ? `bug (${bug.shows.problem})` : 'pass', cases: RUNS, shown, misses, margin, ms: performance.now() - started };
+}
+
 describe('the audit of every tfjs-core gradient', () => {
   test('covers every kernel with a registered gradient (the count and those left out are printed)', () => {
     const registered = registeredGradients();
@@ -189,42 +235,23 @@ describe('the audit of every tfjs-core gradient', () => {
     expect(astray).toEqual([]);
   });
 
-  test.each(ROWS.filter((op) => op.bug?.shows.problem !== 'hangs').map((op) => [rowName(op), op] as const))('%s', (name, op) => {
-    const started = performance.now();
-    const bug = op.bug;
-    let [shown, misses, leaked] = [0, 0, 0];
-    let margin: number | undefined;
-    casesOf(op).forEach((c, i) => {
-      const before = tf.memory().numTensors;
-      const report = checkGradients(targetOf(op, c), c.inputs);
-      leaked += tf.memory().numTensors - before;
-      const used = excess(report);
-      if (used !== undefined && report.ok === !bug) margin = bug ? Math.min(margin ?? Infinity, used) : Math.max(margin ?? 0, used);
-      const replay = `\n  ${describeCase(c)}\n  ${report.message}`;
-      if (!bug) {
-        if (!report.ok) throw new Error(`${name}: a false alarm — the gradient is right and the check says ${report.verdict}${replay}`);
-        return;
-      }
-      const shows = showsBug(report, op, bug);
-      const confirmed = confirm(op, bug, c, SEED + i);
-      if (shows === undefined) {
-        // the check saw the bug: the float64 gradient must see it too
-        if (confirmed === 'right') throw new Error(`${name}: the check failed where tfjs's gradient agrees with the float64 one${replay}`);
-        shown++;
-      } else if (report.ok && confirmed === 'wrong') {
-        misses++;
-        console.log(`audit: ${name} passed a case where tfjs's gradient is wrong (a miss of the float32 check)${replay}`);
-      } else if (!(report.ok && confirmed === 'right' && bug.intermittent)) {
-        throw new Error(`${name}: ${shows}, got ${report.verdict}${report.problem ? ` (${report.problem})` : ''} (float64 confirmation: ${confirmed})${replay}`);
-      }
+  test.each(ROWS.filter((op) => op.bug?.shows.problem !== 'hangs').map((op) => [rowName(op), op] as const))('%s', (_name, op) => {
+    results.push(audit(op));
+  });
+
+  describe('broken twins: a row whose tfjs gradient is not what is recorded fails', () => {
+    // tanh with its gradient 10% off, through tf.customGrad
+    const off = tf.customGrad(((x: tf.Tensor) => ({ value: tf.tanh(x), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(tf.sub(1, tf.square(tf.tanh(x))), 1.1)) })) as any) as (x: tf.Tensor) => tf.Tensor;
+    const tanh = ROWS.find((op) => op.kernel === 'Tanh')!;
+
+    test('a gradient that breaks (recorded as passing) is a failure of the audit', () => {
+      expect(() => audit({ ...tanh, variant: 'broken', call: ([x]) => off(x!) })).toThrow(/Tanh \(broken\): a false alarm — the gradient is right and the check says fail/);
     });
-    // counted around the checks only: plain tf.grads (the confirmation) leaks what a throwing backward saved
-    expect(leaked, 'tensors the checks left behind').toBe(0);
-    if (bug) {
-      expect(shown, `${name}: no case showed the recorded bug`).toBeGreaterThan(0);
-      expect(misses, `${name}: too many misses`).toBeLessThanOrEqual(Math.floor(MISSES_ALLOWED * RUNS));
-    }
-    results.push({ row: name, expected: bug ? `bug (${bug.shows.problem})` : 'pass', cases: RUNS, shown, misses, margin, ms: performance.now() - started });
+
+    test('a bug that is fixed (recorded, but the gradient is right) is a failure of the audit', () => {
+      const fixed = { ...tanh, variant: 'fixed', bug: { ...KNOWN_BUGS.castToInt, forward64: ([x]: Tensor[]) => new Tensor(x!.data.map(Math.tanh), x!.shape) } };
+      expect(() => audit(fixed)).toThrow(/Tanh \(fixed\): expected a failed comparison at input 0, got pass \(float64 confirmation: right\)/);
+    });
   });
 
   test('a backward that never returns: its reproduction is stopped after 20 s (a backward takes milliseconds), though the forward returns', () => {
