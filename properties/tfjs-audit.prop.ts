@@ -24,7 +24,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { opInputs } from '../src/arbitraries/index.js';
 import { type GradCheckReport, checkGradients } from '../src/check/index.js';
 import { Rng, Tensor } from '../src/tensor/index.js';
-import { fromTfjs, registeredGradients } from '../src/tfjs/index.js';
+import { fromTfjs, registeredGradients, tfjsReady } from '../src/tfjs/index.js';
 import { type AuditedOp, type Call, rowName } from './tfjs-audit/audited-op.js';
 import { COMPOSITES } from './tfjs-audit/composites.js';
 import { ELEMENTWISE } from './tfjs-audit/elementwise.js';
@@ -52,6 +52,7 @@ const MISSES_ALLOWED = 0.2;
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('cpu');
+  await tfjsReady();
 });
 
 /** A row's cases: its domain sampled from the suite's seed and the row's name, inputs rounded to float32. */

@@ -10,11 +10,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, expect, test } from 'vitest';
 import { checkGradients } from '../src/check/index.js';
 import { type Tensor, randn, tensor } from '../src/tensor/index.js';
-import { type TfjsTarget, fromTfLayer, fromTfjs } from '../src/tfjs/index.js';
+import { type TfjsTarget, fromTfLayer, fromTfjs, tfjsReady } from '../src/tfjs/index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('cpu');
+  await tfjsReady();
 });
 
 const CHECKS = 1000;

@@ -6,9 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { fromTfLayer } from 'gradprop/tfjs';
+import { fromTfLayer, tfjsReady } from 'gradprop/tfjs';
 import { SwishWithoutBetaInDx } from './swish-layer.js';
 
 tf.enableProdMode();
+await tfjsReady();
 
 export const swishWithoutBetaInDx = fromTfLayer(new SwishWithoutBetaInDx({ name: 'swishWithoutBetaInDx' }), { inputShape: [3] });

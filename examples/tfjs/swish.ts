@@ -6,9 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { fromTfLayer } from 'gradprop/tfjs';
+import { fromTfLayer, tfjsReady } from 'gradprop/tfjs';
 import { Swish } from './swish-layer.js';
 
 tf.enableProdMode(); // no banner suggesting tfjs-node
+await tfjsReady(); // tfjs-core alone registers no gradient
 
 export const swish = fromTfLayer(new Swish({ name: 'swish' }), { inputShape: [3] });

@@ -9,11 +9,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkGradients, formatReport } from '../check/index.js';
 import { randn } from '../tensor/index.js';
-import { fromTfLayer, fromTfjs } from './index.js';
+import { fromTfLayer, fromTfjs, tfjsReady } from './index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('wasm');
+  await tfjsReady();
 });
 
 describe('on the wasm backend', () => {

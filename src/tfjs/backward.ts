@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gradientsLoadedHere, registeredGradients } from './registration.js';
+import { registeredGradients, registrationState } from './registration.js';
 
 /**
  * A failure of TensorFlow.js's own backward pass, naming the kernel whose gradient failed. tfjs's
@@ -67,9 +67,16 @@ function explained(error: unknown, rerun: () => void): unknown {
 }
 
 function whyMissing(): string {
-  return gradientsLoadedHere()
-    ? `tfjs-core ${tf.version_core} has none for it, so tfjs cannot differentiate what runs it`
-    : `tfjs's gradients were registered before gradprop/tfjs was imported, without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
+  switch (registrationState()) {
+    case 'loaded here':
+      return `tfjs-core ${tf.version_core} has none for it, so tfjs cannot differentiate what runs it`;
+    case 'found registered':
+      return `tfjs's gradients were registered without this one; tfjs-core's whole set is '@tensorflow/tfjs-core/dist/register_all_gradients'`;
+    case 'under way':
+      return `tfjs-core's gradients are still being registered — await tfjsReady() (from gradprop/tfjs) before checking`;
+    case 'not asked':
+      return `tfjs-core registers none by itself — await tfjsReady() (from gradprop/tfjs) once before checking, which registers them, or import '@tensorflow/tfjs'`;
+  }
 }
 
 /** "permutedX.reshape is not a function": a chained op (a method of tensors) that nothing registered. */

@@ -6,11 +6,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { checkGradients, formatReport } from '../check/index.js';
 import { gradientsMatchFiniteDifferences } from '../laws/index.js';
 import { randn, tensor } from '../tensor/index.js';
-import { type TfLayer, fromTfLayer } from './index.js';
+import { type TfLayer, fromTfLayer, tfjsReady } from './index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('cpu');
+  await tfjsReady();
 });
 
 const values = (layer: tfl.layers.Layer) => layer.getWeights().map((w) => Array.from(w.dataSync()));

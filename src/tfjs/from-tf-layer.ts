@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeValue } from '../autodiff/index.js';
+import { describeValue } from '../autodiff/describe.js';
 import type { Domain, Draw } from '../ops/index.js';
 import { Tensor } from '../tensor/index.js';
 import { type InputDtype, fromTf, scoped } from './convert.js';

@@ -3,11 +3,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkGradients, formatReport } from '../check/index.js';
 import { Tensor, randn, tensor } from '../tensor/index.js';
-import { TfjsGradientError, fromTfjs } from './index.js';
+import { TfjsGradientError, fromTfjs, tfjsReady } from './index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('cpu');
+  await tfjsReady();
 });
 
 const ids = (...values: number[]) => tensor(values);

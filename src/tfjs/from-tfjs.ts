@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeValue } from '../autodiff/index.js';
+import { describeValue } from '../autodiff/describe.js';
 import type { Differentiable } from '../check/index.js';
 import type { Domain } from '../ops/index.js';
 import { Tensor, zeros } from '../tensor/index.js';

@@ -30,24 +30,29 @@ export async function resolve(specifier, context, next) {
 }`)}`;
 
 let registration: Promise<void> | undefined;
-/** Whether tfjs-core's gradients were loaded here (all of them), rather than found registered. */
-let loadedHere = false;
 
-/** True when gradprop/tfjs loaded tfjs-core's whole set of gradients: a kernel without one has none in tfjs-core. */
-export function gradientsLoadedHere(): boolean {
-  return loadedHere;
+/**
+ * Where tfjs's gradients stand, for messages: tfjsReady not called yet, under way, done by loading
+ * tfjs-core's whole set here, or done because some were registered already (by tfjs itself or you).
+ */
+export type RegistrationState = 'not asked' | 'under way' | 'loaded here' | 'found registered';
+let state: RegistrationState = 'not asked';
+
+export function registrationState(): RegistrationState {
+  return state;
 }
 
 /**
  * Resolves when TensorFlow.js can differentiate: tfjs-core's gradients and chained ops registered.
- * Gradients are loaded only when none are registered (the umbrella package, tfjs-node or your own
- * import already did it otherwise), and a gradient you registered yourself before is kept. Importing
- * `gradprop/tfjs` awaits it; call it yourself only if you load gradprop/tfjs's functions another way.
- * Rejects with a message that says what to import instead when the ES build cannot be loaded.
+ * Await it once before checking (`await tfjsReady()`) unless something registered them already —
+ * the umbrella @tensorflow/tfjs and tfjs-node do. Gradients are loaded only when none are
+ * registered, and a gradient you registered yourself before is kept. Rejects with a message that
+ * says what to import instead when tfjs-core's ES build cannot be loaded (from CommonJS, say).
  */
 export function tfjsReady(): Promise<void> {
   registration ??= register().catch((error: unknown) => {
     registration = undefined;
+    state = 'not asked';
     const cause = error instanceof Error ? error.message : String(error);
     throw new Error(
       `gradprop/tfjs: TensorFlow.js has no gradients registered, and tfjs-core's could not be loaded (${cause}). ` +
@@ -62,15 +67,15 @@ export function tfjsReady(): Promise<void> {
 async function register(): Promise<void> {
   const gradientsMissing = tf.getGradient(tf.Add) === undefined;
   const chainedOpsMissing = typeof (tf.Tensor.prototype as { reshape?: unknown }).reshape !== 'function';
-  if (!gradientsMissing && !chainedOpsMissing) return;
-  await addResolveHook();
+  state = 'under way';
+  if (gradientsMissing || chainedOpsMissing) await addResolveHook();
   if (gradientsMissing) {
     const yours = registeredGradients().map((kernel) => tf.getGradient(kernel)!);
     await import(GRADIENTS);
     yours.forEach((config) => tf.registerGradient(config));
-    loadedHere = true;
   }
   if (chainedOpsMissing) await import(CHAINED_OPS);
+  state = gradientsMissing ? 'loaded here' : 'found registered';
 }
 
 let hooked = false;

@@ -9,11 +9,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkGradients, formatReport } from '../check/index.js';
 import { Tensor, randn, uniform } from '../tensor/index.js';
-import { fromTfjs } from './index.js';
+import { fromTfjs, tfjsReady } from './index.js';
 
 beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('cpu');
+  await tfjsReady();
 });
 
 type TfFunction = (...xs: tf.Tensor[]) => tf.Tensor;
