@@ -8,8 +8,8 @@ import { type TfjsTarget, fromTfjs } from './from-tfjs.js';
 /** A shape as tfjs-layers writes it: `null` for a side left open (the batch axis, time steps). */
 export type LayerShape = readonly (number | null)[];
 
-/** A tfjs-layers weight: a tf.Variable behind a name. */
-interface LayerWeight {
+/** A tfjs-layers weight (LayerVariable): a tf.Variable behind a name. */
+export interface LayerWeight {
   name: string;
   shape: LayerShape;
   read(): tf.Tensor;
@@ -27,10 +27,13 @@ export interface TfLayer {
   batchInputShape?: LayerShape | null;
   /** A LayersModel's symbolic inputs. */
   inputs?: readonly { shape: LayerShape }[];
+  /** The layer's output at its input(s), `kwargs` holding `training`. */
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): unknown;
+  /** The class's registered name, e.g. `Dense`. */
   getClassName(): string;
 }
 
+/** How fromTfLayer calls the layer, and where its inputs come from. */
 export interface FromTfLayerOptions {
   /** For messages; default the layer's class and name, e.g. `Dense dense_Dense1`. */
   name?: string;

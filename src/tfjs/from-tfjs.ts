@@ -9,6 +9,7 @@ import { INPUT_DTYPES, type InputDtype, fromTf, scoped, toTf } from './convert.j
 /** A function of tfjs tensors (and, after them, any attributes) that returns one tfjs tensor. */
 export type TfjsFunction = (...args: any[]) => tf.Tensor;
 
+/** How fromTfjs calls the function and reads its inputs and output. */
 export interface FromTfjsOptions {
   /** For messages; default the function's name. */
   name?: string;

@@ -10,4 +10,4 @@ export { type RegistrationState, registeredGradients, registrationState, tfjsRea
 export { TfjsGradientError } from './backward.js';
 export { type InputDtype } from './convert.js';
 export { type FromTfjsOptions, type TfjsFunction, type TfjsTarget, fromTfjs } from './from-tfjs.js';
-export { type FromTfLayerOptions, type LayerShape, type TfLayer, type TfLayerTarget, fromTfLayer } from './from-tf-layer.js';
+export { type FromTfLayerOptions, type LayerShape, type LayerWeight, type TfLayer, type TfLayerTarget, fromTfLayer } from './from-tf-layer.js';

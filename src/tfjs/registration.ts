@@ -38,6 +38,7 @@ let registration: Promise<void> | undefined;
 export type RegistrationState = 'not asked' | 'under way' | 'loaded here' | 'found registered';
 let state: RegistrationState = 'not asked';
 
+/** Where tfjs's gradients stand (see RegistrationState). */
 export function registrationState(): RegistrationState {
   return state;
 }
