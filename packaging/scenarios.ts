@@ -253,6 +253,15 @@ const cli: Scenario = {
   },
 };
 
+const tfjs: Scenario = {
+  name: 'gradprop/tfjs with tfjs-core, its CPU backend and tfjs-layers, plain Node ESM',
+  run(tarball) {
+    const tfjsPackage = (name: string) => `@tensorflow/${name}@${own.devDependencies[`@tensorflow/${name}`]}`;
+    const dir = project('tfjs', tarball, [FAST_CHECK, ...['tfjs-core', 'tfjs-backend-cpu', 'tfjs-layers'].map(tfjsPackage)]);
+    return must(node, ['check.js'], dir).trim().split('\n').at(-1)!;
+  },
+};
+
 const lint: Scenario = {
   name: 'publint and @arethetypeswrong/cli on the tarball',
   run(tarball) {
@@ -265,4 +274,4 @@ const lint: Scenario = {
   },
 };
 
-export const scenarios: Scenario[] = [nodeEsm, commonJs, typescript, vitest, jest, nodeTest, browser, cli, lint];
+export const scenarios: Scenario[] = [nodeEsm, commonJs, typescript, vitest, jest, nodeTest, browser, cli, lint, tfjs];

@@ -263,7 +263,7 @@ describe('the audit of every tfjs-core gradient', () => {
       expect(truth[0]!.data.every(Number.isFinite)).toBe(true);
       const inputs = c.inputs.map((t) => tf.tensor(Float32Array.from(t.data), [...t.shape]));
       tf.dispose([op.call(inputs, c.attrs), ...inputs]); // the forward returns
-      const setup = `import * as tf from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-backend-cpu'; import './src/tfjs/index.ts'; await tf.setBackend('cpu');`;
+      const setup = `import * as tf from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-backend-cpu'; await tf.setBackend('cpu'); await (await import('./src/tfjs/index.ts')).tfjsReady();`;
       const backward = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${setup} ${op.bug!.reproduction}; console.log('returned');`], { timeout: 20_000, encoding: 'utf8' });
       expect(backward.signal, `${rowName(op)}: the backward returned`).toBe('SIGTERM');
     }
