@@ -12,6 +12,7 @@ export type LayerShape = readonly (number | null)[];
 export interface LayerWeight {
   name: string;
   shape: LayerShape;
+  /** The variable's current value. */
   read(): tf.Tensor;
 }
 
