@@ -108,6 +108,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
   };
 }
 
+/** A result without its timings: see withoutTimings. */
 export type Untimed = Omit<RunResult, 'durationMs' | 'targets'> & { targets: (Omit<TargetResult, 'laws'> & { laws: Omit<LawResult, 'timeMs'>[] })[] };
 
 /** A result without its timings (durationMs, each law's timeMs): what two runs with the same seed and options share, whatever the workers. */
