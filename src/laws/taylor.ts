@@ -34,7 +34,6 @@ function remainderShrinks(law: string, c: Case, seed: number, order: 1 | 2): voi
   const flatD = Float64Array.from(d.flatMap((t, k) => (fixed.has(k) ? [] : [...t.data])));
   const curvature = second ? flatPairing(target, flatD, hessianTimes(second, flatD, inputs.length)).value : 0;
   const phi0 = pairing([v], [output]);
-  const floor = 2 ** -53 * 1e4 * phi0.scale;
 
   const steps: { h: number; r: number }[] = [];
   for (let h = 0.5; h > 2 ** -40; h /= 2) {
@@ -48,6 +47,7 @@ function remainderShrinks(law: string, c: Case, seed: number, order: 1 | 2): voi
     const r = Math.abs(phi - phi0.value - h * slope - 0.5 * h * h * curvature);
     if (Number.isFinite(r)) steps.push({ h, r });
   }
+  const floor = roundingFloor(steps, phi0.scale);
   const rate = 2 ** (order + 1);
   const end = steps.findLastIndex((s) => s.r > floor);
   if (end < 0) return; // the remainder is rounding at every step: nothing to judge
@@ -66,4 +66,20 @@ function remainderShrinks(law: string, c: Case, seed: number, order: 1 | 2): voi
     const off = (above[above.length - 1]!.r / last.h ** order) * (order === 2 ? 2 : 1);
     throw new LawViolation(law, c, `the remainder shrinks ${shrinks}, not ${should} (ratios r(2h)/r(h): ${trail}): the ${derivative} along a random direction is off by about ${off.toExponential(2)}`);
   }
+}
+
+/** Steps this small leave Taylor terms far below rounding (h³ < 10⁻²⁷), so what remains there is the forward's own noise. */
+const NOISE_STEP = 2 ** -30;
+
+/**
+ * The remainder below which a step's ratio says nothing: 64 times the forward's rounding, measured
+ * as the largest remainder at the smallest steps (at least an ulp of φ). Measured, not assumed: a
+ * fixed multiple of an ulp is too coarse for a forward that rounds little — it cuts off the small
+ * steps, leaving only the larger ones, where a remainder can still be changing sign between its
+ * higher-order terms — and too fine for one that rounds a lot. At 64 times, rounding moves a ratio
+ * by under 5%.
+ */
+function roundingFloor(steps: readonly { h: number; r: number }[], scale: number): number {
+  const noise = steps.filter((s) => s.h <= NOISE_STEP).reduce((worst, s) => Math.max(worst, s.r), 2 ** -53 * scale);
+  return 64 * noise;
 }
