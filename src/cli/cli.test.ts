@@ -103,8 +103,14 @@ describe('gradprop check', () => {
     expect(run.stdout).toMatch(/10 cases per law, auto mode, order 2/);
     expect(run.stdout).toMatch(/export softplusWithSlip: gradientsMatchFiniteDifferences fails: second order \(the vjp as a function of the inputs and the cotangent, which is input 1\): vjp wrong at input 0 at \[/);
     const failed = law(run.result, 'softplusWithSlip', 'gradientsMatchFiniteDifferences');
-    expect(failed).toMatchObject({ verdict: 'fail', worst: { input: 0, quantity: 'vjp', verdict: 'fail' } });
+    expect(failed).toMatchObject({ verdict: 'fail', order: 2, worst: { input: 0, quantity: 'vjp', verdict: 'fail' } });
     expect(failed.replay).toMatch(/ --order 2$/);
+    const junit = run.testcases.find((c) => c.name === 'softplusWithSlip gradientsMatchFiniteDifferences');
+    expect(junit?.failure?.message).toMatch(/gradientsMatchFiniteDifferences fails: second order \(/);
+    // which order each gradient check speaks for: the second where there is a second-order rule, else the first; none for other laws
+    expect(law(run.result, 'softplus', 'gradientsMatchFiniteDifferences').order).toBe(2);
+    expect(law(run.result, 'neuron.manualGrad', 'gradientsMatchFiniteDifferences').order).toBe(1);
+    expect(law(run.result, 'softplus', 'isPure').order).toBeNull();
     expect(failed.test).toMatch(/toHaveCorrectGradients\(\[tensor\(.*\)\], \{ seed: \d+, order: 2 \}\)/);
     expect(run.result.options.order).toBe(2);
     // the engine's models pass at order 2; a hand-written backward has no second-order rule and is checked at first order

@@ -37,8 +37,9 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
   const { invocation, cwd } = settings;
   const probe = {
     evaluations: result.evaluations,
-    observe: ({ worst }: { worst?: Comparison }) => {
+    observe: ({ worst, order }: { worst?: Comparison; order?: 1 | 2 }) => {
       if (worst && (!result.worst || closeness(worst) > closeness(result.worst))) result.worst = worst;
+      if (result.order !== 2) result.order = order ?? 1;
     },
     options: { mode: invocation.mode, order: invocation.order },
   };
@@ -72,6 +73,8 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
     verdict,
     shrinks: details.numShrinks,
     worst: violation?.report?.worst ?? result.worst,
+    // the failure's own order: a failure at order 1 under --order 2 is the first order's
+    order: violation?.report ? (violation.report.order ?? 1) : result.order,
     path,
     replay: replayCommand(invocation, target, run.law, details.seed, path),
     message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,

@@ -41,6 +41,7 @@ const law = record<LawResult>({
   shrinks: num,
   worst: nullable(is((v) => typeof (v as Comparison).relError === 'number' && 'input' in (v as object) && Array.isArray((v as Comparison).index), 'a Comparison')),
   evaluations: record<Evaluations>({ forward: num, vjp: num, jvp: num }),
+  order: nullable(oneOf(1, 2)),
   timeMs: num,
   seed: num,
   path: nullable(str),
