@@ -83,7 +83,28 @@ describe('checkGradients with { order: 2 }', () => {
     expect(throws.message).toBe('sin: vjpTarget() threw Error: not today');
     const other = checkGradients({ ...sine(), vjpTarget: () => 3 as unknown as Differentiable }, [x], { order: 2 });
     expect(other.message).toBe('sin: vjpTarget() must return a Differentiable ({ name, forward, vjp }), got number 3');
-    expect([throws.verdict, other.verdict]).toEqual(['error', 'error']);
+    const hostile = checkGradients({ ...sine(), vjpTarget: () => new Proxy({}, { get: () => { throw new Error('trap'); } }) as Differentiable }, [x], { order: 2 });
+    expect(hostile.message).toBe('sin: reading what vjpTarget() returned threw Error: trap');
+    expect([throws.verdict, other.verdict, hostile.verdict]).toEqual(['error', 'error', 'error']);
+  });
+
+  test('a forward that throws once the first order is done is an error naming it, not an exception', () => {
+    const base = sine();
+    let calls = 0;
+    const counted: Differentiable = { ...base, forward: (xs) => (calls++, base.forward(xs)) };
+    expect(checkGradients(counted, [x]).verdict).toBe('pass');
+    const firstOrderCalls = calls;
+    calls = 0;
+    const tired: Differentiable = {
+      ...base,
+      forward: (xs) => {
+        if (++calls > firstOrderCalls) throw new RangeError('tired');
+        return base.forward(xs);
+      },
+    };
+    const report = checkGradients(tired, [x], { order: 2 });
+    expect(report).toMatchObject({ verdict: 'error', order: 2, problem: 'throws' });
+    expect(report.message).toMatch(/^sin: forward threw RangeError: tired/);
   });
 
   test('an order other than 1 or 2 is an error', () => {
