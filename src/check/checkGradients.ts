@@ -9,6 +9,7 @@ import { type CheckOptions, type Settings, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
 import { ContractError, GuardedTarget, describe } from './target.js';
 import { describeComparison } from './format.js';
+import { checkSecondOrder } from './second-order.js';
 
 /**
  * Check a target's analytic derivatives (vjp, and jvp when it has one) against finite differences
@@ -16,6 +17,7 @@ import { describeComparison } from './format.js';
  * contract gets verdict 'error' or 'fail' with a message saying what and where.
  */
 export function checkGradients(target: Differentiable, inputs: readonly Tensor[], options: CheckOptions = {}): GradCheckReport {
+  if (options.order !== undefined && options.order !== 1) return checkSecondOrder(target, inputs, options, checkGradients);
   const guarded = new GuardedTarget(target);
   const ledger = new Ledger();
   let settings: Settings | undefined;

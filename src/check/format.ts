@@ -41,7 +41,8 @@ function row(c: Comparison): string[] {
 /** A report as a table a person can find the bug from: the verdict, then the worst entries. */
 export function formatReport(report: GradCheckReport, maxRows = 10): string {
   const arithmetic = report.precision === 'float32' ? ', float32 arithmetic' : '';
-  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode, seed ${report.seed}${arithmetic})`, report.message];
+  const order = report.order === undefined ? '' : `, order ${report.order}`;
+  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode${order}, seed ${report.seed}${arithmetic})`, report.message];
   const shown = report.mismatches.length > 0 ? report.mismatches.slice(0, maxRows) : report.worst ? [report.worst] : [];
   if (shown.length > 0) {
     const table = [columns, ...shown.map(row)];
@@ -51,6 +52,7 @@ export function formatReport(report: GradCheckReport, maxRows = 10): string {
     lines.push('  (output v: projected on a random cotangent v; probe: along a random direction u)');
   }
   const e = report.evaluations;
-  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}`);
+  const secondOrder = e.secondOrder === undefined ? '' : `, second-order rule ${e.secondOrder}`;
+  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}${secondOrder}`);
   return lines.join('\n');
 }

@@ -20,6 +20,11 @@ export interface CheckOptions {
   entrywiseLimit?: number;
   /** Stop localising after this many mismatching entries. */
   maxMismatches?: number;
+  /**
+   * 2: after first order, check the second: the target's vjp as a function of [...inputs,
+   * cotangent], through the second-order rule its vjpTarget() provides. Default 1.
+   */
+  order?: 1 | 2;
 }
 
 export interface Settings {
