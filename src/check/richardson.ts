@@ -18,34 +18,86 @@ export interface Derivatives {
   /** One-sided quotients, extrapolated: error in all powers of h. They differ at a kink. */
   left: Estimate;
   right: Estimate;
+  /**
+   * The jump across 0, lim φ(h) − φ(−h): 0 where φ is continuous. φ(0) itself plays no part, so
+   * noise in it is no jump.
+   */
+  jump: Estimate;
+  /**
+   * One-sided slopes from samples on one side alone, (φ(h) − φ(h/2)) / (h/2) extrapolated: the
+   * derivative on each side of a jump, which the quotients through φ(0) cannot give.
+   */
+  beside: { left: Estimate; right: Estimate };
   /** How far each computed value of φ may be from the exact one (absolute). */
   rounding: Float64Array;
+  /**
+   * The estimates were taken again on further runs of steps (see differentiate), or could not be:
+   * nothing more would confirm them.
+   */
+  confirmed: boolean;
 }
 
 /** φ at a step, or null where φ is undefined there (it threw or was not finite). */
 export type Sampler = (t: number) => Float64Array | null;
 
+/** The steps to try: halving from `first` down to `smallest`, at least `levels` of them. */
+export interface Ladder {
+  first: number;
+  levels: number;
+  smallest: number;
+  /**
+   * Steps down to this one move the input exactly. Further runs of steps (see differentiate) are
+   * taken only when the first's all do: then theirs, at other fractions, move it by a few units in
+   * its last place less or more than planned, a small part of any step. A float32 target's input
+   * has too few bits for that.
+   */
+  exact: number;
+}
+
 /**
- * The smallest step tried. Steps are relative to each entry's scale, so a step this small only
- * helps a function whose domain ends just beside the input; below it, a perturbation of an
- * integer input would round away and pass for a derivative of 0.
+ * Further runs start at these fractions of the first step: far from any power of two's bits (the
+ * golden ratio's, √½), so that an oscillation aliasing on one run of halving steps aliases on
+ * another only by chance. An oscillation aliases when its phase at each step falls a little
+ * short of a multiple of 2π, by half as much each halving: its quotients then converge like a
+ * smooth function's, to the wrong value, and one run in sixteen does so for four steps.
  */
-export const SMALLEST_STEP = 2 ** -30;
+const RERUNS = [(Math.sqrt(5) - 1) / 2, Math.SQRT1_2];
 
-/** At most this many step sizes: beyond, the estimate is what it is, with its error. */
-const MOST_LEVELS = 12;
-
+/** Settling within this many levels beyond the first estimate is on time: no further run. */
+const ON_TIME = 2;
 
 /**
- * Steps start at `step` and halve until `levels` consecutive steps give finite values, and on
- * while the estimate has not settled — a kink or a steep stretch just beside the input spoils
- * the larger steps, and the tableau finds its best entry among the smaller ones. A step that
- * leaves φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
+ * Steps start at `first` and halve until `levels` consecutive steps give finite values, and on
+ * while the estimate has not settled — a kink or a steep stretch just beside the input spoils the
+ * larger steps, and the tableau finds its best entry among the smaller ones. A step that leaves
+ * φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
+ *
+ * An estimate that settled only far down the steps, or never, is taken again on another run of
+ * steps (a third when the two disagree), and its error is at least how far the two runs that
+ * agree best disagree: the tableau's own error is the smallest of many, and over many steps of an
+ * oscillation faster than any of them, or of noise, some entries agree by accident. Derivatives
+ * of the first run given as `confirm` are taken on the further runs however soon they settled:
+ * before a disagreement is called a failure, it must not be an oscillation aliasing on one run.
  */
-export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number, eps: number, largestInput: number): Derivatives | null {
+export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, eps: number, sizes: Sizes, confirm?: Derivatives): Derivatives | null {
+  const first = confirm ? { derivatives: confirm, levels: Infinity } : run(phi, base, ladder, eps, sizes);
+  if (!first) return null;
+  if (ladder.exact > ladder.smallest) return { ...first.derivatives, confirmed: true };
+  if (first.levels <= ladder.levels + ON_TIME) return first.derivatives;
+  const runs = [first.derivatives];
+  for (const factor of RERUNS) {
+    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes);
+    if (again) runs.push(again.derivatives);
+    if (runs.length > 1 && agreeing(runs)) break;
+  }
+  return combined(runs);
+}
+
+/** One run of halving steps: the estimate, and how many steps it took (Infinity when it never settled). */
+function run(phi: Sampler, base: Float64Array, { first, levels, smallest }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
   const samples: Sample[] = [];
   let derivatives: Derivatives | null = null;
-  for (let h = step; h >= SMALLEST_STEP && samples.length < MOST_LEVELS; h /= 2) {
+  for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
@@ -55,21 +107,110 @@ export function differentiate(phi: Sampler, base: Float64Array, step: number, le
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, eps, largestInput);
-    if (settled(derivatives, eps)) break;
+    derivatives = estimate(samples, base, levels, eps, sizes);
+    if (settled(derivatives, eps)) return { derivatives, levels: samples.length };
   }
-  return derivatives;
+  return derivatives && { derivatives, levels: Infinity };
 }
 
-function estimate(samples: readonly Sample[], base: Float64Array, eps: number, largestInput: number): Derivatives {
-  const quotients = (f: (s: Sample, i: number) => number) => samples.map((s) => Float64Array.from(base, (_, i) => f(s, i)));
-  const steps = samples.map((s) => s.h);
-  return {
-    central: extrapolate(quotients((s, i) => (s.plus[i]! - s.minus[i]!) / (2 * s.h)), steps, 4),
-    left: extrapolate(quotients((s, i) => (base[i]! - s.minus[i]!) / s.h), steps, 2),
-    right: extrapolate(quotients((s, i) => (s.plus[i]! - base[i]!) / s.h), steps, 2),
-    rounding: roundingOf(samples, base, eps, largestInput),
+/** The pair of runs whose values agree best, for one component of one estimate. */
+function closest(values: readonly number[]): [number, number] {
+  let pair: [number, number] = [0, 0];
+  let gap = Infinity;
+  for (let a = 0; a < values.length; a++) {
+    for (let b = a + 1; b < values.length; b++) {
+      if (Math.abs(values[a]! - values[b]!) < gap) [pair, gap] = [[a, b], Math.abs(values[a]! - values[b]!)];
+    }
+  }
+  return pair;
+}
+
+/**
+ * Some two runs agree on every central derivative: within the smaller of their errors (a run that
+ * resolved nothing agrees with nothing) and the larger of their roundings (a property of φ, and of
+ * the input moved by inexact steps on the later runs).
+ */
+function agreeing(runs: readonly Derivatives[]): boolean {
+  return runs[0]!.central.value.every((_, i) => {
+    const [a, b] = closest(runs.map((r) => r.central.value[i]!)).map((k) => runs[k]!) as [Derivatives, Derivatives];
+    const rounding = (d: Derivatives) => d.rounding[i]! / d.central.step[i]!;
+    const allowed = Math.min(a.central.error[i]!, b.central.error[i]!) + Math.max(rounding(a), rounding(b));
+    return Math.abs(a.central.value[i]! - b.central.value[i]!) <= SAFETY * allowed;
+  });
+}
+
+/** Each value from the two runs that agree best (the one with the smaller error), its error no smaller than their disagreement. */
+function combined(runs: readonly Derivatives[]): Derivatives {
+  if (runs.length === 1) return { ...runs[0]!, confirmed: true };
+  const pick = (of: (d: Derivatives) => Estimate): Estimate => {
+    const estimates = runs.map(of);
+    const m = estimates[0]!.value.length;
+    const out: Estimate = { value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) };
+    for (let i = 0; i < m; i++) {
+      const [a, b] = closest(estimates.map((e) => e.value[i]!)).map((k) => estimates[k]!) as [Estimate, Estimate];
+      const best = a.error[i]! <= b.error[i]! ? a : b;
+      out.value[i] = best.value[i]!;
+      out.error[i] = Math.max(best.error[i]!, Math.abs(a.value[i]! - b.value[i]!));
+      out.step[i] = best.step[i]!;
+    }
+    return out;
   };
+  return {
+    confirmed: true,
+    central: pick((d) => d.central),
+    left: pick((d) => d.left),
+    right: pick((d) => d.right),
+    jump: pick((d) => d.jump),
+    beside: { left: pick((d) => d.beside.left), right: pick((d) => d.beside.right) },
+    rounding: runs[0]!.rounding.map((_, i) => Math.max(...runs.map((r) => r.rounding[i]!))),
+  };
+}
+
+/**
+ * The tableaux of every estimate, component by component. Each component's samples are scaled by
+ * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
+ * 1e154) no difference or sum of samples overflows; the results are scaled back.
+ */
+function estimate(samples: readonly Sample[], base: Float64Array, levels: number, eps: number, sizes: Sizes): Derivatives {
+  const steps = samples.map((s) => s.h);
+  const n = samples.length;
+  const m = base.length;
+  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
+  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), confirmed: false };
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    let largest = Math.abs(base[i]!);
+    for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
+    const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+    const f = base[i]! / unit;
+    samples.forEach((s, k) => {
+      plus[k] = s.plus[i]! / unit;
+      minus[k] = s.minus[i]! / unit;
+    });
+    d.rounding[i] = Math.max(roundingOf(plus, minus, f, eps, { input: sizes.input / unit, backward: sizes.backward / unit }) * unit, SUBNORMAL);
+    const rounding = d.rounding[i]! / unit;
+    // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
+    const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h) => {
+      const e = extrapolate(quotients, rows, ratio, (k) => rounding / stepOf(rows[k]!));
+      into.value[i] = e.value * unit;
+      into.error[i] = e.error * unit;
+      into.step[i] = stepOf(e.step);
+    };
+    const all = [...plus.keys()];
+    put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4);
+    put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2);
+    put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2);
+    // a jump shows at the smallest steps; larger ones may cross a change of curvature, whose
+    // smooth branch extrapolates to an offset at 0 that is no jump
+    const finest = all.slice(-levels);
+    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, () => 1);
+    // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
+    const pairs = finest.slice(1);
+    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2);
+    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2);
+  }
+  return d;
 }
 
 /**
@@ -85,58 +226,82 @@ function settled({ central, left, right, rounding }: Derivatives, eps: number): 
 }
 
 /**
- * The rounding in φ, read off the samples. A value's own rounding, ε·|φ|, is not all of it: a
- * small value computed from large intermediates (cross-entropy of confident logits, as
- * lse − logit) carries their absolute error, and varies in steps of it. Symmetric fourth
- * differences Δ⁴ at the three smallest steps τ, 2τ, 4τ see that staircase. Their smooth part
- * grows as τ⁴ and a kink at 0 adds a part linear in τ; Δ⁴(τ) − (9/16)Δ⁴(2τ) + (1/32)Δ⁴(4τ)
- * cancels both, and what remains is rounding: at most 25.5 times a value's (16 per Δ⁴).
- * A kink a step away from 0 remains too, so the reading is believed only up to rounding of the
- * size of the inputs (4ε·max|x|): intermediates that dwarf the inputs are rare, and a kink
- * mistaken for rounding would pass a wrong derivative.
+ * What the rounding read off φ may be believed up to (see roundingOf): the largest input, and the
+ * backward error's size, |x|·|∂f/∂x| for the moved inputs at their typical gradients.
  */
-function roundingOf(samples: readonly Sample[], base: Float64Array, eps: number, largestInput: number): Float64Array {
-  const n = samples.length;
-  if (n < 4) return base.map((f) => eps * Math.abs(f));
-  const [s8, s4, s2, s1] = samples.slice(n - 4) as [Sample, Sample, Sample, Sample];
-  return base.map((f, i) => {
-    const fourth = (outer: Sample, inner: Sample) => outer.plus[i]! - 4 * inner.plus[i]! + 6 * f - 4 * inner.minus[i]! + outer.minus[i]!;
-    const staircase = Math.abs(fourth(s2, s1) - (9 / 16) * fourth(s4, s2) + fourth(s8, s4) / 32) / 25.5;
-    const own = eps * Math.abs(f);
-    return Math.max(own, Math.min(staircase, 4 * eps * Math.max(Math.abs(f), largestInput)));
-  });
+export interface Sizes {
+  input: number;
+  backward: number;
 }
+
+/**
+ * The rounding in φ, read off the samples (scaled so that |φ| < 2; unscaled, it is no less than
+ * the spacing of subnormal numbers). A value's own rounding, ε·|φ|, is not all of it: a small value computed
+ * from large intermediates (cross-entropy of confident logits, as lse − logit) carries their
+ * absolute error, and varies in steps of it. Symmetric fourth differences Δ⁴ at the three smallest
+ * steps τ, 2τ, 4τ see that staircase. Their smooth part grows as τ⁴ and a kink at 0 adds a part
+ * linear in τ; Δ⁴(τ) − (9/16)Δ⁴(2τ) + (1/32)Δ⁴(4τ) cancels both, and what remains is rounding: at
+ * most 25.5 times a value's (16 per Δ⁴). A kink a step away from 0 remains too, so the reading is
+ * believed only up to what rounding can be: 4ε of the larger of |φ| and the inputs, or of the
+ * backward error — a forward computed in floating point is exact for inputs moved by ε of
+ * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
+ * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
+ * (sin(10^15·x)), and that is no rounding.
+ */
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): number {
+  const own = eps * Math.abs(f);
+  const n = plus.length;
+  if (n < 4) return own;
+  const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
+  const staircase = Math.abs(fourth(n - 2, n - 1) - (9 / 16) * fourth(n - 3, n - 2) + fourth(n - 4, n - 3) / 32) / 25.5;
+  const range = Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus);
+  const believed = Math.max(4 * eps * Math.max(Math.abs(f), sizes.input), Math.min(4 * eps * sizes.backward, range * 2 ** -10));
+  return Math.max(own, Math.min(staircase, believed));
+}
+
+/** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
+const SAFETY = 16;
+
+/** The spacing of subnormal numbers: no value is computed closer than this. */
+const SUBNORMAL = 2 ** -1074;
 
 interface Sample {
   h: number;
   plus: Float64Array;
   minus: Float64Array;
 }
+
 /**
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
- * ratio `ratio` per column (4 for central differences, 2 for one-sided ones).
+ * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
+ * smallest error estimate, and the step of its row.
+ *
+ * That error is the smallest of many, and over an oscillation faster than the steps, or noise
+ * beyond the rounding read off φ, some entries agree by accident. So the entry must also agree
+ * with every quotient at a smaller step, where truncation shrinks by `ratio` a step: a quotient
+ * further from the value than its row's share of the entry's own row's truncation, and SAFETY
+ * times its rounding (`noise`), adds the difference to the error.
  */
-export function extrapolate(quotients: readonly Float64Array[], steps: readonly number[], ratio: number): Estimate {
-  const m = quotients[0]!.length;
-  const value = new Float64Array(m);
-  const error = new Float64Array(m).fill(Infinity);
-  const step = new Float64Array(m);
-  for (let c = 0; c < m; c++) {
-    let previous: number[] = [];
-    quotients.forEach((q, k) => {
-      const row = [q[c]!];
-      for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
-        const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
-        row.push(extrapolated);
-        const err = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
-        if (err <= error[c]!) {
-          error[c] = err;
-          value[c] = extrapolated;
-          step[c] = steps[k]!;
-        }
-      }
-      previous = row;
-    });
+export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, noise: (row: number) => number = () => 0): { value: number; error: number; step: number } {
+  let best = { value: 0, error: Infinity, row: 0 };
+  let previous: number[] = [];
+  quotients.forEach((q, k) => {
+    const row = [q];
+    for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
+      const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
+      row.push(extrapolated);
+      const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
+      if (error <= best.error) best = { value: extrapolated, error, row: k };
+    }
+    previous = row;
+  });
+  const { value, row } = best;
+  // the entry's row's truncation, shrinking by `ratio` a row, and rounding: what a finer quotient may differ by
+  let truncation = Math.abs(quotients[row]! - value);
+  let error = best.error;
+  for (let k = row + 1; k < quotients.length; k++) {
+    truncation /= ratio;
+    error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
   }
-  return { value, error, step };
+  return { value, error, step: steps[row] ?? 1 };
 }
