@@ -9,7 +9,7 @@ import { type Disagreement, type Localised, UNCLEAN_LIMIT, localise } from './lo
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
 import { InputSpace } from './space.js';
-import { ContractError, GuardedTarget, describe, describeThrown } from './target.js';
+import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
 
 /**
  * Check a target's analytic derivatives (vjp, and jvp when it has one) against finite differences
@@ -49,17 +49,10 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     const { verdict, message, worst } = conclude(guarded.name, ledger, search);
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {
-    if (error instanceof ContractError) return report(ERRORS.has(error.problem) ? 'error' : 'fail', error.message, error.problem);
+    if (error instanceof ContractError) return report(verdictOf(error.problem), error.message, error.problem);
     return report('error', `${guarded.name}: the checker itself failed (${describeThrown(error)}) — please report this as a gradprop bug`, 'throws');
   }
 }
-
-/**
- * Problems after which nothing the target returned could be compared — the check could not start,
- * forward is unusable at the input, or a derivative threw or returned no tensor — are 'error'; the
- * rest are the target's bugs, found in what it returned: 'fail'.
- */
-const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 'bad-input', 'bad-target', 'bad-options']);
 
 /** The inputs, validated and copied (a target that mutates them cannot reach the caller's tensors). */
 function inputList(name: string, inputs: unknown): Tensor[] {

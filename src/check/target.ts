@@ -2,15 +2,27 @@ import { type Shape, Tensor, formatShape, isTensor, shapesEqual } from '../tenso
 import type { Differentiable } from './differentiable.js';
 import type { Problem } from './report.js';
 
-/** A broken contract: ends the check with this problem and message. */
+/** A broken contract: ends the check with this problem and message (`cause`: what the target threw, for 'throws'). */
 export class ContractError extends Error {
   constructor(
     readonly problem: Problem,
     message: string,
+    options?: { cause: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
+
+/**
+ * Problems after which nothing the target returned could be compared — the check could not start,
+ * forward is unusable at the input, or a derivative threw or returned no tensor — are 'error'; the
+ * rest are the target's bugs, found in what it returned: 'fail'.
+ */
+export function verdictOf(problem: Problem): 'error' | 'fail' {
+  return ERRORS.has(problem) ? 'error' : 'fail';
+}
+
+const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 'bad-input', 'bad-target', 'bad-options']);
 
 /**
  * The target behind a counting, validating front: every call is counted, anything thrown becomes a
@@ -154,7 +166,7 @@ export class GuardedTarget {
       // a target that is itself a guarded view (a law's) has already named the problem
       if (error instanceof ContractError) throw error;
       const bug = what === 'forward' ? '' : ` — a ${what} that throws is a bug of the target: the check counts as failed (ok = false)`;
-      throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`);
+      throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
     }
     untouched.forEach(([label, t], k) => {
       const i = before[k]!.findIndex((v, j) => !Object.is(v, t.data[j]));
@@ -217,7 +229,7 @@ export class GuardedTarget {
  * target is reported, never a crash inside the law. Throws a ContractError at once when the target
  * is not a Differentiable for this many inputs.
  */
-export function validated(target: Differentiable, inputs: number): Differentiable {
+export function validated(target: Differentiable, inputs: number): Differentiable & { evaluations: GuardedTarget['evaluations'] } {
   const guard = new GuardedTarget(target);
   guard.declare(inputs);
   const differentiable = Array.from({ length: inputs }, (_, k) => k).filter((k) => !guard.nondifferentiable.includes(k));
@@ -227,6 +239,7 @@ export function validated(target: Differentiable, inputs: number): Differentiabl
     vjp: (xs, cotangent) => guard.vjp(xs, cotangent, differentiable),
     ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forward(xs).shape) } : {}),
     nondifferentiable: guard.nondifferentiable,
+    evaluations: guard.evaluations,
   };
 }
 
