@@ -14,6 +14,10 @@ export interface NumericDerivative {
   sidedError: number;
   /** The same for the one-sided values, summed. */
   sidedRounding: number;
+  /** The slope φ shows across all its steps: the scale against which the error is resolved or not. */
+  secant: number;
+  /** Where φ did not change at all: the slope a rounding staircase could hide (see Derivatives.tread). */
+  tread: number;
   /** How far φ jumps across the input (0 where it is continuous), its error, and the rounding of φ itself. */
   jump: number;
   jumpError: number;
@@ -87,8 +91,8 @@ export function comparisonOf(
  * (`analyticScale` is the size of the terms summed to make it). Where φ is not smooth the one-sided
  * derivatives speak: at a kink (they differ) or a jump (φ's value differs across the input), an
  * analytic value between them is 'nonsmooth' — a convention, not a bug. An estimate whose own
- * error, beyond what rounding explains, is as large as the values compared cannot vouch for
- * agreement: 'unresolved', unless the values are further apart than even that error allows.
+ * error, beyond what rounding explains, is as large as the value itself or φ's slope across the
+ * steps vouches for nothing, agreement or disagreement: 'unresolved' (its error is then no bound).
  */
 export function judge(
   analytic: number,
@@ -99,8 +103,9 @@ export function judge(
 ): Comparison {
   const { central, left, right } = numeric;
   const fromAnalytic = analyticRounding(analyticScale, settings.eps);
-  const derived = SAFETY * (numeric.error + numeric.rounding + fromAnalytic);
-  const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central) : derived;
+  const tolerance = settings.tolerance
+    ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central)
+    : SAFETY * (numeric.error + numeric.rounding + numeric.tread + fromAnalytic);
   const compared = (value: number, within: number, verdict: Comparison['verdict'], extra: Partial<Comparison> = {}) =>
     ({ ...comparisonOf(where, analytic, value, within, verdict), ...extra });
   const jump = Math.abs(numeric.jump) > SAFETY * (numeric.jumpError + 2 * numeric.noise);
@@ -120,7 +125,9 @@ export function judge(
     const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
     return compared(central, tolerance, absError <= tolerance || between ? 'nonsmooth' : 'fail', { oneSided: [left, right] });
   }
-  const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), Math.abs(analytic)) / (2 * SAFETY);
-  const verdict = unresolved ? (absError > derived ? 'fail' : 'unresolved') : absError <= tolerance ? 'agree' : 'fail';
+  // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
+  // makes no estimate better
+  const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
+  const verdict = unresolved ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

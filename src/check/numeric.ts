@@ -42,6 +42,9 @@ export function numericOf(d: Derivatives, cotangent: Float64Array | number): Num
     right: pick(d.right.value),
     sidedError: size(d.left.error) + size(d.right.error),
     sidedRounding: amplified(d.left) + amplified(d.right),
+    secant: size(d.secant),
+    // a tread only where every weighted component is flat: one that moves shows the change
+    tread: (typeof cotangent === 'number' ? [cotangent] : [...cotangent.keys()].filter((i) => cotangent[i] !== 0)).every((i) => d.tread[i]! > 0) ? size(d.tread) : 0,
     jump: pick(d.jump.value),
     jumpError: size(d.jump.error),
     noise: size(d.rounding),

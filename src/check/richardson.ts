@@ -31,6 +31,16 @@ export interface Derivatives {
   /** How far each computed value of φ may be from the exact one (absolute). */
   rounding: Float64Array;
   /**
+   * Where φ did not change at all at any exact step: the slope a staircase tread wider than the
+   * steps could hide, what can be believed of φ's rounding over 2h for the largest step h; else 0.
+   */
+  tread: Float64Array;
+  /**
+   * The slope φ shows across all its steps, (max φ − min φ) / 2h for the largest step h: the scale
+   * of its derivative, read off φ alone, against which an estimate's error is resolved or not.
+   */
+  secant: Float64Array;
+  /**
    * The estimates were taken again on further runs of steps (see differentiate), or could not be:
    * nothing more would confirm them.
    */
@@ -94,7 +104,7 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
 }
 
 /** One run of halving steps: the estimate, and how many steps it took (Infinity when it never settled). */
-function run(phi: Sampler, base: Float64Array, { first, levels, smallest }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
+function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
   const samples: Sample[] = [];
   let derivatives: Derivatives | null = null;
   for (let h = first; h >= smallest; h /= 2) {
@@ -107,7 +117,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest }: Ladd
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, levels, eps, sizes);
+    derivatives = estimate(samples, base, levels, exact, eps, sizes);
     if (settled(derivatives, eps)) return { derivatives, levels: samples.length };
   }
   return derivatives && { derivatives, levels: Infinity };
@@ -163,6 +173,8 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     jump: pick((d) => d.jump),
     beside: { left: pick((d) => d.beside.left), right: pick((d) => d.beside.right) },
     rounding: runs[0]!.rounding.map((_, i) => Math.max(...runs.map((r) => r.rounding[i]!))),
+    secant: runs[0]!.secant,
+    tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
 }
 
@@ -171,12 +183,12 @@ function combined(runs: readonly Derivatives[]): Derivatives {
  * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, levels: number, eps: number, sizes: Sizes): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes): Derivatives {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
   const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), confirmed: false };
+  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
   for (let i = 0; i < m; i++) {
@@ -188,7 +200,14 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
       plus[k] = s.plus[i]! / unit;
       minus[k] = s.minus[i]! / unit;
     });
-    d.rounding[i] = Math.max(roundingOf(plus, minus, f, eps, { input: sizes.input / unit, backward: sizes.backward / unit }) * unit, SUBNORMAL);
+    const read = roundingOf(plus, minus, f, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
+    // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
+    // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
+    // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
+    const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
+    d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
+    d.secant[i] = ((Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus)) / (2 * steps[0]!)) * unit;
     const rounding = d.rounding[i]! / unit;
     // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
     const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h) => {
@@ -246,17 +265,50 @@ export interface Sizes {
  * backward error — a forward computed in floating point is exact for inputs moved by ε of
  * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
  * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
- * (sin(10^15·x)), and that is no rounding.
+ * (sin(10^15·x)), and that is no rounding. Returns the reading and what it may be believed up to.
  */
-function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): number {
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): { rounding: number; believed: number } {
   const own = eps * Math.abs(f);
   const n = plus.length;
-  if (n < 4) return own;
-  const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
-  const staircase = Math.abs(fourth(n - 2, n - 1) - (9 / 16) * fourth(n - 3, n - 2) + fourth(n - 4, n - 3) / 32) / 25.5;
   const range = Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus);
   const believed = Math.max(4 * eps * Math.max(Math.abs(f), sizes.input), Math.min(4 * eps * sizes.backward, range * 2 ** -10));
-  return Math.max(own, Math.min(staircase, believed));
+  if (n < 4) return { rounding: own, believed };
+  const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
+  // read at the three smallest steps, and — where the steps went on — at the two triples above
+  // them: one reading of random rounding can come out small by chance
+  let staircase = 0;
+  for (let k = n - 1; k >= Math.max(3, n - 3); k--) {
+    staircase = Math.max(staircase, Math.abs(fourth(k - 1, k) - (9 / 16) * fourth(k - 2, k - 1) + fourth(k - 3, k - 2) / 32) / 25.5);
+  }
+  return { rounding: Math.max(own, Math.min(Math.max(staircase, grid(plus, minus, f)), believed)), believed };
+}
+
+/**
+ * The coarsest grid every sample lies on, relative to φ(0): a value rounded to a coarser grid than
+ * its own last place (a small result of large intermediates: lse − logit rounds to the logit's
+ * last place) moves only in whole steps of it, and its rounding is a step. The largest power of
+ * two that divides every difference from φ(0); for values with nothing in common, about their own
+ * last place.
+ */
+function grid(plus: Float64Array, minus: Float64Array, f: number): number {
+  let step = Infinity;
+  for (const sample of [...plus, ...minus]) {
+    const d = Math.abs(sample - f);
+    if (d > 0) step = Math.min(step, lowestBit(d));
+  }
+  return Number.isFinite(step) ? step : 0;
+}
+
+/** The largest power of two that divides a (positive, finite) double. */
+function lowestBit(x: number): number {
+  const exponent = Math.floor(Math.log2(x)) - 52;
+  let mantissa = x / 2 ** exponent;
+  let bit = 2 ** exponent;
+  while (mantissa % 2 === 0) {
+    mantissa /= 2;
+    bit *= 2;
+  }
+  return bit;
 }
 
 /** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
