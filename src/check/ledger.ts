@@ -5,6 +5,8 @@ export class Ledger {
   worst?: Comparison;
   mismatches: Comparison[] = [];
   count = 0;
+  /** The agreement closest to its tolerance, for the worst when every mismatch is revised away. */
+  private agreeing?: Comparison;
   /**
    * Agreements with finite differences that 0 would have passed as well: derivatives smaller than
    * what the finite differences resolve (a flat stretch of a function computed from large
@@ -16,17 +18,24 @@ export class Ledger {
     this.count++;
     this.worst = mostSevere(this.worst ? [this.worst, comparison] : [comparison]);
     if (comparison.verdict !== 'agree') this.mismatches.push(comparison);
-    else if (isVague(comparison)) {
-      this.vague.count++;
-      this.vague.tolerance = Math.max(this.vague.tolerance, comparison.tolerance);
+    else {
+      this.agreeing = mostSevere(this.agreeing ? [this.agreeing, comparison] : [comparison]);
+      if (isVague(comparison)) {
+        this.vague.count++;
+        this.vague.tolerance = Math.max(this.vague.tolerance, comparison.tolerance);
+      }
     }
     return comparison;
   }
 
-  /** After verdicts were revised (unconfirmed probes): drop what now agrees, and re-rank. */
+  /**
+   * After verdicts were revised (unconfirmed probes): drop what now agrees, and re-rank. A revised
+   * probe whose values overflowed had no tolerance to speak of: it is not the worst.
+   */
   revise(): void {
+    const revised = this.mismatches.filter((c) => c.verdict === 'agree' && Number.isFinite(c.tolerance));
     this.mismatches = this.mismatches.filter((c) => c.verdict !== 'agree');
-    this.worst = mostSevere(this.worst ? [this.worst, ...this.mismatches] : this.mismatches);
+    this.worst = mostSevere([...this.mismatches, ...revised, ...(this.agreeing ? [this.agreeing] : [])]) ?? this.worst;
   }
 }
 
