@@ -229,7 +229,7 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target is recognised by its output and budgeted for: a float64 budget would cry wolf', () => {
+  test('a float32 target is recognised by its output and budgeted for', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
     const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
     const x = tensor([0.3, -1.2, 2, 0.7]);
@@ -237,8 +237,9 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(auto.verdict, formatReport(auto)).toBe('pass');
     expect(auto.precision).toBe('float32');
     expect(formatReport(auto)).toMatch(/float32 arithmetic/);
-    // its noise, a float64 budget does not explain: it does not pass
-    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).not.toBe('pass');
+    // under a float64 budget its noise is measured, not cried wolf at, and a 1% error still fails
+    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).ok).toBe(true);
+    expect(checkGradients(wrong, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
     expect(checkGradients(wrong, [x]).verdict).toBe('fail');
   });
 

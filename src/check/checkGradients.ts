@@ -1,5 +1,5 @@
 import { Rng, Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
-import type { Context } from './context.js';
+import { type Context, compareAlong } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { fastProbes } from './fast.js';
 import { describeComparison } from './format.js';
@@ -145,7 +145,7 @@ function compare(ctx: Context): Search {
     const localised: Localised = localise(ctx, d, limit);
     search.complete &&= localised.complete;
     if (localised.rest) search.rests.push(localised.rest);
-    if (localised.failures === 0 && localised.covered) unconfirmed(disagreements, quantity);
+    if (localised.failures === 0 && localised.covered) unconfirmed(ctx, disagreements, quantity);
   }
   ctx.ledger.revise();
   return search;
@@ -153,15 +153,17 @@ function compare(ctx: Context): Search {
 
 /**
  * Probes whose disagreement no entry reproduces on its own (every entry was judged). One that
- * crossed a kink or a jump (its one-sided derivatives are known) crossed it inside the target — a
- * relu whose pre-activation several entries move at once: 'nonsmooth'. The others disagree by
- * rounding or curvature the error estimate missed (a Huber loss's change of curvature a step
- * away), or did not settle where every entry did: kept, marked unconfirmed.
+ * crossed a kink or a jump crossed it inside the target — a relu whose pre-activation several
+ * entries move at once — if a second run of steps confirms it (noise sets one-sided slopes apart
+ * on one run, not the same way on another): 'nonsmooth'. The others disagree by rounding or
+ * curvature the error estimate missed (a Huber loss's change of curvature a step away), or did not
+ * settle where every entry did: kept, marked unconfirmed.
  */
-function unconfirmed(disagreements: readonly Disagreement[], quantity: Comparison['quantity']): void {
-  for (const { comparison } of disagreements) {
+function unconfirmed(ctx: Context, disagreements: readonly Disagreement[], quantity: Comparison['quantity']): void {
+  for (const { comparison, direction, cotangent, analytic } of disagreements) {
     if (comparison.quantity !== quantity) continue;
-    if (comparison.oneSided) comparison.verdict = 'nonsmooth';
+    const confirmed = comparison.oneSided && compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }, true);
+    if (confirmed && confirmed.verdict === 'nonsmooth') comparison.verdict = 'nonsmooth';
     else {
       comparison.verdict = 'agree';
       comparison.unconfirmed = true;

@@ -18,6 +18,11 @@ export interface NumericDerivative {
   secant: number;
   /** Where φ did not change at all: the slope a rounding staircase could hide (see Derivatives.tread). */
   tread: number;
+  /** φ is rough at the smallest steps: no step resolves it (see Derivatives.rough). */
+  rough: boolean;
+  /** The largest slope the steps could show, and whether they settled on time (see Derivatives.limit). */
+  limit: number;
+  crisp: boolean;
   /** How far φ jumps across the input (0 where it is continuous), its error, and the rounding of φ itself. */
   jump: number;
   jumpError: number;
@@ -128,6 +133,11 @@ export function judge(
   // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
   // makes no estimate better
   const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
-  const verdict = unresolved ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
+  // an analytic slope beyond any the smallest step could show, against an estimate that did not
+  // settle on time and is either lost in its own noise or far steeper than all φ does over the
+  // steps: an oscillation no step resolves, whose runs aliased alike by chance — no evidence
+  const lost = Math.abs(central) <= tolerance || Math.abs(central) > SAFETY * numeric.secant;
+  const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && lost;
+  const verdict = unresolved || numeric.rough || untestable ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

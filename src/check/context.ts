@@ -98,16 +98,20 @@ export function noteGradients(ctx: Context, gradients: readonly Float64Array[]):
   });
 }
 
-/** Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction (an entry's: confirmed, see judgedAlong). */
+/**
+ * Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction; an
+ * entry's failure or kink is confirmed (see judgedAlong), a projection's when asked.
+ */
 export function compareAlong(
   ctx: Context,
   direction: Float64Array,
   cotangent: Float64Array,
   analytic: Analytic,
   where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
+  confirm = where.input !== null,
 ): Comparison {
   const { value, scale } = analytic(direction);
-  return judgedAlong(ctx, direction, (d) => [judge(value, numericOf(d, cotangent), scale, ctx.settings, where)], where.input !== null)[0]!;
+  return judgedAlong(ctx, direction, (d) => [judge(value, numericOf(d, cotangent), scale, ctx.settings, where)], confirm)[0]!;
 }
 
 /** A comparison along scale·e_j, restated per unit of the entry itself. */

@@ -342,7 +342,7 @@ describe('checkGradients: what the verdict says', () => {
 describe('judge', () => {
   const settings = resolveOptions({}, Float64Array.of(0.1));
   const numeric = (over: Partial<NumericDerivative> = {}): NumericDerivative => ({
-    central: 1, error: 0, left: 1, right: 1, sidedError: 0, rounding: 0, sidedRounding: 0, secant: 1, tread: 0,
+    central: 1, error: 0, left: 1, right: 1, sidedError: 0, rounding: 0, sidedRounding: 0, secant: 1, tread: 0, rough: false, limit: Infinity, crisp: true,
     jump: 0, jumpError: 0, noise: 0, besideLeft: 1, besideRight: 1, besideError: 0, besideRounding: 0, ...over,
   });
   const where = { input: 0, index: [0], quantity: 'vjp' as const };
@@ -452,7 +452,7 @@ test('ranking within a verdict is by how far past the tolerance, not by the erro
 
 describe('judge: a jump in slope is a kink only past ∛ε of the larger slope', () => {
   const numeric = (left: number, right: number, sidedError = 0): NumericDerivative => ({
-    central: (left + right) / 2, error: 0, left, right, sidedError, rounding: 0, sidedRounding: 0, secant: 1, tread: 0,
+    central: (left + right) / 2, error: 0, left, right, sidedError, rounding: 0, sidedRounding: 0, secant: 1, tread: 0, rough: false, limit: Infinity, crisp: true,
     jump: 0, jumpError: 0, noise: 0, besideLeft: left, besideRight: right, besideError: 0, besideRounding: 0,
   });
   const where = { input: 0, index: [0], quantity: 'vjp' as const };
@@ -486,17 +486,20 @@ describe('numericOf picks one derivative out of the vector ones', () => {
     rounding: Float64Array.of(1, 2),
     secant: Float64Array.of(16, 32),
     tread: Float64Array.of(0, 64),
+    rough: Uint8Array.of(0, 1),
+    limit: Float64Array.of(128, 256),
+    crisp: false,
     confirmed: false,
   };
   test('an output entry: its values, errors summed over both sides, rounding over each step', () => {
     expect(numericOf(d, 1)).toEqual({
-      central: 2, error: 0.25, left: 4, right: 6, sidedError: 5, rounding: 8, sidedRounding: 16, secant: 32, tread: 64,
+      central: 2, error: 0.25, left: 4, right: 6, sidedError: 5, rounding: 8, sidedRounding: 16, secant: 32, tread: 64, rough: true, limit: 256, crisp: false,
       jump: 8, jumpError: 1, noise: 2, besideLeft: 10, besideRight: 12, besideError: 10, besideRounding: 8,
     });
   });
   test('a cotangent: values projected, errors and rounding by absolute terms', () => {
     expect(numericOf(d, Float64Array.of(1, -2))).toEqual({
-      central: -3, error: 1, left: -5, right: -7, sidedError: 2.125 + 10, rounding: 2 + 16, sidedRounding: 2 + 16 + 4 + 16, secant: 16 + 64, tread: 0,
+      central: -3, error: 1, left: -5, right: -7, sidedError: 2.125 + 10, rounding: 2 + 16, sidedRounding: 2 + 16 + 4 + 16, secant: 16 + 64, tread: 0, rough: true, limit: 128 + 512, crisp: false,
       jump: -9, jumpError: 2.5, noise: 5, besideLeft: -11, besideRight: -13, besideError: 5 + 20, besideRounding: 2 + 8 + 4 + 8,
     });
   });

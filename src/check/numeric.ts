@@ -43,6 +43,9 @@ export function numericOf(d: Derivatives, cotangent: Float64Array | number): Num
     sidedError: size(d.left.error) + size(d.right.error),
     sidedRounding: amplified(d.left) + amplified(d.right),
     secant: size(d.secant),
+    rough: (typeof cotangent === 'number' ? d.rough[cotangent]! > 0 : d.rough.some((r, i) => r > 0 && cotangent[i] !== 0)),
+    limit: size(d.limit),
+    crisp: d.crisp,
     // a tread only where every weighted component is flat: one that moves shows the change
     tread: (typeof cotangent === 'number' ? [cotangent] : [...cotangent.keys()].filter((i) => cotangent[i] !== 0)).every((i) => d.tread[i]! > 0) ? size(d.tread) : 0,
     jump: pick(d.jump.value),

@@ -41,6 +41,23 @@ export interface Derivatives {
    */
   secant: Float64Array;
   /**
+   * 1 where φ is rough at the smallest steps: its fourth differences there are more than 2^-10 of
+   * all φ does over the steps and more than rounding of its value or inputs could make, and a
+   * backward error as large (sin(10^15·x) changes by 1 within a few units in the last place of x)
+   * explains them — not a jump a step away, which a typical gradient does not explain. No step
+   * resolves such a φ.
+   */
+  rough: Uint8Array;
+  /**
+   * The largest slope the steps could show: (max φ − min φ + 2·rounding) / 2h for the smallest step
+   * h. A derivative beyond it would change φ by more than φ ever changes, even over the smallest
+   * step: unless the steps settled on time, the samples cannot test it (an oscillation far faster
+   * than any step, where some runs of steps alias by chance).
+   */
+  limit: Float64Array;
+  /** The first run settled within two steps of its first estimate: its estimates are crisp. */
+  crisp: boolean;
+  /**
    * The estimates were taken again on further runs of steps (see differentiate), or could not be:
    * nothing more would confirm them.
    */
@@ -66,12 +83,15 @@ export interface Ladder {
 
 /**
  * Further runs start at these fractions of the first step: far from any power of two's bits (the
- * golden ratio's, √½), so that an oscillation aliasing on one run of halving steps aliases on
- * another only by chance. An oscillation aliases when its phase at each step falls a little
- * short of a multiple of 2π, by half as much each halving: its quotients then converge like a
- * smooth function's, to the wrong value, and one run in sixteen does so for four steps.
+ * golden ratio's, √½, 2^-¼, 1/e^½), so that an oscillation aliasing on one run of halving steps
+ * aliases on another only by chance. An oscillation aliases when its phase at each step falls a
+ * little short of a multiple of 2π, by half as much each halving: its quotients then converge like
+ * a smooth function's, to the wrong value. Runs are taken until two agree.
  */
-const RERUNS = [(Math.sqrt(5) - 1) / 2, Math.SQRT1_2];
+const RERUNS = [(Math.sqrt(5) - 1) / 2, Math.SQRT1_2, 2 ** -0.25, Math.exp(-0.5)];
+
+/** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
+const UNSETTLED = 2;
 
 /** Settling within this many levels beyond the first estimate is on time: no further run. */
 const ON_TIME = 2;
@@ -82,8 +102,8 @@ const ON_TIME = 2;
  * larger steps, and the tableau finds its best entry among the smaller ones. A step that leaves
  * φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
  *
- * An estimate that settled only far down the steps, or never, is taken again on another run of
- * steps (a third when the two disagree), and its error is at least how far the two runs that
+ * An estimate that settled only far down the steps, or never, is taken again on other runs of
+ * steps until two agree (five runs at most), and its error is at least how far the two runs that
  * agree best disagree: the tableau's own error is the smallest of many, and over many steps of an
  * oscillation faster than any of them, or of noise, some entries agree by accident. Derivatives
  * of the first run given as `confirm` are taken on the further runs however soon they settled:
@@ -92,8 +112,9 @@ const ON_TIME = 2;
 export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, eps: number, sizes: Sizes, confirm?: Derivatives): Derivatives | null {
   const first = confirm ? { derivatives: confirm, levels: Infinity } : run(phi, base, ladder, eps, sizes);
   if (!first) return null;
+  if (first.levels <= ladder.levels + ON_TIME) first.derivatives.crisp = true;
   if (ladder.exact > ladder.smallest) return { ...first.derivatives, confirmed: true };
-  if (first.levels <= ladder.levels + ON_TIME) return first.derivatives;
+  if (first.derivatives.crisp && !confirm) return first.derivatives;
   const runs = [first.derivatives];
   for (const factor of RERUNS) {
     const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes);
@@ -107,20 +128,28 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
 function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
   const samples: Sample[] = [];
   let derivatives: Derivatives | null = null;
+  // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
+  // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
+  // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
+  let before = false;
   for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
       samples.length = 0;
       derivatives = null;
+      before = false;
       continue;
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
     derivatives = estimate(samples, base, levels, exact, eps, sizes);
-    if (settled(derivatives, eps)) return { derivatives, levels: samples.length };
+    const now = settled(derivatives, eps);
+    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives, levels: samples.length };
+    before = now;
   }
-  return derivatives && { derivatives, levels: Infinity };
+  // never settled: an entry counts only where quotients at two smaller steps bear it out
+  return derivatives && { derivatives: estimate(samples, base, levels, exact, eps, sizes, UNSETTLED), levels: Infinity };
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -174,6 +203,9 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     beside: { left: pick((d) => d.beside.left), right: pick((d) => d.beside.right) },
     rounding: runs[0]!.rounding.map((_, i) => Math.max(...runs.map((r) => r.rounding[i]!))),
     secant: runs[0]!.secant,
+    rough: runs[0]!.rough.map((_, i) => Math.max(...runs.map((r) => r.rough[i]!))),
+    limit: runs[0]!.limit.map((_, i) => Math.max(...runs.map((r) => r.limit[i]!))),
+    crisp: runs[0]!.crisp,
     tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
 }
@@ -183,12 +215,12 @@ function combined(runs: readonly Derivatives[]): Derivatives {
  * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes, finer = 0): Derivatives {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
   const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), confirmed: false };
+  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
   for (let i = 0; i < m; i++) {
@@ -207,11 +239,18 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
     // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
     const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
-    d.secant[i] = ((Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus)) / (2 * steps[0]!)) * unit;
+    const range = (Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus)) * unit;
+    d.secant[i] = range / (2 * steps[0]!);
+    d.rough[i] = Number(read.rough);
+    d.limit[i] = (range + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
     const rounding = d.rounding[i]! / unit;
+    // what smaller steps may add as noise before they speak against an estimate: its rounding, or
+    // up to 2^-16 of all φ does — noise of intermediates the rounding read cannot believe in
+    // (x + 10⁸ − 10⁸ rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it
+    const noisy = Math.max(rounding, (range / unit) * 2 ** -16);
     // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
-    const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h) => {
-      const e = extrapolate(quotients, rows, ratio, (k) => rounding / stepOf(rows[k]!));
+    const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h, after = finer) => {
+      const e = extrapolate(quotients, rows, ratio, (k) => noisy / stepOf(rows[k]!), after);
       into.value[i] = e.value * unit;
       into.error[i] = e.error * unit;
       into.step[i] = stepOf(e.step);
@@ -223,11 +262,11 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
     // a jump shows at the smallest steps; larger ones may cross a change of curvature, whose
     // smooth branch extrapolates to an offset at 0 that is no jump
     const finest = all.slice(-levels);
-    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, () => 1);
+    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, () => 1, 0);
     // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
     const pairs = finest.slice(1);
-    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2);
-    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2);
+    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
+    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
   }
   return d;
 }
@@ -265,14 +304,16 @@ export interface Sizes {
  * backward error — a forward computed in floating point is exact for inputs moved by ε of
  * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
  * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
- * (sin(10^15·x)), and that is no rounding. Returns the reading and what it may be believed up to.
+ * (sin(10^15·x)), and that is no rounding: φ is rough there. Returns the reading, what it may be
+ * believed up to, and whether φ is rough.
  */
-function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): { rounding: number; believed: number } {
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
   const own = eps * Math.abs(f);
   const n = plus.length;
   const range = Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus);
-  const believed = Math.max(4 * eps * Math.max(Math.abs(f), sizes.input), Math.min(4 * eps * sizes.backward, range * 2 ** -10));
-  if (n < 4) return { rounding: own, believed };
+  const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
+  const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
+  if (n < 4) return { rounding: own, believed, rough: false };
   const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
   // read at the three smallest steps, and — where the steps went on — at the two triples above
   // them: one reading of random rounding can come out small by chance
@@ -280,7 +321,14 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: num
   for (let k = n - 1; k >= Math.max(3, n - 3); k--) {
     staircase = Math.max(staircase, Math.abs(fourth(k - 1, k) - (9 / 16) * fourth(k - 2, k - 1) + fourth(k - 3, k - 2) / 32) / 25.5);
   }
-  return { rounding: Math.max(own, Math.min(Math.max(staircase, grid(plus, minus, f)), believed)), believed };
+  // rough: read well above rounding, and a backward error as large as a thousandth of φ's range to explain it
+  const rough = staircase > Math.max(rounded, range * 2 ** -10) && 4 * eps * sizes.backward > range * 2 ** -10;
+  // values on a grid coarser than any rounding believed, with a staircase that shows it, round by
+  // the grid (sin(x + 10⁸) − 10⁸) — a fine one: a kink a step away puts its values on no grid, and
+  // a jump (floor) on one as coarse as all φ does
+  const step = grid(plus, minus, f);
+  const fine = step <= range * 2 ** -10 ? Math.min(staircase * 25.5, step) : 0;
+  return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine), believed, rough };
 }
 
 /**
@@ -328,32 +376,37 @@ interface Sample {
  * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
  * smallest error estimate, and the step of its row.
  *
- * That error is the smallest of many, and over an oscillation faster than the steps, or noise
- * beyond the rounding read off φ, some entries agree by accident. So the entry must also agree
- * with every quotient at a smaller step, where truncation shrinks by `ratio` a step: a quotient
- * further from the value than its row's share of the entry's own row's truncation, and SAFETY
- * times its rounding (`noise`), adds the difference to the error.
+ * The tableau's error is the smallest of many, and over an oscillation faster than the steps, or
+ * noise beyond the rounding read off φ, some entries agree by accident. So an entry must also
+ * agree with every quotient at a smaller step, where truncation shrinks by `ratio` a step: a
+ * quotient further from the value than its row's share of the entry's own row's truncation, and
+ * SAFETY times its rounding (`noise`), adds the difference to the error. Each row's best entry is
+ * held to that, and the best of them is taken — among rows with at least `finer` rows after them.
  */
-export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, noise: (row: number) => number = () => 0): { value: number; error: number; step: number } {
-  let best = { value: 0, error: Infinity, row: 0 };
+export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, noise: (row: number) => number = () => 0, finer = 0): { value: number; error: number; step: number } {
+  const rows: { value: number; error: number }[] = [];
   let previous: number[] = [];
   quotients.forEach((q, k) => {
     const row = [q];
+    let best = { value: 0, error: Infinity };
     for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
       const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
       row.push(extrapolated);
       const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
-      if (error <= best.error) best = { value: extrapolated, error, row: k };
+      if (error <= best.error) best = { value: extrapolated, error };
     }
+    rows.push(best);
     previous = row;
   });
-  const { value, row } = best;
-  // the entry's row's truncation, shrinking by `ratio` a row, and rounding: what a finer quotient may differ by
-  let truncation = Math.abs(quotients[row]! - value);
-  let error = best.error;
-  for (let k = row + 1; k < quotients.length; k++) {
-    truncation /= ratio;
-    error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
-  }
-  return { value, error, step: steps[row] ?? 1 };
+  let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1 };
+  rows.forEach(({ value, error }, row) => {
+    if (row >= quotients.length - finer) return;
+    let truncation = Math.abs(quotients[row]! - value);
+    for (let k = row + 1; k < quotients.length && error <= chosen.error; k++) {
+      truncation /= ratio;
+      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
+    }
+    if (error <= chosen.error) chosen = { value, error, step: steps[row]! };
+  });
+  return chosen;
 }
