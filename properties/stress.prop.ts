@@ -221,17 +221,19 @@ describe('cancellation-heavy forwards', () => {
   });
 
   test('(x + 1e8) − 1e8 and its like: a sum computed beside a large constant', () => {
-    const shifted = (offset: number, by: number): Differentiable => ({
+    // the wrong twin is off by 0.05 absolute: near a zero of the derivative, where a relative
+    // error would be lost in the offset's rounding, it still shows
+    const shifted = (offset: number, off: number): Differentiable => ({
       name: `(x + ${offset}) − ${offset}`,
       forward: ([x]) => new Tensor(x!.data.map((v) => Math.sin(v + offset - offset) + offset - offset), x!.shape),
-      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => by * Math.cos(v + offset - offset) * g.data[i]!), x!.shape)],
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => (Math.cos(v + offset - offset) + off) * g.data[i]!), x!.shape)],
     });
     fc.assert(
       fc.property(fc.constantFrom(1e4, 1e6, 1e8), fc.array(uniformReal({ min: -2, max: 2 }), { minLength: 1, maxLength: 3 }), modes, seeds, (offset, v, mode, seed) => {
         // the rounding of x to the offset's last place is noise the check cannot see coming: it can
         // set the one-sided slopes of a probe apart by ~1e-5 of themselves, a kink that is ok
-        expectVerdict(checkGradients(shifted(offset, 1), [tensor(v)], { mode, seed }), ['pass', 'nonsmooth', 'inconclusive']);
-        expectVerdict(checkGradients(shifted(offset, 1.1), [tensor(v)], { mode, seed }), ['fail', 'inconclusive']);
+        expectVerdict(checkGradients(shifted(offset, 0), [tensor(v)], { mode, seed }), ['pass', 'nonsmooth', 'inconclusive']);
+        expectVerdict(checkGradients(shifted(offset, 0.05), [tensor(v)], { mode, seed }), ['fail', 'inconclusive']);
       }),
       { numRuns: 20 },
     );

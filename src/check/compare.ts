@@ -113,13 +113,17 @@ export function judge(
     : SAFETY * (numeric.error + numeric.rounding + numeric.tread + fromAnalytic);
   const compared = (value: number, within: number, verdict: Comparison['verdict'], extra: Partial<Comparison> = {}) =>
     ({ ...comparisonOf(where, analytic, value, within, verdict), ...extra });
+  // φ rough at the smallest steps says nothing of its slope, nor of a jump or a kink
+  if (numeric.rough) return compared(central, tolerance, 'unresolved');
   const jump = Math.abs(numeric.jump) > SAFETY * (numeric.jumpError + 2 * numeric.noise);
   if (jump) {
-    // φ jumps: its central quotients grow as 1/h and mean nothing; the slopes beside the jump do
+    // φ jumps: its central quotients grow as 1/h and mean nothing; the slopes beside the jump do,
+    // if they are resolved — an oscillation no step resolves can alias into a jump, not into slopes
     const { besideLeft: l, besideRight: r } = numeric;
     const sideTolerance = SAFETY * (numeric.besideError + numeric.besideRounding + fromAnalytic);
     const between = analytic >= Math.min(l, r) - sideTolerance && analytic <= Math.max(l, r) + sideTolerance;
-    return compared((l + r) / 2, sideTolerance, between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
+    const sides = numeric.besideError > NOISE * numeric.besideRounding + Math.max(Math.abs(l), Math.abs(r), numeric.secant) / (2 * SAFETY);
+    return compared((l + r) / 2, sideTolerance, sides ? 'unresolved' : between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
   }
   const absError = Math.abs(analytic - central);
   const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + fromAnalytic);
@@ -138,6 +142,6 @@ export function judge(
   // steps: an oscillation no step resolves, whose runs aliased alike by chance — no evidence
   const lost = Math.abs(central) <= tolerance || Math.abs(central) > SAFETY * numeric.secant;
   const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && lost;
-  const verdict = unresolved || numeric.rough || untestable ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
+  const verdict = unresolved || untestable ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

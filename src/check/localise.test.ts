@@ -32,8 +32,8 @@ const named = (report: ReturnType<typeof checkGradients>) => report.mismatches.f
 
 describe('a probe that disagrees while no entry does', () => {
   test('every entry agrees on its own (full mode), and the projection along 256 of them does not', () => {
-    expect(checkGradients(spread(4e-9), [entries(256)], { mode: 'full' }).verdict).toBe('pass');
-    expect(excess(checkGradients(spread(4e-9), [entries(256)], { mode: 'fast', entrywiseLimit: 0, maxMismatches: 0 }))).toBeGreaterThan(4);
+    expect(checkGradients(spread(1e-9), [entries(256)], { mode: 'full' }).verdict).toBe('pass');
+    expect(excess(checkGradients(spread(1e-9), [entries(256)], { mode: 'fast', entrywiseLimit: 0, maxMismatches: 0 }))).toBeGreaterThan(4);
   });
 
   // 3 forwards at the input (2 at the start, 1 at the end), 8 per direction (4 step sizes, both
@@ -44,7 +44,7 @@ describe('a probe that disagrees while no entry does', () => {
     ['by bisection, then every entry', {}, 3 + 8 + 8 * (36 + 256), 2 + 1 + 256],
     ['in fast mode too', { mode: 'fast' as const }, 3 + 8 + 8 * (36 + 256), 2 + 1 + 256],
   ])('is kept as agreeing, marked unconfirmed, once every entry was looked at (%s)', (_, options, forwards, comparisons) => {
-    const report = checkGradients(spread(4e-9), [entries(256)], options);
+    const report = checkGradients(spread(1e-9), [entries(256)], options);
     expect(report.verdict).toBe('pass');
     expect(report.mismatches).toEqual([]);
     expect(report.worst).toMatchObject({ input: null, index: [], quantity: 'vjp', verdict: 'agree', unconfirmed: true });
@@ -56,9 +56,9 @@ describe('a probe that disagrees while no entry does', () => {
   });
 
   test('every entry is looked at up to 1024 entries; beyond, the probe stands as a failure', () => {
-    const upTo = checkGradients(spread(4e-9), [entries(1024)]);
+    const upTo = checkGradients(spread(1e-9), [entries(1024)]);
     expect([upTo.verdict, upTo.worst!.unconfirmed, upTo.evaluations.forward]).toEqual(['pass', true, 8475]);
-    const beyond = checkGradients(spread(4e-9), [entries(1025)]);
+    const beyond = checkGradients(spread(1e-9), [entries(1025)]);
     expect(beyond.verdict).toBe('fail');
     expect(beyond.message).toMatch(/^spread: vjp wrong at a random projection ⟨v, J u⟩: .* \(2 comparisons disagree\)$/);
     expect(named(beyond)).toEqual([]);
@@ -80,7 +80,7 @@ describe('a probe that disagrees while no entry does', () => {
   test('only the probes of the quantity that no entry confirmed are revised', () => {
     // the vjp's error is spread thin; the jvp is wrong at entry 3, which localising the jvp names
     const both: Differentiable = {
-      ...spread(4e-9),
+      ...spread(1e-9),
       jvp: ([x], [t]) => scalar(t!.data.reduce((s, v, i) => s + (weight(i) + (i === 3 ? 1 : 0)) * v, 0) + 0 * x!.size),
     };
     const report = checkGradients(both, [entries(256)]);
@@ -141,12 +141,12 @@ describe('how far localisation goes', () => {
 describe('when no half disagrees, the search follows the one further past its tolerance', () => {
   test('two errors each too small for their half, together enough for the probe: one is named, straight down', () => {
     // 1000.1 + x elementwise: every comparison's tolerance is the rounding of the outputs (values
-    // on the grid of 1000's last place), ~5e-7, whatever the direction; entry 10 alone clears it,
+    // on the grid of 1000's last place), ~1e-7, whatever the direction; entry 10 alone clears it,
     // its half does not (seed 0)
     const shifted: Differentiable = {
       name: 'shifted identity',
       forward: ([x]) => new Tensor(x!.data.map((v) => 1000.1 + v), x!.shape),
-      vjp: ([x], g) => [new Tensor(g.data.map((v, i) => v * (1 + (i === 10 ? 8e-7 : i === 50 ? -8e-7 : 0))), x!.shape)],
+      vjp: ([x], g) => [new Tensor(g.data.map((v, i) => v * (1 + (i === 10 ? 2e-7 : i === 50 ? -2e-7 : 0))), x!.shape)],
     };
     const report = checkGradients(shifted, [entries(64)]);
     expect(named(report)).toEqual([10]);

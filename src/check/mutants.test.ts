@@ -153,7 +153,7 @@ describe('options', () => {
     });
     expect(resolveOptions({ rtol: 1e-2 }, float64).tolerance).toEqual({ atol: 0, rtol: 1e-2 });
     expect(resolveOptions({ precision: 'float64' }, Float64Array.of(Math.fround(0.1))).precision).toBe('float64');
-    expect(resolveOptions({ precision: 'auto' }, Float64Array.of(Math.fround(0.1))).precision).toBe('float32');
+    expect(resolveOptions({ precision: 'auto' }, Float64Array.of(Math.fround(0.1), Math.fround(0.7))).precision).toBe('float32');
   });
 
   test.each([
@@ -162,9 +162,12 @@ describe('options', () => {
     [[Math.fround(0.1), 0.1], 'float64'],
     [[0, 1, 0.5, -3, 2 ** -20], 'float64'],
     [[0, 1 + 2 ** -12], 'float64'],
-    [[1 + 2 ** -13], 'float32'],
+    [[1 + 2 ** -13, -3 - 2 ** -14], 'float32'],
+    // one value alone says nothing: a short difference of large terms lands on a float32 by accident
+    [[1 + 2 ** -13], 'float64'],
+    [[30 + Math.log1p(Math.exp(-24)) - 30], 'float64'],
     [[], 'float64'],
-  ])('arithmeticOf %j is %s: float32 only when every value is a float32 and one needs more than 12 bits', (values, expected) => {
+  ])('arithmeticOf %j is %s: float32 only when every value is a float32 and two need more than 12 bits', (values, expected) => {
     expect(arithmeticOf(Float64Array.from(values))).toBe(expected);
   });
 });

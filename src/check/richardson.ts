@@ -250,7 +250,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
     const noisy = Math.max(rounding, (range / unit) * 2 ** -16);
     // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
     const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h, after = finer) => {
-      const e = extrapolate(quotients, rows, ratio, (k) => noisy / stepOf(rows[k]!), after);
+      const e = extrapolate(quotients, rows, ratio, { rounding: (k) => rounding / stepOf(rows[k]!), noise: (k) => noisy / stepOf(rows[k]!), finer: after });
       into.value[i] = e.value * unit;
       into.error[i] = e.error * unit;
       into.step[i] = stepOf(e.step);
@@ -374,16 +374,18 @@ interface Sample {
 /**
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
  * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
- * smallest error estimate, and the step of its row.
+ * smallest uncertainty — its error estimate and the rounding its row's step amplifies, so that a
+ * noisy function is read at the step that balances the two — and the step of its row.
  *
  * The tableau's error is the smallest of many, and over an oscillation faster than the steps, or
  * noise beyond the rounding read off φ, some entries agree by accident. So an entry must also
  * agree with every quotient at a smaller step, where truncation shrinks by `ratio` a step: a
  * quotient further from the value than its row's share of the entry's own row's truncation, and
- * SAFETY times its rounding (`noise`), adds the difference to the error. Each row's best entry is
- * held to that, and the best of them is taken — among rows with at least `finer` rows after them.
+ * SAFETY times its noise, adds the difference to the error. Each row's best entry is held to
+ * that, and the best of them is taken — among rows with at least `finer` rows after them.
  */
-export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, noise: (row: number) => number = () => 0, finer = 0): { value: number; error: number; step: number } {
+export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
+  const { rounding = () => 0, noise = rounding, finer = 0 } = limits;
   const rows: { value: number; error: number }[] = [];
   let previous: number[] = [];
   quotients.forEach((q, k) => {
@@ -398,15 +400,27 @@ export function extrapolate(quotients: readonly number[], steps: readonly number
     rows.push(best);
     previous = row;
   });
-  let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1 };
+  // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
+  let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
   rows.forEach(({ value, error }, row) => {
     if (row >= quotients.length - finer) return;
     let truncation = Math.abs(quotients[row]! - value);
-    for (let k = row + 1; k < quotients.length && error <= chosen.error; k++) {
+    for (let k = row + 1; k < quotients.length && error + rounding(row) <= chosen.uncertainty; k++) {
       truncation /= ratio;
       error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
     }
-    if (error <= chosen.error) chosen = { value, error, step: steps[row]! };
+    if (error + rounding(row) <= chosen.uncertainty) chosen = { value, error, step: steps[row]!, uncertainty: error + rounding(row) };
   });
-  return chosen;
+  return { value: chosen.value, error: chosen.error, step: chosen.step };
+}
+
+/**
+ * What bounds an extrapolation (see extrapolate), by row: the rounding its quotients carry, the
+ * noise finer quotients may add before they speak against an entry (the rounding, by default),
+ * and how many finer rows an entry needs after it.
+ */
+export interface Limits {
+  rounding?: (row: number) => number;
+  noise?: (row: number) => number;
+  finer?: number;
 }
