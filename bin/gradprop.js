@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// gradprop's sources, and the user's modules that `gradprop check` loads, are TypeScript: tsx's
-// loader compiles them on import, so there is no build step.
+// gradprop runs from its TypeScript sources: tsx's loader compiles them on import. The worker
+// processes that load a user's modules (src/cli/pool.ts) start with the same loader.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,5 +1,5 @@
-import { Rng, Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
-import { type Context, compareAlong } from './context.js';
+import { Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
+import { type Context, compareAlong, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { fastProbes } from './fast.js';
 import { describeComparison } from './format.js';
@@ -8,7 +8,6 @@ import { Ledger, mostSevere } from './ledger.js';
 import { type Disagreement, type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
-import { InputSpace } from './space.js';
 import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
 
 /**
@@ -40,11 +39,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     guarded.declare(copies.length);
     const output = evaluateAtInput(guarded, copies);
     settings = resolveOptions(given, output.data, () => gradientValues(guarded, copies, output, settings?.seed ?? given.seed ?? 0));
-    const space = new InputSpace(copies, guarded.nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
-    const ctx: Context = {
-      target: guarded, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap(), typical: new Float64Array(space.size),
-    };
-    const search = compare(ctx);
+    const search = compare(newContext(guarded, copies, guarded.nondifferentiable, output, settings, ledger));
     unchanged(guarded, copies, output);
     const { verdict, message, worst } = conclude(guarded.name, ledger, search);
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);

@@ -9,8 +9,6 @@ export interface Evaluations {
   jvp: number;
 }
 
-export const noEvaluations = (): Evaluations => ({ forward: 0, vjp: 0, jvp: 0 });
-
 /**
  * The subject with every forward, vjp and jvp call counted into `evaluations`: the laws see the
  * subject itself, so counting happens where they call it. Methods are called on the original

@@ -59,6 +59,7 @@ export interface RecurrentSpec<Config> extends Omit<ModelSpec<SequenceBatch, Con
   initialState(params: Params, config: Config): Tensor[];
   step(params: Params, input: Tensor, state: readonly Tensor[], config: Config): Tensor[];
   readout(params: Params, state: readonly Tensor[], y: Tensor, config: Config): Tensor;
+  stateJacobianBound?(params: Params, xs: Tensor): number[];
 }
 
 /** A recurrent model: the loss is the step folded over c_1..c_T from the initial state, then read out. */
@@ -81,6 +82,7 @@ export function defineRecurrent<Config>(spec: RecurrentSpec<Config>, config: Con
     initialState: (params) => spec.initialState(params, config),
     step: (params, input, state) => spec.step(params, input, state, config),
     readout: (params, state, y) => spec.readout(params, state, y, config),
+    ...(spec.stateJacobianBound ? { stateJacobianBound: spec.stateJacobianBound } : {}),
   };
 }
 

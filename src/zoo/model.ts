@@ -73,6 +73,11 @@ export interface RecurrentModel<Config = unknown> extends Model<SequenceBatch, C
   step(params: Params, input: Tensor, state: readonly Tensor[]): Tensor[];
   /** The loss read from the last state. */
   readout(params: Params, state: readonly Tensor[], y: Tensor): Tensor;
+  /**
+   * Where the lecture derives one: an upper bound on ‖∂h_T/∂h_k‖₂ for k = 0..T at a sequence
+   * xs [T, D], so that ‖∂L/∂h_k‖ ≤ bound[k] · ‖∂L/∂h_T‖ when the loss reads h_T alone.
+   */
+  stateJacobianBound?(params: Params, xs: Tensor): number[];
 }
 
 /** Any model, for code that treats them all alike. */
