@@ -109,10 +109,10 @@ export function resolveOptions(options: CheckOptions, output: ArrayLike<number>,
 /**
  * A float64 computation almost never lands every value exactly on a float32 value unless its
  * values are simple (0, 1, ½, small integers); a float32 one (tfjs, a Float32Array) always does.
- * Simple values alone say nothing, so at least two must need more than 12 significant bits: one
- * value can land on a float32 by cancellation (lse − logit of a confident logit keeps 14 bits).
- * When the output cannot tell (a scalar loss), `more` values (a vjp's) are asked; with nothing to
- * tell by, float64.
+ * Simple values alone say nothing, so at least one must need more than 12 significant bits — and a
+ * lone value says nothing either: it can land on a float32 by cancellation (lse − logit of a
+ * confident logit keeps 14 bits). When the output cannot tell (a scalar loss), `more` values (a
+ * vjp's) are asked; with nothing to tell by, float64.
  */
 export function arithmeticOf(output: ArrayLike<number>, more?: () => ArrayLike<number>): 'float64' | 'float32' {
   return evidence(output) ?? (more && evidence(more())) ?? 'float64';
@@ -125,5 +125,5 @@ function evidence(values: ArrayLike<number>): 'float64' | 'float32' | undefined 
     if (Math.fround(v) !== v) return 'float64';
     if (v !== 0 && Math.abs(v * 2 ** (12 - Math.floor(Math.log2(Math.abs(v))))) % 1 !== 0) intricate++;
   }
-  return intricate >= 2 ? 'float32' : undefined;
+  return intricate > 0 && values.length > 1 ? 'float32' : undefined;
 }
