@@ -209,7 +209,7 @@ function adviceFor(c: Comparison): string {
 }
 
 /** A pass whose comparisons could not tell their derivatives from 0 says so: it vouches for little. */
-function vagueness({ vague, count }: Ledger): string {
+function vagueness({ vague }: Ledger): string {
   if (vague.count === 0) return '';
   return (
     `; ${vague.count} of them could not tell the derivatives they compared from 0 (the finite differences resolve nothing below ` +

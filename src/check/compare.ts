@@ -138,10 +138,10 @@ export function judge(
   // makes no estimate better
   const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
   // an analytic slope beyond any the smallest step could show, against an estimate that did not
-  // settle on time and is either lost in its own noise or far steeper than all φ does over the
-  // steps: an oscillation no step resolves, whose runs aliased alike by chance — no evidence
-  const lost = Math.abs(central) <= tolerance || Math.abs(central) > SAFETY * numeric.secant;
-  const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && lost;
+  // settle on time and is not φ's own slope across the steps either: an oscillation no step
+  // resolves, whose runs aliased alike by chance — no evidence (a smooth φ's estimate is its secant)
+  const smooth = Math.abs(Math.abs(central) - numeric.secant) <= numeric.secant * 2 ** -6;
+  const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && !smooth;
   const verdict = unresolved || untestable ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

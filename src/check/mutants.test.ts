@@ -142,7 +142,7 @@ describe('options', () => {
   const float64 = Float64Array.of(0.1);
   test('defaults: auto mode, seed 0, two probes, float64 steps and rounding, 32 entries localised one by one, 8 mismatches', () => {
     expect(resolveOptions({}, float64)).toEqual({
-      mode: 'auto', precision: 'float64', seed: 0, probes: 2, eps: 2 ** -53, step: 2 ** -7, levels: 4, smallestStep: 2 ** -30, exactStep: 2 ** -30, entrywiseLimit: 32, maxMismatches: 8,
+      mode: 'auto', precision: 'float64', seed: 0, probes: 2, eps: 2 ** -53, step: 2 ** -7, levels: 4, smallestStep: 2 ** -30, exactStep: 2 ** -34, entrywiseLimit: 32, maxMismatches: 8,
     });
   });
 

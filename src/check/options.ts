@@ -98,8 +98,9 @@ export function resolveOptions(options: CheckOptions, output: ArrayLike<number>,
     // float64 steps go down to 2^-30 of an entry's scale, where a step still moves an input by
     // 2^22 units in its last place; float32's 24 bits allow no more than the 12 steps it had
     smallestStep: float32 ? step * 2 ** -11 : 2 ** -30,
-    // a float32 input has too few bits for more than its first four steps to be exact
-    exactStep: float32 ? step * 2 ** (1 - levels) : 2 ** -30,
+    // four bits below the smallest, for further runs of steps at fractions of four bits (see
+    // richardson.ts); a float32 input has too few bits for more than its first four steps
+    exactStep: float32 ? step * 2 ** (1 - levels) : 2 ** -34,
     ...(fixed ? { tolerance: { atol: options.atol ?? 0, rtol: options.rtol ?? 0 } } : {}),
     entrywiseLimit: options.entrywiseLimit ?? 32,
     maxMismatches: options.maxMismatches ?? 8,

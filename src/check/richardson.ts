@@ -74,21 +74,22 @@ export interface Ladder {
   smallest: number;
   /**
    * Steps down to this one move the input exactly. Further runs of steps (see differentiate) are
-   * taken only when the first's all do: then theirs, at other fractions, move it by a few units in
-   * its last place less or more than planned, a small part of any step. A float32 target's input
-   * has too few bits for that.
+   * taken only when every step of theirs does too, fractions of four bits of the first run's: a
+   * float32 target's input has too few bits for that.
    */
   exact: number;
 }
 
 /**
- * Further runs start at these fractions of the first step: far from any power of two's bits (the
- * golden ratio's, √½, 2^-¼, 1/e^½), so that an oscillation aliasing on one run of halving steps
- * aliases on another only by chance. An oscillation aliases when its phase at each step falls a
- * little short of a multiple of 2π, by half as much each halving: its quotients then converge like
- * a smooth function's, to the wrong value. Runs are taken until two agree.
+ * Further runs start at these fractions of the first step: not powers of two, so that an
+ * oscillation aliasing on one run of halving steps aliases on another only by chance (or over a
+ * run of halvings three or four longer), and of four bits at most, so that with directions rounded
+ * for steps 2^-4 below the smallest (see Settings.exactStep) every step still moves the input
+ * exactly. An oscillation aliases when its phase at each step falls a little short of a multiple
+ * of 2π, by half as much each halving: its quotients then converge like a smooth function's, to
+ * the wrong value. Runs are taken until two agree.
  */
-const RERUNS = [(Math.sqrt(5) - 1) / 2, Math.SQRT1_2, 2 ** -0.25, Math.exp(-0.5)];
+const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
 
 /** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
 const UNSETTLED = 2;
@@ -113,7 +114,7 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
   const first = confirm ? { derivatives: confirm, levels: Infinity } : run(phi, base, ladder, eps, sizes);
   if (!first) return null;
   if (first.levels <= ladder.levels + ON_TIME) first.derivatives.crisp = true;
-  if (ladder.exact > ladder.smallest) return { ...first.derivatives, confirmed: true };
+  if (ladder.exact > ladder.smallest * 2 ** -4) return { ...first.derivatives, confirmed: true };
   if (first.derivatives.crisp && !confirm) return first.derivatives;
   const runs = [first.derivatives];
   for (const factor of RERUNS) {
@@ -388,7 +389,7 @@ export function extrapolate(quotients: readonly number[], steps: readonly number
   const { rounding = () => 0, noise = rounding, finer = 0 } = limits;
   const rows: { value: number; error: number }[] = [];
   let previous: number[] = [];
-  quotients.forEach((q, k) => {
+  for (const q of quotients) {
     const row = [q];
     let best = { value: 0, error: Infinity };
     for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
@@ -399,7 +400,7 @@ export function extrapolate(quotients: readonly number[], steps: readonly number
     }
     rows.push(best);
     previous = row;
-  });
+  }
   // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
   let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
   rows.forEach(({ value, error }, row) => {
