@@ -94,6 +94,9 @@ const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
 /** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
 const UNSETTLED = 2;
 
+/** How far rounding/step an estimate's error may be and still count as settled (see settled). */
+const AMPLIFIED = 8;
+
 /** Settling within this many levels beyond the first estimate is on time: no further run. */
 const ON_TIME = 2;
 
@@ -144,9 +147,9 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, levels, exact, eps, sizes);
+    derivatives = estimate(samples, base, levels, exact, eps, sizes, 0, false);
     const now = settled(derivatives, eps);
-    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives, levels: samples.length };
+    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives: estimate(samples, base, levels, exact, eps, sizes), levels: samples.length };
     before = now;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
@@ -216,7 +219,7 @@ function combined(runs: readonly Derivatives[]): Derivatives {
  * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes, finer = 0): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes, finer = 0, complete = true): Derivatives {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
@@ -229,18 +232,21 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
     for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
     const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
     const f = base[i]! / unit;
-    samples.forEach((s, k) => {
-      plus[k] = s.plus[i]! / unit;
-      minus[k] = s.minus[i]! / unit;
-    });
-    const read = roundingOf(plus, minus, f, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    let [low, high] = [f, f];
+    for (let k = 0; k < n; k++) {
+      plus[k] = samples[k]!.plus[i]! / unit;
+      minus[k] = samples[k]!.minus[i]! / unit;
+      low = Math.min(low, plus[k]!, minus[k]!);
+      high = Math.max(high, plus[k]!, minus[k]!);
+    }
+    const read = roundingOf(plus, minus, f, high - low, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
     // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
     const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
-    const range = (Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus)) * unit;
+    const range = (high - low) * unit;
     d.secant[i] = range / (2 * steps[0]!);
     d.rough[i] = Number(read.rough);
     d.limit[i] = (range + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
@@ -260,6 +266,8 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
     put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4);
     put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2);
     put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2);
+    // the rest only for the estimate a run ends with (settling looks at these three)
+    if (!complete) continue;
     // a jump shows at the smallest steps; larger ones may cross a change of curvature, whose
     // smooth branch extrapolates to an offset at 0 that is no jump
     const finest = all.slice(-levels);
@@ -273,14 +281,18 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
 }
 
 /**
- * Settled: the error is within √ε of the answer, or within its rounding — the one-sided answers
- * too, or a change of curvature a step away would pass for a kink. The rounding read off the samples is
- * capped (see roundingOf), so a kink a step away, which looks like a staircase too, does not
- * settle it: only smaller steps get clear of it.
+ * Settled: the error is within √ε of the answer, or within what its rounding makes of it — the
+ * one-sided answers too, or a change of curvature a step away would pass for a kink. The entry is
+ * taken where error and rounding balance (see extrapolate), and a one-sided quotient carries the
+ * rounding of two values, which the tableau's columns amplify up to threefold: an estimate of a
+ * slope small beside its output's rounding (a saturated tanh's 1e-7) is as good as it gets at
+ * AMPLIFIED times rounding/step, and smaller steps make it no better. The rounding read off the
+ * samples is capped (see roundingOf), so a kink a step away, which looks like a staircase too,
+ * does not settle it: only smaller steps get clear of it.
  */
 function settled({ central, left, right, rounding }: Derivatives, eps: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!);
+  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (AMPLIFIED * rounding[i]!) / e.step[i]!);
   return within(central) && within(left) && within(right);
 }
 
@@ -308,10 +320,9 @@ export interface Sizes {
  * (sin(10^15·x)), and that is no rounding: φ is rough there. Returns the reading, what it may be
  * believed up to, and whether φ is rough.
  */
-function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
   const own = eps * Math.abs(f);
   const n = plus.length;
-  const range = Math.max(f, ...plus, ...minus) - Math.min(f, ...plus, ...minus);
   const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
   const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
   if (n < 4) return { rounding: own, believed, rough: false };
@@ -341,23 +352,37 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, eps: num
  */
 function grid(plus: Float64Array, minus: Float64Array, f: number): number {
   let step = Infinity;
-  for (const sample of [...plus, ...minus]) {
-    const d = Math.abs(sample - f);
-    if (d > 0) step = Math.min(step, lowestBit(d));
+  for (const samples of [plus, minus]) {
+    for (const sample of samples) {
+      const d = Math.abs(sample - f);
+      if (d > 0) step = Math.min(step, lowestBit(d));
+    }
   }
   return Number.isFinite(step) ? step : 0;
 }
 
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** The index of the 32-bit word holding a double's exponent: 1 on little-endian machines. */
+const HIGH = (bits[0] = 1, words[1] === 0x3ff00000 ? 1 : 0);
+
 /** The largest power of two that divides a (positive, finite) double. */
-function lowestBit(x: number): number {
-  const exponent = Math.floor(Math.log2(x)) - 52;
-  let mantissa = x / 2 ** exponent;
-  let bit = 2 ** exponent;
-  while (mantissa % 2 === 0) {
-    mantissa /= 2;
-    bit *= 2;
+export function lowestBit(x: number): number {
+  bits[0] = x;
+  const high = words[HIGH]!;
+  const low = words[1 - HIGH]!;
+  const biased = (high >>> 20) & 0x7ff;
+  // normal numbers: the trailing zeros of the significand, its implicit leading bit included
+  if (biased > 0) {
+    const zeros = low !== 0 ? trailingZeros(low) : 32 + trailingZeros((high & 0xfffff) | 0x100000);
+    return 2 ** (biased - 1075 + zeros);
   }
-  return bit;
+  // subnormal: the significand alone, in units of the smallest subnormal
+  return 2 ** (-1074 + (low !== 0 ? trailingZeros(low) : 32 + trailingZeros(high & 0xfffff)));
+}
+
+function trailingZeros(word: number): number {
+  return 31 - Math.clz32(word & -word);
 }
 
 /** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
