@@ -58,6 +58,6 @@ export function moreSevere(a: Comparison, b: Comparison): boolean {
 }
 
 /** How far past its tolerance a comparison is: above 1 it disagrees. */
-export function excessOf(c: Comparison): number {
+export function excessOf(c: Pick<Comparison, 'absError' | 'tolerance'>): number {
   return c.tolerance > 0 ? c.absError / c.tolerance : c.absError > 0 ? Infinity : 0;
 }

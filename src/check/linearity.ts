@@ -2,7 +2,7 @@ import { type Rng, Tensor, unravelIndex } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
 import { type Context, pushForward } from './context.js';
 import { rootMeanSquare } from './space.js';
-import { mostSevere } from './ledger.js';
+import { excessOf } from './ledger.js';
 import type { Comparison } from './report.js';
 
 /** A vector and its coefficient in a linear combination. */
@@ -24,8 +24,13 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
   // taken in units of a power of two near the largest value, so that none overflows.
   const typical = rootMeanSquare([combined, ...parts]);
   const unit = typical > 0 && Number.isFinite(typical) ? 2 ** Math.floor(Math.log2(typical)) : 1;
+  // comparisons are made only of the entries reported: the failing ones, or else the closest to failing
   const failing: Comparison[] = [];
-  let closest: Comparison | undefined;
+  let closest = { i: -1, excess: -1, expected: 0, tolerance: 0 };
+  const compared = (i: number, expected: number, tolerance: number): Comparison => {
+    const where = quantity === 'vjp linearity' ? { ...space.locate(i), quantity } : { input: null, index: [], output: unravelIndex(i, output.shape), quantity };
+    return comparisonOf(where, combined[i]!, expected, tolerance);
+  };
   for (let i = 0; i < entries; i++) {
     let expected = 0;
     let scale = (Math.abs(combined[i]!) + typical) / unit;
@@ -33,13 +38,18 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
       expected += part[i]! / unit;
       scale += Math.abs(part[i]!) / unit;
     }
-    const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(expected * unit) : roundingTolerance(scale, settings.eps) * unit;
-    const where = quantity === 'vjp linearity' ? { ...space.locate(i), quantity } : { input: null, index: [], output: unravelIndex(i, output.shape), quantity };
-    const comparison = comparisonOf(where, combined[i]!, expected * unit, tolerance);
-    if (comparison.verdict !== 'agree' && failing.length < Math.max(1, settings.maxMismatches)) failing.push(comparison);
-    closest = mostSevere(closest ? [closest, comparison] : [comparison]);
+    expected *= unit;
+    const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(expected) : roundingTolerance(scale, settings.eps) * unit;
+    const absError = Math.abs(combined[i]! - expected);
+    if (!(absError <= tolerance && Number.isFinite(tolerance))) {
+      if (failing.length < Math.max(1, settings.maxMismatches)) failing.push(compared(i, expected, tolerance));
+      continue;
+    }
+    const excess = excessOf({ absError, tolerance });
+    if (excess > closest.excess) closest = { i, excess, expected, tolerance };
   }
-  for (const c of failing.length > 0 ? failing : closest ? [closest] : []) ledger.add(c);
+  if (failing.length === 0 && closest.i >= 0) failing.push(compared(closest.i, closest.expected, closest.tolerance));
+  for (const c of failing) ledger.add(c);
 }
 
 /**
