@@ -202,7 +202,7 @@ export class GuardedTarget {
       if (!isTensor(value)) return describe(value);
       const { data, shape } = value;
       ({ buffer, byteOffset: offset } = data);
-      copy = new Tensor(Float64Array.from(data), shape);
+      copy = new Tensor(new Float64Array(data), shape);
     } catch (error) {
       return `a value that throws when read (${describeThrown(error)})`;
     }
