@@ -19,6 +19,7 @@ const compared: Record<Comparison['quantity'], { wrong: string; names: [string, 
   'jvp linearity': { wrong: 'jvp not linear in the tangent', names: ['jvp(a·u₁ + b·u₂)', 'a·jvp(u₁) + b·jvp(u₂)'] },
 };
 
+/** One comparison in a sentence: which entry, analytic against numeric, the error and the tolerance. */
 export function describeComparison(c: Comparison): string {
   const { wrong, names } = compared[c.quantity];
   const what = c.verdict === 'nonsmooth' ? (c.jump !== undefined ? 'jump' : 'kink') : c.verdict === 'unresolved' ? 'unresolved' : wrong;

@@ -15,6 +15,7 @@
  * Only `pass` and `nonsmooth` are ok.
  */
 export type Verdict = 'pass' | 'fail' | 'nonsmooth' | 'inconclusive' | 'error';
+/** auto: probes, then entries on a disagreement; fast: probes only; full: every entry of the Jacobian. */
 export type Mode = 'auto' | 'fast' | 'full';
 
 /** One comparison of an analytic derivative with its finite-difference estimate (or with another analytic value). */
@@ -65,6 +66,7 @@ export type Problem =
   | 'bad-options'
   | 'mismatch';
 
+/** What checkGradients found: the verdict, the comparison closest to failing, every disagreement, and what it cost. */
 export interface GradCheckReport {
   target: string;
   verdict: Verdict;

@@ -86,7 +86,7 @@ exist, a report path that would overwrite a source file) or an internal error.`;
 
 const COMMANDS = ['verify', 'check', 'help', 'version'] as const;
 
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Command {
   let parsed;
   try {
     parsed = parseArgs({

@@ -3,6 +3,7 @@ import type { Subject } from '../laws/index.js';
 import type { AnyOp } from '../ops/index.js';
 import { isOpLike } from './shapes.js';
 
+/** Calls of a target's forward, vjp and jvp. */
 export interface Evaluations {
   forward: number;
   vjp: number;

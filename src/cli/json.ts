@@ -3,6 +3,8 @@
  * report are made from. Field values are JSON (null, never undefined), so the file has every key.
  * The fields every report reads are documented where the report reads them (src/report/run.ts);
  * these types narrow them to what this version writes, and add what only the CLI writes.
+ *
+ * @module gradprop/cli
  */
 import type { Diagnostics, Mode } from '../check/index.js';
 import type { ModelCurves } from '../optim/index.js';
@@ -11,15 +13,19 @@ import type { Evaluations } from './counted.js';
 import type { Kind } from './targets.js';
 import type { LawVerdict } from './verdicts.js';
 
+export type { Evaluations } from './counted.js';
+export type { Kind } from './targets.js';
 export type { LawVerdict } from './verdicts.js';
 export type { PowerResult, SkippedExport };
 
+/** One law's outcome on one target. */
 export interface LawResult extends ReportedLaw {
   verdict: LawVerdict;
   evaluations: Evaluations;
   diagnostics: Diagnostics | null;
 }
 
+/** One checked target: what it is, where it came from, and each law's outcome. */
 export interface TargetResult extends ReportedTarget {
   kind: Kind;
   verdict: 'pass' | 'fail' | 'error';
@@ -28,6 +34,7 @@ export interface TargetResult extends ReportedTarget {
   laws: LawResult[];
 }
 
+/** A module that could not be loaded, or raised an error of its own, and why. */
 export interface ModuleError extends ReportedModuleError {
   /**
    * `load`: it could not be loaded (no exports checked): it threw, has a syntax error, timed out or
@@ -53,6 +60,7 @@ export interface Summary {
   moduleErrors: number;
 }
 
+/** A whole run of gradprop verify or gradprop check: what `--json FILE` writes. */
 export interface RunResult extends ReportedRun {
   command: 'verify' | 'check';
   modules: string[];
@@ -96,6 +104,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
   };
 }
 
+/** A result without its timings: see withoutTimings. */
 export type Untimed = Omit<RunResult, 'durationMs' | 'targets'> & { targets: (Omit<TargetResult, 'laws'> & { laws: Omit<LawResult, 'timeMs'>[] })[] };
 
 /** A result without its timings (durationMs, each law's timeMs): what two runs with the same seed and options share, whatever the workers. */
@@ -103,6 +112,7 @@ export function withoutTimings({ durationMs: _, ...result }: RunResult): Untimed
   return { ...result, targets: result.targets.map((t) => ({ ...t, laws: t.laws.map(({ timeMs: _time, ...law }) => law) })) };
 }
 
+/** A run result as the JSON text --json writes. */
 export function jsonText(result: RunResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }

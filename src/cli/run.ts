@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type Comparison, formatReport } from '../check/index.js';
 import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
-import { pasteReadyTest } from '../vitest/replay.js';
+import { exportedSubject, pasteReadyTest } from '../vitest/replay.js';
 import type { Evaluations } from './counted.js';
 import { diagnoseFailure } from './diagnostics.js';
 import { frame, thrown, where } from './describe.js';
@@ -77,7 +77,7 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
     message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
-    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest') : null,
     diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
   };
 }

@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/index.js';
 import type { CliOptions } from './args.js';
 import type { Evaluations } from './counted.js';
 
+/** What a checked export was recognised as. */
 export type Kind = 'op' | 'differentiable' | 'model' | 'spec';
 
 /** What a law's property is built with: where to count evaluations and show gradient reports. */

@@ -16,6 +16,10 @@ export interface VerdictStyle {
   colour: 'green' | 'red' | 'yellow';
 }
 
+/** A law's verdict on one target. */
+export type LawVerdict = 'pass' | 'fail' | 'error' | 'timeout' | 'skipped';
+
+/** How each verdict is counted, shown and reported: one row per verdict. */
 export const LAW_VERDICTS = {
   pass: { label: 'PASS', counted: ['passed', 'passed'], always: true, ok: true, junit: null, colour: 'green' },
   fail: { label: 'FAIL', counted: ['failed', 'failed'], always: true, ok: false, junit: 'failure', colour: 'red' },
@@ -25,10 +29,7 @@ export const LAW_VERDICTS = {
   timeout: { label: 'TIMEOUT', counted: ['timed out', 'timed out'], always: false, ok: false, junit: 'error', colour: 'red' },
   /** The law does not apply to the target (no jvp to check duality with). */
   skipped: { label: 'SKIP', counted: ['skipped', 'skipped'], always: false, ok: true, junit: 'skipped', colour: 'yellow' },
-} as const satisfies Record<string, VerdictStyle>;
-
-/** A law's verdict on one target. */
-export type LawVerdict = keyof typeof LAW_VERDICTS;
+} as const satisfies Record<LawVerdict, VerdictStyle>;
 
 export const lawVerdicts = Object.keys(LAW_VERDICTS) as LawVerdict[];
 

@@ -27,6 +27,7 @@ import { type Tensor, randn, scalar, zeros } from '../tensor/index.js';
 import { defineRecurrent } from './define.js';
 import type { LossAndGrad, ManualGradOptions, Params, SequenceBatch } from './model.js';
 
+/** Sizes of a recurrent model: input, hidden state, output, and the number of time steps. */
 export interface ElmanConfig {
   /** D: the size of each input c_t. */
   input: number;

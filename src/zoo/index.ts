@@ -6,7 +6,7 @@ import { neuron } from './neuron.js';
 import { nplm } from './nplm.js';
 
 export type * from './model.js';
-export { defineModel, defineRecurrent, inputColumns, type ModelSpec, type RecurrentSpec } from './define.js';
+export { defineModel, defineRecurrent, inputColumns, type ModelBase, type ModelSpec, type RecurrentSpec } from './define.js';
 export { type NeuronBatch, type NeuronConfig } from './neuron.js';
 export { type Activation, type MlpBatch, type MlpConfig } from './mlp.js';
 export { CONTEXT, type NplmBatch, type NplmConfig, embed, nplmForward, nplmHead, nplmManualGrad, scatterAdd } from './nplm.js';
