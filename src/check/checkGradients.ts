@@ -183,9 +183,9 @@ function conclude(name: string, ledger: Ledger, { complete, rests }: Search): { 
     const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
     return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}`, worst };
   }
-  const unresolved = considered.filter((c) => c.verdict === 'unresolved');
-  if (unresolved.length > 0) {
-    const worst = mostSevere(unresolved)!;
+  const inconclusive = considered.filter((c) => c.verdict === 'inconclusive');
+  if (inconclusive.length > 0) {
+    const worst = mostSevere(inconclusive)!;
     return { verdict: 'inconclusive', message: `${name}: cannot tell whether the derivatives are right — ${describeComparison(worst)}. ${adviceFor(worst)}`, worst };
   }
   const nonsmooth = considered.filter((c) => c.verdict === 'nonsmooth');

@@ -66,7 +66,7 @@ export function roundingTolerance(scale: number, eps = 2 ** -53): number {
 
 /**
  * Two values compared within a tolerance, with the verdict given (by default: agree within it,
- * fail beyond). A value or tolerance that overflowed cannot be compared: 'unresolved' — no NaN or
+ * fail beyond). A value or tolerance that overflowed cannot be compared: 'inconclusive' — no NaN or
  * infinity is ever taken for agreement.
  */
 export function comparisonOf(
@@ -86,7 +86,7 @@ export function comparisonOf(
     absError,
     relError: !finite ? 1 : largest === 0 ? 0 : absError / largest,
     tolerance,
-    verdict: !finite ? 'unresolved' : (verdict ?? (absError <= tolerance ? 'agree' : 'fail')),
+    verdict: !finite ? 'inconclusive' : (verdict ?? (absError <= tolerance ? 'agree' : 'fail')),
   };
 }
 
@@ -97,7 +97,7 @@ export function comparisonOf(
  * derivatives speak: at a kink (they differ) or a jump (φ's value differs across the input), an
  * analytic value between them is 'nonsmooth' — a convention, not a bug. An estimate whose own
  * error, beyond what rounding explains, is as large as the value itself or φ's slope across the
- * steps vouches for nothing, agreement or disagreement: 'unresolved' (its error is then no bound).
+ * steps vouches for nothing, agreement or disagreement: 'inconclusive' (its error is then no bound).
  */
 export function judge(
   analytic: number,
@@ -114,7 +114,7 @@ export function judge(
   const compared = (value: number, within: number, verdict: Comparison['verdict'], extra: Partial<Comparison> = {}) =>
     ({ ...comparisonOf(where, analytic, value, within, verdict), ...extra });
   // φ rough at the smallest steps says nothing of its slope, nor of a jump or a kink
-  if (numeric.rough) return compared(central, tolerance, 'unresolved');
+  if (numeric.rough) return compared(central, tolerance, 'inconclusive');
   const jump = Math.abs(numeric.jump) > SAFETY * (numeric.jumpError + 2 * numeric.noise);
   if (jump) {
     // φ jumps: its central quotients grow as 1/h and mean nothing; the slopes beside the jump do,
@@ -123,7 +123,7 @@ export function judge(
     const sideTolerance = SAFETY * (numeric.besideError + numeric.besideRounding + fromAnalytic);
     const between = analytic >= Math.min(l, r) - sideTolerance && analytic <= Math.max(l, r) + sideTolerance;
     const sides = numeric.besideError > NOISE * numeric.besideRounding + Math.max(Math.abs(l), Math.abs(r), numeric.secant) / (2 * SAFETY);
-    return compared((l + r) / 2, sideTolerance, sides ? 'unresolved' : between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
+    return compared((l + r) / 2, sideTolerance, sides ? 'inconclusive' : between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
   }
   const absError = Math.abs(analytic - central);
   const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + fromAnalytic);
@@ -142,6 +142,6 @@ export function judge(
   // resolves, whose runs aliased alike by chance — no evidence (a smooth φ's estimate is its secant)
   const smooth = Math.abs(Math.abs(central) - numeric.secant) <= numeric.secant * 2 ** -6;
   const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && !smooth;
-  const verdict = unresolved || untestable ? 'unresolved' : absError <= tolerance ? 'agree' : 'fail';
+  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

@@ -22,7 +22,7 @@ const compared: Record<Comparison['quantity'], { wrong: string; names: [string, 
 /** One comparison in a sentence: which entry, analytic against numeric, the error and the tolerance. */
 export function describeComparison(c: Comparison): string {
   const { wrong, names } = compared[c.quantity];
-  const what = c.verdict === 'nonsmooth' ? (c.jump !== undefined ? 'jump' : 'kink') : c.verdict === 'unresolved' ? 'unresolved' : wrong;
+  const what = c.verdict === 'nonsmooth' ? (c.jump !== undefined ? 'jump' : 'kink') : c.verdict === 'inconclusive' ? c.verdict : wrong;
   const jump = c.jump !== undefined ? `; the value jumps by ${num(c.jump)} across the input` : '';
   const sides = c.oneSided ? `; one-sided derivatives [${num(c.oneSided[0])}, ${num(c.oneSided[1])}]` : '';
   return (
@@ -31,7 +31,7 @@ export function describeComparison(c: Comparison): string {
   );
 }
 
-const VERDICTS = { fail: 'FAIL', nonsmooth: 'KINK', jump: 'JUMP', unresolved: 'UNRESOLVED', agree: 'ok' } as const;
+const VERDICTS = { fail: 'FAIL', nonsmooth: 'KINK', jump: 'JUMP', inconclusive: 'INCONCLUSIVE', agree: 'ok' } as const;
 
 const columns = ['input', 'index', 'output', 'quantity', 'analytic', 'numeric', 'abs err', 'rel err', 'tolerance', 'verdict'];
 

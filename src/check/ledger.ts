@@ -45,7 +45,7 @@ function isVague({ quantity, analytic, numeric, tolerance }: Comparison): boolea
 }
 
 /** Failures first; then what could not be resolved, kinks and jumps, agreements. */
-const rank = { fail: 3, unresolved: 2, nonsmooth: 1, agree: 0 } as const;
+const rank = { fail: 3, inconclusive: 2, nonsmooth: 1, agree: 0 } as const;
 
 export function mostSevere(comparisons: readonly Comparison[]): Comparison | undefined {
   return comparisons.reduce<Comparison | undefined>((worst, c) => (!worst || moreSevere(c, worst) ? c : worst), undefined);

@@ -37,8 +37,8 @@ export interface Comparison {
   absError: number;
   relError: number;
   tolerance: number;
-  /** 'unresolved': the finite differences could not tell agreement from disagreement. */
-  verdict: 'agree' | 'nonsmooth' | 'fail' | 'unresolved';
+  /** 'inconclusive': the finite differences could not tell agreement from disagreement. */
+  verdict: 'agree' | 'nonsmooth' | 'fail' | 'inconclusive';
   /** The one-sided derivatives [from the left, from the right], when they disagree (a kink) or at a jump. */
   oneSided?: [number, number];
   /** At a discontinuity: how far the value jumps across the input, lim φ(h) − φ(−h). */
