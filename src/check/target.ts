@@ -82,8 +82,10 @@ export class GuardedTarget {
     }
     const wrong = fixed.find((k) => !Number.isInteger(k) || (k as number) < 0 || (k as number) >= inputs);
     if (wrong !== undefined) {
-      const why = Number.isInteger(wrong) ? `there are ${inputs} inputs` : 'a position is a whole number';
-      throw bad(`nondifferentiable lists ${describe(wrong)}, but ${why}: it must list ${positions}`);
+      // a position past the inputs: the target takes more inputs than it was given
+      const what = Number.isInteger(wrong) && (wrong as number) >= 0 ? `input ${wrong as number}` : describe(wrong);
+      const why = !Number.isInteger(wrong) ? 'a position is a whole number' : `${inputs} input${inputs === 1 ? ' was' : 's were'} given`;
+      throw bad(`nondifferentiable lists ${what}, but ${why}: it must list ${positions}`);
     }
     this.nondifferentiable = [...new Set(fixed as number[])];
   }
