@@ -147,13 +147,13 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, levels, exact, eps, sizes, 0, false);
+    derivatives = estimate(samples, base, exact, eps, sizes);
     const now = settled(derivatives, eps);
-    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives: estimate(samples, base, levels, exact, eps, sizes), levels: samples.length };
+    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length };
     before = now;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return derivatives && { derivatives: estimate(samples, base, levels, exact, eps, sizes, UNSETTLED), levels: Infinity };
+  return derivatives && { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity };
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -215,11 +215,13 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 }
 
 /**
- * The tableaux of every estimate, component by component. Each component's samples are scaled by
- * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
- * 1e154) no difference or sum of samples overflows; the results are scaled back.
+ * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
+ * component; the jump's and the slopes beside it are left to withJumps, which only the estimate a
+ * run ends with needs (settling looks at the slopes). Each component's samples are scaled by a
+ * power of two to below 2 first (see scaled), so that near overflow (x² at 1e154) no difference or
+ * sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes, finer = 0, complete = true): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0): Derivatives {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
@@ -227,57 +229,85 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
   const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
+  const all = [...plus.keys()];
   for (let i = 0; i < m; i++) {
-    let largest = Math.abs(base[i]!);
-    for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
-    const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
-    const f = base[i]! / unit;
-    let [low, high] = [f, f];
-    for (let k = 0; k < n; k++) {
-      plus[k] = samples[k]!.plus[i]! / unit;
-      minus[k] = samples[k]!.minus[i]! / unit;
-      low = Math.min(low, plus[k]!, minus[k]!);
-      high = Math.max(high, plus[k]!, minus[k]!);
-    }
-    const read = roundingOf(plus, minus, f, high - low, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    const { unit, f, range } = scaled(samples, base, i, plus, minus);
+    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
     // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
     const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
-    const range = (high - low) * unit;
-    d.secant[i] = range / (2 * steps[0]!);
+    d.secant[i] = (range * unit) / (2 * steps[0]!);
     d.rough[i] = Number(read.rough);
-    d.limit[i] = (range + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
-    const rounding = d.rounding[i]! / unit;
-    // what smaller steps may add as noise before they speak against an estimate: its rounding, or
-    // up to 2^-16 of all φ does — noise of intermediates the rounding read cannot believe in
-    // (x + 10⁸ − 10⁸ rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it
-    const noisy = Math.max(rounding, (range / unit) * 2 ** -16);
-    // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
-    const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h, after = finer) => {
-      const e = extrapolate(quotients, rows, ratio, { rounding: (k) => rounding / stepOf(rows[k]!), noise: (k) => noisy / stepOf(rows[k]!), finer: after });
-      into.value[i] = e.value * unit;
-      into.error[i] = e.error * unit;
-      into.step[i] = stepOf(e.step);
-    };
-    const all = [...plus.keys()];
-    put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4);
-    put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2);
-    put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2);
-    // the rest only for the estimate a run ends with (settling looks at these three)
-    if (!complete) continue;
-    // a jump shows at the smallest steps; larger ones may cross a change of curvature, whose
-    // smooth branch extrapolates to an offset at 0 that is no jump
-    const finest = all.slice(-levels);
-    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, () => 1, 0);
-    // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
-    const pairs = finest.slice(1);
-    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
-    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
+    d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
+    const put = tableaux(d, i, unit, range);
+    put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4, finer);
+    put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2, finer);
+    put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2, finer);
   }
   return d;
+}
+
+/**
+ * The jump's tableau and the slopes' beside it, added to an estimate of the same samples. A jump
+ * shows at the smallest steps; larger ones may cross a change of curvature, whose smooth branch
+ * extrapolates to an offset at 0 that is no jump: both are read on the finest `levels` steps.
+ */
+function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Array, levels: number): Derivatives {
+  const steps = samples.map((s) => s.h);
+  const plus = new Float64Array(samples.length);
+  const minus = new Float64Array(samples.length);
+  const finest = [...plus.keys()].slice(-levels);
+  // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
+  const pairs = finest.slice(1);
+  const half = (h: number) => h / 2;
+  for (let i = 0; i < base.length; i++) {
+    const { unit, range } = scaled(samples, base, i, plus, minus);
+    const put = tableaux(d, i, unit, range);
+    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, 0, () => 1);
+    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, 0, half);
+    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, 0, half);
+  }
+  return d;
+}
+
+/**
+ * Component i of the samples, scaled by a power of two to below 2 (exactly: their bits are kept),
+ * into `plus` and `minus`: the unit, φ(0) and the range of φ over the steps, in that unit.
+ */
+function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus: Float64Array, minus: Float64Array): { unit: number; f: number; range: number } {
+  let largest = Math.abs(base[i]!);
+  for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
+  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const f = base[i]! / unit;
+  let [low, high] = [f, f];
+  for (let k = 0; k < samples.length; k++) {
+    plus[k] = samples[k]!.plus[i]! / unit;
+    minus[k] = samples[k]!.minus[i]! / unit;
+    low = Math.min(low, plus[k]!, minus[k]!);
+    high = Math.max(high, plus[k]!, minus[k]!);
+  }
+  return { unit, f, range: high - low };
+}
+
+/**
+ * Puts Ridders' tableau of quotients into component i of an estimate, in units of `unit`: a
+ * quotient over `step` carries the rounding of φ divided by it (see Estimate.step), and smaller
+ * steps may add noise before they speak against an estimate — its rounding, or up to 2^-16 of all
+ * φ does (`range`): noise of intermediates the rounding read cannot believe in (x + 10⁸ − 10⁸
+ * rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it.
+ */
+function tableaux(d: Derivatives, i: number, unit: number, range: number) {
+  const rounding = d.rounding[i]! / unit;
+  const noisy = Math.max(rounding, range * 2 ** -16);
+  return (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, finer: number, stepOf = (h: number) => h) => {
+    const e = extrapolate(quotients, rows, ratio, { rounding: (k) => rounding / stepOf(rows[k]!), noise: (k) => noisy / stepOf(rows[k]!), finer });
+    into.value[i] = e.value * unit;
+    into.error[i] = e.error * unit;
+    into.step[i] = stepOf(e.step);
+  };
 }
 
 /**
@@ -412,31 +442,37 @@ interface Sample {
  */
 export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
   const { rounding = () => 0, noise = rounding, finer = 0 } = limits;
-  const rows: { value: number; error: number }[] = [];
-  let previous: number[] = [];
-  for (const q of quotients) {
-    const row = [q];
+  const n = quotients.length;
+  // each row's best entry; the tableau is kept a row at a time
+  const values = new Float64Array(n);
+  const errors = new Float64Array(n);
+  let previous = new Float64Array(n);
+  let row = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    row[0] = quotients[k]!;
     let best = { value: 0, error: Infinity };
-    for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
+    for (let j = 1, factor = ratio; j <= k; j++, factor *= ratio) {
       const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
-      row.push(extrapolated);
+      row[j] = extrapolated;
       const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
       if (error <= best.error) best = { value: extrapolated, error };
     }
-    rows.push(best);
-    previous = row;
+    values[k] = best.value;
+    errors[k] = best.error;
+    [previous, row] = [row, previous];
   }
   // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
   let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
-  rows.forEach(({ value, error }, row) => {
-    if (row >= quotients.length - finer) return;
-    let truncation = Math.abs(quotients[row]! - value);
-    for (let k = row + 1; k < quotients.length && error + rounding(row) <= chosen.uncertainty; k++) {
+  for (let r = 0; r < n - finer; r++) {
+    const value = values[r]!;
+    let error = errors[r]!;
+    let truncation = Math.abs(quotients[r]! - value);
+    for (let k = r + 1; k < n && error + rounding(r) <= chosen.uncertainty; k++) {
       truncation /= ratio;
       error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
     }
-    if (error + rounding(row) <= chosen.uncertainty) chosen = { value, error, step: steps[row]!, uncertainty: error + rounding(row) };
-  });
+    if (error + rounding(r) <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + rounding(r) };
+  }
   return { value: chosen.value, error: chosen.error, step: chosen.step };
 }
 
