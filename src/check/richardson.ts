@@ -131,7 +131,6 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
 /** One run of halving steps: the estimate, and how many steps it took (Infinity when it never settled). */
 function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
   const samples: Sample[] = [];
-  let derivatives: Derivatives | null = null;
   // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
   // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
@@ -141,19 +140,18 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     const minus = plus && phi(-h);
     if (!plus || !minus) {
       samples.length = 0;
-      derivatives = null;
       before = false;
       continue;
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, exact, eps, sizes);
-    const now = settled(derivatives, eps);
-    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length };
-    before = now;
+    // null as soon as one component has not settled: the estimate is taken again a step further
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, true);
+    if (derivatives && (before || samples.length === levels || exact > smallest)) return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length };
+    before = derivatives !== null;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return derivatives && { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity };
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -216,12 +214,14 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 
 /**
  * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
- * component; the jump's and the slopes beside it are left to withJumps, which only the estimate a
+ * component — or, `settling`, null at the first component that has not settled (see settledAt); the jump's and the slopes beside it are left to withJumps, which only the estimate a
  * run ends with needs (settling looks at the slopes). Each component's samples are scaled by a
  * power of two to below 2 first (see scaled), so that near overflow (x² at 1e154) no difference or
  * sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: true): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling = false): Derivatives | null {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
@@ -229,7 +229,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
   const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
-  const all = [...plus.keys()];
+  const quotients = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const { unit, f, range } = scaled(samples, base, i, plus, minus);
     const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
@@ -243,9 +243,13 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
     d.rough[i] = Number(read.rough);
     d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
     const put = tableaux(d, i, unit, range);
-    put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4, finer);
-    put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2, finer);
-    put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - minus[k]!) / (2 * steps[k]!);
+    put(d.central, quotients, steps, 4, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (f - minus[k]!) / steps[k]!;
+    put(d.left, quotients, steps, 2, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - f) / steps[k]!;
+    put(d.right, quotients, steps, 2, finer);
+    if (settling && !settledAt(d, i, eps)) return null;
   }
   return d;
 }
@@ -256,19 +260,29 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
  * extrapolates to an offset at 0 that is no jump: both are read on the finest `levels` steps.
  */
 function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Array, levels: number): Derivatives {
-  const steps = samples.map((s) => s.h);
-  const plus = new Float64Array(samples.length);
-  const minus = new Float64Array(samples.length);
-  const finest = [...plus.keys()].slice(-levels);
-  // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
-  const pairs = finest.slice(1);
-  const half = (h: number) => h / 2;
+  const n = samples.length;
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const finest = samples.slice(-levels).map((s) => s.h);
+  // a difference φ(h) − φ(−h) carries the rounding of φ over 1; a pair of steps h, h/2 on one
+  // side, that of two values over h/2
+  const ones = finest.map(() => 1);
+  const halves = finest.slice(1).map((h) => h / 2);
+  const jumps = new Float64Array(finest.length);
+  const left = new Float64Array(halves.length);
+  const right = new Float64Array(halves.length);
   for (let i = 0; i < base.length; i++) {
     const { unit, range } = scaled(samples, base, i, plus, minus);
+    for (let j = 0, k = n - finest.length; k < n; j++, k++) {
+      jumps[j] = plus[k]! - minus[k]!;
+      if (j === 0) continue;
+      left[j - 1] = (minus[k]! - minus[k - 1]!) / (samples[k - 1]!.h - samples[k]!.h);
+      right[j - 1] = (plus[k - 1]! - plus[k]!) / (samples[k - 1]!.h - samples[k]!.h);
+    }
     const put = tableaux(d, i, unit, range);
-    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, 0, () => 1);
-    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, 0, half);
-    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, 0, half);
+    put(d.jump, jumps, ones, 2, 0);
+    put(d.beside.left, left, halves, 2, 0);
+    put(d.beside.right, right, halves, 2, 0);
   }
   return d;
 }
@@ -294,24 +308,24 @@ function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus:
 
 /**
  * Puts Ridders' tableau of quotients into component i of an estimate, in units of `unit`: a
- * quotient over `step` carries the rounding of φ divided by it (see Estimate.step), and smaller
+ * quotient over a step carries the rounding of φ divided by it (see Estimate.step), and smaller
  * steps may add noise before they speak against an estimate — its rounding, or up to 2^-16 of all
  * φ does (`range`): noise of intermediates the rounding read cannot believe in (x + 10⁸ − 10⁸
  * rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it.
  */
 function tableaux(d: Derivatives, i: number, unit: number, range: number) {
   const rounding = d.rounding[i]! / unit;
-  const noisy = Math.max(rounding, range * 2 ** -16);
-  return (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, finer: number, stepOf = (h: number) => h) => {
-    const e = extrapolate(quotients, rows, ratio, { rounding: (k) => rounding / stepOf(rows[k]!), noise: (k) => noisy / stepOf(rows[k]!), finer });
+  const noise = Math.max(rounding, range * 2 ** -16);
+  return (into: Estimate, quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, finer: number) => {
+    const e = extrapolate(quotients, steps, ratio, { rounding, noise, finer });
     into.value[i] = e.value * unit;
     into.error[i] = e.error * unit;
-    into.step[i] = stepOf(e.step);
+    into.step[i] = e.step;
   };
 }
 
 /**
- * Settled: the error is within √ε of the answer, or within what its rounding makes of it — the
+ * Component i settled: its error is within √ε of the answer, or within what its rounding makes of it — the
  * one-sided answers too, or a change of curvature a step away would pass for a kink. The entry is
  * taken where error and rounding balance (see extrapolate), and a one-sided quotient carries the
  * rounding of two values, which the tableau's columns amplify up to threefold: an estimate of a
@@ -320,9 +334,9 @@ function tableaux(d: Derivatives, i: number, unit: number, range: number) {
  * samples is capped (see roundingOf), so a kink a step away, which looks like a staircase too,
  * does not settle it: only smaller steps get clear of it.
  */
-function settled({ central, left, right, rounding }: Derivatives, eps: number): boolean {
+function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (AMPLIFIED * rounding[i]!) / e.step[i]!);
+  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (AMPLIFIED * rounding[i]!) / e.step[i]!;
   return within(central) && within(left) && within(right);
 }
 
@@ -431,7 +445,8 @@ interface Sample {
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
  * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
  * smallest uncertainty — its error estimate and the rounding its row's step amplifies, so that a
- * noisy function is read at the step that balances the two — and the step of its row.
+ * noisy function is read at the step that balances the two — and the step of its row. A row's
+ * step is what its quotient divides φ by: h for a difference quotient, 1 for a plain difference.
  *
  * The tableau's error is the smallest of many, and over an oscillation faster than the steps, or
  * noise beyond the rounding read off φ, some entries agree by accident. So an entry must also
@@ -440,8 +455,8 @@ interface Sample {
  * SAFETY times its noise, adds the difference to the error. Each row's best entry is held to
  * that, and the best of them is taken — among rows with at least `finer` rows after them.
  */
-export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
-  const { rounding = () => 0, noise = rounding, finer = 0 } = limits;
+export function extrapolate(quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
+  const { rounding = 0, noise = rounding, finer = 0 } = limits;
   const n = quotients.length;
   // each row's best entry; the tableau is kept a row at a time
   const values = new Float64Array(n);
@@ -467,22 +482,24 @@ export function extrapolate(quotients: readonly number[], steps: readonly number
     const value = values[r]!;
     let error = errors[r]!;
     let truncation = Math.abs(quotients[r]! - value);
-    for (let k = r + 1; k < n && error + rounding(r) <= chosen.uncertainty; k++) {
+    const amplified = rounding / steps[r]!;
+    for (let k = r + 1; k < n && error + amplified <= chosen.uncertainty; k++) {
       truncation /= ratio;
-      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
+      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - (SAFETY * noise) / steps[k]!);
     }
-    if (error + rounding(r) <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + rounding(r) };
+    if (error + amplified <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + amplified };
   }
   return { value: chosen.value, error: chosen.error, step: chosen.step };
 }
 
 /**
- * What bounds an extrapolation (see extrapolate), by row: the rounding its quotients carry, the
- * noise finer quotients may add before they speak against an entry (the rounding, by default),
- * and how many finer rows an entry needs after it.
+ * What bounds an extrapolation (see extrapolate): the rounding in φ, which a row's quotient
+ * carries divided by its row's entry of `steps`; the noise in φ finer quotients may add before
+ * they speak against an entry (the rounding, by default), likewise divided; and how many finer
+ * rows an entry needs after it.
  */
 export interface Limits {
-  rounding?: (row: number) => number;
-  noise?: (row: number) => number;
+  rounding?: number;
+  noise?: number;
   finer?: number;
 }
