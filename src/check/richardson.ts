@@ -94,9 +94,6 @@ const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
 /** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
 const UNSETTLED = 2;
 
-/** How far rounding/step an estimate's error may be and still count as settled (see settled). */
-const AMPLIFIED = 8;
-
 /** Settling within this many levels beyond the first estimate is on time: no further run. */
 const ON_TIME = 2;
 
@@ -325,18 +322,16 @@ function tableaux(d: Derivatives, i: number, unit: number, range: number) {
 }
 
 /**
- * Component i settled: its error is within √ε of the answer, or within what its rounding makes of it — the
- * one-sided answers too, or a change of curvature a step away would pass for a kink. The entry is
- * taken where error and rounding balance (see extrapolate), and a one-sided quotient carries the
- * rounding of two values, which the tableau's columns amplify up to threefold: an estimate of a
- * slope small beside its output's rounding (a saturated tanh's 1e-7) is as good as it gets at
- * AMPLIFIED times rounding/step, and smaller steps make it no better. The rounding read off the
- * samples is capped (see roundingOf), so a kink a step away, which looks like a staircase too,
- * does not settle it: only smaller steps get clear of it.
+ * Component i settled: its error is within √ε of the answer, or within its rounding — the
+ * one-sided answers too, or a change of curvature a step away would pass for a kink. The rounding
+ * read off the samples is capped (see roundingOf), so a kink a step away, which looks like a
+ * staircase too, does not settle it: only smaller steps get clear of it. (A bound of a few times
+ * the rounding settles a noisy function sooner, and an oscillation aliasing on the steps too: it
+ * settles on time, and is taken for a crisp estimate.)
  */
 function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (AMPLIFIED * rounding[i]!) / e.step[i]!;
+  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!;
   return within(central) && within(left) && within(right);
 }
 
