@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
-import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, noteGradients } from './context.js';
+import { AROUND, type Analytic, type Context, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients } from './context.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
 import type { Disagreement } from './localise.js';
 import type { Comparison } from './report.js';
@@ -38,17 +38,18 @@ export function fastProbes(ctx: Context): Disagreement[] {
     compare(cotangent, vjp, 'vjp');
     if (jvp) {
       compare(cotangent, jvp, 'jvp');
-      ledger.add(duality(ctx, vjp(direction), jvp(direction)));
+      ledger.add(duality(ctx, cotangent, vjp(direction), jvp(direction)));
     }
   }
   return disagreements;
 }
 
-/** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding. */
-function duality(ctx: Context, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
+/** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding, of their terms and of the values around them (see aroundOutput). */
+function duality(ctx: Context, cotangent: Float64Array, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
   const { settings } = ctx;
+  const around = aroundOutput(ctx, cotangent.map(Math.abs));
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(vjp.value)
-    : roundingTolerance(vjp.scale + jvp.scale, settings.eps);
+    : roundingTolerance(vjp.scale + jvp.scale, settings.eps) + roundingTolerance(AROUND * around.size, settings.eps) * around.unit;
   return comparisonOf({ input: null, index: [], quantity: 'duality' }, jvp.value, vjp.value, tolerance);
 }

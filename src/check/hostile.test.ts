@@ -135,6 +135,33 @@ describe('derivatives are held to linearity in their probes, in every mode', () 
     }
     expect(checkGradients(product(true), [tensor([0.7, -1.3])], { mode: 'full' }).mismatches.map((c) => c.quantity)).toContain('jvp linearity');
   });
+
+  test('a saturated softmax, whose derivatives are tiny and off by ε of the O(1) values around them, passes linearity and duality; |g| still fails', () => {
+    // softmax(30·x): at [1, 0.25] p ≈ (1, 1.7e-10), and p ⊙ (v − ⟨v, p⟩) cancels to ε·|v|; at [0.9, −0.2], to 3e-14 of itself
+    const saturated = (cotangent: (g: number) => number): Differentiable => {
+      const softmax = (x: Float64Array) => {
+        const z = Array.from(x, (v) => 30 * v);
+        const e = z.map((v) => Math.exp(v - Math.max(...z)));
+        return e.map((v) => v / e.reduce((s, w) => s + w, 0));
+      };
+      const pulled = (p: number[], g: number[]) => p.map((pi, i) => pi * (g[i]! - p.reduce((s, pk, k) => s + pk * g[k]!, 0)));
+      return {
+        name: 'softmax(30·x)',
+        forward: ([x]) => new Tensor(Float64Array.from(softmax(x!.data)), x!.shape),
+        vjp: ([x], g) => [new Tensor(Float64Array.from(pulled(softmax(x!.data), Array.from(g.data, cotangent)), (v) => 30 * v), x!.shape)],
+        jvp: ([x], [u]) => new Tensor(Float64Array.from(pulled(softmax(x!.data), Array.from(u!.data, (v) => 30 * v))), x!.shape),
+      };
+    };
+    for (const mode of modes) {
+      for (const seed of [0, 1, 2]) {
+        for (const at of [tensor([1, 0.25]), tensor([0.9, -0.2]), tensor([1, 0.1, 0.3])]) {
+          const report = checkGradients(saturated((g) => g), [at], { mode, seed });
+          expect(report.verdict, `${mode}, seed ${seed}\n${text(report)}`).toBe('pass');
+        }
+        expect(checkGradients(saturated(Math.abs), [tensor([1, 0.25])], { mode, seed }).verdict, mode).toBe('fail');
+      }
+    }
+  });
 });
 
 describe('an output buffer reused across calls is a broken contract of its own', () => {
