@@ -119,7 +119,11 @@ function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output
 interface Search {
   /** False when a limit stopped localisation before every disagreeing part was followed. */
   complete: boolean;
-  /** Projections over what was left after UNCLEAN_LIMIT entries on kinks or jumps: they speak for it. */
+  /**
+   * Projections that speak for entries that could not: over what was left after UNCLEAN_LIMIT
+   * entries on kinks or jumps, and failing probes confirmed where no entry failed and some could
+   * not tell (see standing).
+   */
   rests: Comparison[];
 }
 
@@ -140,10 +144,27 @@ function compare(ctx: Context): Search {
     const localised: Localised = localise(ctx, d, limit);
     search.complete &&= localised.complete;
     if (localised.rest) search.rests.push(localised.rest);
-    if (localised.failures === 0 && localised.covered) unconfirmed(ctx, disagreements, quantity);
+    if (localised.failures === 0 && localised.covered) {
+      const stands = standing(ctx, d);
+      if (stands) search.rests.push(stands);
+      else unconfirmed(ctx, disagreements, quantity);
+    }
   }
   ctx.ledger.revise();
   return search;
+}
+
+/**
+ * A probe's failure that no entry reproduced because some entry could not tell (an oscillation
+ * that the probe's steps resolve and an entry's alias): it stands as the evidence if it fails
+ * again on further runs of steps, as an entry's failure must.
+ */
+function standing(ctx: Context, { comparison, direction, cotangent, analytic }: Disagreement): Comparison | undefined {
+  const { quantity } = comparison;
+  const untold = ctx.ledger.mismatches.some((c) => c.input !== null && c.quantity === quantity && c.verdict === 'inconclusive');
+  if (comparison.verdict !== 'fail' || !untold) return undefined;
+  const confirmed = compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }, true);
+  return confirmed.verdict === 'fail' ? Object.assign(comparison, confirmed) : undefined;
 }
 
 /**

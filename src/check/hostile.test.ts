@@ -230,6 +230,17 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
     expect(report.verdict, text(report)).toBe('inconclusive');
   });
 
+  test('an entry that cannot tell does not hide a failure its probe saw and confirmed: sin(4.77·10⁶·x) at ½, 1% off, fails', () => {
+    // the stress suite's case at GRADPROP_SEED=19: the probe's steps resolve the sine, the entry's alias
+    const w = 4767602.07367496;
+    const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [scalar(0.5)], { mode: 'auto', seed: 19 });
+    expect(right.verdict, text(right)).toBe('pass');
+    const off = checkGradients(sinOf(w, (v) => 1.01 * w * Math.cos(w * v)), [scalar(0.5)], { mode: 'auto', seed: 19 });
+    expect(off.verdict, text(off)).toBe('fail');
+    expect(off.worst).toMatchObject({ input: null, verdict: 'fail' });
+    expect(off.mismatches.some((c) => c.input === 0 && c.verdict === 'inconclusive')).toBe(true);
+  });
+
   test('a Fourier feature sin(2¹²·π·x) does not alias on steps of powers of two', () => {
     const w = 4096 * Math.PI;
     for (const mode of modes) {
