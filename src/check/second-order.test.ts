@@ -107,9 +107,9 @@ describe('checkGradients with { order: 2 }', () => {
     expect(report.message).toMatch(/^sin: forward threw RangeError: tired/);
   });
 
-  test('an order other than 1 or 2 is an error', () => {
+  test('an order other than 1 or 2 is an error of the options', () => {
     const report = checkGradients(sine(), [x], { order: 3 as 2 });
-    expect(report.verdict).toBe('error');
-    expect(report.message).toBe('sin: order must be 1 or 2, got number 3');
+    expect(report).toMatchObject({ verdict: 'error', problem: 'bad-options' });
+    expect(report.message).toBe('sin: option order must be 1 or 2, got number 3');
   });
 });

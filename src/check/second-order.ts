@@ -3,13 +3,13 @@ import type { Differentiable } from './differentiable.js';
 import type { CheckOptions } from './options.js';
 import type { GradCheckReport, Problem } from './report.js';
 import { randomProbe } from './space.js';
-import { ContractError, GuardedTarget, describe } from './target.js';
+import { ContractError, GuardedTarget, describe, describeThrown } from './target.js';
 
 /** checkGradients at first order: what the second order is checked with, too. */
 type Check = (target: Differentiable, inputs: readonly Tensor[], options: CheckOptions) => GradCheckReport;
 
 /**
- * `{ order: 2 }`: first order, then the target's vjp as a function of [...inputs, cotangent] — the
+ * `{ order: 2 }` (options already cleaned by checkGradients): first order, then the target's vjp as a function of [...inputs, cotangent] — the
  * target's `vjpTarget()`, whose vjp is its second-order rule — checked like any target, at the
  * inputs and a random cotangent: that rule against finite differences of the first-order one. The
  * report is the first failure's, or the second order's, and `order` says which.
@@ -17,7 +17,6 @@ type Check = (target: Differentiable, inputs: readonly Tensor[], options: CheckO
 export function checkSecondOrder(target: Differentiable, inputs: readonly Tensor[], options: CheckOptions, check: Check): GradCheckReport {
   const firstOptions: CheckOptions = { ...options, order: 1 };
   const first = check(target, inputs, firstOptions);
-  if (options.order !== 2) return refused(first, `${first.target}: order must be 1 or 2, got ${describe(options.order)}`);
   if (!first.ok) return { ...first, order: 1, message: `${first.target}: first order: ${withoutName(first)}` };
   const second = vjpTargetOf(target, first.target);
   if (typeof second === 'string') return refused(first, second);
@@ -43,7 +42,6 @@ export function checkSecondOrder(target: Differentiable, inputs: readonly Tensor
 
 /** The target's vjp as a Differentiable, or why there is none (a hostile target's included). */
 function vjpTargetOf(target: Differentiable, name: string): Differentiable | string {
-  const thrown = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   let second: unknown;
   try {
     if (typeof target.vjpTarget !== 'function') {
@@ -51,14 +49,14 @@ function vjpTargetOf(target: Differentiable, name: string): Differentiable | str
     }
     second = target.vjpTarget();
   } catch (error) {
-    return `${name}: vjpTarget() threw ${thrown(error)}`;
+    return `${name}: vjpTarget() threw ${describeThrown(error)}`;
   }
   try {
     const s = second as Partial<Differentiable> | null;
     if (typeof s === 'object' && s !== null && typeof s.forward === 'function' && typeof s.vjp === 'function') return second as Differentiable;
     return `${name}: vjpTarget() must return a Differentiable ({ name, forward, vjp }), got ${describe(second)}`;
   } catch (error) {
-    return `${name}: reading what vjpTarget() returned threw ${thrown(error)}`;
+    return `${name}: reading what vjpTarget() returned threw ${describeThrown(error)}`;
   }
 }
 

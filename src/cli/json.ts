@@ -29,7 +29,8 @@ export interface LawResult extends ReportedLaw {
 /** One checked target: what it is, where it came from, and each law's outcome. */
 export interface TargetResult extends ReportedTarget {
   kind: Kind;
-  verdict: 'pass' | 'fail' | 'error';
+  /** pass: every law ok; inconclusive: the laws not ok could only not tell; fail: any other; error: not checked at all. */
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
   /** Checked at the fixed inputs of a spec: every law runs once, since every case would be the same. */
   fixedInputs: boolean;
   laws: LawResult[];

@@ -1,4 +1,4 @@
-import { type Differentiable, randomProbe, roundingTolerance } from '../check/index.js';
+import { type Differentiable, randomProbe, roundingTolerance, validated } from '../check/index.js';
 import { Rng, Tensor } from '../tensor/index.js';
 import type { Case } from './cases.js';
 import { defineLaw } from './law.js';
@@ -7,15 +7,16 @@ import { LawViolation } from './violation.js';
 
 /**
  * The case's vjp as a case of its own: the target's vjpTarget() at [...inputs, v] for a random
- * cotangent v. Its vjp is the second-order rule: for a cotangent w over the gradients, its parts for
- * the inputs are H w, H the Hessian of ⟨v, f⟩.
+ * cotangent v, validated as the case's target is (`target`, see LawBody). Its vjp is the
+ * second-order rule: for a cotangent w over the gradients, its parts for the inputs are H w, H the
+ * Hessian of ⟨v, f⟩.
  */
-export function secondOrderCase(law: string, c: Case, rng: Rng): Case {
+export function secondOrderCase(law: string, c: Case, target: Differentiable, rng: Rng): Case {
   if (typeof c.target.vjpTarget !== 'function') {
     throw new LawViolation(law, c, 'the target has no second-order rule (vjpTarget): ops and engine functions have one');
   }
-  const v = randomProbe(rng, c.target.forward(c.inputs).shape);
-  return { target: c.target.vjpTarget(), inputs: [...c.inputs, v] };
+  const inputs = [...c.inputs, randomProbe(rng, target.forward(c.inputs).shape)];
+  return { target: validated(c.target.vjpTarget(), inputs.length), inputs };
 }
 
 /** H w, for w over the gradients (a vector, as the second order's output is), split by input. */
@@ -50,10 +51,10 @@ export function flatPairing(target: Differentiable, u: Float64Array, parts: read
  * second-order rule (the Hessian of ⟨v, f⟩ for a random v). A second-order rule that drops a cross
  * term, or has one twice, breaks it.
  */
-export const hessianIsSymmetric = defineLaw('hessianIsSymmetric', (c, seed) => {
+export const hessianIsSymmetric = defineLaw('hessianIsSymmetric', (c, seed, _options, target) => {
   const law = 'hessianIsSymmetric';
   const rng = new Rng(seed);
-  const second = secondOrderCase(law, c, rng);
+  const second = secondOrderCase(law, c, target, rng);
   const [u, w] = [gradientVector(c, rng), gradientVector(c, rng)];
   const uHw = flatPairing(c.target, u, hessianTimes(second, w, c.inputs.length));
   const wHu = flatPairing(c.target, w, hessianTimes(second, u, c.inputs.length));
@@ -70,15 +71,15 @@ export const hessianIsSymmetric = defineLaw('hessianIsSymmetric', (c, seed) => {
  * second-order rule's H w for a random w, against that closed form (p computed here, in plain
  * arithmetic), entry by entry, to rounding. For any target computing the mean cross-entropy.
  */
-export const softmaxCrossEntropyHessian = defineLaw('softmaxCrossEntropyHessian', (c, seed) => {
+export const softmaxCrossEntropyHessian = defineLaw('softmaxCrossEntropyHessian', (c, seed, _options, target) => {
   const law = 'softmaxCrossEntropyHessian';
   const logits = c.inputs[0]!;
   const classes = logits.shape[logits.rank - 1];
-  if (classes === undefined || c.target.forward(c.inputs).size !== 1) {
+  if (classes === undefined || target.forward(c.inputs).size !== 1) {
     throw new LawViolation(law, c, 'needs logits [..., C] as input 0 and a scalar loss');
   }
   const rng = new Rng(seed);
-  const second = secondOrderCase(law, c, rng);
+  const second = secondOrderCase(law, c, target, rng);
   const v = second.inputs[c.inputs.length]!.item();
   const w = gradientVector(c, rng);
   const hw = hessianTimes(second, w, c.inputs.length)[0]!;

@@ -1,4 +1,4 @@
-import { randomProbe } from '../check/index.js';
+import { ContractError, type Differentiable, randomProbe } from '../check/index.js';
 import { Rng, Tensor } from '../tensor/index.js';
 import type { Case } from './cases.js';
 import { defineLaw } from './law.js';
@@ -12,19 +12,20 @@ import { LawViolation } from './violation.js';
  * linear term, and the ratio falls to 2 as h → 0. Needs no tolerance: only the ratio at the
  * smallest steps whose remainder still stands above rounding is judged.
  */
-export const taylorRemainder = defineLaw('taylorRemainder', (c, seed) => remainderShrinks('taylorRemainder', c, seed, 1));
+export const taylorRemainder = defineLaw('taylorRemainder', (c, seed, _options, target) => remainderShrinks('taylorRemainder', c, target, seed, 1));
 
 /**
  * The second-order remainder |φ(h) − φ(0) − h·φ′(0) − ½h²·φ″(0)|, with φ″(0) = ⟨d, H d⟩ from the
  * target's second-order rule, shrinks cubically: halving h divides it by 8. A wrong second
  * derivative leaves a quadratic term, and the ratio falls to 4.
  */
-export const secondOrderTaylorRemainder = defineLaw('secondOrderTaylorRemainder', (c, seed) => remainderShrinks('secondOrderTaylorRemainder', c, seed, 2));
+export const secondOrderTaylorRemainder = defineLaw('secondOrderTaylorRemainder', (c, seed, _options, target) => remainderShrinks('secondOrderTaylorRemainder', c, target, seed, 2));
 
-function remainderShrinks(law: string, c: Case, seed: number, order: 1 | 2): void {
-  const { target, inputs } = c;
+/** `target` is the case's, validated: see LawBody. */
+function remainderShrinks(law: string, c: Case, target: Differentiable, seed: number, order: 1 | 2): void {
+  const { inputs } = c;
   const rng = new Rng(seed);
-  const second = order === 2 ? secondOrderCase(law, c, rng) : undefined;
+  const second = order === 2 ? secondOrderCase(law, c, target, rng) : undefined;
   const output = target.forward(inputs);
   const v = second ? second.inputs[inputs.length]! : randomProbe(rng, output.shape);
   const fixed = fixedInputs(target);
@@ -41,8 +42,10 @@ function remainderShrinks(law: string, c: Case, seed: number, order: 1 | 2): voi
     let phi: number;
     try {
       phi = pairing([v], [target.forward(moved)]).value;
-    } catch {
-      continue; // outside the domain at this step
+    } catch (error) {
+      // outside the domain at this step; a broken contract is reported
+      if (error instanceof ContractError && error.problem !== 'throws') throw error;
+      continue;
     }
     const r = Math.abs(phi - phi0.value - h * slope - 0.5 * h * h * curvature);
     if (Number.isFinite(r)) steps.push({ h, r });

@@ -49,8 +49,12 @@ describe('fromTfjs: inputs', () => {
   });
 
   test('inputs of another count than the dtypes declared are named', () => {
-    const report = checkGradients(fromTfjs(tf.gather, { dtypes: ['float32', 'int32'] }), [randn([4, 3], 1)]);
-    expect(report.message).toContain('2 input dtypes were declared (float32, int32), but 1 inputs were given');
+    // fewer: the int32 input declared nondifferentiable is missing, which the checker reads first
+    const fewer = checkGradients(fromTfjs(tf.gather, { dtypes: ['float32', 'int32'] }), [randn([4, 3], 1)]);
+    expect(fewer).toMatchObject({ verdict: 'error', problem: 'bad-target' });
+    expect(fewer.message).toContain('gather: nondifferentiable lists input 1, but 1 input was given');
+    const more = checkGradients(fromTfjs(tf.gather, { dtypes: ['float32', 'int32'] }), [randn([4, 3], 1), ids(0, 2), randn([2], 2)]);
+    expect(more.message).toContain('2 input dtypes were declared (float32, int32), but 3 inputs were given');
   });
 
   test('options that cannot be right are refused at once, naming fromTfjs', () => {
@@ -116,7 +120,7 @@ describe('fromTfjs: tf.customGrad is checked as written', () => {
       },
     }));
     const report = checkGradients(fromTfjs(throwing, { name: 'mine' }), [randn([3], 1)]);
-    expect(report.message).toBe('mine: vjp threw RangeError: my backward is unfinished');
+    expect(report.message).toBe('mine: vjp threw RangeError: my backward is unfinished — a vjp that throws is a bug of the target: the check counts as failed (ok = false)');
   });
 });
 
