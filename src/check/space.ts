@@ -95,8 +95,7 @@ export class InputSpace {
   /** A direction's entry rounded so that the entry moved by it at any planned step is exact. */
   private exact(position: number, d: number): number {
     const { input, flat } = this.entry(position);
-    const quantum = ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
-    return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
+    return exactStepDirection(this.inputs[input]!.data[flat]!, d, this.exactStep, this.mantissaBits);
   }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
@@ -149,6 +148,16 @@ function entryScales(data: Float64Array, scale: Float64Array, offset: number): v
 
 function powerOfTwoBelow(x: number): number {
   return 2 ** Math.floor(Math.log2(x));
+}
+
+/**
+ * d rounded (never to 0) so that x + t·d is exact for every power-of-two step t from `smallestStep`
+ * up to where t·d outgrows x: a multiple of x's spacing over the smallest step. Otherwise the
+ * rounding of the moved input, which grows with the gradient along the way, reads as curvature.
+ */
+export function exactStepDirection(x: number, d: number, smallestStep: number, mantissaBits = 52): number {
+  const quantum = ulp(x, mantissaBits) / smallestStep;
+  return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
 }
 
 /** The spacing of floating-point values at x, for a format with this many mantissa bits. */
