@@ -3,7 +3,7 @@
  * (V8 optimises per process), and neighbouring jobs — the laws of one target, the targets of one
  * kind — run much the same code. So a worker keeps to a stretch of neighbouring jobs, and a worker
  * looking for work halves the longest stretch left, so that all finish together: on two workers,
- * `gradprop verify` took 6% less CPU so than with jobs taken in turn. Results are reported in queue
+ * `gradprop verify` took 6% less CPU than with jobs taken in turn. Results are reported in queue
  * order whoever ran them.
  */
 
