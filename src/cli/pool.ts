@@ -128,9 +128,9 @@ export class WorkerPool {
     }
   }
 
-  /** Removes and returns the queued job of this source for a worker whose last job was `last`. */
+  /** Removes and returns the queued job of this source for a worker whose last job was `last`, beside the source's other workers. */
   #take(key: string, last: number | undefined): Queued | undefined {
-    const heading = new Set([...this.#workers].flatMap((w) => (w.last === undefined ? [] : [w.last])));
+    const heading = new Set([...this.#workers].flatMap((w) => (w.key === key && w.last !== undefined ? [w.last] : [])));
     const seq = nextJob(this.#queue.filter((q) => sourceKey(q.task.source) === key).map((q) => q.seq), last, heading);
     const index = this.#queue.findIndex((q) => q.seq === seq);
     return index < 0 ? undefined : this.#queue.splice(index, 1)[0];
