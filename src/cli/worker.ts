@@ -8,6 +8,7 @@
 import { curvesOf } from './curves.js';
 import { frame, thrown, where } from './describe.js';
 import { discover } from './discover.js';
+import { budgetInlining } from './inlining.js';
 import { type LawResult, emptyLawResult } from './json.js';
 import { loadModule } from './load.js';
 import { powerOf } from './power.js';
@@ -18,6 +19,8 @@ import { runLaw } from './run.js';
 import { type Target, targetInfo } from './targets.js';
 import { LAW_VERDICTS } from './verdicts.js';
 import { verifyTargets } from './verify.js';
+
+budgetInlining(process.execArgv);
 
 // Taken before any user code runs, which might replace them.
 const send = process.send!.bind(process) as (message: WorkerMessage) => boolean;
