@@ -1,0 +1,280 @@
+/**
+ * The statistics of a noisy directional derivative. Along a probe, R(t) = φ(t) − ⟨g, Δ(t)⟩ is
+ * sampled on a symmetric grid t = k·T/M, k = −M…M, where φ(t) = ⟨v, f(x + Δ(t))⟩ and Δ(t) is the
+ * input change the target really saw: a correct gradient g leaves no linear term in R, a wrong one
+ * leaves ⟨g_true − g, u⟩·t. R's linear coefficient is estimated by least squares with an error
+ * bar read off the scatter of the samples — the forward's own rounding noise, whatever its
+ * arithmetic — and judged by a significance test.
+ *
+ * On a symmetric grid the odd and even powers are orthogonal, so the slope's error bar is paid
+ * only for the odd terms the window needs; the even ones carry R(0)'s rounding and the curvature.
+ */
+import { type Fit, leastSquares } from './least-squares.js';
+
+/** R on one window: residuals[k + M] at t = k·halfWidth/M. */
+export interface WindowSamples {
+  halfWidth: number;
+  residuals: Float64Array;
+  /** A floor for the variance of each sample: the rounding of the outputs to their own format. */
+  quantisation: number;
+}
+
+/** What a window says about the slope of R at 0, in units of t. */
+export interface SlopeEstimate {
+  /** The slope of R at 0: numeric minus analytic derivative (the mean of the one-sided ones at a kink). */
+  slope: number;
+  se: number;
+  /** Half the jump of R's slope at 0 (right minus left) when the window has a kink at 0, with its error; else 0, 0. */
+  kink: number;
+  kinkSe: number;
+  /** The noise of one sample of R (standard deviation), read off the residuals. */
+  noise: number;
+  /** The degree of the polynomial the slope was read with. */
+  degree: number;
+  /** Kinks inside the window (not at 0) whose far side was left out. */
+  hinges: number;
+  /** The samples the slope was read from (all 2M + 1 unless kinks cut the window). */
+  samples: number;
+  halfWidth: number;
+}
+
+/** Why no model describes a window, from the simplest one's point of view. */
+export interface Misfit {
+  /** Lag-1 autocorrelation of its residuals. */
+  autocorrelation: number;
+  /** Its highest odd or even term, in standard errors. */
+  topTerm: number;
+  /** The largest share of its residuals' variance a kink explains, in units of the noise variance. */
+  kink: number;
+}
+
+export type WindowFit = { adequate: true; estimate: SlopeEstimate } | { adequate: false; misfit: Misfit };
+
+/**
+ * Polynomial degrees tried (even: an odd one would leave its top odd term untested). Degree 2,
+ * the linear slope alone, is never tried: choosing it because the cubic term was not significant
+ * would bias the slope by up to 2.3 of its own standard errors per standard error of the dropped
+ * term, and a correct target would fail.
+ */
+const DEGREES = [4, 6, 8] as const;
+
+/**
+ * Residual autocorrelation above this means the residuals are not rounding noise: a kink inside
+ * the window, curvature the polynomials miss, or a forward that moves by less than its rounding
+ * per step (a staircase). Rounding noise gives 0 ± 1/√(2M+1): 0.35 is 2.4 standard deviations at M = 24.
+ */
+const MAX_AUTOCORRELATION = 0.35;
+
+/** A model's highest odd or even term this many standard errors from 0 says it needs more terms. */
+const TOP_TERM_LIMIT = 3;
+
+/**
+ * A kink (a ramp and a step in one gap between samples: a jump of the slope anywhere in the gap)
+ * explaining this much of the residuals' variance, in units of the noise variance (χ² with 2
+ * degrees of freedom), is real: under pure noise the largest over a window's gaps exceeds 30 about
+ * once in 10⁴ windows.
+ */
+const KINK_LIMIT = 20;
+
+/** Kinks a window may be cut at before it is given up for a smaller one. */
+const MOST_KINKS = 3;
+
+/** Samples a kink needs beyond it to be told from the window's edge. */
+const KINK_MARGIN = 1;
+
+/**
+ * The slope of R at 0 from the model that describes the window with the smallest standard error:
+ * a polynomial whose two highest terms are not needed, whose residuals look like noise and hold no
+ * kink. Where the residuals hold a kink inside the window, the samples beyond it are left out — in
+ * a network of relus the whole polynomial changes there, not only the slope — and where they hold
+ * one next to 0, the input sits on a kink: each side gets its own polynomial, and the two slopes
+ * at 0 are reported as a mean and half a jump.
+ */
+export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples): WindowFit {
+  const m = (residuals.length - 1) / 2;
+  if (!Number.isInteger(m) || m < 2 * DEGREES.at(-1)!) throw new RangeError(`fitWindow: a symmetric window of at least ${4 * DEGREES.at(-1)! + 1} samples, got ${residuals.length}`);
+  let best: SlopeEstimate | undefined;
+  let misfit: Misfit | undefined;
+  for (const degree of DEGREES) {
+    let region: Region = { lo: -m, hi: m, split: false };
+    let cuts = 0;
+    for (;;) {
+      const judged = judgeRegion(m, degree, region, residuals, quantisation);
+      misfit ??= judged.misfit;
+      if (judged.adequate) {
+        const estimate = estimateOf(judged, region, degree, cuts, halfWidth);
+        if (!best || estimate.se < best.se) best = estimate;
+        break;
+      }
+      const next = judged.kink === undefined || cuts === MOST_KINKS ? undefined : cut(region, judged.kink, degree);
+      if (!next) break;
+      region = next;
+      cuts++;
+    }
+  }
+  return best ? { adequate: true, estimate: best } : { adequate: false, misfit: misfit! };
+}
+
+/**
+ * The samples k = lo…hi a model is fitted to; split: the input sits on a kink, the middle sample
+ * is left out and each side has its own polynomial.
+ */
+interface Region {
+  lo: number;
+  hi: number;
+  split: boolean;
+}
+
+/** The region without what lies beyond a kink in the gap (k, k + 1); null when too little would be left. */
+function cut(region: Region, gap: number, degree: number): Region | undefined {
+  const atZero = gap === 0 || gap === -1;
+  if (atZero && region.split) return undefined;
+  const next = atZero ? { ...region, split: true } : gap > 0 ? { ...region, hi: gap } : { ...region, lo: gap + 1 };
+  // enough samples for the polynomials, with room to tell their top terms from the noise
+  const enough = next.split ? Math.min(-next.lo, next.hi) >= degree + 3 : next.hi - next.lo + 1 >= 2 * (degree + 3);
+  return enough ? next : undefined;
+}
+
+interface Judged {
+  fit: Fit;
+  variance: number;
+  adequate: boolean;
+  misfit: Misfit;
+  /** The gap (k, k + 1) holding the kink the residuals hold most of, when significant. */
+  kink?: number;
+}
+
+/** The columns of a region's model, over its samples: powers of ξ, per side when split. */
+function columnsOf(m: number, degree: number, region: Region): { rows: number[]; columns: Float64Array[] } {
+  const rows: number[] = [];
+  for (let k = region.lo; k <= region.hi; k++) if (!(region.split && k === 0)) rows.push(k);
+  const power = (p: number, side?: number) => Float64Array.from(rows, (k) => (side === undefined || Math.sign(k) === side ? (k / m) ** p : 0));
+  const powers = (side?: number) => Array.from({ length: degree + 1 }, (_, p) => power(p, side));
+  return { rows, columns: region.split ? [...powers(-1), ...powers(1)] : powers() };
+}
+
+/** Fit a region's model and ask whether it describes the samples: residuals like noise, top terms unneeded, no kink left. */
+function judgeRegion(m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number): Judged {
+  const { rows, columns } = columnsOf(m, degree, region);
+  const y = Float64Array.from(rows, (k) => residuals[k + m]!);
+  const fit = leastSquares(columns, y);
+  const variance = Math.max(fit.rss / fit.dof, quantisation);
+  const p = fit.coefficients.length;
+  const t = (i: number) => Math.abs(fit.coefficients[i]!) / Math.sqrt(variance * fit.inverse[i * p + i]!);
+  const tops = region.split ? [degree, degree - 1, 2 * degree + 1, 2 * degree] : [degree, degree - 1];
+  const topTerm = Math.max(...tops.map(t));
+  // residuals below the noise floor cannot show structure: they are the fit's own rounding
+  const autocorrelation = lagOne(fit.residuals, quantisation);
+  const q = orthonormal(columns);
+  const kinkColumns = (gap: number) => {
+    // a ramp from the later sample and a step there: on the grid, a slope jump anywhere in the gap
+    const far = gap >= 0 ? (k: number) => k > gap : (k: number) => k <= gap;
+    const from = gap >= 0 ? gap + 1 : gap;
+    const ramp = Float64Array.from(rows, (k) => (far(k) ? Math.abs(k - from) / m : 0));
+    const step = Float64Array.from(rows, (k) => (far(k) ? 1 : 0));
+    // one sample beyond the gap: the ramp is 0 there, and the step alone sets that sample apart
+    return ramp.some((v) => v !== 0) ? [ramp, step] : [step];
+  };
+  let explained = 0;
+  let strongest: number | undefined;
+  for (let gap = region.lo + KINK_MARGIN - 1; gap <= region.hi - KINK_MARGIN; gap++) {
+    // a split region has its kink at 0 already
+    if (region.split && (gap === 0 || gap === -1)) continue;
+    const chi2 = explained2(kinkColumns(gap), q, fit.residuals) / variance;
+    if (chi2 > explained) {
+      explained = chi2;
+      strongest = gap;
+    }
+  }
+  const misfit = { autocorrelation, topTerm, kink: explained };
+  const kink = explained > KINK_LIMIT && isKink(columns, kinkColumns(strongest!), y, m) ? strongest : undefined;
+  return {
+    fit,
+    variance,
+    adequate: autocorrelation <= MAX_AUTOCORRELATION && topTerm <= TOP_TERM_LIMIT && explained <= KINK_LIMIT,
+    misfit,
+    ...(kink !== undefined ? { kink } : {}),
+  };
+}
+
+/**
+ * Whether a ramp and a step at a gap are a kink in it: the step a slope jump J leaves on the grid
+ * is between 0 and J/M. A larger one is a jump of R itself — a forward that moves by less than its
+ * rounding, read as a staircase, or a discontinuity — and cutting there would read a flat tread
+ * as the slope: such a window is no kink's, and is refused.
+ */
+function isKink(columns: readonly Float64Array[], kink: Float64Array[], y: Float64Array, m: number): boolean {
+  if (kink.length === 1) return true;
+  const fit = leastSquares([...columns, ...kink], y);
+  const p = fit.coefficients.length;
+  const jump = fit.coefficients[p - 2]!;
+  const offset = fit.coefficients[p - 1]!;
+  const se = Math.sqrt((fit.rss / fit.dof) * fit.inverse[p * p - 1]!);
+  return offset >= Math.min(0, jump / m) - 3 * se && offset <= Math.max(0, jump / m) + 3 * se;
+}
+
+function estimateOf(judged: Judged, region: Region, degree: number, cuts: number, halfWidth: number): SlopeEstimate {
+  const { fit, variance } = judged;
+  const p = fit.coefficients.length;
+  const c = fit.coefficients;
+  const cov = (i: number, j: number) => variance * fit.inverse[i * p + j]!;
+  const common = { noise: Math.sqrt(variance), degree, hinges: cuts - (region.split ? 1 : 0), samples: fit.residuals.length, halfWidth };
+  if (!region.split) return { slope: c[1]! / halfWidth, se: Math.sqrt(cov(1, 1)) / halfWidth, kink: 0, kinkSe: 0, ...common };
+  // each side's slope at 0: the mean of the two and half their difference share one error bar
+  const [left, right] = [1, degree + 2];
+  const se = Math.sqrt(cov(left, left) + cov(right, right) - 2 * cov(left, right)) / 2 / halfWidth;
+  const seMean = Math.sqrt(cov(left, left) + cov(right, right) + 2 * cov(left, right)) / 2 / halfWidth;
+  return { slope: (c[left]! + c[right]!) / 2 / halfWidth, se: seMean, kink: (c[right]! - c[left]!) / 2 / halfWidth, kinkSe: se, ...common };
+}
+
+/** An orthonormal basis of the columns' span (Gram–Schmidt, twice for accuracy). */
+function orthonormal(columns: readonly Float64Array[]): Float64Array[] {
+  const q: Float64Array[] = [];
+  for (const c of columns) {
+    const v = Float64Array.from(c);
+    for (let pass = 0; pass < 2; pass++) for (const b of q) axpy(v, b, -dot(v, b));
+    const norm = Math.sqrt(dot(v, v));
+    if (norm > 0) q.push(v.map((x) => x / norm));
+  }
+  return q;
+}
+
+/**
+ * ‖projection of r on what the columns add to the model's span q‖²; 0 when a column adds
+ * nothing new (a kink in the gap next to one already cut at): such a kink cannot be placed.
+ */
+function explained2(columns: readonly Float64Array[], q: readonly Float64Array[], r: Float64Array): number {
+  const added: Float64Array[] = [];
+  let total = 0;
+  for (const c of columns) {
+    const v = Float64Array.from(c);
+    for (let pass = 0; pass < 2; pass++) for (const b of [...q, ...added]) axpy(v, b, -dot(v, b));
+    const norm = Math.sqrt(dot(v, v));
+    if (norm <= 1e-6 * Math.sqrt(dot(c, c))) return 0;
+    const unit = v.map((x) => x / norm);
+    added.push(unit);
+    total += dot(unit, r) ** 2;
+  }
+  return total;
+}
+
+function axpy(y: Float64Array, x: Float64Array, a: number): void {
+  for (let i = 0; i < y.length; i++) y[i] = y[i]! + a * x[i]!;
+}
+
+/** Lag-1 autocorrelation of r, with at least `floor` for the variance of each of its values. */
+function lagOne(r: Float64Array, floor: number): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < r.length; i++) {
+    den += Math.max(r[i]! * r[i]!, floor);
+    if (i > 0) num += r[i]! * r[i - 1]!;
+  }
+  return den > 0 ? num / den : 0;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
