@@ -86,7 +86,8 @@ export function tensorScales(space: InputSpace): Float64Array {
 
 export function statisticalProbe(target: GuardedTarget, space: InputSpace, output: Tensor, seed: number, settings: ProbeSettings = DEFAULT_PROBE, mask?: Float64Array): ProbeResult {
   const rng = new Rng(seed);
-  const cotangents = Array.from({ length: settings.cotangents }, () => Float64Array.from({ length: output.size }, () => (rng.next() < 0.5 ? -1 : 1)));
+  // a scalar output has one cotangent up to its sign: more would repeat the same test
+  const cotangents = Array.from({ length: output.size === 1 ? 1 : settings.cotangents }, () => Float64Array.from({ length: output.size }, () => (rng.next() < 0.5 ? -1 : 1)));
   const gradients = cotangents.map((v) => space.join(target.vjp(space.inputs, new Tensor(v, output.shape), space.differentiable)));
   const scale = tensorScales(space);
   const g1 = gradients[0]!;
@@ -140,6 +141,9 @@ export function probeAlong(
     samples.set(t, s);
     return s;
   };
+  // a forward that does not move at all may be rounding at the scale of its inputs: its noise cannot be read
+  const largest = space.largest;
+  const flatFloor = cotangents.map((v) => v.reduce((q, vi, i) => q + (vi * ulpOf(Math.max(Math.abs(output.data[i]!), largest), settings.mantissaBits)) ** 2, 0) / 12);
   const m = settings.samplesPerSide;
   const pending = new Set(cotangents.map((_, c) => c));
   const results = new Map<number, ProbeComparison[]>();
@@ -165,7 +169,8 @@ export function probeAlong(
     const window = Array.from({ length: 2 * m + 1 }, (_, i) => sample(((i - m) * halfWidth) / m));
     for (const c of [...pending]) {
       const residuals = Float64Array.from(window, (s) => s.phi[c]! - s.along[c]!);
-      const quantisation = Math.max(...window.map((s) => s.quantisation[c]!));
+      const flat = window.every((s) => s.phi[c] === window[0]!.phi[c]);
+      const quantisation = Math.max(...window.map((s) => s.quantisation[c]!), flat ? flatFloor[c]! : 0);
       const fit = fitWindow({ halfWidth, residuals, quantisation });
       if (!fit.adequate) {
         if (!candidates.has(c)) results.set(c, judgeAll(c, undefined, fit.misfit));
@@ -186,8 +191,13 @@ export function probeAlong(
         continue;
       }
       if (candidate) {
-        results.set(c, candidate.map((p, i) => confirm(p, judged[i]!, settings)));
-        pending.delete(c);
+        const seen = candidate.map((p, i) => confirm(p, judged[i]!, settings));
+        // a kink at 0 that the next window reads as a failure leaves that failure to be confirmed in turn
+        if (seen.some((x) => x === 'again')) candidates.set(c, judged);
+        else {
+          results.set(c, seen as ProbeComparison[]);
+          pending.delete(c);
+        }
       } else if (judged.some((x) => x.verdict === 'fail' || x.verdict === 'nonsmooth')) candidates.set(c, judged);
       else {
         results.set(c, judged);
@@ -203,11 +213,15 @@ export function probeAlong(
   return { comparisons, direction, cotangents, gradients, windows };
 }
 
-/** A window's verdict, seen again by the next (smaller) window: a failure must persist, a kink at 0 too. */
-function confirm(previous: ProbeComparison, next: ProbeComparison, settings: ProbeSettings): ProbeComparison {
+/**
+ * A window's verdict, seen again by the next (smaller) window: a failure must persist (the same
+ * sign, half the significance), a kink at 0 too; 'again' when the next window sees a failure
+ * where this one saw a kink.
+ */
+function confirm(previous: ProbeComparison, next: ProbeComparison, settings: ProbeSettings): ProbeComparison | 'again' {
   const sameSign = Math.sign(next.numeric - next.analytic) === Math.sign(previous.numeric - previous.analytic);
   if (previous.verdict === 'fail') return next.verdict === 'fail' || (next.z > settings.threshold / 2 && sameSign) ? previous : { ...previous, verdict: 'inconclusive' };
-  if (previous.verdict === 'nonsmooth') return next.verdict === 'fail' ? { ...next, verdict: 'inconclusive' } : next;
+  if (previous.verdict === 'nonsmooth') return next.verdict === 'fail' ? 'again' : next;
   return previous;
 }
 
@@ -215,7 +229,8 @@ function judge(quantity: 'vjp' | 'jvp', cotangent: number, analytic: number, sca
   const base = { quantity, cotangent, analytic, scale };
   if (!estimate) return { ...base, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
   const allowance = settings.allowance * settings.eps * scale;
-  const z = (Math.abs(estimate.slope) - allowance) / estimate.se;
+  const excess = Math.abs(estimate.slope) - allowance;
+  const z = estimate.se > 0 ? excess / estimate.se : excess > 0 ? Infinity : 0;
   let verdict: ProbeVerdict;
   if (estimate.kinkSe > 0) {
     // one-sided slopes slope ∓ kink: the analytic value is between them when |slope| ≤ |kink|

@@ -56,7 +56,7 @@ export type WindowFit = { adequate: true; estimate: SlopeEstimate } | { adequate
  * would bias the slope by up to 2.3 of its own standard errors per standard error of the dropped
  * term, and a correct target would fail.
  */
-const DEGREES = [4, 6, 8] as const;
+const DEGREES = [4, 6, 8, 10, 12] as const;
 
 /**
  * Residual autocorrelation above this means the residuals are not rounding noise: a kink inside
@@ -75,6 +75,9 @@ const TOP_TERM_LIMIT = 3;
  * once in 10⁴ windows.
  */
 const KINK_LIMIT = 20;
+
+/** A kink at 0 is believed when its jump is this many standard errors from 0. */
+const KINK_SIGNIFICANCE = 4;
 
 /** Kinks a window may be cut at before it is given up for a smaller one. */
 const MOST_KINKS = 3;
@@ -101,11 +104,13 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
     for (;;) {
       const judged = judgeRegion(m, degree, region, residuals, quantisation);
       misfit ??= judged.misfit;
-      if (judged.adequate) {
-        const estimate = estimateOf(judged, region, degree, cuts, halfWidth);
+      const estimate = judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined;
+      // a kink at 0 too small to tell from the error bars is no kink: the window is not described
+      if (estimate && !(region.split && Math.abs(estimate.kink) <= KINK_SIGNIFICANCE * estimate.kinkSe)) {
         if (!best || estimate.se < best.se) best = estimate;
         break;
       }
+      if (judged.adequate) break;
       const next = judged.kink === undefined || cuts === MOST_KINKS ? undefined : cut(region, judged.kink, degree);
       if (!next) break;
       region = next;
