@@ -22,14 +22,32 @@ export interface Fit {
  * that are linearly dependent: both are bugs of the caller's design, never of the data.
  */
 export function leastSquares(columns: readonly Float64Array[], y: Float64Array): Fit {
-  const n = y.length;
+  if (columns.some((c) => c.length !== y.length)) throw new RangeError(`leastSquares: every column needs ${y.length} rows`);
+  return prepare(columns).fit(y);
+}
+
+/** A design factored once, to fit many right-hand sides: what a window's model is, whatever its samples. */
+export interface Design {
+  columns: readonly Float64Array[];
+  fit(y: Float64Array): Fit;
+}
+
+export function prepare(columns: readonly Float64Array[]): Design {
+  const n = columns[0]?.length ?? 0;
   const p = columns.length;
   if (n < p) throw new RangeError(`leastSquares: ${n} rows cannot determine ${p} coefficients`);
   if (columns.some((c) => c.length !== n)) throw new RangeError(`leastSquares: every column needs ${n} rows`);
   // a holds the columns one after another and is reduced in place to R (upper part) and the reflectors
   const a = columns.map((c) => Float64Array.from(c));
-  const b = Float64Array.from(y);
   const diagonal = new Float64Array(p);
+  const norms = new Float64Array(p);
+  const reflect = (j: number, target: Float64Array) => {
+    const v = a[j]!;
+    let dot = 0;
+    for (let i = j; i < n; i++) dot += v[i]! * target[i]!;
+    const f = (2 * dot) / norms[j]!;
+    for (let i = j; i < n; i++) target[i] = target[i]! - f * v[i]!;
+  };
   for (let j = 0; j < p; j++) {
     const col = a[j]!;
     let norm = 0;
@@ -40,24 +58,12 @@ export function leastSquares(columns: readonly Float64Array[], y: Float64Array):
     col[j] = col[j]! - alpha;
     let vv = 0;
     for (let i = j; i < n; i++) vv += col[i]! * col[i]!;
-    const reflect = (target: Float64Array) => {
-      let dot = 0;
-      for (let i = j; i < n; i++) dot += col[i]! * target[i]!;
-      const f = (2 * dot) / vv;
-      for (let i = j; i < n; i++) target[i] = target[i]! - f * col[i]!;
-    };
-    for (let k = j + 1; k < p; k++) reflect(a[k]!);
-    reflect(b);
+    norms[j] = vv;
+    for (let k = j + 1; k < p; k++) reflect(j, a[k]!);
     diagonal[j] = alpha;
   }
   // R is upper triangular: R[i][j] = a[j][i] for i < j, diagonal[j] on the diagonal
   const r = (i: number, j: number) => (i === j ? diagonal[j]! : a[j]![i]!);
-  const coefficients = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let j = i + 1; j < p; j++) s -= r(i, j) * coefficients[j]!;
-    coefficients[i] = s / r(i, i);
-  }
   // R⁻¹ by back substitution, then (XᵀX)⁻¹ = R⁻¹R⁻ᵀ
   const rInverse = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
@@ -76,9 +82,27 @@ export function leastSquares(columns: readonly Float64Array[], y: Float64Array):
       inverse[i * p + j] = s;
     }
   }
-  const residuals = Float64Array.from(y, (yi, i) => yi - columns.reduce((s, c, j) => s + c[i]! * coefficients[j]!, 0));
-  const rss = residuals.reduce((s, e) => s + e * e, 0);
-  return { coefficients, residuals, rss, dof: n - p, inverse };
+  return {
+    columns,
+    fit(y) {
+      if (y.length !== n) throw new RangeError(`leastSquares: ${y.length} values for ${n} rows`);
+      const b = Float64Array.from(y);
+      for (let j = 0; j < p; j++) reflect(j, b);
+      const coefficients = new Float64Array(p);
+      for (let i = p - 1; i >= 0; i--) {
+        let s = b[i]!;
+        for (let j = i + 1; j < p; j++) s -= r(i, j) * coefficients[j]!;
+        coefficients[i] = s / r(i, i);
+      }
+      const residuals = Float64Array.from(y);
+      columns.forEach((c, j) => {
+        const cj = coefficients[j]!;
+        for (let i = 0; i < n; i++) residuals[i] = residuals[i]! - c[i]! * cj;
+      });
+      const rss = residuals.reduce((s, e) => s + e * e, 0);
+      return { coefficients, residuals, rss, dof: n - p, inverse };
+    },
+  };
 }
 
 function columnScale(column: Float64Array): number {

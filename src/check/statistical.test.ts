@@ -41,8 +41,8 @@ describe('the slope of a smooth R', () => {
     expect(fit.adequate).toBe(false);
   });
 
-  test('fewer than 33 samples is the caller’s mistake', () => {
-    expect(() => fitWindow({ halfWidth: 1, residuals: new Float64Array(31), quantisation: 0 })).toThrow(/at least 33 samples/);
+  test('fewer than 49 samples is the caller’s mistake', () => {
+    expect(() => fitWindow({ halfWidth: 1, residuals: new Float64Array(47), quantisation: 0 })).toThrow(/at least 49 samples/);
   });
 });
 

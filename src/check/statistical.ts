@@ -9,7 +9,7 @@
  * On a symmetric grid the odd and even powers are orthogonal, so the slope's error bar is paid
  * only for the odd terms the window needs; the even ones carry R(0)'s rounding and the curvature.
  */
-import { type Fit, leastSquares } from './least-squares.js';
+import { type Design, type Fit, prepare } from './least-squares.js';
 
 /** R on one window: residuals[k + M] at t = k·halfWidth/M. */
 export interface WindowSamples {
@@ -98,7 +98,9 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
   if (!Number.isInteger(m) || m < 2 * DEGREES.at(-1)!) throw new RangeError(`fitWindow: a symmetric window of at least ${4 * DEGREES.at(-1)! + 1} samples, got ${residuals.length}`);
   let best: SlopeEstimate | undefined;
   let misfit: Misfit | undefined;
+  // the lowest degree that describes the window: higher ones only widen the slope's error bar
   for (const degree of DEGREES) {
+    if (best) break;
     let region: Region = { lo: -m, hi: m, split: false };
     let cuts = 0;
     for (;;) {
@@ -107,7 +109,7 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
       const estimate = judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined;
       // a kink at 0 too small to tell from the error bars is no kink: the window is not described
       if (estimate && !(region.split && Math.abs(estimate.kink) <= KINK_SIGNIFICANCE * estimate.kinkSe)) {
-        if (!best || estimate.se < best.se) best = estimate;
+        best = estimate;
         break;
       }
       if (judged.adequate) break;
@@ -149,50 +151,92 @@ interface Judged {
   kink?: number;
 }
 
-/** The columns of a region's model, over its samples: powers of ξ, per side when split. */
-function columnsOf(m: number, degree: number, region: Region): { rows: number[]; columns: Float64Array[] } {
+/** A region's model, and its kink scan, for a number of samples: built once, fitted to every window alike. */
+interface Model {
+  rows: number[];
+  design: Design;
+  /** Indices of the highest odd and even terms (of each side, when split). */
+  tops: number[];
+  /** For each gap a kink may sit in: its columns, and orthonormal vectors of what they add to the model. */
+  gaps: { gap: number; columns: Float64Array[]; added: Float64Array[] }[];
+  /** The model with one gap's kink columns added, to read the kink's jump and step (see isKink). */
+  withKink: (gap: number) => Design;
+}
+
+const models = new Map<string, Model>();
+
+/** Models are few (a grid size, a degree, and the cuts kinks make); the cache forgets them all now and then. */
+const MOST_MODELS = 1024;
+
+function modelOf(m: number, degree: number, region: Region): Model {
+  const key = `${m} ${degree} ${region.lo} ${region.hi} ${region.split}`;
+  let model = models.get(key);
+  if (model) return model;
   const rows: number[] = [];
   for (let k = region.lo; k <= region.hi; k++) if (!(region.split && k === 0)) rows.push(k);
   const power = (p: number, side?: number) => Float64Array.from(rows, (k) => (side === undefined || Math.sign(k) === side ? (k / m) ** p : 0));
   const powers = (side?: number) => Array.from({ length: degree + 1 }, (_, p) => power(p, side));
-  return { rows, columns: region.split ? [...powers(-1), ...powers(1)] : powers() };
+  const columns = region.split ? [...powers(-1), ...powers(1)] : powers();
+  const q = orthonormal(columns, []);
+  const gaps: Model['gaps'] = [];
+  for (let gap = region.lo + KINK_MARGIN - 1; gap <= region.hi - KINK_MARGIN; gap++) {
+    // a split region has its kink at 0 already
+    if (region.split && (gap === 0 || gap === -1)) continue;
+    const kink = kinkColumns(rows, gap, m);
+    const added = orthonormal(kink, q);
+    // a kink that adds nothing new (in the gap next to a cut) cannot be placed
+    if (added.length === kink.length) gaps.push({ gap, columns: kink, added });
+  }
+  const withKink = new Map<number, Design>();
+  model = {
+    rows,
+    design: prepare(columns),
+    tops: region.split ? [degree, degree - 1, 2 * degree + 1, 2 * degree] : [degree, degree - 1],
+    gaps,
+    withKink: (gap) => {
+      let design = withKink.get(gap);
+      if (!design) withKink.set(gap, (design = prepare([...columns, ...gaps.find((g) => g.gap === gap)!.columns])));
+      return design;
+    },
+  };
+  if (models.size >= MOST_MODELS) models.clear();
+  models.set(key, model);
+  return model;
+}
+
+/** A ramp from the later sample of a gap and a step there: on the grid, a slope jump anywhere in the gap. */
+function kinkColumns(rows: readonly number[], gap: number, m: number): Float64Array[] {
+  const far = gap >= 0 ? (k: number) => k > gap : (k: number) => k <= gap;
+  const from = gap >= 0 ? gap + 1 : gap;
+  const ramp = Float64Array.from(rows, (k) => (far(k) ? Math.abs(k - from) / m : 0));
+  const step = Float64Array.from(rows, (k) => (far(k) ? 1 : 0));
+  // one sample beyond the gap: the ramp is 0 there, and the step alone sets that sample apart
+  return ramp.some((v) => v !== 0) ? [ramp, step] : [step];
 }
 
 /** Fit a region's model and ask whether it describes the samples: residuals like noise, top terms unneeded, no kink left. */
 function judgeRegion(m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number): Judged {
-  const { rows, columns } = columnsOf(m, degree, region);
-  const y = Float64Array.from(rows, (k) => residuals[k + m]!);
-  const fit = leastSquares(columns, y);
+  const model = modelOf(m, degree, region);
+  const y = Float64Array.from(model.rows, (k) => residuals[k + m]!);
+  const fit = model.design.fit(y);
   const variance = Math.max(fit.rss / fit.dof, quantisation);
   const p = fit.coefficients.length;
   const t = (i: number) => Math.abs(fit.coefficients[i]!) / Math.sqrt(variance * fit.inverse[i * p + i]!);
-  const tops = region.split ? [degree, degree - 1, 2 * degree + 1, 2 * degree] : [degree, degree - 1];
-  const topTerm = Math.max(...tops.map(t));
+  const topTerm = Math.max(...model.tops.map(t));
   // residuals below the noise floor cannot show structure: they are the fit's own rounding
   const autocorrelation = lagOne(fit.residuals, quantisation);
-  const q = orthonormal(columns);
-  const kinkColumns = (gap: number) => {
-    // a ramp from the later sample and a step there: on the grid, a slope jump anywhere in the gap
-    const far = gap >= 0 ? (k: number) => k > gap : (k: number) => k <= gap;
-    const from = gap >= 0 ? gap + 1 : gap;
-    const ramp = Float64Array.from(rows, (k) => (far(k) ? Math.abs(k - from) / m : 0));
-    const step = Float64Array.from(rows, (k) => (far(k) ? 1 : 0));
-    // one sample beyond the gap: the ramp is 0 there, and the step alone sets that sample apart
-    return ramp.some((v) => v !== 0) ? [ramp, step] : [step];
-  };
   let explained = 0;
-  let strongest: number | undefined;
-  for (let gap = region.lo + KINK_MARGIN - 1; gap <= region.hi - KINK_MARGIN; gap++) {
-    // a split region has its kink at 0 already
-    if (region.split && (gap === 0 || gap === -1)) continue;
-    const chi2 = explained2(kinkColumns(gap), q, fit.residuals) / variance;
+  let strongest: Model['gaps'][number] | undefined;
+  for (const candidate of model.gaps) {
+    // the residuals' variance the kink's columns explain, in units of the noise variance
+    const chi2 = candidate.added.reduce((s, u) => s + dot(u, fit.residuals) ** 2, 0) / variance;
     if (chi2 > explained) {
       explained = chi2;
-      strongest = gap;
+      strongest = candidate;
     }
   }
   const misfit = { autocorrelation, topTerm, kink: explained };
-  const kink = explained > KINK_LIMIT && isKink(columns, kinkColumns(strongest!), y, m) ? strongest : undefined;
+  const kink = explained > KINK_LIMIT && isKink(model.withKink(strongest!.gap).fit(y), m, strongest!.columns.length) ? strongest!.gap : undefined;
   return {
     fit,
     variance,
@@ -206,16 +250,16 @@ function judgeRegion(m: number, degree: number, region: Region, residuals: Float
  * Whether a ramp and a step at a gap are a kink in it: the step a slope jump J leaves on the grid
  * is between 0 and J/M. A larger one is a jump of R itself — a forward that moves by less than its
  * rounding, read as a staircase, or a discontinuity — and cutting there would read a flat tread
- * as the slope: such a window is no kink's, and is refused.
+ * as the slope: such a window is no kink's, and is refused. `fit` has the kink's columns last;
+ * with one sample beyond the gap, a step alone, there is nothing to compare.
  */
-function isKink(columns: readonly Float64Array[], kink: Float64Array[], y: Float64Array, m: number): boolean {
-  if (kink.length === 1) return true;
-  const fit = leastSquares([...columns, ...kink], y);
+function isKink(fit: Fit, m: number, columns: number): boolean {
   const p = fit.coefficients.length;
+  const step = fit.coefficients[p - 1]!;
   const jump = fit.coefficients[p - 2]!;
-  const offset = fit.coefficients[p - 1]!;
+  if (columns < 2) return true;
   const se = Math.sqrt((fit.rss / fit.dof) * fit.inverse[p * p - 1]!);
-  return offset >= Math.min(0, jump / m) - 3 * se && offset <= Math.max(0, jump / m) + 3 * se;
+  return step >= Math.min(0, jump / m) - 3 * se && step <= Math.max(0, jump / m) + 3 * se;
 }
 
 function estimateOf(judged: Judged, region: Region, degree: number, cuts: number, halfWidth: number): SlopeEstimate {
@@ -232,35 +276,19 @@ function estimateOf(judged: Judged, region: Region, degree: number, cuts: number
   return { slope: (c[left]! + c[right]!) / 2 / halfWidth, se: seMean, kink: (c[right]! - c[left]!) / 2 / halfWidth, kinkSe: se, ...common };
 }
 
-/** An orthonormal basis of the columns' span (Gram–Schmidt, twice for accuracy). */
-function orthonormal(columns: readonly Float64Array[]): Float64Array[] {
-  const q: Float64Array[] = [];
-  for (const c of columns) {
-    const v = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++) for (const b of q) axpy(v, b, -dot(v, b));
-    const norm = Math.sqrt(dot(v, v));
-    if (norm > 0) q.push(v.map((x) => x / norm));
-  }
-  return q;
-}
-
 /**
- * ‖projection of r on what the columns add to the model's span q‖²; 0 when a column adds
- * nothing new (a kink in the gap next to one already cut at): such a kink cannot be placed.
+ * Orthonormal vectors spanning what the columns add to the span of `against` (itself orthonormal),
+ * by Gram–Schmidt twice over; a column that adds (next to) nothing is left out.
  */
-function explained2(columns: readonly Float64Array[], q: readonly Float64Array[], r: Float64Array): number {
+function orthonormal(columns: readonly Float64Array[], against: readonly Float64Array[]): Float64Array[] {
   const added: Float64Array[] = [];
-  let total = 0;
   for (const c of columns) {
     const v = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++) for (const b of [...q, ...added]) axpy(v, b, -dot(v, b));
+    for (let pass = 0; pass < 2; pass++) for (const b of [...against, ...added]) axpy(v, b, -dot(v, b));
     const norm = Math.sqrt(dot(v, v));
-    if (norm <= 1e-6 * Math.sqrt(dot(c, c))) return 0;
-    const unit = v.map((x) => x / norm);
-    added.push(unit);
-    total += dot(unit, r) ** 2;
+    if (norm > 1e-6 * Math.sqrt(dot(c, c))) added.push(v.map((x) => x / norm));
   }
-  return total;
+  return added;
 }
 
 function axpy(y: Float64Array, x: Float64Array, a: number): void {
