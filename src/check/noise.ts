@@ -7,6 +7,11 @@
  * float32-accurate kernels (@jax-js/jax) or a formula that cancels (tanh as (e^{2x} − 1)/(e^{2x} + 1)
  * near 0) as much as its worst step loses. An exact computation (2x on float32-representable
  * inputs, moved by exact float64 steps) leaves nothing at all, and is not mistaken for float32.
+ *
+ * The reading is made on a few samples at the float64 check's own steps (±2^-7 … ±2^-10 of each
+ * entry), so a kink or strong curvature within them also leaves residuals: 'noisy' is certain
+ * evidence only where the values are float32 values anyway. The statistical check measures the
+ * noise it judges by on its own, far more samples.
  */
 import { leastSquares } from './least-squares.js';
 
