@@ -99,7 +99,7 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
   let best: SlopeEstimate | undefined;
   let misfit: Misfit | undefined;
   // the lowest degree that describes the window: higher ones only widen the slope's error bar
-  for (const degree of DEGREES) {
+  for (const degree of DEGREES.slice(0, -1)) {
     if (best) break;
     let region: Region = { lo: -m, hi: m, split: false };
     let cuts = 0;
@@ -109,7 +109,7 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
       const estimate = judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined;
       // a kink at 0 too small to tell from the error bars is no kink: the window is not described
       if (estimate && !(region.split && Math.abs(estimate.kink) <= KINK_SIGNIFICANCE * estimate.kinkSe)) {
-        best = estimate;
+        if (steady(estimate, m, degree, region, residuals, quantisation, halfWidth)) best = estimate;
         break;
       }
       if (judged.adequate) break;
@@ -121,6 +121,26 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
   }
   return best ? { adequate: true, estimate: best } : { adequate: false, misfit: misfit! };
 }
+
+/**
+ * Whether the slope stays put when the model gets two more terms: under a smooth R the two
+ * estimates differ by no more than the extra terms' share of the error bar (their variances
+ * differ by exactly that). A polynomial smoothing over kinks it cannot see — a relu network's,
+ * spread through the window — moves with the degree, and is not believed.
+ */
+function steady(estimate: SlopeEstimate, m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number, halfWidth: number): boolean {
+  // a region cut too short for two more terms keeps its model (its verdicts wait for smaller windows)
+  const perSide = region.split ? Math.min(-region.lo, region.hi) : region.hi - region.lo + 1;
+  if (perSide < (region.split ? 1 : 2) * (degree + 3) + 4) return true;
+  const richer = judgeRegion(m, degree + 2, region, residuals, quantisation);
+  const other = estimateOf(richer, region, degree + 2, 0, halfWidth);
+  const scaled = estimate.se * Math.sqrt(richer.variance) / estimate.noise;
+  const spread = Math.sqrt(Math.max(other.se ** 2 - scaled ** 2, 0));
+  return Math.abs(estimate.slope - other.slope) <= STEADY * spread;
+}
+
+/** Standard errors the slope may move by when two terms are added. */
+const STEADY = 3;
 
 /**
  * The samples k = lo…hi a model is fitted to; split: the input sits on a kink, the middle sample
