@@ -147,16 +147,16 @@ export function probeAlong(
   const m = settings.samplesPerSide;
   const pending = new Set(cotangents.map((_, c) => c));
   const results = new Map<number, ProbeComparison[]>();
-  const judgeAll = (c: number, estimate: SlopeEstimate | undefined, misfit?: Misfit): ProbeComparison[] => {
+  const judgeAll = (c: number, estimate: SlopeEstimate | undefined, misfit?: Misfit, movement?: Movement): ProbeComparison[] => {
     const v = cotangents[c]!;
     const g = gradients[c]!;
     const vjpValue = dotp(g, direction);
-    const out = [judge('vjp', c, vjpValue, absDot(g, direction), estimate, misfit, settings)];
+    const out = [judge('vjp', c, vjpValue, absDot(g, direction), estimate, misfit, movement, settings)];
     if (jvp) {
       const jvpValue = dotp(v, jvp);
       // R for the jvp differs from the vjp's by t·(⟨g, u⟩ − ⟨v, Ju⟩): a shift of the slope alone
       const shifted = estimate && { ...estimate, slope: estimate.slope + vjpValue - jvpValue };
-      out.push(judge('jvp', c, jvpValue, absDot(v, jvp), shifted, misfit, settings));
+      out.push(judge('jvp', c, jvpValue, absDot(v, jvp), shifted, misfit, movement, settings));
     }
     return out;
   };
@@ -170,20 +170,23 @@ export function probeAlong(
     for (const c of [...pending]) {
       const residuals = Float64Array.from(window, (s) => s.phi[c]! - s.along[c]!);
       const flat = window.every((s) => s.phi[c] === window[0]!.phi[c]);
-      const quantisation = Math.max(...window.map((s) => s.quantisation[c]!), flat ? flatFloor[c]! : 0);
+      const rounding = Math.max(...window.map((s) => s.quantisation[c]!));
+      const quantisation = Math.max(rounding, flat ? flatFloor[c]! : 0);
+      const phis = window.map((s) => s.phi[c]!);
+      const movement = { range: Math.max(...phis) - Math.min(...phis), quantum: Math.sqrt(12 * rounding) };
       const fit = fitWindow({ halfWidth, residuals, quantisation });
       if (!fit.adequate) {
         if (!candidates.has(c)) results.set(c, judgeAll(c, undefined, fit.misfit));
         continue;
       }
-      let judged = judgeAll(c, fit.estimate);
+      let judged = judgeAll(c, fit.estimate, undefined, movement);
       const candidate = candidates.get(c);
       // an agreement near the threshold is looked at again with twice the samples, where the budget allows
       const ambiguous = judged.some((x) => x.verdict === 'agree' && x.z > settings.threshold / 3);
       if (!candidate && ambiguous && fit.estimate.hinges === 0 && samples.size + 2 * m <= settings.budget) {
         const dense = Array.from({ length: 4 * m + 1 }, (_, i) => sample(((i - 2 * m) * halfWidth) / (2 * m)));
         const denseFit = fitWindow({ halfWidth, residuals: Float64Array.from(dense, (s) => s.phi[c]! - s.along[c]!), quantisation });
-        if (denseFit.adequate) judged = judgeAll(c, denseFit.estimate);
+        if (denseFit.adequate) judged = judgeAll(c, denseFit.estimate, undefined, movement);
       }
       // a window cut at kinks inside it may hold more it could not see: smaller windows are cleaner
       if (fit.estimate.hinges > 0 && w < settings.halvings) {
@@ -225,7 +228,29 @@ function confirm(previous: ProbeComparison, next: ProbeComparison, settings: Pro
   return previous;
 }
 
-function judge(quantity: 'vjp' | 'jvp', cotangent: number, analytic: number, scale: number, estimate: SlopeEstimate | undefined, misfit: Misfit | undefined, settings: ProbeSettings): ProbeComparison {
+/** How far φ moved across a window, and the unit in the last place of its outputs there. */
+interface Movement {
+  range: number;
+  quantum: number;
+}
+
+/**
+ * A forward that moves by fewer units in its last place than this across a window, where the
+ * derivative also says it should, rounds to a few levels there (a softmax probability of 1e-7
+ * added into a sum of 1): its rounding is no longer noise, and no disagreement is believed.
+ */
+const FEWEST_LEVELS = 16;
+
+function judge(
+  quantity: 'vjp' | 'jvp',
+  cotangent: number,
+  analytic: number,
+  scale: number,
+  estimate: SlopeEstimate | undefined,
+  misfit: Misfit | undefined,
+  movement: Movement | undefined,
+  settings: ProbeSettings,
+): ProbeComparison {
   const base = { quantity, cotangent, analytic, scale };
   if (!estimate) return { ...base, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
   const allowance = settings.allowance * settings.eps * scale;
@@ -236,8 +261,10 @@ function judge(quantity: 'vjp' | 'jvp', cotangent: number, analytic: number, sca
     // one-sided slopes slope ∓ kink: the analytic value is between them when |slope| ≤ |kink|
     const outside = (Math.abs(estimate.slope) - Math.abs(estimate.kink) - allowance) / Math.hypot(estimate.se, estimate.kinkSe);
     verdict = outside > settings.threshold ? 'fail' : 'nonsmooth';
-  } else if (z > settings.threshold) verdict = 'fail';
-  else verdict = Math.abs(estimate.slope) > settings.resolution * scale ? 'inconclusive' : 'agree';
+  } else if (z > settings.threshold) {
+    const levels = movement && Math.max(movement.range, Math.abs(analytic) * 2 * estimate.halfWidth) / movement.quantum;
+    verdict = levels !== undefined && levels < FEWEST_LEVELS ? 'inconclusive' : 'fail';
+  } else verdict = Math.abs(estimate.slope) > settings.resolution * scale ? 'inconclusive' : 'agree';
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }
 
