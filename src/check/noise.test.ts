@@ -51,7 +51,8 @@ describe('what the array type does not tell', () => {
 
   test('2x in float64 on float32-representable inputs, moved by exact steps, is quiet: exact arithmetic is not float32', () => {
     const r = reading((x) => 2 * x, inputs.map(f32));
-    expect(r.noise).toBe(0);
+    // exact values: what is left is the fit's own rounding
+    expect(r.relative).toBeLessThan(2 ** -50);
     expect(judgeNoise(r)).toBe('quiet');
     // its twin in float32, moved by float64 steps that float32 must round, is noisy
     expect(judgeNoise(reading((x) => f32(2 * f32(x)), inputs.map(f32)))).toBe('noisy');
