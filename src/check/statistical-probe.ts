@@ -1,27 +1,40 @@
 /**
- * PROTOTYPE (phase 1): one statistical probe of a target — random-sign cotangents, a direction
- * along the gradient's signs, windows of samples halving until polynomials describe R, and a
- * significance test per cotangent and quantity.
+ * One statistical probe of a target, for arithmetic too noisy for a fixed tolerance (float32):
+ * random-sign cotangents v, a direction u along the first gradient's signs (so that ⟨g, u⟩ =
+ * Σ|g_j u_j| carries every entry's error at full strength) with a power of two below each
+ * tensor's root-mean-square for its size, samples φ(t) = ⟨v, f(x + Δ(t))⟩ on windows [−T, T]
+ * that halve until polynomials describe R(t) = φ(t) − ⟨g, Δ(t)⟩ (see statistical.ts), and a
+ * significance test per cotangent and quantity (vjp, jvp). Δ(t) is the input change the target
+ * really sees: moved inputs are rounded to its arithmetic first.
+ *
+ * Phase 1 of issue 13: checkGradients does not call this yet (bench/detection.ts does).
  */
 import { Rng, Tensor } from '../tensor/index.js';
 import { type Misfit, type SlopeEstimate, fitWindow } from './statistical.js';
-import type { InputSpace } from './space.js';
+import { type InputSpace, absDot, dot } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 export interface ProbeSettings {
-  /** Rounds a moved input to the arithmetic the target computes in. */
+  /** Rounds a moved input to the arithmetic the target computes in (Math.fround for float32). */
   round: (x: number) => number;
-  /** Unit roundoff of that arithmetic. */
+  /** Unit roundoff the vjp's own rounding is allowed for (the arithmetic's, or the forward's measured noise). */
   eps: number;
+  /** Mantissa bits of the outputs' format: their last place is the floor of φ's noise. */
   mantissaBits: number;
+  /** A disagreement this many standard errors beyond the allowance fails. */
   threshold: number;
+  /** The first window's half-width T, in units of each entry's scale; later windows halve it. */
   firstHalfWidth: number;
   halvings: number;
+  /** M: a window is sampled at t = k·T/M, k = −M…M. */
   samplesPerSide: number;
+  /** Random-sign cotangents per probe (one for a scalar output). */
   cotangents: number;
+  /** The vjp's own rounding allowed for: this many eps times Σ|g_j u_j| (measured up to 5 on the float32 corpus). */
   allowance: number;
+  /** A disagreement larger than this share of Σ|g_j u_j| that is not significant is inconclusive, not an agreement. */
   resolution: number;
-  /** Forward evaluations the probe may spend on looking again at an ambiguous window. */
+  /** Forward evaluations the probe may spend, looking again at an ambiguous window included. */
   budget: number;
 }
 
@@ -41,14 +54,22 @@ export const DEFAULT_PROBE: ProbeSettings = {
 
 export type ProbeVerdict = 'agree' | 'fail' | 'nonsmooth' | 'inconclusive';
 
+/** One quantity judged along the probe, for one cotangent. */
 export interface ProbeComparison {
   quantity: 'vjp' | 'jvp';
+  /** Which of the probe's cotangents. */
   cotangent: number;
+  /** The analytic derivative along the direction: ⟨g, u⟩ or ⟨v, J u⟩. */
   analytic: number;
+  /** The analytic value plus the slope of R: what the samples say the derivative is. */
   numeric: number;
+  /** Σ of the absolute terms of the analytic value: what its rounding scales with. */
   scale: number;
+  /** The window's estimate, when one described R. */
   estimate?: SlopeEstimate;
+  /** Why none did, when none did. */
   misfit?: Misfit;
+  /** The disagreement beyond the allowance, in standard errors. */
   z: number;
   verdict: ProbeVerdict;
 }
@@ -58,16 +79,21 @@ export interface ProbeResult {
   direction: Float64Array;
   cotangents: Float64Array[];
   gradients: Float64Array[];
+  /** Windows sampled. */
   windows: number;
 }
 
+/** One point of the line, per cotangent c. */
 interface Sample {
-  phi: Float64Array; // per cotangent
-  along: Float64Array; // ⟨g_c, Δ(t)⟩ per cotangent
-  drift: Float64Array; // ⟨g_c, Δ(t) − t·u⟩ per cotangent (for the jvp)
+  /** φ_c(t) = ⟨v_c, f(x + Δ(t))⟩, summed in float64. */
+  phi: Float64Array;
+  /** ⟨g_c, Δ(t)⟩: what a correct gradient predicts φ_c moved by, to first order. */
+  along: Float64Array;
+  /** Σ v_i² ulp(y_i)² / 12: the variance rounding each output to its format adds to φ_c at least. */
   quantisation: Float64Array;
 }
 
+/** The spacing of a format's values at x. */
 export function ulpOf(x: number, mantissaBits: number): number {
   return x === 0 ? 0 : 2 ** (Math.floor(Math.log2(Math.abs(x))) - mantissaBits);
 }
@@ -84,17 +110,20 @@ export function tensorScales(space: InputSpace): Float64Array {
   return scale;
 }
 
-export function statisticalProbe(target: GuardedTarget, space: InputSpace, output: Tensor, seed: number, settings: ProbeSettings = DEFAULT_PROBE, mask?: Float64Array): ProbeResult {
+/** A probe with random-sign cotangents and a direction along the first gradient's signs. */
+export function statisticalProbe(target: GuardedTarget, space: InputSpace, output: Tensor, seed: number, settings: ProbeSettings = DEFAULT_PROBE): ProbeResult {
   const rng = new Rng(seed);
   // a scalar output has one cotangent up to its sign: more would repeat the same test
   const cotangents = Array.from({ length: output.size === 1 ? 1 : settings.cotangents }, () => Float64Array.from({ length: output.size }, () => (rng.next() < 0.5 ? -1 : 1)));
   const gradients = cotangents.map((v) => space.join(target.vjp(space.inputs, new Tensor(v, output.shape), space.differentiable)));
   const scale = tensorScales(space);
   const g1 = gradients[0]!;
-  const direction = scale.map((s, j) => (mask && mask[j] === 0 ? 0 : s * (g1[j]! > 0 ? 1 : g1[j]! < 0 ? -1 : rng.next() < 0.5 ? -1 : 1)));
+  // an entry whose gradient is 0 gets a random sign: a wrong 0 must move φ too
+  const direction = scale.map((s, j) => s * (g1[j]! > 0 ? 1 : g1[j]! < 0 ? -1 : rng.next() < 0.5 ? -1 : 1));
   return probeAlong(target, space, output, direction, cotangents, gradients, settings);
 }
 
+/** The probe along a given direction (a part of one, when localising), with given cotangents and their gradients. */
 export function probeAlong(
   target: GuardedTarget,
   space: InputSpace,
@@ -125,13 +154,8 @@ export function probeAlong(
     const y = t === 0 ? output.data : target.tryForward(moved, output.size);
     if (!y) throw new Error('prototype: forward undefined on the window');
     const s: Sample = {
-      phi: Float64Array.from(cotangents, (v) => dotp(v, y)),
-      along: Float64Array.from(gradients, (g) => dotp(g, delta)),
-      drift: Float64Array.from(gradients, (g) => {
-        let sum = 0;
-        for (let j = 0; j < g.length; j++) sum += g[j]! * (delta[j]! - t * direction[j]!);
-        return sum;
-      }),
+      phi: Float64Array.from(cotangents, (v) => dot(v, y)),
+      along: Float64Array.from(gradients, (g) => dot(g, delta)),
       quantisation: Float64Array.from(cotangents, (v) => {
         let q = 0;
         for (let i = 0; i < y.length; i++) q += (v[i]! * ulpOf(y[i]!, settings.mantissaBits)) ** 2;
@@ -150,10 +174,10 @@ export function probeAlong(
   const judgeAll = (c: number, estimate: SlopeEstimate | undefined, misfit?: Misfit, movement?: Movement): ProbeComparison[] => {
     const v = cotangents[c]!;
     const g = gradients[c]!;
-    const vjpValue = dotp(g, direction);
+    const vjpValue = dot(g, direction);
     const out = [judge('vjp', c, vjpValue, absDot(g, direction), estimate, misfit, movement, settings)];
     if (jvp) {
-      const jvpValue = dotp(v, jvp);
+      const jvpValue = dot(v, jvp);
       // R for the jvp differs from the vjp's by t·(⟨g, u⟩ − ⟨v, Ju⟩): a shift of the slope alone
       const shifted = estimate && { ...estimate, slope: estimate.slope + vjpValue - jvpValue };
       out.push(judge('jvp', c, jvpValue, absDot(v, jvp), shifted, misfit, movement, settings));
@@ -266,18 +290,6 @@ function judge(
     verdict = levels !== undefined && levels < FEWEST_LEVELS ? 'inconclusive' : 'fail';
   } else verdict = Math.abs(estimate.slope) > settings.resolution * scale ? 'inconclusive' : 'agree';
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
-}
-
-function dotp(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! * b[i]!);
-  return s;
 }
 
 /**
