@@ -70,6 +70,22 @@ describe('float32 targets', () => {
   });
 });
 
+describe('the forward’s domain', () => {
+  const sqrt32 = (k = 1) => elementwise((x) => Math.fround(Math.sqrt(Math.fround(x))), (x) => k / (2 * Math.sqrt(x)));
+
+  test('a window reaching outside it (sqrt below 0) is left for a smaller one; twin: 1% off fails there', () => {
+    const inputs = [tensor([0.2, 1, 2])];
+    expect(probe(sqrt32(), inputs).verdicts).toEqual(['agree', 'agree']);
+    expect(probe(sqrt32(1.01), inputs).verdicts).toContain('fail');
+  });
+
+  test('a forward undefined beside the input everywhere cannot be judged', () => {
+    const p = probe(elementwise((x) => (x === 0.5 ? 0.25 : NaN), () => 1), [tensor([0.5])]);
+    expect(p.verdicts).toEqual(['inconclusive']);
+    expect(p.comparisons[0]!.misfit?.outside).toBe(true);
+  });
+});
+
 describe('kinks', () => {
   const relu = (dAtZero: number, dAbove = 1) => elementwise((x) => Math.max(Math.fround(x), 0), (x) => (x > 0 ? dAbove : x === 0 ? dAtZero : 0));
   const atKink = [tensor([0, 0.5, -0.75])];

@@ -134,10 +134,10 @@ export function probeAlong(
   settings: ProbeSettings,
 ): ProbeResult {
   const jvp = target.target.jvp ? target.jvp(space.inputs, space.split(direction), output.shape).data : undefined;
-  const samples = new Map<number, Sample>();
-  const sample = (t: number): Sample => {
+  const samples = new Map<number, Sample | null>();
+  const sample = (t: number): Sample | null => {
     const cached = samples.get(t);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
     const moved = [...space.inputs];
     const delta = new Float64Array(space.size);
     space.differentiable.forEach((k, slot) => {
@@ -152,7 +152,11 @@ export function probeAlong(
       moved[k] = new Tensor(data, x.shape);
     });
     const y = t === 0 ? output.data : target.tryForward(moved, output.size);
-    if (!y) throw new Error('prototype: forward undefined on the window');
+    if (!y) {
+      // outside the forward's domain (it threw, or was not finite): a smaller window may fit inside
+      samples.set(t, null);
+      return null;
+    }
     const s: Sample = {
       phi: Float64Array.from(cotangents, (v) => dot(v, y)),
       along: Float64Array.from(gradients, (g) => dot(g, delta)),
@@ -190,7 +194,12 @@ export function probeAlong(
   let windows = 0;
   for (let w = 0; w <= settings.halvings && pending.size > 0; w++, halfWidth /= 2) {
     windows++;
-    const window = Array.from({ length: 2 * m + 1 }, (_, i) => sample(((i - m) * halfWidth) / m));
+    const points = Array.from({ length: 2 * m + 1 }, (_, i) => sample(((i - m) * halfWidth) / m));
+    if (points.includes(null)) {
+      for (const c of pending) if (!candidates.has(c)) results.set(c, judgeAll(c, undefined, { autocorrelation: NaN, topTerm: NaN, kink: NaN, outside: true }));
+      continue;
+    }
+    const window = points as Sample[];
     for (const c of [...pending]) {
       const residuals = Float64Array.from(window, (s) => s.phi[c]! - s.along[c]!);
       const flat = window.every((s) => s.phi[c] === window[0]!.phi[c]);
@@ -209,7 +218,9 @@ export function probeAlong(
       const ambiguous = judged.some((x) => x.verdict === 'agree' && x.z > settings.threshold / 3);
       if (!candidate && ambiguous && fit.estimate.hinges === 0 && samples.size + 2 * m <= settings.budget) {
         const dense = Array.from({ length: 4 * m + 1 }, (_, i) => sample(((i - 2 * m) * halfWidth) / (2 * m)));
-        const denseFit = fitWindow({ halfWidth, residuals: Float64Array.from(dense, (s) => s.phi[c]! - s.along[c]!), quantisation });
+        const denseFit = dense.includes(null)
+          ? fit
+          : fitWindow({ halfWidth, residuals: Float64Array.from(dense as Sample[], (s) => s.phi[c]! - s.along[c]!), quantisation });
         if (denseFit.adequate) judged = judgeAll(c, denseFit.estimate, undefined, movement);
       }
       // a window cut at kinks inside it may hold more it could not see: smaller windows are cleaner

@@ -46,6 +46,8 @@ export interface Misfit {
   topTerm: number;
   /** The largest share of its residuals' variance a kink explains, in units of the noise variance. */
   kink: number;
+  /** Set when the window reached outside the forward's domain (it threw, or was not finite there). */
+  outside?: true;
 }
 
 export type WindowFit = { adequate: true; estimate: SlopeEstimate } | { adequate: false; misfit: Misfit };
