@@ -95,13 +95,18 @@ function withVjp(target: Differentiable, change: (g: Float64Array, k: number, of
   };
 }
 
-/** An entry of ordinary size: |g_j| ≥ mean |g| for the all-ones cotangent, one of those chosen by the seed. */
+/**
+ * An entry of ordinary size: |g_j| ≥ mean |g| for a random-sign cotangent (all-ones would give
+ * softmax a gradient of 0), one of those chosen by the seed.
+ */
 export function ordinaryEntry(c: Float32Case, seed: number): number {
   const output = c.target.forward(c.inputs);
-  const g = c.target.vjp(c.inputs, new Tensor(new Float64Array(output.size).fill(1), output.shape)).flatMap((t) => Array.from(t.data, Math.abs));
+  const rng = new Rng(seed);
+  const cotangent = new Tensor(Float64Array.from({ length: output.size }, () => (rng.next() < 0.5 ? -1 : 1)), output.shape);
+  const g = c.target.vjp(c.inputs, cotangent).flatMap((t) => Array.from(t.data, Math.abs));
   const mean = g.reduce((s, v) => s + v, 0) / g.length;
   const ordinary = g.flatMap((v, j) => (v >= mean ? [j] : []));
-  return ordinary[new Rng(seed).int(0, ordinary.length)]!;
+  return ordinary[rng.int(0, ordinary.length)]!;
 }
 
 export type Planted = 'whole' | 'entry';
