@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,detection,suite] [-- --quick]
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,detection,suite,workers] [-- --quick]
  *
  * Prints one table per part and the targets met or missed, and writes bench/results.json.
  * Speed is only ever stated as a ratio to a peer measured in the same run (tfjs-cpu, the
@@ -16,6 +16,7 @@ import { TARGETS, alarmTable, benchDetection, catchTable, defaultChecker, probeC
 import { load, machine, table } from './measure.js';
 import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
 import { loadTfjsCpu } from './tfjs-models.js';
+import { benchWorkers, workersTable, type WorkersBench } from './workers.js';
 
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -46,6 +47,7 @@ const results: {
   checkCost?: CheckCostRow[];
   suite?: SuiteRun[];
   detection?: DetectionResult;
+  workers?: WorkersBench;
   targets?: Target[];
   git: { commit: string; uncommitted: string[] };
 } = { date: new Date().toISOString(), machine: host, quick, git: gitState() };
@@ -153,6 +155,15 @@ if (wants('suite')) {
   results.suite = runs;
   console.log(`\n${suiteTable(runs)}\n`);
   target('npm test within 90 s', runs[0]!.ms <= 90_000 && runs[0]!.exitCode === 0, `${(runs[0]!.ms / 1000).toFixed(1)} s, exit ${runs[0]!.exitCode}`);
+}
+
+if (wants('workers')) {
+  console.log(`5. gradprop verify on one worker and on all ${host.cpus} cores (alternated, ${quick ? 2 : 5} runs each)`);
+  const bench = benchWorkers(quick ? 2 : 5);
+  results.workers = bench;
+  console.log(`\n${workersTable(bench)}\n`);
+  target(`gradprop verify on all cores ≤ 0.65× the wall time of --workers 1`, bench.ratio <= 0.65, `${bench.ratio.toFixed(2)}× (medians)`);
+  target('gradprop verify: the same JSON on one worker and on all cores, apart from timings', bench.sameJson, bench.sameJson ? 'the same' : 'DIFFERENT');
 }
 
 host.loadEnd = load();

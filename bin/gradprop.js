@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// gradprop's sources, and the user's modules that `gradprop check` loads, are TypeScript: tsx's
-// loader compiles them on import, so there is no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
+// The gradprop command runs the build (dist/). The main process never loads a user's module: the
+// worker processes do (src/cli/pool.ts), registering tsx there only for TypeScript modules.
+const { main } = await import('../dist/cli/main.js');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

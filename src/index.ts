@@ -1,5 +1,10 @@
-// The package root: no testing library behind it. fast-check lives behind gradprop/arbitraries,
-// gradprop/laws and gradprop/vitest.
+/**
+ * The package root: tensors, the checker, the engine and its ops, the zoo and the optimiser — no
+ * testing library behind it (fast-check lives behind gradprop/arbitraries, gradprop/laws and the
+ * test-runner faces).
+ *
+ * @module gradprop
+ */
 export * from './tensor/index.js';
 export * from './check/index.js';
 export * from './autodiff/index.js';

@@ -16,6 +16,7 @@ export function broadcastShapes(count: number, spec?: ShapeSpec): BroadcastShape
   return new BroadcastShapesArbitrary(count, spec);
 }
 
+/** The arbitrary broadcastShapes returns. */
 export class BroadcastShapesArbitrary extends Arbitrary<number[][]> {
   private readonly common: ShapeArbitrary;
 

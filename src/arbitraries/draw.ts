@@ -6,6 +6,7 @@ import type { RealSpec } from './reals.js';
 import { resolveShapeSpec, shape } from './shape.js';
 import { tensorOf } from './tensor.js';
 
+/** How a domain's inputs are drawn: shape caps, the margin around kinks, values at kinks and edge values. */
 export interface DrawOptions {
   /** Caps on the shapes a domain asks for (a domain's minima still win): keep finite differences cheap. */
   shape?: Pick<ShapeSpec, 'maxRank' | 'maxSide'>;

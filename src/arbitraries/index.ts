@@ -1,3 +1,9 @@
+/**
+ * fast-check arbitraries for what gradient bugs hide in: reals uniform by length, shapes,
+ * broadcasting shapes, tensors, ids, an op's inputs from its domain, kink margins and edge values.
+ *
+ * @module gradprop/arbitraries
+ */
 export { type RealSpec, uniformReal } from './reals.js';
 export { DEFAULT_KINK_MARGIN, kinkRadius } from './kinks.js';
 export { DEFAULT_SHAPE, type ShapeArbitrary, shape } from './shape.js';

@@ -5,6 +5,7 @@
  */
 export const DEFAULT_KINK_MARGIN = 1e-3;
 
+/** The half-width of the gap kept around a kink at `at` (see DEFAULT_KINK_MARGIN). */
 export function kinkRadius(at: number, kinkMargin: number): number {
   return kinkMargin * Math.max(1, Math.abs(at));
 }

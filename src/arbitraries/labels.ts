@@ -11,9 +11,13 @@ export const LABELS = {
   kink: ['at kink', '<1e-6', '<1e-3', 'far'],
 } as const;
 
+/** The signs a case's entries have, for coverage. */
 export type SignLabel = (typeof LABELS.sign)[number];
+/** The band of a case's largest magnitude, for coverage. */
 export type MagnitudeLabel = (typeof LABELS.magnitude)[number];
+/** The class of a case's shapes, for coverage. */
 export type ShapeLabel = (typeof LABELS.shape)[number];
+/** How close a case comes to its nearest kink, for coverage. */
 export type KinkLabel = (typeof LABELS.kink)[number];
 
 /** Over every entry of every input; no entries at all count as 'has zero'. */
@@ -53,6 +57,7 @@ export function kinkLabel(inputs: readonly Tensor[], kinks: readonly { input: nu
   return nearest === 0 ? 'at kink' : nearest < 1e-6 ? '<1e-6' : nearest < 1e-3 ? '<1e-3' : 'far';
 }
 
+/** A case's coverage classes, one per family. */
 export interface SampleLabels {
   sign: SignLabel;
   magnitude: MagnitudeLabel;
@@ -60,6 +65,7 @@ export interface SampleLabels {
   kink: KinkLabel;
 }
 
+/** Every coverage class of a case's inputs. */
 export function labels(inputs: readonly Tensor[], kinks?: readonly { input: number; at: number }[]): SampleLabels {
   return { sign: signLabel(inputs), magnitude: magnitudeLabel(inputs), shape: shapeLabel(inputs), kink: kinkLabel(inputs, kinks) };
 }

@@ -3,6 +3,7 @@ import type { Domain } from '../ops/domain.js';
 import type { Tensor } from '../tensor/index.js';
 import { type DrawOptions, fastCheckDraw } from './draw.js';
 
+/** How opInputs draws a domain's inputs. */
 export type OpInputsOptions = DrawOptions;
 
 /**

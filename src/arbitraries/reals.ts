@@ -5,6 +5,7 @@ import { intBetween } from './keyed-random.js';
 import { DEFAULT_KINK_MARGIN, clearIntervals } from './kinks.js';
 import { simplerReals } from './simpler.js';
 
+/** Which reals uniformReal draws: the range, values to avoid and how far, and values at kinks and edges. */
 export interface RealSpec extends ValueSpec {
   /** The gap kept around each `avoid` value, see DEFAULT_KINK_MARGIN (1e-3) for its exact meaning. */
   kinkMargin?: number;

@@ -42,6 +42,7 @@ export class ShapeArbitrary extends Arbitrary<number[]> {
     this.spec = resolveShapeSpec(spec);
   }
 
+  /** A shape from a stream of uniform numbers in [0, 1). */
   draw(units: () => number): number[] {
     const { minRank, maxRank, minSide, maxSide } = this.spec;
     const oneAllowed = minSide <= 1 && 1 <= maxSide;
@@ -74,6 +75,7 @@ export class ShapeArbitrary extends Arbitrary<number[]> {
   }
 }
 
+/** Shapes within the spec (rank 0 to 3 and sides 1 to 4 by default), size-1 sides often; they shrink toward fewer and smaller sides. */
 export function shape(spec?: ShapeSpec): ShapeArbitrary {
   return new ShapeArbitrary(spec);
 }

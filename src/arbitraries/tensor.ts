@@ -7,6 +7,7 @@ import { drawSeed, keyedUnits } from './keyed-random.js';
 import { type RealSpec, reals } from './reals.js';
 import { ShapeArbitrary, fitsShape } from './shape.js';
 
+/** The shapes and the values of generated tensors. */
 export interface TensorSpec extends ShapeSpec, RealSpec {}
 
 /** Tensors of one given shape, with entries as `values` asks. */

@@ -2,6 +2,7 @@ import type { Differentiable } from '../check/differentiable.js';
 import type { Tensor } from '../tensor/index.js';
 import { type TensorFunction, jvp, vjp } from './api.js';
 
+/** What asDifferentiable cannot read off the function: which inputs take no gradient. */
 export interface AsDifferentiableOptions {
   /** Input positions that are not differentiated (integer ids, class targets). */
   nondifferentiable?: readonly number[];

@@ -1,5 +1,5 @@
-import { Rng, type Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
-import type { Context } from './context.js';
+import { type Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
+import { type Context, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { type Disagreement, fastProbes } from './fast.js';
 import { fullJacobian } from './full.js';
@@ -7,7 +7,6 @@ import { Ledger, mostSevere } from './ledger.js';
 import { localise } from './localise.js';
 import { type CheckOptions, type Settings, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
-import { InputSpace } from './space.js';
 import { ContractError, GuardedTarget, describe } from './target.js';
 import { describeComparison } from './format.js';
 
@@ -37,9 +36,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     const nondifferentiable = target.nondifferentiable ?? [];
     const output = evaluateAtInput(guarded, inputs, nondifferentiable);
     settings = resolveOptions(options, output.data, () => gradientValues(guarded, inputs, nondifferentiable, output, options.seed ?? 0));
-    const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
-    const ctx: Context = { target: guarded, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
-    const complete = compare(ctx);
+    const complete = compare(newContext(guarded, inputs, nondifferentiable, output, settings, ledger));
     const { verdict, message, worst } = conclude(guarded.name, ledger, complete);
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {

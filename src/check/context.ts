@@ -1,11 +1,11 @@
-import type { Rng, Tensor } from '../tensor/index.js';
+import { Rng, type Tensor } from '../tensor/index.js';
 import { judge } from './compare.js';
-import type { Ledger } from './ledger.js';
+import { Ledger } from './ledger.js';
 import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
-import { type InputSpace, absDot, dot } from './space.js';
+import { InputSpace, absDot, dot } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -20,6 +20,19 @@ export interface Context {
   pushed: WeakMap<Float64Array, Float64Array>;
   /** Finite differences by direction, so probes along one direction share their evaluations. */
   differenced: WeakMap<Float64Array, Derivatives>;
+}
+
+/** The context of a check at `inputs`, where the target's output is `output`. */
+export function newContext(
+  target: GuardedTarget,
+  inputs: readonly Tensor[],
+  nondifferentiable: readonly number[],
+  output: Tensor,
+  settings: Settings,
+  ledger = new Ledger(),
+): Context {
+  const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
+  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
 }
 
 /** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of its terms. */

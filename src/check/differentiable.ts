@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/index.js';
 /** What the checker checks: anything with a forward and a backward. */
 export interface Differentiable {
   name: string;
+  /** The output at these inputs; must not modify them. */
   forward(inputs: readonly Tensor[]): Tensor;
   /** One gradient per input, each of its input's shape: the cotangent pulled back through forward. */
   vjp(inputs: readonly Tensor[], cotangent: Tensor): Tensor[];

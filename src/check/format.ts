@@ -10,6 +10,7 @@ export function describeWhere(c: Comparison): string {
   return `input ${c.input} at [${c.index.join(', ')}]${output}`;
 }
 
+/** One comparison in a sentence: which entry, analytic against numeric, the error and the tolerance. */
 export function describeComparison(c: Comparison): string {
   const what = c.quantity === 'duality' ? 'jvp and vjp disagree (duality)' : `${c.quantity} wrong`;
   const kink = c.oneSided ? `; one-sided derivatives [${num(c.oneSided[0])}, ${num(c.oneSided[1])}]` : '';

@@ -7,11 +7,14 @@ import type { Differentiable } from './differentiable.js';
  * gradients of the inputs — one tensor, or one per input (x, W, b → [dx, dW, db]).
  */
 export interface Layer {
+  /** The output; keeps whatever backward needs. */
   forward(...inputs: Tensor[]): Tensor;
+  /** The gradient of each input (one tensor for a single input), given the output's gradient, for the last forward. */
   backward(gradOutput: Tensor): Tensor | readonly Tensor[];
   name?: string;
 }
 
+/** How fromLayer reads a layer: its name, inputs without gradients, and weights it holds itself. */
 export interface LayerOptions {
   /** For messages; default the layer's own name, or its class's. */
   name?: string;

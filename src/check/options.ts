@@ -1,5 +1,6 @@
 import type { Mode } from './report.js';
 
+/** How checkGradients checks: the mode, the probes' seed, the arithmetic, a fixed tolerance instead of the derived one. */
 export interface CheckOptions {
   /** 'auto' (default): fast probes, then localise any failure to entries. */
   mode?: Mode;

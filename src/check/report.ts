@@ -1,4 +1,6 @@
+/** pass; fail (a gradient disagrees, or a broken contract); nonsmooth (at a kink, bracketed by the one-sided derivatives); error (the target could not be evaluated). */
 export type Verdict = 'pass' | 'fail' | 'nonsmooth' | 'error';
+/** auto: probes, then entries on a disagreement; fast: probes only; full: every entry of the Jacobian. */
 export type Mode = 'auto' | 'fast' | 'full';
 
 /** One comparison of an analytic derivative with its finite-difference estimate. */
@@ -36,6 +38,7 @@ export type Problem =
   | 'bad-input'
   | 'mismatch';
 
+/** What checkGradients found: the verdict, the comparison closest to failing, every disagreement, and what it cost. */
 export interface GradCheckReport {
   target: string;
   verdict: Verdict;

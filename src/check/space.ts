@@ -146,6 +146,7 @@ export function randomProbe(rng: Rng, shape: Shape): Tensor {
   return new Tensor(randomVector(rng, sizeOf(shape)), shape);
 }
 
+/** The inner product of two vectors of the same length. */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_RUNS, DEFAULT_SEED, UsageError, parseCli } from './args.js';
+import { availableParallelism } from 'node:os';
+import { DEFAULT_LOAD_TIMEOUT, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_TIMEOUT, UsageError, parseCli } from './args.js';
+
+const defaults = { runs: DEFAULT_RUNS, seed: DEFAULT_SEED, mode: 'auto', reports: {}, power: false, timeout: DEFAULT_TIMEOUT, loadTimeout: DEFAULT_LOAD_TIMEOUT, workers: availableParallelism() };
 
 const usage = (argv: string[]) => {
   try {
@@ -12,17 +15,31 @@ const usage = (argv: string[]) => {
 };
 
 describe('parseCli', () => {
-  test('verify is the default command, with the default runs, seed and mode', () => {
-    expect(parseCli([], {})).toEqual({ command: 'verify', options: { runs: DEFAULT_RUNS, seed: DEFAULT_SEED, mode: 'auto', power: false } });
+  test('verify is the default command, with the default runs, seed, mode, time limits and workers', () => {
+    expect(parseCli([], {})).toEqual({ command: 'verify', options: defaults });
+    expect(parseCli(['--version'], {})).toEqual({ command: 'version' });
     expect(parseCli(['--runs', '7'], { GRADPROP_SEED: '-5' })).toMatchObject({ command: 'verify', options: { runs: 7, seed: -5 } });
   });
 
   test('check takes modules and every option', () => {
-    const argv = ['check', 'a.ts', 'b.js', '--seed', '9', '--mode', 'full', '--filter', '^lay', '--law', 'isPure', '--shard', '2/3', '--path', '4:0:1', '--json', 'r.json', '--junit', 'r.xml', '--power'];
+    const argv = ['check', 'a.ts', 'b.js', '--seed', '9', '--mode', 'full', '--filter', '^lay', '--law', 'isPure', '--shard', '2/3', '--path', '4:0:1', '--json', 'r.json', '--junit', '-', '--power', '--timeout', '2.5', '--load-timeout', '30', '--workers', '3'];
     expect(parseCli(argv, {})).toEqual({
       command: 'check',
       modules: ['a.ts', 'b.js'],
-      options: { runs: DEFAULT_RUNS, seed: 9, mode: 'full', filter: '^lay', law: 'isPure', shard: { index: 2, count: 3 }, path: '4:0:1', json: 'r.json', junit: 'r.xml', power: true },
+      options: {
+        ...defaults,
+        seed: 9,
+        mode: 'full',
+        filter: '^lay',
+        law: 'isPure',
+        shard: { index: 2, count: 3 },
+        path: '4:0:1',
+        reports: { json: 'r.json', junit: '-' },
+        power: true,
+        timeout: 2.5,
+        loadTimeout: 30,
+        workers: 3,
+      },
     });
   });
 
@@ -31,6 +48,9 @@ describe('parseCli', () => {
     expect(usage(['--seed', '1.5'])).toBe("--seed must be an integer, got '1.5'");
     expect(usage(['--mode', 'slow'])).toBe("--mode must be auto, fast or full, got 'slow'");
     expect(usage(['--shard', '4/3'])).toBe("--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/3; got '4/3'");
+    expect(usage(['--timeout', '0'])).toBe("--timeout must be a number of seconds > 0, e.g. 30 or 0.5; got '0'");
+    expect(usage(['--load-timeout', '1e3'])).toBe("--load-timeout must be a number of seconds > 0, e.g. 30 or 0.5; got '1e3'");
+    expect(usage(['--workers', '0'])).toBe("--workers must be an integer ≥ 1, got '0'");
     expect(usage(['--path', '1:x'])).toBe("--path must be a fast-check path such as 3:0:1, got '1:x'");
     expect(usage(['--filter', '('])).toMatch(/^--filter must be a regular expression: /);
     expect(usage(['--shard'])).toMatch(/argument missing/);

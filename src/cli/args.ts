@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Mode } from '../check/index.js';
+import { REPORT_KINDS, type ReportFlag } from './reports.js';
 
 /** Which part of the targets this machine runs: shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -19,15 +21,22 @@ export interface CliOptions {
   shard?: Shard;
   /** Replay one counterexample: the path a failure printed, with its seed. */
   path?: string;
-  json?: string;
-  junit?: string;
+  /** Where each requested report goes: a file, or `-` for standard output. */
+  reports: Partial<Record<ReportFlag, string>>;
   power: boolean;
+  /** Seconds one law may run on one target. */
+  timeout: number;
+  /** Seconds a module may take to load and show its exports. */
+  loadTimeout: number;
+  /** Worker processes running modules and laws at once. */
+  workers: number;
 }
 
 export type Command =
   | { command: 'verify'; options: CliOptions }
   | { command: 'check'; modules: string[]; options: CliOptions }
-  | { command: 'help' };
+  | { command: 'help' }
+  | { command: 'version' };
 
 /** Bad command-line use: exit 2 with the message and the usage text. */
 export class UsageError extends Error {
@@ -40,10 +49,18 @@ export const DEFAULT_RUNS = 100;
 /** The same default as the project's own property suites (vitest.setup.ts), overridable the same way. */
 export const DEFAULT_SEED = 20201;
 
+/** Far beyond any law of the zoo (the slowest takes well under a second), well short of a CI job's hour. */
+export const DEFAULT_TIMEOUT = 120;
+
+/** Loading a module that imports TensorFlow.js takes seconds; one that takes a minute is stuck. */
+export const DEFAULT_LOAD_TIMEOUT = 60;
+
+const reportUsage = REPORT_KINDS.map(({ flag, what }) => `  --${`${flag} FILE`.padEnd(16)}${what} (- for standard output)`).join('\n');
+
 export const USAGE = `Usage:
   gradprop [verify] [options]            check every registered op and every zoo model
   gradprop check <module...> [options]   check the exports of TypeScript or JavaScript modules
-  gradprop help
+  gradprop help | --version
 
 Options:
   --runs N          generated cases per target and law (default ${DEFAULT_RUNS})
@@ -53,16 +70,23 @@ Options:
   --law NAME        only this law (e.g. gradientsMatchFiniteDifferences)
   --shard i/n       run the i-th of n deterministic parts of the targets (1-based)
   --path P          replay the counterexample at this fast-check path (with its --seed)
-  --json FILE       write every target and law's result as JSON
-  --junit FILE      write JUnit XML, one testcase per target and law
+${reportUsage}
   --power           (check only) how many deliberately broken variants the checks catch
+  --timeout S       seconds one law may run on one target (default ${DEFAULT_TIMEOUT})
+  --load-timeout S  seconds a module may take to load (default ${DEFAULT_LOAD_TIMEOUT})
+  --workers N       worker processes (default: the available cores, ${availableParallelism()} here)
+  --version         print gradprop's version
 
-Exit codes: 0 every check passed, 1 a check failed, 2 usage error, a module that cannot be loaded,
-or an internal error.`;
+Each module is loaded, and its laws run, in worker processes of its own: a module that exits,
+crashes, hangs or leaves an unhandled rejection fails the run without stopping the others.
 
-const COMMANDS = ['verify', 'check', 'help'] as const;
+Exit codes: 0 every check passed; 1 a check failed, timed out or threw, or a module could not be
+loaded or raised an error of its own; 2 usage error (a bad option, a module path that does not
+exist, a report path that would overwrite a source file) or an internal error.`;
 
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
+const COMMANDS = ['verify', 'check', 'help', 'version'] as const;
+
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Command {
   let parsed;
   try {
     parsed = parseArgs({
@@ -77,10 +101,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         law: { type: 'string' },
         shard: { type: 'string' },
         path: { type: 'string' },
-        json: { type: 'string' },
-        junit: { type: 'string' },
+        ...Object.fromEntries(REPORT_KINDS.map(({ flag }) => [flag, { type: 'string' } as const])),
         power: { type: 'boolean' },
+        timeout: { type: 'string' },
+        'load-timeout': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -90,6 +117,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const [first, ...rest] = positionals;
   const command = first ?? 'verify';
   if (values.help || command === 'help') return { command: 'help' };
+  if (values.version || command === 'version') return { command: 'version' };
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError(`unknown command '${command}' (expected ${COMMANDS.join(', ')}; to check a module: gradprop check ${command})`);
   }
@@ -97,14 +125,16 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     runs: values.runs === undefined ? DEFAULT_RUNS : integer('--runs', values.runs, 1),
     seed: values.seed !== undefined ? integer('--seed', values.seed) : env.GRADPROP_SEED ? integer('GRADPROP_SEED', env.GRADPROP_SEED) : DEFAULT_SEED,
     mode: mode(values.mode ?? 'auto'),
-    power: values.power ?? false,
+    reports: reports(values),
+    power: values.power === true,
+    timeout: values.timeout === undefined ? DEFAULT_TIMEOUT : seconds('--timeout', values.timeout),
+    loadTimeout: values['load-timeout'] === undefined ? DEFAULT_LOAD_TIMEOUT : seconds('--load-timeout', values['load-timeout']),
+    workers: values.workers === undefined ? availableParallelism() : integer('--workers', values.workers, 1),
   };
   if (values.filter !== undefined) options.filter = pattern(values.filter);
   if (values.law !== undefined) options.law = values.law;
   if (values.shard !== undefined) options.shard = shard(values.shard);
   if (values.path !== undefined) options.path = path(values.path);
-  if (values.json !== undefined) options.json = values.json;
-  if (values.junit !== undefined) options.junit = values.junit;
 
   if (command === 'check') {
     if (rest.length === 0) throw new UsageError('check needs at least one module, e.g. gradprop check src/layers/*.ts');
@@ -121,6 +151,17 @@ function integer(flag: string, text: string, min = -(2 ** 31)): number {
     throw new UsageError(`${flag} must be an integer${min > 0 ? ` ≥ ${min}` : ''}, got '${text}'`);
   }
   return value;
+}
+
+function seconds(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new UsageError(`${flag} must be a number of seconds > 0, e.g. 30 or 0.5; got '${text}'`);
+  return value;
+}
+
+function reports(values: Record<string, unknown>): CliOptions['reports'] {
+  const given = REPORT_KINDS.flatMap(({ flag }) => (typeof values[flag] === 'string' ? [[flag, values[flag]] as const] : []));
+  return Object.fromEntries(given);
 }
 
 function mode(text: string): Mode {

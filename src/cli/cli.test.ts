@@ -7,52 +7,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, test } from 'vitest';
 import { allOps } from '../ops/index.js';
 import { zoo } from '../zoo/index.js';
-import type { LawResult, RunResult } from './json.js';
-import { shapeErrors } from './test-support.js';
+import { type RunResult, withoutTimings } from './json.js';
+import { gradprop, gradpropWithReports as withReports, lawOf as law, parseJunit, root, shapeErrors, verdicts } from './test-support.js';
 
-const root = join(import.meta.dirname, '../..');
 const scratch = mkdtempSync(join(tmpdir(), 'gradprop-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function gradprop(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = spawnSync(process.execPath, ['bin/gradprop.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const gradpropWithReports = (name: string, args: string[]) => withReports(scratch, name, args);
 
-/** Run with --json and --junit; the parsed JSON (checked against its documented shape) and JUnit. */
-function gradpropWithReports(name: string, args: string[]) {
-  const json = join(scratch, `${name}.json`);
-  const junit = join(scratch, name, 'junit.xml'); // a folder that does not exist yet, as in CI
-  const run = gradprop([...args, '--json', json, '--junit', junit]);
-  const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
-  expect(shapeErrors(result)).toEqual([]);
-  const xml = readFileSync(junit, 'utf8');
-  expect(XMLValidator.validate(xml)).toBe(true);
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (tag) => tag === 'testsuite' || tag === 'testcase' }).parse(xml);
-  const testcases: JunitCase[] = parsed.testsuites.testsuite.flatMap((s: { testcase: JunitCase[] }) => s.testcase);
-  return { ...run, result, testcases, totals: parsed.testsuites as Record<string, string> };
-}
-
-interface JunitCase {
-  name: string;
-  failure?: { '#text': string; message: string };
-  error?: { '#text': string; message: string };
-  skipped?: { message: string };
-}
-
-const law = (result: RunResult, id: string, name: string): LawResult => {
-  const found = result.targets.find((t) => t.id === id)?.laws.find((l) => l.law === name);
-  if (!found) throw new Error(`no ${name} result for ${id}`);
-  return found;
-};
+/** The table without its time column (its heading too: right-aligned, it moves with the widest time) and the run's duration. */
+const untimed = (table: string) => table.replace(/ +(?:[\d.]+ m?s|time)$/gm, '').replace(/ — [\d.]+ m?s, seed/, ' — seed');
 
 describe('gradprop verify', () => {
-  test('checks every registered op and every zoo model with its laws, exits 0, and reports the same in the table, JSON and JUnit', () => {
-    const run = gradpropWithReports('verify', ['verify', '--runs', '3']);
+  test('checks every registered op and every zoo model with its laws, exits 0, and reports the same in the table, JSON and JUnit, on one worker or several', () => {
+    const run = gradpropWithReports('verify', ['verify', '--runs', '3', '--workers', '2']);
     expect(run.code, run.stderr).toBe(0);
     const ids = run.result.targets.map((t) => t.id);
     expect(ids).toEqual(expect.arrayContaining([...allOps().map((op) => `ops/${op.name}`), ...Object.keys(zoo).map((name) => `zoo/${name}`)]));
@@ -73,6 +44,12 @@ describe('gradprop verify', () => {
 
     expect(Number(run.totals.tests)).toBe(rows.length);
     expect(run.testcases.some((c) => c.failure || c.error)).toBe(false);
+
+    // One worker: the same results in the same order, apart from timings, in every output.
+    const serial = gradpropWithReports('verify-serial', ['verify', '--runs', '3', '--workers', '1']);
+    expect(withoutTimings(serial.result)).toEqual(withoutTimings(run.result));
+    expect(untimed(serial.stdout)).toBe(untimed(run.stdout));
+    expect(serial.testcases.map((c) => c.name)).toEqual(run.testcases.map((c) => c.name));
   });
 });
 
@@ -82,9 +59,12 @@ describe('gradprop check', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^layerNorm +gradientsMatchFiniteDifferences +20 +PASS/m);
     expect(run.stdout).toMatch(/^swishSpec +jvpMatchesVjp +20 +PASS/m);
-    expect(run.stdout).toMatch(/^squareAtZero +gradientsMatchFiniteDifferences +20 +PASS/m);
+    expect(run.stdout).toMatch(/^gradprop check .*: 3 targets, 9 laws, seed \d+, 20 cases per law \(1 at fixed inputs\), auto mode$/m);
+    // A spec's fixed tensors: every case would be the same, so each law runs once, and the table says so.
+    expect(run.stdout).toMatch(/^squareAtZero +gradientsMatchFiniteDifferences +1 fixed +PASS/m);
+    expect(run.stdout).toMatch(/^squareAtZero +isPure +1 fixed +PASS/m);
     expect(run.stdout).toContain('examples/swish.ts, export swish: checked through the spec swishSpec');
-    expect(run.stdout).toMatch(/gradprop check: PASS — 8 passed, 0 failed, 0 errors, 1 skipped laws on 3 targets/);
+    expect(run.stdout).toMatch(/^gradprop check: PASS — 9 laws on 3 targets: 8 passed, 0 failed, 1 skipped; 5 exports skipped — [\d.]+ m?s, seed \d+$/m);
   });
 
   test('the buggy twin, and a model with a broken backward, fail with exit 1 naming the wrong entry, in the table, JSON and JUnit; the printed replay command reproduces it', () => {
@@ -105,8 +85,7 @@ describe('gradprop check', () => {
     expect(run.testcases.find((c) => c.name === 'layerNormWithoutVarianceGradient isPure')!.failure).toBeUndefined();
 
     // Models in the same run: the one whose hand-written backward forgets w2's gradient fails, alone.
-    const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
-    expect(verdicts).toEqual({ layerNormWithoutVarianceGradient: 'fail', neuron: 'pass', 'neuron.manualGrad': 'pass', neuronForgetsW2: 'pass', 'neuronForgetsW2.manualGrad': 'fail' });
+    expect(verdicts(run.result)).toEqual({ layerNormWithoutVarianceGradient: 'fail', neuron: 'pass', 'neuron.manualGrad': 'pass', neuronForgetsW2: 'pass', 'neuronForgetsW2.manualGrad': 'fail' });
     expect(law(run.result, 'neuronForgetsW2.manualGrad', 'gradientsMatchFiniteDifferences').worst).toMatchObject({ input: 1, verdict: 'fail' });
 
     // The replay line is a shell command: run it as printed (with the local bin for npx gradprop).
@@ -117,27 +96,28 @@ describe('gradprop check', () => {
   });
 
 
-  test('modules that cannot load, and exports that cannot be checked, each get a paragraph naming them; the rest still run; exit 2', () => {
+  test('modules that cannot load, and exports that cannot be checked, each get a paragraph naming them; the rest still run; exit 1', () => {
     const tsSyntaxError = join(scratch, 'syntax-error.ts'); // a .ts file in fixtures/ would break tsc
     writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }');
     writeFileSync(tsSyntaxError, 'export const layer = { name: "layer",, };\n');
-    const modules = ['fixtures/cli/broken-targets.ts', 'fixtures/cli/throws-on-import.ts', 'fixtures/cli/syntax-error.js', tsSyntaxError, 'fixtures/cli/missing.ts'];
+    const modules = ['fixtures/cli/broken-targets.ts', 'fixtures/cli/throws-on-import.ts', 'fixtures/cli/syntax-error.js', tsSyntaxError];
     const run = gradpropWithReports('broken', ['check', ...modules, '--runs', '10']);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     const out = run.stdout;
     expect(out).toContain('fixtures/cli/throws-on-import.ts cannot be loaded, so none of its exports were checked: importing it threw Error: throws-on-import: the lookup table needs two rows (at fixtures/cli/throws-on-import.ts:5:');
     expect(out).toMatch(/fixtures\/cli\/syntax-error\.js cannot be loaded, .*: a syntax error \(Unexpected token ',' at fixtures\/cli\/syntax-error\.js:5\)/);
     expect(out).toMatch(/syntax-error\.ts cannot be loaded, .*: a syntax error \(.*syntax-error\.ts:1:\d+: ERROR: /);
-    expect(out).toContain('fixtures/cli/missing.ts: no such file');
     expect(out).toContain("fixtures/cli/broken-targets.ts, export lonely is a Differentiable ('lonely') with no inputs to check it at and no domain");
     expect(out).toContain('fixtures/cli/broken-targets.ts, export badSpec is a spec whose inputs are a number (3)');
+    // checkGradients' own words for a list that is not all tensors, with its hint.
+    expect(out).toContain('fixtures/cli/broken-targets.ts, export nestedInputs is a spec whose inputs must be an array of Tensors; input 0 is an array of length 1 (make it one with tensor(...))');
     expect(out).toMatch(/export forwardThrows: isPure fails: the target threw RangeError: this layer is not finished \(at fixtures\/cli\/broken-targets\.ts:\d+:\d+\)/);
     expect(out).toContain('export halfDifferentiable: an object with keys name, forward: not a Differentiable, which needs name, forward and vjp (missing vjp)');
     expect(out).not.toMatch(/^\s+at /m); // no stack traces
+    expect(out).toMatch(/^gradprop check: FAIL — 12 laws on 7 targets: 6 passed, 0 failed, 2 errors, 4 skipped; 3 targets could not be checked; 3 module errors; 3 exports skipped — /m);
 
-    expect(run.result.moduleErrors.map((e) => e.module)).toEqual(modules.slice(1));
-    const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
-    expect(verdicts).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
+    expect(run.result.moduleErrors.map((e) => [e.module, e.kind])).toEqual(modules.slice(1).map((m) => [m, 'load']));
+    expect(verdicts(run.result)).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', nestedInputs: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
     expect(law(run.result, 'forwardThrows', 'gradientsMatchFiniteDifferences').verdict).toBe('error');
     expect(law(run.result, 'squareAtTensors', 'jvpMatchesVjp')).toMatchObject({ verdict: 'skipped', message: 'the target has no jvp' });
     expect(run.result.skipped.map((s) => s.export)).toEqual(['bareLayer', 'halfDifferentiable', 'helper']);
@@ -149,6 +129,7 @@ describe('gradprop check', () => {
       'forwardThrows gradientsMatchFiniteDifferences',
       'forwardThrows isPure',
       'lonely',
+      'nestedInputs',
     ]);
     expect(run.testcases.find((c) => c.name === 'fixtures/cli/broken-targets.ts, export helper')?.skipped?.message).toBe('a function (helper), not an op made with defineOp');
   });
@@ -162,15 +143,23 @@ describe('gradprop check --power', () => {
     expect(run.result.power.map((p) => [p.id, p.ok])).toEqual([['layerNorm', true], ['squareAtZero', false]]);
     expect(run.stdout).toContain('power of the gradient test of layerNorm: STRONG');
     expect(run.stdout).toMatch(/power of the gradient test of square: WEAK[\s\S]*flip sign \(one gradient entry with its sign flipped\) goes unnoticed/);
-    expect(run.stdout).toMatch(/power: 1 weak test in/); // without --power the same module passes: see the examples' test
+    expect(run.stdout).toMatch(/power: 1 weak test — /); // without --power the same module passes: see the examples' test
   });
 });
 
 describe('usage', () => {
-  test("an unknown flag exits 2 with the usage text (parseCli's own tests cover each bad use)", () => {
+  test("bad use exits 2 before anything runs: an unknown flag with the usage text, a module that is not there (parseCli's own tests cover each bad option)", () => {
     const bad = gradprop(['verify', '--runz', '3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^gradprop: Unknown option '--runz'[\s\S]*Usage:\n  gradprop \[verify\] \[options\]/);
     expect(bad.stdout).toBe('');
+    const missing = gradprop(['check', 'examples/layernorm.ts', 'fixtures/cli/missing.ts', 'fixtures/cli']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`gradprop: fixtures/cli/missing.ts: no such file (looked for ${join(root, 'fixtures/cli/missing.ts')})\nfixtures/cli is a directory; pass module files, e.g. gradprop check fixtures/cli/*.ts\n`);
+  });
+
+  test('--version prints the version in package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(gradprop(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 });

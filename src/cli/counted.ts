@@ -3,13 +3,12 @@ import type { Subject } from '../laws/index.js';
 import type { AnyOp } from '../ops/index.js';
 import { isOpLike } from './shapes.js';
 
+/** Calls of a target's forward, vjp and jvp. */
 export interface Evaluations {
   forward: number;
   vjp: number;
   jvp: number;
 }
-
-export const noEvaluations = (): Evaluations => ({ forward: 0, vjp: 0, jvp: 0 });
 
 /**
  * The subject with every forward, vjp and jvp call counted into `evaluations`: the laws see the

@@ -1,5 +1,6 @@
-import type { ModuleError, SkippedExport } from './json.js';
-import { loadModule } from './load.js';
+import { thrown } from './describe.js';
+import type { SkippedExport } from './json.js';
+import type { ModuleExports } from './load.js';
 import { recognise } from './recognise.js';
 import { hasDomain, isOpLike, isSpec } from './shapes.js';
 import type { Target } from './targets.js';
@@ -7,38 +8,55 @@ import type { Target } from './targets.js';
 export interface Discovery {
   targets: Target[];
   skipped: SkippedExport[];
-  moduleErrors: ModuleError[];
 }
 
 /**
- * The targets `gradprop check` finds in its modules: every export recognised by shape, in module
- * order then export order. A module that cannot be loaded is reported and the others still run.
+ * The targets a module's exports make, recognised by shape, in export order. An export that throws
+ * when read (a getter, a binding not yet initialised) or when its shape is told (a Proxy, a hostile
+ * getter) is listed as skipped with what it threw; the others are checked.
  */
-export async function discover(modules: readonly string[], cwd: string): Promise<Discovery> {
-  const found: Discovery = { targets: [], skipped: [], moduleErrors: [] };
-  for (const module of modules) {
-    const loaded = await loadModule(module, cwd);
-    if ('error' in loaded) {
-      found.moduleErrors.push({ module, message: loaded.error });
-      continue;
+export function discover(module: string, exports: ModuleExports): Discovery {
+  const found: Discovery = { targets: [], skipped: [] };
+  const skip = (name: string, reason: string) => found.skipped.push({ module, export: name, reason });
+  const values: [string, unknown][] = [];
+  for (const name of exports.names) {
+    try {
+      values.push([name, exports.read(name)]);
+    } catch (error) {
+      skip(name, `reading it threw ${thrown(error)}`);
     }
-    const entries = Object.entries(loaded.namespace);
-    // A layer exported beside a spec that checks it needs no domain of its own.
-    const specOf = new Map(entries.flatMap(([name, value]) => (isSpec(value) ? [[value.target, name] as const] : [])));
-    // The same value exported twice (`export default layerNorm` beside `export const layerNorm`) is checked once.
-    const seen = new Map<unknown, string>();
-    for (const [name, value] of entries) {
+  }
+  // A layer exported beside a spec that checks it needs no domain of its own.
+  const specOf = new Map<unknown, string>();
+  for (const [name, value] of values) {
+    const target = attempt(() => (isSpec(value) ? value.target : undefined));
+    if (target !== undefined) specOf.set(target, name);
+  }
+  // The same value exported twice (`export default layerNorm` beside `export const layerNorm`) is checked once.
+  const seen = new Map<unknown, string>();
+  for (const [name, value] of values) {
+    try {
       const first = seen.get(value);
       const spec = specOf.get(value);
       if (first !== undefined || (spec !== undefined && !isOpLike(value) && !hasDomain(value))) {
-        found.skipped.push({ module, export: name, reason: first !== undefined ? `the same value as export ${first}` : `checked through the spec ${spec}` });
+        skip(name, first !== undefined ? `the same value as export ${first}` : `checked through the spec ${spec}`);
         continue;
       }
       if (typeof value === 'object' || typeof value === 'function') seen.set(value, name);
       const recognised = recognise(value, { id: name, module, pasteName: name });
-      if ('skip' in recognised) found.skipped.push({ module, export: name, reason: recognised.skip });
+      if ('skip' in recognised) skip(name, recognised.skip);
       else found.targets.push(...recognised.targets);
+    } catch (error) {
+      skip(name, `inspecting it threw ${thrown(error)}`);
     }
   }
   return found;
+}
+
+function attempt<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch {
+    return undefined; // the export's own turn in the loop below names what it throws
+  }
 }

@@ -1,10 +1,13 @@
 /**
  * JUnit XML for CI dashboards: a testsuite per module (check) or per family (verify: ops, zoo), a
- * testcase per target and law. A failure's text is the same as on the terminal: the message, the
- * counterexample, the checker's report table and the replay command.
+ * testcase per target and law — and one per target that could not be checked, per module error and
+ * per skipped export, so that the totals are the summary line's counts added up. A failure's text
+ * is the same as on the terminal: the message, the counterexample, the checker's report table and
+ * the replay command.
  */
 import type { LawResult, RunResult, TargetResult } from './json.js';
 import { failureText } from './table.js';
+import { LAW_VERDICTS } from './verdicts.js';
 
 /** Text and attribute values: the five markup characters escaped, characters XML 1.0 forbids replaced. */
 export function escapeXml(text: string): string {
@@ -30,15 +33,18 @@ const firstLine = (text: string | null) => (text ?? '').split('\n')[0]!;
 
 function lawCase(t: TargetResult, l: LawResult): Case {
   const test: Case = { name: `${t.id} ${l.law}`, seconds: l.timeMs / 1000 };
-  if (l.verdict === 'fail' || l.verdict === 'error') test.outcome = { tag: l.verdict === 'fail' ? 'failure' : 'error', message: firstLine(l.message), text: failureText(l) };
-  if (l.verdict === 'skipped') test.outcome = { tag: 'skipped', message: l.message ?? '' };
+  const tag = LAW_VERDICTS[l.verdict].junit;
+  if (tag === 'skipped') test.outcome = { tag, message: l.message ?? '' };
+  else if (tag !== null) test.outcome = { tag, message: firstLine(l.message), text: failureText(l) };
   return test;
 }
 
 function suites(result: RunResult): Map<string, Case[]> {
   const bySuite = new Map<string, Case[]>();
   const add = (suite: string, test: Case) => bySuite.set(suite, [...(bySuite.get(suite) ?? []), test]);
-  for (const { module, message } of result.moduleErrors) add(module, { name: `${module} (load)`, seconds: 0, outcome: { tag: 'error', message: firstLine(message), text: message } });
+  for (const { module, kind, message } of result.moduleErrors) {
+    add(module, { name: `${module} (${kind === 'load' ? 'load' : 'error outside its laws'})`, seconds: 0, outcome: { tag: 'error', message: firstLine(message), text: message } });
+  }
   for (const t of result.targets) {
     const suite = t.module ?? t.id.split('/')[0]!;
     if (t.verdict === 'error') add(suite, { name: t.id, seconds: 0, outcome: { tag: 'error', message: firstLine(t.message), text: t.message ?? '' } });

@@ -4,7 +4,8 @@ import type { LawResult, RunResult } from './json.js';
 import { junitXml } from './junit.js';
 import { progress } from './progress.js';
 import { formatRun, useColour } from './table.js';
-import { shapeErrors } from './test-support.js';
+import { parseJunit, shapeErrors } from './test-support.js';
+import { noVerdicts } from './verdicts.js';
 
 const awkward = 'a <tag> & "quoted" \'text\' with \x1b[31mcolour\x1b[0m, ⟨v, Ju⟩ and σ';
 
@@ -23,19 +24,21 @@ const failing: LawResult = {
   counterexample: '[tensor([1, 2])]',
   report: 'gradcheck x: FAIL',
   test: null,
+  diagnostics: null,
 };
 
 const result: RunResult = {
   command: 'verify',
   modules: [],
-  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null },
+  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null, timeout: 120, loadTimeout: 60 },
   exitCode: 1,
   durationMs: 20,
-  summary: { targets: 1, laws: 2, passed: 1, failed: 1, errors: 0, skipped: 0 },
-  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
+  summary: { targets: 1, uncheckable: 0, laws: 2, cases: 6, verdicts: { ...noVerdicts(), pass: 1, fail: 1 }, skippedExports: 0, moduleErrors: 0 },
+  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, fixedInputs: false, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
   skipped: [],
   moduleErrors: [],
   power: [],
+  curves: [],
 };
 
 describe('the JSON shape check the CLI tests use', () => {
@@ -45,7 +48,7 @@ describe('the JSON shape check the CLI tests use', () => {
     const broken = { ...result, extra: 1, targets: [{ ...result.targets[0]!, laws: [{ ...withoutSeed, verdict: 'maybe' }] }] };
     expect(shapeErrors(broken)).toEqual([
       'result.extra: not in the documented shape',
-      'result.targets[0].laws[0].verdict: expected pass | fail | error | skipped, got "maybe"',
+      'result.targets[0].laws[0].verdict: expected pass | fail | error | timeout | skipped, got "maybe"',
       'result.targets[0].laws[0].seed: missing',
     ]);
   });
@@ -76,12 +79,31 @@ describe('terminal output', () => {
     expect(formatRun(result, false)).not.toContain('\x1b[');
   });
 
+  test('every verdict is shown by its label, coloured and counted by the one verdict table; pass and fail always, the others when some law has them', () => {
+    const timedOut: LawResult = { ...failing, law: 'jvpMatchesVjp', verdict: 'timeout', message: 'ops/x: jvpMatchesVjp timed out after 2 s (--timeout) in case 2 of 3, 1 passed' };
+    const errors = { ...failing, law: 'isPure', verdict: 'error' as const };
+    const mixed: RunResult = {
+      ...result,
+      summary: { ...result.summary, laws: 4, verdicts: { ...noVerdicts(), fail: 1, timeout: 1, error: 2 } },
+      targets: [{ ...result.targets[0]!, laws: [failing, timedOut, errors, errors] }],
+    };
+    const text = formatRun(mixed, false);
+    expect(text).toMatch(/^ops\/x +jvpMatchesVjp +3 +TIMEOUT /m);
+    expect(text).toContain(`✗ ops/x — jvpMatchesVjp
+  ${timedOut.message}`);
+    expect(text).toMatch(/^gradprop verify: FAIL — 4 laws on 1 target: 0 passed, 1 failed, 2 errors, 1 timed out — 20 ms, seed 1$/m);
+    expect(formatRun(mixed, true)).toContain('\x1b[31mTIMEOUT\x1b[0m');
+    const junit = parseJunit(junitXml(mixed));
+    expect(junit.totals).toMatchObject({ tests: '4', failures: '1', errors: '3', skipped: '0' });
+    expect(junit.testcases.find((c) => c.name === 'ops/x jvpMatchesVjp')?.error?.message).toBe(timedOut.message);
+  });
+
   test('progress rewrites one line on a terminal and writes nothing elsewhere', () => {
     const written: string[] = [];
     const bar = progress({ isTTY: true, columns: 40, write: (text) => written.push(text) });
     bar.step(0, 2, 'ops/tanh gradientsMatchFiniteDifferences');
     bar.end();
-    expect(written).toEqual(['\r\x1b[Kgradprop [1/2] ops/tanh gradientsMatchF', '\r\x1b[K']);
+    expect(written).toEqual(['\r\x1b[Kgradprop [0/2 laws] ops/tanh gradientsM', '\r\x1b[K']);
     const silent: string[] = [];
     const none = progress({ isTTY: false, write: (text) => silent.push(text) });
     none.step(0, 2, 'ops/tanh isPure');

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describeValue } from '../autodiff/index.js';
-import { fromLayer, isLayer } from '../check/index.js';
+import { checkGradients, fromLayer, isLayer } from '../check/index.js';
 import type { Subject } from '../laws/index.js';
-import type { Tensor } from '../tensor/index.js';
+import { type Tensor, isTensor } from '../tensor/index.js';
 import { modelLaws, subjectLaws } from './laws.js';
 import { layoutOf, modelInputs, modelTarget } from './models.js';
 import { isArbitrary } from '../arbitraries/index.js';
 import { type ModelLike, type Spec, hasDomain, isDifferentiable, isModel, isOpLike, isSpec, isTensorList } from './shapes.js';
 import type { Kind, Target } from './targets.js';
-import { describeExport, thrown, where } from './describe.js';
+import { CHECKABLE, thrown, where } from './describe.js';
 
 /** Where a value came from: its target id, the module that exports it, and its name in user code. */
 export interface Origin {
@@ -21,20 +21,27 @@ export interface Origin {
 /** The targets a value makes, or why it is not something to check. */
 export type Recognised = { targets: Target[] } | { skip: string };
 
-/** What `gradprop check` can check, in the words of its messages. */
-export const CHECKABLE = 'an op made with defineOp, a Differentiable, a model or a spec { target, inputs }';
-
-/** Recognise a value by its shape. Never throws: a value that breaks while inspected is a target with an error. */
+/**
+ * Recognise a value by its shape. Telling its shape may throw (a getter, a Proxy): that reaches the
+ * caller, which lists the export as skipped. Preparing a recognised target never throws: a target
+ * that breaks while prepared is a target with an error.
+ */
 export function recognise(value: unknown, origin: Origin): Recognised {
+  const prepare = preparation(value);
+  if (prepare === undefined) return { skip: whyNot(value) };
   try {
-    if (isOpLike(value)) return { targets: [subjectTarget(origin, 'op', value)] };
-    if (isModel(value)) return { targets: modelTargets(origin, value) };
-    if (isDifferentiable(value)) return { targets: [subjectTarget(origin, 'differentiable', value)] };
-    if (isSpec(value)) return { targets: [specTarget(origin, value)] };
+    return { targets: prepare(origin) };
   } catch (error) {
     return { targets: [broken(origin, origin.id, 'differentiable', `could not be prepared for checking: it threw ${thrown(error)}`)] };
   }
-  return { skip: whyNot(value) };
+}
+
+function preparation(value: unknown): ((origin: Origin) => Target[]) | undefined {
+  if (isOpLike(value)) return (origin) => [subjectTarget(origin, 'op', value)];
+  if (isModel(value)) return (origin) => modelTargets(origin, value);
+  if (isDifferentiable(value)) return (origin) => [subjectTarget(origin, 'differentiable', value)];
+  if (isSpec(value)) return (origin) => [specTarget(origin, value)];
+  return undefined;
 }
 
 function whyNot(value: unknown): string {
@@ -72,9 +79,22 @@ function specTarget(origin: Origin, spec: Spec): Target {
   // No paste-ready test: the spec, not its target, is what the module exports by this name.
   const { pasteName: _, ...specOrigin } = origin;
   if (inputs === undefined) return subjectTarget(specOrigin, 'spec', target);
-  if (isTensorList(inputs)) return subjectTarget(specOrigin, 'spec', target, fc.constant(inputs));
+  if (isTensorList(inputs)) return { ...subjectTarget(specOrigin, 'spec', target, fc.constant(inputs)), fixedInputs: true };
   if (isArbitrary(inputs)) return subjectTarget(specOrigin, 'spec', target, inputs);
+  if (Array.isArray(inputs)) return broken(origin, name, 'spec', `is a spec whose ${inputsProblem(name, inputs)}`);
   return broken(origin, name, 'spec', `is a spec whose inputs are ${describeValue(inputs)}; expected a list of tensors or a fast-check arbitrary of tensor lists`);
+}
+
+/**
+ * What is wrong with a list that is not all tensors, in checkGradients' own words (with its hint for
+ * nested arrays). It checks the inputs before calling the target, so a stand-in target is enough.
+ */
+function inputsProblem(name: string, inputs: unknown[]): string {
+  const never = (): never => {
+    throw new Error('gradprop: checkGradients called a target while checking its inputs');
+  };
+  const { message } = checkGradients({ name, forward: never, vjp: never }, inputs as Tensor[]);
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
 }
 
 function modelTargets({ pasteName: _, ...origin }: Origin, model: ModelLike): Target[] {
@@ -101,4 +121,19 @@ function base(origin: Origin, name: string, kind: Kind): Omit<Target, 'laws'> {
 /** A target that cannot be checked: no laws, and a paragraph naming it and saying why. */
 function broken(origin: Origin, name: string, kind: Kind, why: string): Target {
   return { ...base(origin, name, kind), laws: [], error: `${where(origin)} ${why}` };
+}
+
+/** A value that is not checkable, in a few words: "a function (helper)", "an object with keys a, b". */
+function describeExport(value: unknown): string {
+  if (typeof value === 'function') {
+    const kind = /^class\b/.test(Function.prototype.toString.call(value)) ? 'a class' : 'a function';
+    return value.name ? `${kind} (${value.name})` : kind;
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isTensor(value)) {
+    const constructor = Object.getPrototypeOf(value)?.constructor as { name?: string } | undefined;
+    if (constructor && constructor !== Object && constructor.name) return `an instance of ${constructor.name}`;
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an object with no keys' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+  }
+  return describeValue(value);
 }

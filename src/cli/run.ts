@@ -1,69 +1,53 @@
 import fc from 'fast-check';
 import { type Comparison, formatReport } from '../check/index.js';
 import { type Case, LawViolation, type SameFailureDetails, caseCode, checkSameFailure, describeOtherFailure } from '../laws/index.js';
-import { pasteReadyTest } from '../vitest/replay.js';
-import type { CliOptions } from './args.js';
-import { noEvaluations } from './counted.js';
+import { exportedSubject, pasteReadyTest } from '../vitest/replay.js';
+import type { Evaluations } from './counted.js';
+import { diagnoseFailure } from './diagnostics.js';
 import { frame, thrown, where } from './describe.js';
-import type { LawResult, TargetResult } from './json.js';
-import type { Progress } from './progress.js';
+import { type LawResult, emptyLawResult } from './json.js';
 import { type Invocation, replayCommand } from './replay.js';
 import type { LawRun, Target } from './targets.js';
+import { isLawVerdict } from './verdicts.js';
 
-export interface RunContext {
+/** What a worker needs to run one law the way the command asked. */
+export interface LawSettings {
   invocation: Invocation;
-  options: CliOptions;
-  progress: Progress;
+  runs: number;
+  seed: number;
+  /** Replay the counterexample at this path. */
+  path?: string;
   cwd: string;
 }
 
-/** Run every selected law on every target with fc.check, so each failure has a seed and a path. */
-export function runTargets(targets: readonly Target[], context: RunContext): TargetResult[] {
-  const lawsOf = (target: Target) => target.laws.filter((run) => context.options.law === undefined || run.law === context.options.law);
-  const total = targets.reduce((n, target) => n + lawsOf(target).length, 0);
-  let done = 0;
-  const results = targets.map((target): TargetResult => {
-    const head = { id: target.id, name: target.name, kind: target.kind, module: target.module ?? null };
-    if (target.error !== undefined) return { ...head, verdict: 'error', message: target.error, laws: [] };
-    const laws = lawsOf(target).map((run) => {
-      context.progress.step(done++, total, `${target.id} ${run.law}`);
-      return runLaw(target, run, context);
-    });
-    return { ...head, verdict: laws.some((l) => l.verdict === 'fail' || l.verdict === 'error') ? 'fail' : 'pass', message: null, laws };
-  });
-  context.progress.end();
-  return results;
+/** How far a law has got: the cases it ran, then the runs shrinking a failure took, and the calls of the target so far. */
+export interface LawProgress {
+  cases: number;
+  shrinks: number;
+  evaluations: Evaluations;
 }
 
-function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunContext): LawResult {
-  const result: LawResult = {
-    law: run.law,
-    verdict: 'pass',
-    cases: 0,
-    shrinks: 0,
-    worst: null,
-    evaluations: noEvaluations(),
-    timeMs: 0,
-    seed: options.seed,
-    path: null,
-    replay: null,
-    message: null,
-    counterexample: null,
-    report: null,
-    test: null,
-  };
+/**
+ * Run one law on one target with fc.check, so a failure has a seed and a path; `onProgress` hears
+ * after every run of the property. A target at fixed inputs runs once: every case would be the same.
+ */
+export function runLaw(target: Target, run: LawRun, settings: LawSettings, onProgress: (progress: LawProgress) => void = () => {}): LawResult {
+  const result = emptyLawResult(run.law, settings.seed);
   if (run.skip !== undefined || !run.property) return { ...result, verdict: 'skipped', message: run.skip ?? null };
+  const { invocation, cwd } = settings;
   const probe = {
     evaluations: result.evaluations,
     observe: ({ worst }: { worst?: Comparison }) => {
       if (worst && (!result.worst || closeness(worst) > closeness(result.worst))) result.worst = worst;
     },
-    options: { mode: options.mode },
+    options: { mode: invocation.mode },
   };
   const started = performance.now();
   let details: SameFailureDetails<unknown[]>;
   try {
-    details = checkSameFailure(run.property(probe), { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
+    const property = reporting(run.property(probe), (cases, shrinks) => onProgress({ cases, shrinks, evaluations: result.evaluations }));
+    const numRuns = target.fixedInputs ? 1 : settings.runs;
+    details = checkSameFailure(property, { numRuns, seed: settings.seed, ...(settings.path === undefined ? {} : { path: settings.path }) });
   } catch (error) {
     // fast-check throws, rather than fails, when a case cannot even be generated (a domain or sampleBatch that throws).
     return { ...result, verdict: 'error', timeMs: performance.now() - started, message: `${where(target)}: ${run.law} could not generate a case: ${thrown(error)}${frame(error, cwd)}` };
@@ -80,8 +64,11 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
   const verdict = verdictOf(run.law, error);
   const detail = violation ? violation.detail : verdict === 'fail' ? (error as Error).message : `the target threw ${thrown(error)}${frame(error, cwd)}`;
   const other = describeOtherFailure(details.otherFailure);
+  // diagnosing calls the counted target again: those calls are the report's, not the law's
+  const evaluations = { ...result.evaluations };
   return {
     ...result,
+    evaluations,
     verdict,
     shrinks: details.numShrinks,
     worst: violation?.report?.worst ?? result.worst,
@@ -90,17 +77,44 @@ function runLaw(target: Target, run: LawRun, { invocation, options, cwd }: RunCo
     message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
-    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, target.pasteName) : null,
+    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest') : null,
+    diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
   };
 }
 
 /**
- * 'error' when the target could not be evaluated (it threw, or gave no tensor) rather than being
- * wrong. The BPTT law reports with plain Errors that start with its own name.
+ * The checker's own verdict when the CLI has one of that name ('error': the target could not be
+ * evaluated, rather than being wrong), else 'fail'. The BPTT law reports with plain Errors that
+ * start with its own name; anything else a law throws is the target throwing.
  */
-function verdictOf(law: string, error: unknown): 'fail' | 'error' {
-  if (error instanceof LawViolation) return error.report?.verdict === 'error' ? 'error' : 'fail';
+function verdictOf(law: string, error: unknown): LawResult['verdict'] {
+  if (error instanceof LawViolation) {
+    const verdict = error.report?.verdict;
+    return isLawVerdict(verdict) && verdict !== 'pass' ? verdict : 'fail';
+  }
   return error instanceof Error && error.message.startsWith(law) ? 'fail' : 'error';
+}
+
+/** The property, telling `progress` after each run how many cases it has run, and how many shrinking runs since the first failure. */
+function reporting<Ts>(property: fc.IRawProperty<Ts, false>, progress: (cases: number, shrinks: number) => void): fc.IRawProperty<Ts, false> {
+  let cases = 0;
+  let shrinks = 0;
+  let failed = false;
+  return {
+    isAsync: () => false,
+    generate: (random, runId) => property.generate(random, runId),
+    shrink: (value) => property.shrink(value),
+    run: (value) => {
+      const outcome = property.run(value);
+      if (failed) shrinks++;
+      else cases++;
+      failed ||= outcome !== null && !fc.PreconditionFailure.isFailure(outcome);
+      progress(cases, shrinks);
+      return outcome;
+    },
+    runBeforeEach: () => property.runBeforeEach(),
+    runAfterEach: () => property.runAfterEach(),
+  };
 }
 
 /** How close a comparison came to failing: its error as a fraction of its tolerance. */

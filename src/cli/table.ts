@@ -1,5 +1,6 @@
 /** The human report on stdout: the summary table, what was skipped, each failure in full, one closing line. */
-import type { LawResult, LawVerdict, RunResult, TargetResult } from './json.js';
+import type { LawResult, RunResult, TargetResult } from './json.js';
+import { LAW_VERDICTS, type LawVerdict, lawVerdicts } from './verdicts.js';
 
 type Paint = (text: string) => string;
 
@@ -13,8 +14,6 @@ function palette(colour: boolean): Record<'red' | 'green' | 'yellow' | 'dim' | '
   return { red: sgr(31), green: sgr(32), yellow: sgr(33), dim: sgr(2), bold: sgr(1) };
 }
 
-const VERDICT: Record<LawVerdict, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const short = (x: number) => (x === 0 ? '0' : x.toExponential(1));
 const time = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -27,7 +26,7 @@ export function formatRun(result: RunResult, colour: boolean): string {
   }
   const errors = [...result.moduleErrors.map((e) => e.message), ...result.targets.filter((t) => t.verdict === 'error').map((t) => t.message!)];
   if (errors.length > 0) sections.push([paint.red(paint.bold('errors:')), ...errors.map((e) => `\n${paint.red('✗')} ${e}`)].join('\n'));
-  const failures = result.targets.flatMap((t) => t.laws.filter((l) => l.verdict === 'fail' || l.verdict === 'error').map((l) => ({ t, l })));
+  const failures = result.targets.flatMap((t) => t.laws.filter((l) => !LAW_VERDICTS[l.verdict].ok).map((l) => ({ t, l })));
   if (failures.length > 0) {
     sections.push([paint.red(paint.bold('failures:')), ...failures.map(({ t, l }) => `\n${paint.red('✗')} ${t.id} — ${l.law}\n${indent(failureText(l))}`)].join('\n'));
   }
@@ -38,17 +37,18 @@ export function formatRun(result: RunResult, colour: boolean): string {
   return colour ? text : text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 }
 
-function header({ command, modules, options, summary }: RunResult): string {
+function header({ command, modules, options, summary, targets }: RunResult): string {
   const what = command === 'check' ? `check ${modules.join(' ')}` : 'verify';
   const scope = [options.filter && `--filter ${options.filter}`, options.law && `--law ${options.law}`, options.shard && `--shard ${options.shard}`, options.path && `--path ${options.path}`].filter(Boolean);
-  return `gradprop ${what}: ${plural(summary.targets, 'target')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law, ${options.mode} mode${scope.length ? ` (${scope.join(', ')})` : ''}`;
+  const fixed = targets.some((t) => t.fixedInputs) ? ' (1 at fixed inputs)' : '';
+  return `gradprop ${what}: ${plural(summary.targets, 'target')}, ${plural(summary.laws, 'law')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law${fixed}, ${options.mode} mode${scope.length ? ` (${scope.join(', ')})` : ''}`;
 }
 
 function table(result: RunResult, paint: ReturnType<typeof palette>): string {
   const head = ['target', 'law', 'cases', 'verdict', 'worst rel err', 'evaluations f/vjp/jvp', 'time'];
   const rows: { cells: string[]; verdict: LawVerdict }[] = result.targets.flatMap((t: TargetResult) =>
     t.verdict === 'error'
-      ? [{ cells: [t.id, '—', '0', 'ERROR', '·', '·', '·'], verdict: 'error' as const }]
+      ? [{ cells: [t.id, '—', '0', LAW_VERDICTS.error.label, '·', '·', '·'], verdict: 'error' as const }]
       : t.laws.map((l) => ({ cells: lawCells(t, l), verdict: l.verdict })),
   );
   if (rows.length === 0) return 'no targets to check';
@@ -67,12 +67,13 @@ function table(result: RunResult, paint: ReturnType<typeof palette>): string {
 
 function lawCells(t: TargetResult, l: LawResult): string[] {
   const e = l.evaluations;
-  const evaluations = l.verdict === 'skipped' ? '·' : `${e.forward}/${e.vjp}/${e.jvp}`;
-  return [t.id, l.law, String(l.cases), VERDICT[l.verdict], l.worst ? short(l.worst.relError) : '·', evaluations, l.verdict === 'skipped' ? '·' : time(l.timeMs)];
+  const ran = l.verdict !== 'skipped';
+  const cases = ran && t.fixedInputs ? `${l.cases} fixed` : String(l.cases);
+  return [t.id, l.law, cases, LAW_VERDICTS[l.verdict].label, l.worst ? short(l.worst.relError) : '·', ran ? `${e.forward}/${e.vjp}/${e.jvp}` : '·', ran ? time(l.timeMs) : '·'];
 }
 
 function colourOf(verdict: LawVerdict, paint: ReturnType<typeof palette>): Paint {
-  return verdict === 'pass' ? paint.green : verdict === 'skipped' ? paint.yellow : paint.red;
+  return paint[LAW_VERDICTS[verdict].colour];
 }
 
 /** A failing law in full: what is wrong, the counterexample, the checker's table, and how to replay it. */
@@ -85,13 +86,24 @@ export function failureText(l: LawResult): string {
   return parts.join('\n');
 }
 
-function closing({ command, summary, moduleErrors, power, exitCode, durationMs, options }: RunResult, paint: ReturnType<typeof palette>): string {
+/**
+ * The summary line: the laws by verdict, then what was not a law — targets that could not be
+ * checked, module errors, skipped exports. JUnit's totals are these, added up.
+ */
+function closing({ command, summary, power, exitCode, durationMs, options }: RunResult, paint: ReturnType<typeof palette>): string {
   const verdict = exitCode === 0 ? paint.green('PASS') : paint.red('FAIL');
-  const counts = `${summary.passed} passed, ${summary.failed} failed, ${plural(summary.errors, 'error')}, ${summary.skipped} skipped laws on ${plural(summary.targets, 'target')}`;
-  const unloaded = moduleErrors.length > 0 ? `; ${plural(moduleErrors.length, 'module')} could not be loaded` : '';
+  const counts = lawVerdicts
+    .filter((v) => LAW_VERDICTS[v].always || summary.verdicts[v] > 0)
+    .map((v) => `${summary.verdicts[v]} ${LAW_VERDICTS[v].counted[summary.verdicts[v] === 1 ? 0 : 1]}`);
   const weak = power.filter((p) => !p.ok).length;
-  const powerNote = power.length > 0 ? `; power: ${weak === 0 ? 'every test strong' : `${plural(weak, 'weak test')}`}` : '';
-  return `gradprop ${command}: ${verdict} — ${counts}${unloaded}${powerNote} in ${time(durationMs)} (seed ${options.seed})`;
+  const others = [
+    summary.uncheckable > 0 && `${plural(summary.uncheckable, 'target')} could not be checked`,
+    summary.moduleErrors > 0 && plural(summary.moduleErrors, 'module error'),
+    summary.skippedExports > 0 && `${plural(summary.skippedExports, 'export')} skipped`,
+    power.length > 0 && `power: ${weak === 0 ? 'every test strong' : plural(weak, 'weak test')}`,
+  ].filter(Boolean);
+  const laws = `${plural(summary.laws, 'law')} on ${plural(summary.targets, 'target')}: ${counts.join(', ')}`;
+  return `gradprop ${command}: ${verdict} — ${[laws, ...others].join('; ')} — ${time(durationMs)}, seed ${options.seed}`;
 }
 
 function indent(text: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { select } from './targets.js';
+import { select, selector } from './targets.js';
 import { verifyTargets } from './verify.js';
 
 describe('select', () => {
@@ -19,5 +19,13 @@ describe('select', () => {
     expect(ids(undefined, '^zoo/elman')).toEqual(['zoo/elman', 'zoo/elman.manualGrad']);
     expect(ids({ index: 2, count: 2 }, '^zoo/elman')).toEqual(['zoo/elman.manualGrad']);
     expect(ids(undefined, 'no such target')).toEqual([]);
+  });
+
+  test('selecting a module at a time, as targets arrive from their workers, selects what selecting them all at once does', () => {
+    const modules = [targets.slice(0, 5), targets.slice(5, 6), [], targets.slice(6)];
+    for (const options of [{}, { shard: { index: 2, count: 3 } }, { filter: 'manualGrad|^ops/t', shard: { index: 1, count: 2 } }]) {
+      const pick = selector(options);
+      expect(modules.flatMap((m) => pick(m)).map((t) => t.id)).toEqual(select(targets, options).map((t) => t.id));
+    }
   });
 });

@@ -3,7 +3,8 @@ import { valueAndGrad } from '../autodiff/index.js';
 import { reshape, slice } from '../ops/index.js';
 import { type Tensor, formatShape } from '../tensor/index.js';
 
-type Params = Record<string, Tensor>;
+/** Named parameters, as a model holds them. */
+export type Params = Record<string, Tensor>;
 
 /** One sequence: c_1..c_T as the rows of xs [T, D], and the target y. */
 export interface Sequence {
@@ -19,9 +20,13 @@ export interface Unrollable {
   name: string;
   /** The weights every step uses. */
   sharedNames: readonly string[];
+  /** The state before the first step. */
   initialState(params: Params): Tensor[];
+  /** The next state from the input c_t and the state before it. */
   step(params: Params, input: Tensor, state: readonly Tensor[]): Tensor[];
+  /** The loss read from the last state against the target y. */
   readout(params: Params, state: readonly Tensor[], y: Tensor): Tensor;
+  /** The loss and the gradient under test. */
   lossAndGrad(params: Params, batch: Sequence): { loss: number; grads: Params };
 }
 
@@ -86,6 +91,7 @@ export function truncatedLossAndGrad(model: Unrollable, params: Params, { xs, y 
   return { loss: value.item(), grads: Object.fromEntries(names.map((name, i) => [name, grad[i]!])) };
 }
 
+/** Options of bpttSumsOverTimeSteps. */
 export interface BpttOptions {
   /** The gradient under test; the model's own lossAndGrad by default. */
   lossAndGrad?: (params: Params, batch: Sequence) => { loss: number; grads: Params };

@@ -19,6 +19,7 @@ export interface Case {
 /** What a law can be asked about: a checker target, an op, or a target carrying its own domain. */
 export type Subject = Differentiable | AnyOp | (Differentiable & { domain: Domain<undefined> });
 
+/** Whether a value is an op made with defineOp (a function carrying its rules and domain). */
 export function isOp(subject: unknown): subject is AnyOp {
   return typeof subject === 'function' && 'apply' in subject && 'domain' in subject;
 }

@@ -12,6 +12,7 @@ export class Coverage {
   readonly counts = new Map<string, number>();
   cases = 0;
 
+  /** Counts one case's classes. */
   record(c: Case): void {
     this.cases++;
     for (const [family, label] of Object.entries(labels(c.inputs, c.kinks ?? []))) {

@@ -1,6 +1,12 @@
+/**
+ * Reusable fast-check properties of a target or an op: gradients against finite differences,
+ * jvp/vjp duality, linearity, purity, Taylor remainders, descent, BPTT's sums over time.
+ *
+ * @module gradprop/laws
+ */
 export { type Case, type Subject, casesOf, caseCode, isOp } from './cases.js';
 export { Coverage } from './coverage.js';
-export { type Law, type LawBody, type LawOptions, defineLaw } from './law.js';
+export { type Law, type LawBody, type LawFactory, type LawOptions, defineLaw } from './law.js';
 export { LawViolation } from './violation.js';
 export { gradientsMatchFiniteDifferences } from './gradients.js';
 export { jvpMatchesVjp } from './duality.js';

@@ -77,12 +77,16 @@ function broadcastPair(denominator: { min?: number; max?: number } = {}): Domain
   };
 }
 
+/** a + b, elementwise with NumPy broadcasting (gradients summed back to each input's shape). */
 export const add = defineBinary({ name: 'add', value: (x, y) => x + y, dx: ONE, dy: ONE, domain: broadcastPair() });
 
+/** a − b, elementwise with NumPy broadcasting. */
 export const sub = defineBinary({ name: 'sub', value: (x, y) => x - y, dx: ONE, dy: () => -1, domain: broadcastPair() });
 
+/** a · b, elementwise with NumPy broadcasting. */
 export const mul = defineBinary({ name: 'mul', value: (x, y) => x * y, dx: (_x, y) => y, dy: (x) => x, domain: broadcastPair() });
 
+/** a / b, elementwise with NumPy broadcasting. */
 export const div = defineBinary({
   name: 'div',
   value: (x, y) => x / y,

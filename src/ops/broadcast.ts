@@ -62,6 +62,7 @@ function sharedTable(fill: (table: Int32Array) => void): (size: number) => Int32
   };
 }
 
+/** x repeated along size-1 and missing leading axes to the target shape (NumPy rules). */
 export function broadcastTo(x: Tensor, target: Shape): Tensor {
   if (sameShape(x.shape, target)) return x;
   const offsets = broadcastOffsets(x.shape, target);

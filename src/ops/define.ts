@@ -19,6 +19,7 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
    * `(x: Tensor, axis = -1) => [[x], { axis }]`. Omit when the op takes only tensors.
    */
   args?: (...args: Args) => readonly [readonly Tensor[], A];
+  /** The output, from the tensor inputs and the attributes. */
   forward(inputs: Inputs<N>, attrs: A): Tensor;
   /**
    * The cotangent pulled back to each input (null for an input that takes no gradient). The engine
@@ -41,6 +42,7 @@ export interface OpInfo<N extends number, A> extends Primitive<A> {
   readonly spec: OpSpec<N, A, any[]>;
   /** Calls the op on tensor inputs and attributes: the uniform form the checker and the laws use. */
   apply(inputs: readonly Tensor[], attrs: A): Tensor;
+  /** The spec's forward, vjp and jvp, as written (outside the engine's tape). */
   forward(inputs: Inputs<N>, attrs: A): Tensor;
   vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   jvp(inputs: Inputs<N>, output: Tensor, tangents: Inputs<N>, attrs: A): Tensor;
@@ -57,10 +59,12 @@ const ops = new Map<string, AnyOp>();
 /** Every registered op by name. Registering happens when an op's module is imported. */
 export const registry: ReadonlyMap<string, AnyOp> = ops;
 
+/** Every registered op, in the order they were defined. */
 export function allOps(): AnyOp[] {
   return [...ops.values()];
 }
 
+/** Defines an op: returns a function that computes it (and is recorded inside grad, vjp and jvp), with its rules and domain attached, and registers it under its name unless `register: false`. */
 export function defineOp<N extends number, A = undefined, Args extends unknown[] = [...Inputs<N>]>(
   spec: OpSpec<N, A, Args>,
 ): Op<N, A, Args> {

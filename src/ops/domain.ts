@@ -14,6 +14,7 @@ export interface Domain<A = undefined> {
   kinks?: readonly { input: number; at: number }[];
 }
 
+/** Bounds on a drawn shape: its rank and the length of each side. */
 export interface ShapeSpec {
   minRank?: number;
   maxRank?: number;
@@ -21,6 +22,7 @@ export interface ShapeSpec {
   maxSide?: number;
 }
 
+/** Bounds on drawn values, and values to keep away from. */
 export interface ValueSpec {
   min?: number;
   max?: number;
@@ -28,15 +30,20 @@ export interface ValueSpec {
   avoid?: readonly number[];
 }
 
+/** The draws a domain's sample makes: shapes, tensors, ids and choices, each shrinkable when gradprop/arbitraries implements it. */
 export interface Draw {
+  /** A shape within the bounds. */
   shape(spec?: ShapeSpec): number[];
   /** `count` shapes that broadcast together under NumPy rules (size-1 and missing leading axes). */
   broadcastShapes(count: number, spec?: ShapeSpec): number[][];
+  /** A tensor of this shape, values within the bounds and away from `avoid`. */
   tensor(shape: Shape, spec?: ValueSpec): Tensor;
   /** Integers in [0, upTo), as float64 values. */
   ids(shape: Shape, upTo: number): Tensor;
   /** An integer in [min, max], both included. */
   int(min: number, max: number): number;
+  /** true or false. */
   boolean(): boolean;
+  /** One of the choices. */
   pick<T>(choices: readonly T[]): T;
 }

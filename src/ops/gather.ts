@@ -14,6 +14,7 @@ function rows(table: Tensor, ids: Tensor): Tensor {
   return new Tensor(out, [...ids.shape, ...table.shape.slice(1)]);
 }
 
+/** Rows of a table at integer ids (an embedding lookup); the gradient is a scatter-add, and ids take none. */
 export const gather = defineOp({
   name: 'gather',
   arity: 2,

@@ -62,6 +62,7 @@ function product(a: Tensor, b: Tensor): Tensor {
   return overBatch(matmulInto, a, swapLast(b), batch, m, k, n, m, n);
 }
 
+/** The matrix product of `[..., m, k]` and `[..., k, n]`, batched over leading axes that broadcast. */
 export const matmul = defineOp({
   name: 'matmul',
   arity: 2,

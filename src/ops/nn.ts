@@ -45,6 +45,7 @@ function softmaxJacobianTimes(y: Tensor, v: Tensor, axis: number): Tensor {
   return mul(y, sub(v, sum(mul(v, y), { axis, keepdims: true })));
 }
 
+/** eˣ normalised to sum to 1 along an axis (the last by default), computed without overflow. */
 export const softmax = defineOp({
   name: 'softmax',
   arity: 1,
@@ -55,6 +56,7 @@ export const softmax = defineOp({
   domain: alongAnAxis,
 });
 
+/** log softmax(x) along an axis (the last by default), as x − logsumexp(x) without overflow. */
 export const logSoftmax = defineOp({
   name: 'logSoftmax',
   arity: 1,
@@ -94,6 +96,7 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
   return { loss: loss / count, dLogits: new Tensor(d, logits.shape) };
 }
 
+/** Mean cross-entropy of softmax(logits) against integer class targets: logits `[..., C]`, targets of the logits shape without its last axis (they take no gradient). */
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
   arity: 2,
@@ -117,6 +120,7 @@ function mseSlope(pred: Tensor, target: Tensor): Tensor {
   return new Tensor(out, pred.shape);
 }
 
+/** Mean squared error between a prediction and a target of the same shape. */
 export const mse = defineOp({
   name: 'mse',
   arity: 2,

@@ -88,8 +88,10 @@ function defineScaledSum(name: string, scaleOf: (view: AxisView) => number) {
   });
 }
 
+/** The sum of all entries, or along `{ axis }` (with `keepdims` to keep it as a side of 1). */
 export const sum = defineScaledSum('sum', () => 1);
 
+/** The mean of all entries, or along `{ axis }` (with `keepdims`). */
 export const mean = defineScaledSum('mean', (view) => 1 / view.side);
 
 /** For each output element of a max, the offset of the input element that won (the first, on a tie). */
@@ -117,6 +119,7 @@ function pick(v: Tensor, at: Int32Array, shape: number[]): Tensor {
 /** Max is not differentiable where two candidates tie; keep the winner clear of the runner-up. */
 const MAX_GAP = 0.25;
 
+/** The largest entry, or along `{ axis }` (with `keepdims`); the gradient goes to the first winner on a tie. */
 export const max = defineOp({
   name: 'max',
   arity: 1,

@@ -73,6 +73,7 @@ function drawPermutation(draw: Draw, rank: number): number[] {
   return perm;
 }
 
+/** Permutes the axes: reverses them by default, or puts axis `axes[i]` at position i. */
 export const transpose = defineOp({
   name: 'transpose',
   arity: 1,
@@ -112,6 +113,7 @@ function badShape(x: Tensor, shape: readonly number[]): ShapeError {
   return new ShapeError('reshape', `a shape of ${x.size} elements (sides ≥ 0, at most one -1) for input of shape ${formatShape(x.shape)}`, `shape ${got}`);
 }
 
+/** The same entries in row-major order under another shape (one side may be -1: whatever is left). */
 export const reshape = defineOp({
   name: 'reshape',
   arity: 1,
@@ -143,6 +145,7 @@ function drawFactoring(draw: Draw, size: number): number[] {
   return size === 0 ? shape.map((side) => (side === -1 ? 0 : side)) : shape;
 }
 
+/** Which part of an axis slice keeps: `start` up to `end` along `axis`. */
 export interface SliceOptions {
   axis: number;
   start: number;
@@ -185,6 +188,7 @@ function sliceOf(x: Tensor, range: SliceRange): Tensor {
   return new Tensor(out, shape);
 }
 
+/** A contiguous range of one axis: `slice(x, { axis, start, end })`. */
 export const slice = defineOp({
   name: 'slice',
   arity: 1,
@@ -234,6 +238,7 @@ function join(inputs: readonly Tensor[], axisOption: number): Tensor {
   return new Tensor(out, shape);
 }
 
+/** Joins tensors along an axis (0 by default); the other sides must agree. */
 export const concat = defineOp({
   name: 'concat',
   args: (tensors: readonly Tensor[], axis: number = 0) => [tensors, { axis }] as const,

@@ -8,14 +8,18 @@ import { floats } from './floats.js';
  * Elementwise functions of one tensor: each is its value and its derivative, and one pair of loops
  * turns that into forward, vjp and jvp. The derivative may use the saved output y (tanh: 1 - y²).
  */
-interface UnaryRule<A, Args extends unknown[]> {
+export interface UnaryRule<A, Args extends unknown[]> {
   name: string;
+  /** How the callable's arguments become the tensor and the attributes (see OpSpec.args). */
   args?: (...args: Args) => readonly [readonly Tensor[], A];
+  /** f(x) for one entry. */
   value(x: number, attrs: A): number;
+  /** f′(x) for one entry, given x and y = f(x). */
   derivative(x: number, y: number, attrs: A): number;
   domain: Domain<A>;
 }
 
+/** An elementwise op from its scalar value and derivative: forward, vjp and jvp follow from them. */
 export function defineUnary<A = undefined, Args extends unknown[] = [Tensor]>(rule: UnaryRule<A, Args>): Op<1, A, Args> {
   return defineOp<1, A, Args>({
     name: rule.name,
@@ -51,14 +55,19 @@ function kinkedAt(at: number): Domain<undefined> {
 
 const positive: ValueSpec = { min: 0.2, max: 4 };
 
+/** −x, elementwise. */
 export const neg = defineUnary({ name: 'neg', value: (x) => -x, derivative: () => -1, domain: anyTensor() });
 
+/** eˣ, elementwise. */
 export const exp = defineUnary({ name: 'exp', value: Math.exp, derivative: (_x, y) => y, domain: anyTensor({ min: -4, max: 4 }) });
 
+/** The natural logarithm, elementwise (inputs drawn positive). */
 export const log = defineUnary({ name: 'log', value: Math.log, derivative: (x) => 1 / x, domain: anyTensor(positive) });
 
+/** tanh x, elementwise; its derivative is 1 − tanh² x. */
 export const tanh = defineUnary({ name: 'tanh', value: Math.tanh, derivative: (_x, y) => 1 - y * y, domain: anyTensor() });
 
+/** σ(x) = 1 / (1 + e⁻ˣ), elementwise, without overflow for large |x|; its derivative is σ(1 − σ). */
 export const sigmoid = defineUnary({
   name: 'sigmoid',
   // Two forms so that exp never overflows: exp(-x) for x ≥ 0, exp(x) otherwise.
@@ -67,12 +76,16 @@ export const sigmoid = defineUnary({
   domain: anyTensor(),
 });
 
+/** max(x, 0), elementwise: a kink at 0 (derivative 0 there). */
 export const relu = defineUnary({ name: 'relu', value: (x) => (x > 0 ? x : 0), derivative: (x) => (x > 0 ? 1 : 0), domain: kinkedAt(0) });
 
+/** |x|, elementwise: a kink at 0 (derivative 0 there). */
 export const abs = defineUnary({ name: 'abs', value: Math.abs, derivative: (x) => Math.sign(x), domain: kinkedAt(0) });
 
+/** x², elementwise. */
 export const square = defineUnary({ name: 'square', value: (x) => x * x, derivative: (x) => 2 * x, domain: anyTensor() });
 
+/** √x, elementwise (inputs drawn positive). */
 export const sqrt = defineUnary({ name: 'sqrt', value: Math.sqrt, derivative: (_x, y) => 0.5 / y, domain: anyTensor(positive) });
 
 const exponents = [2, 3, -1, -2, 0.5, 1.5, -0.5] as const;

@@ -22,6 +22,7 @@ export function clipByGlobalNorm(grads: Params, maxNorm: number): Params {
   return mapParams(grads, (g) => new Tensor(g.data.map((v) => v * scale), g.shape));
 }
 
+/** The parameters with `f` applied to each, names kept. */
 export function mapParams(params: Params, f: (value: Tensor, name: string) => Tensor): Params {
   return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, f(value, name)]));
 }

@@ -8,10 +8,13 @@ import { clipByGlobalNorm } from './clip.js';
  */
 export interface Optimizer<State = unknown> {
   name: string;
+  /** The state before the first step (momentum buffers, …). */
   init(params: Params): State;
+  /** The parameters after one step against the gradients, and the state after it. */
   step(params: Params, grads: Params, state: State): { params: Params; state: State };
 }
 
+/** Stochastic gradient descent's settings. */
 export interface SgdOptions {
   /** η, the learning rate: θ_new = θ_old − η dL/dθ. */
   lr: number;

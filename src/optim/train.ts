@@ -1,6 +1,7 @@
 import type { LossAndGrad, Model, Params } from '../zoo/index.js';
 import type { Optimizer } from './sgd.js';
 
+/** How train trains: how many steps, with which optimiser, and whose gradients. */
 export interface TrainOptions<Batch> {
   steps: number;
   optimizer: Optimizer<any>;
@@ -8,6 +9,7 @@ export interface TrainOptions<Batch> {
   lossAndGrad?: (params: Params, batch: Batch) => LossAndGrad;
 }
 
+/** What train returns: the final parameters and the loss along the way. */
 export interface TrainResult {
   params: Params;
   /** The loss at each step, before that step's update (losses[0] is the loss at the start). */

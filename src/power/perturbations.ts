@@ -8,6 +8,7 @@ import { type Rng, Tensor, shapesEqual, sizeOf } from '../tensor/index.js';
 export interface Perturbation {
   name: string;
   description: string;
+  /** The target with this bug in its vjp at these inputs, or null where it cannot be planted (no square gradient, no repeated id…). */
   plant(target: Differentiable, inputs: readonly Tensor[], rng: Rng): Differentiable | null;
 }
 
@@ -116,6 +117,7 @@ export const dropAccumulation: Perturbation = {
   },
 };
 
+/** Every planted bug checkPower tries, with one-entry scalings by 1 + δ for each of `scales`. */
 export function perturbations(scales: readonly number[]): Perturbation[] {
   return [...scales.map(scaleEntry), flipSign, zeroEntry, swapGradients, transposeSquare, dropAccumulation];
 }

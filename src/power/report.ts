@@ -11,6 +11,7 @@ export interface PerturbationResult {
   casesToCatch?: number;
 }
 
+/** How strong a test is: each planted bug and whether it was caught, and what makes the test weak. */
 export interface PowerReport {
   target: string;
   perturbations: PerturbationResult[];

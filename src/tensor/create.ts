@@ -53,19 +53,23 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value} (${String(value)})`;
 }
 
+/** A tensor of this shape with every entry `value`. */
 export function full(shape: Shape, value: number): Tensor {
   checkShape('full', shape);
   return new Tensor(new Float64Array(sizeOf(shape)).fill(value), shape);
 }
 
+/** A tensor of this shape, all zeros. */
 export function zeros(shape: Shape): Tensor {
   return full(shape, 0);
 }
 
+/** A tensor of this shape, all ones. */
 export function ones(shape: Shape): Tensor {
   return full(shape, 1);
 }
 
+/** A rank-0 tensor holding `value`. */
 export function scalar(value: number): Tensor {
   return new Tensor(Float64Array.of(value), []);
 }

@@ -17,6 +17,7 @@ export class Rng {
     return uniformFloat64(this.generator);
   }
 
+  /** Uniform on [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.next();
   }
@@ -33,6 +34,7 @@ export class Rng {
   }
 }
 
+/** Entries drawn from a normal distribution with mean 0 and standard deviation `std`, from `seed`. */
 export function randn(shape: Shape, seed: number, std = 1): Tensor {
   checkShape('randn', shape);
   const rng = new Rng(seed);
@@ -41,6 +43,7 @@ export function randn(shape: Shape, seed: number, std = 1): Tensor {
   return new Tensor(data, shape);
 }
 
+/** Entries drawn uniformly from [low, high), from `seed`. */
 export function uniform(shape: Shape, seed: number, low = 0, high = 1): Tensor {
   checkShape('uniform', shape);
   const rng = new Rng(seed);

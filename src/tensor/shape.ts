@@ -1,3 +1,4 @@
+/** The sides of a tensor, outermost first; [] for a scalar. */
 export type Shape = readonly number[];
 
 /** A shape problem, always naming the operation, what it expected and what it received. */
@@ -12,16 +13,19 @@ export class ShapeError extends Error {
   }
 }
 
+/** A shape as messages write it: `[2, 3]`. */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** The number of entries of a tensor of this shape. */
 export function sizeOf(shape: Shape): number {
   let size = 1;
   for (const side of shape) size *= side;
   return size;
 }
 
+/** Whether two shapes have the same sides. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -39,6 +43,7 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** Throws a ShapeError naming `op` unless the shape is a list of non-negative integers. */
 export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape)) throw new ShapeError(op, 'a shape of non-negative integers', JSON.stringify(shape));
   for (let i = 0; i < shape.length; i++) {

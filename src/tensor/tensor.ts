@@ -1,5 +1,6 @@
 import { type Shape, ShapeError, checkShape, formatShape, ravelIndex, sizeOf } from './shape.js';
 
+/** A number, or nested arrays of numbers: a tensor's entries as JavaScript arrays. */
 export type NestedArray = number | readonly NestedArray[];
 
 /**
@@ -39,6 +40,7 @@ export class Tensor {
     return this.data[0]!;
   }
 
+  /** The entries as nested arrays, one level per axis (a number for a scalar). */
   toArray(): NestedArray {
     const build = (axis: number, offset: number): NestedArray => {
       if (axis === this.shape.length) return this.data[offset]!;

@@ -1,25 +1,22 @@
 /**
- * gradprop's vitest integration: importing this module registers the matcher — no setup code.
+ * gradprop's vitest face: importing this module registers the matcher — vitest is all it needs.
  *
  *   import 'gradprop/vitest';
  *   expect(myLayer).toHaveCorrectGradients(inputsOrArbitrary?, options?);
+ *
+ * @module gradprop/vitest
  */
-import type fc from 'fast-check';
 import { expect } from 'vitest';
-import type { Tensor } from '../tensor/index.js';
-import { type GradientMatcherOptions, toHaveCorrectGradients } from './matcher.js';
+import { type GradientMatchers, gradientMatcher } from './matcher.js';
 
-expect.extend({ toHaveCorrectGradients });
+expect.extend({ toHaveCorrectGradients: gradientMatcher('vitest') });
 
-interface GradientMatchers<R = unknown> {
-  /** The subject's vjp (and jvp) agree with finite differences: at these inputs, at generated ones, or at ones drawn from its domain. */
-  toHaveCorrectGradients(inputs?: readonly Tensor[] | fc.Arbitrary<Tensor[]>, options?: GradientMatcherOptions): R;
-}
-
+// The matcher returns nothing (void, not T): then it types the same on vitest's jest-compatible
+// assertion, which a project that also has @types/jest and gradprop/jest extends.
 declare module 'vitest' {
-  interface Matchers<T = any> extends GradientMatchers<T> {}
+  interface Matchers<T = any> extends GradientMatchers<void> {}
 }
 
-export type { GradientMatcherOptions } from './matcher.js';
-export { checkCase, gradTest, type GradTestOptions } from './gradTest.js';
-export { pasteReadyTest } from './replay.js';
+export type { GradientMatchers } from './matcher.js';
+export type { GradientAssertionOptions, GradientInputs, GradientSubject } from './judge.js';
+export { gradTest, type GradTestOptions } from './grad-test.js';

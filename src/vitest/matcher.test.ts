@@ -4,8 +4,10 @@ import { tensorArb, tensorOf } from '../arbitraries/index.js';
 import type { Differentiable } from '../check/index.js';
 import { defineOp, matmul, neg, opTarget, sum, tanh } from '../ops/index.js';
 import { Tensor, tensor } from '../tensor/index.js';
-import { checkCase, gradTest } from './index.js';
-import { toHaveCorrectGradients } from './matcher.js';
+import { gradTest } from './index.js';
+import { gradientMatcher } from './matcher.js';
+
+const toHaveCorrectGradients = gradientMatcher('vitest');
 
 /** tanh whose backward is wrong only where the input is below −0.5. */
 const brokenTanh: Differentiable = {
@@ -14,6 +16,15 @@ const brokenTanh: Differentiable = {
   vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => (v < -0.5 ? 2 : 1) * (1 - Math.tanh(v) ** 2) * g.data[i]!), x!.shape)],
 };
 const inputs = fc.tuple(tensorArb({ maxRank: 2 }));
+
+/** tanh as a hand-written layer whose backward scales the gradient by `slope` (1 is right). */
+const layer = (slope: number) => {
+  let x: Tensor | undefined;
+  return {
+    forward: (input: Tensor) => ((x = input), tanh(input)),
+    backward: (g: Tensor) => new Tensor(x!.data.map((v, i) => slope * (1 - Math.tanh(v) ** 2) * g.data[i]!), x!.shape),
+  };
+};
 
 function failureMessage(run: () => void): string {
   try {
@@ -41,13 +52,6 @@ describe('toHaveCorrectGradients', () => {
   });
 
   test('takes a hand-written layer ({ forward, backward }), checked through fromLayer', () => {
-    const layer = (slope: number) => {
-      let x: Tensor | undefined;
-      return {
-        forward: (input: Tensor) => ((x = input), tanh(input)),
-        backward: (g: Tensor) => new Tensor(x!.data.map((v, i) => slope * (1 - Math.tanh(v) ** 2) * g.data[i]!), x!.shape),
-      };
-    };
     expect(layer(1)).toHaveCorrectGradients(fc.tuple(tensorOf([3])));
     expect(failureMessage(() => expect(layer(1.01)).toHaveCorrectGradients(fc.tuple(tensorOf([3]))))).toMatch(/^expected layer to have correct gradients, but vjp wrong at input 0/);
   });
@@ -71,7 +75,16 @@ describe('toHaveCorrectGradients', () => {
     const message = failureMessage(() => expect(brokenTanh).toHaveCorrectGradients(inputs));
     expect(message).toMatch(/gradcheck brokenTanh: FAIL/);
     expect(message).toMatch(/input\s+index\s+output\s+quantity\s+analytic\s+numeric/);
-    expect(message).toMatch(/as a test of its own:\nimport \{ tensor \} from 'gradprop';\ntest\("brokenTanh: shrunk counterexample"/);
+    // brokenTanh is this file's own: the pasted test says where it must come from.
+    expect(message).toContain([
+      'as a test of its own (a new file beside matcher.test.ts):',
+      '// brokenTanh is declared in matcher.test.ts: export it from there and import it here, or paste this test into that file',
+      "import { expect, test } from 'vitest';",
+      "import 'gradprop/vitest';",
+      "import { tensor } from 'gradprop';",
+      '',
+      'test("brokenTanh: shrunk counterexample", () => {',
+    ].join('\n'));
   });
 
   test('shrinking stays with the failure found, and names another it met on the way', () => {
@@ -83,7 +96,7 @@ describe('toHaveCorrectGradients', () => {
   });
 
   test('says what it expected when given something it cannot check', () => {
-    expect(failureMessage(() => expect({ forward: 1 }).toHaveCorrectGradients())).toMatch(/expected a Differentiable \(\{ name, forward, vjp \}\) or an op made with defineOp, got an object with keys forward/);
+    expect(failureMessage(() => expect({ forward: 1 }).toHaveCorrectGradients())).toMatch(/^expected an object with keys forward to have correct gradients, but it is not something gradprop can check: expected a Differentiable \(\{ name, forward, vjp \}\), an op made with defineOp, a layer \(\{ forward, backward \}\) or a function of tensors, got an object with keys forward/);
     expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients())).toMatch(/tanh: no inputs to check it at — pass an arbitrary of input lists, or give the target a domain/);
     expect(failureMessage(() => expect(opTarget(tanh)).toHaveCorrectGradients([1 as unknown as Tensor]))).toMatch(/expected an array of Tensors/);
   });
@@ -125,11 +138,38 @@ describe('toHaveCorrectGradients', () => {
   });
 });
 
-describe('gradTest', () => {
-  gradTest('tanh has correct gradients (a test built by gradTest)', tanh, { params: { numRuns: 30 } });
+describe('.not: checked, and the gradients are wrong', () => {
+  const throwingVjp: Differentiable = { ...brokenTanh, name: 'throwingVjp', vjp: () => { throw new Error('backward exploded'); } };
+  const throwingForward: Differentiable = { ...brokenTanh, name: 'throwingForward', forward: () => { throw new Error('forward exploded'); } };
+  const nanForward: Differentiable = { ...brokenTanh, name: 'nanForward', forward: ([x]) => new Tensor(x!.data.map(() => NaN), x!.shape) };
 
-  test('its case check throws the report for a broken target, and passes a correct one', () => {
-    expect(() => checkCase({ target: brokenTanh, inputs: [tensor([-1, 0.2])] }, 0)).toThrow(/gradTest violated by brokenTanh[\s\S]*gradcheck brokenTanh: FAIL/);
-    expect(() => checkCase({ target: opTarget(tanh), inputs: [tensor([-1, 0.2])] }, 0)).not.toThrow();
+  test.each([
+    ['null', () => expect(null).not.toHaveCorrectGradients(), /^expected null not to have correct gradients, but it could not be checked: it is not something gradprop can check: .* got null/],
+    ['an object that is no subject', () => expect({ forward: 1 }).not.toHaveCorrectGradients(), /could not be checked: it is not something gradprop can check: .* got an object with keys forward/],
+    ['a vjp that throws, at given inputs', () => expect(throwingVjp).not.toHaveCorrectGradients([tensor([0.5])]), /^expected throwingVjp not to have correct gradients, but it could not be checked: .*backward exploded/],
+    ['a vjp that throws, at generated inputs', () => expect(throwingVjp).not.toHaveCorrectGradients(inputs), /^expected throwingVjp not to have correct gradients, but it could not be checked: .*backward exploded/],
+    ['a forward that throws', () => expect(throwingForward).not.toHaveCorrectGradients([tensor([0.5])]), /could not be checked: .*forward exploded/],
+    ['a forward that is NaN', () => expect(nanForward).not.toHaveCorrectGradients(inputs), /could not be checked: .*not finite/],
+    ['inputs that are no tensors', () => expect(brokenTanh).not.toHaveCorrectGradients([1 as unknown as Tensor]), /could not be checked: expected an array of Tensors/],
+    ['zero cases', () => expect(brokenTanh).not.toHaveCorrectGradients(inputs, { numRuns: 0 }), /could not be checked: numRuns must be a whole number/],
+  ])('fails for %s, saying it could not be checked', (_, run, expected) => {
+    expect(failureMessage(run)).toMatch(expected);
   });
+
+  test('the same subjects fail without .not too: an unchecked subject satisfies neither', () => {
+    expect(failureMessage(() => expect(null).toHaveCorrectGradients())).toMatch(/^expected null to have correct gradients, but it is not something gradprop can check/);
+    expect(failureMessage(() => expect(throwingVjp).toHaveCorrectGradients([tensor([0.5])]))).toMatch(/^expected throwingVjp to have correct gradients, but .*backward exploded/);
+  });
+
+  test('passes for a checked, wrong subject and fails for a correct one (the broken twins of the cases above)', () => {
+    expect(brokenTanh).not.toHaveCorrectGradients([tensor([-1])]);
+    expect(brokenTanh).not.toHaveCorrectGradients(inputs);
+    expect(failureMessage(() => expect(tanh).not.toHaveCorrectGradients([tensor([-1])]))).toMatch(/^expected tanh not to have correct gradients, but they agree with finite differences at the given inputs/);
+    expect(failureMessage(() => expect(tanh).not.toHaveCorrectGradients())).toMatch(/^expected tanh not to have correct gradients, but all 100 generated cases agree/);
+  });
+});
+
+describe('gradTest', () => {
+  gradTest('tanh has correct gradients (a test built by gradTest)', tanh, undefined, { numRuns: 30 });
+  gradTest('a hand-written layer, as the matcher takes it', layer(1), fc.tuple(tensorOf([2])), { numRuns: 20 });
 });

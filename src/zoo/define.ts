@@ -3,19 +3,27 @@ import { reshape, slice } from '../ops/index.js';
 import { Rng, type Shape, ShapeError, type Tensor, formatShape, randn, shapesEqual, zeros } from '../tensor/index.js';
 import type { LossAndGrad, ManualGradOptions, Model, Params, RecurrentModel, SequenceBatch } from './model.js';
 
-/** What a model file writes; `defineModel` adds the rest of the Model interface. */
-export interface ModelSpec<Batch, Config> {
+/** What every model file writes, a feed-forward or a recurrent one. */
+export interface ModelBase<Batch, Config> {
   name: string;
   defaults: Config;
   /** The parameters' shapes, in `paramNames` order. */
   paramShapes(config: Config): Record<string, Shape>;
   /** One parameter's initial value; by default weights ~ N(0, 1/fan_in) and vectors zero. */
   initParam?(name: string, shape: Shape, seed: number, config: Config): Tensor;
+  /** A seeded batch of data: the same seed gives the same batch. */
   sampleBatch(seed: number, config: Config): Batch;
-  loss(params: Params, batch: Batch, config: Config): Tensor;
+  /** The loss and its gradients derived by hand, where the lecture derives them. */
   manualGrad?(params: Params, batch: Batch, config: Config, options: ManualGradOptions): LossAndGrad;
 }
 
+/** What a model file writes; `defineModel` adds the rest of the Model interface. */
+export interface ModelSpec<Batch, Config> extends ModelBase<Batch, Config> {
+  /** The scalar loss, built from ops (the engine differentiates it). */
+  loss(params: Params, batch: Batch, config: Config): Tensor;
+}
+
+/** A model from its spec, bound to a config (the spec's defaults unless given): init, batches, loss and gradients by the engine, and a checker target. */
 export function defineModel<Batch, Config>(spec: ModelSpec<Batch, Config>, config: Config = spec.defaults): Model<Batch, Config> {
   const shapes = spec.paramShapes(config);
   const paramNames = Object.keys(shapes);
@@ -54,11 +62,16 @@ export function defineModel<Batch, Config>(spec: ModelSpec<Batch, Config>, confi
 }
 
 /** What a recurrent model file writes: one step, the initial state and the readout. */
-export interface RecurrentSpec<Config> extends Omit<ModelSpec<SequenceBatch, Config>, 'loss'> {
+export interface RecurrentSpec<Config> extends ModelBase<SequenceBatch, Config> {
+  /** The weights every step uses (tied over time). */
   sharedNames: readonly string[];
+  /** The state before the first step. */
   initialState(params: Params, config: Config): Tensor[];
+  /** The next state from the input c_t and the state before it. */
   step(params: Params, input: Tensor, state: readonly Tensor[], config: Config): Tensor[];
+  /** The loss read from the last state against the target y. */
   readout(params: Params, state: readonly Tensor[], y: Tensor, config: Config): Tensor;
+  stateJacobianBound?(params: Params, xs: Tensor): number[];
 }
 
 /** A recurrent model: the loss is the step folded over c_1..c_T from the initial state, then read out. */
@@ -81,6 +94,7 @@ export function defineRecurrent<Config>(spec: RecurrentSpec<Config>, config: Con
     initialState: (params) => spec.initialState(params, config),
     step: (params, input, state) => spec.step(params, input, state, config),
     readout: (params, state, y) => spec.readout(params, state, y, config),
+    ...(spec.stateJacobianBound ? { stateJacobianBound: spec.stateJacobianBound } : {}),
   };
 }
 

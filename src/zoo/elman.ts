@@ -27,6 +27,7 @@ import { type Tensor, randn, scalar, zeros } from '../tensor/index.js';
 import { defineRecurrent } from './define.js';
 import type { LossAndGrad, ManualGradOptions, Params, SequenceBatch } from './model.js';
 
+/** Sizes of a recurrent model: input, hidden state, output, and the number of time steps. */
 export interface ElmanConfig {
   /** D: the size of each input c_t. */
   input: number;
@@ -55,7 +56,27 @@ export const elman = defineRecurrent<ElmanConfig>({
   step: ({ We, Wh }, c, [h]) => [tanh(add(matmul(We!, c), matmul(Wh!, h!)))],
   readout: ({ Wo }, [h], y) => squareLoss(matmul(Wo!, h!), y),
   manualGrad: (params, batch, _config, options) => elmanBptt(params, batch, options),
+  stateJacobianBound: (params, xs) => elmanJacobianBound(params, xs, frobenius(params.Wh!)),
 });
+
+/**
+ * Pascanu, Mikolov & Bengio (2013): ∂h_T/∂h_k = ∏_{j=T..k+1} diag(1 − h_j²) Wh, so in any
+ * submultiplicative norm ‖∂h_T/∂h_k‖ ≤ ∏_{j=k+1..T} max_i(1 − h_{j,i}²) · ‖Wh‖^(T−k), for
+ * k = 0..T, given ‖Wh‖ in that norm. With ‖Wh‖ < 1 the gradient reaching step k decays
+ * geometrically in T − k.
+ */
+export function elmanJacobianBound(params: Params, xs: Tensor, whNorm: number): number[] {
+  const hs = elmanStates(params, xs);
+  const T = hs.length - 1;
+  const bound = new Array<number>(T + 1).fill(1);
+  for (let k = T - 1; k >= 0; k--) bound[k] = bound[k + 1]! * Math.max(...hs[k + 1]!.map((h) => 1 - h * h)) * whNorm;
+  return bound;
+}
+
+/** ‖W‖_F ≥ ‖W‖₂: a norm consistent with the vector 2-norm, exact to compute. */
+function frobenius(w: Tensor): number {
+  return Math.hypot(...w.data);
+}
 
 /** h_0..h_T as plain number arrays (the forward pass, cached for the backward). */
 export function elmanStates({ We, Wh }: Params, xs: Tensor): Float64Array[] {

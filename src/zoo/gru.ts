@@ -19,6 +19,7 @@ import { defineRecurrent } from './define.js';
 import { type ElmanConfig, squareLoss } from './elman.js';
 import { affine, gate } from './gates.js';
 
+/** The GRU's sizes, as the Elman RNN's. */
 export type GruConfig = ElmanConfig;
 
 export const gru = defineRecurrent<GruConfig>({

@@ -6,11 +6,12 @@ import { neuron } from './neuron.js';
 import { nplm } from './nplm.js';
 
 export type * from './model.js';
-export { defineModel, defineRecurrent, inputColumns, type ModelSpec, type RecurrentSpec } from './define.js';
+export { defineModel, defineRecurrent, inputColumns, type ModelBase, type ModelSpec, type RecurrentSpec } from './define.js';
 export { type NeuronBatch, type NeuronConfig } from './neuron.js';
 export { type Activation, type MlpBatch, type MlpConfig } from './mlp.js';
 export { CONTEXT, type NplmBatch, type NplmConfig, embed, nplmForward, nplmHead, nplmManualGrad, scatterAdd } from './nplm.js';
-export { type ElmanConfig, elmanBptt, elmanStates, squareLoss } from './elman.js';
+export { type ElmanConfig, elmanBptt, elmanJacobianBound, elmanStates, squareLoss } from './elman.js';
+export { stateGradients } from './state-gradients.js';
 export { type LstmConfig } from './lstm.js';
 export { type GruConfig } from './gru.js';
 

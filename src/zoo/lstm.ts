@@ -21,6 +21,7 @@ import { defineRecurrent } from './define.js';
 import { type ElmanConfig, squareLoss } from './elman.js';
 import { affine, gate } from './gates.js';
 
+/** The LSTM's sizes, as the Elman RNN's. */
 export type LstmConfig = ElmanConfig;
 
 export const lstm = defineRecurrent<LstmConfig>({

@@ -11,10 +11,12 @@ import { add, crossEntropy, div, matmul, mul, relu, sigmoid, square, sub, sum, t
 import { Rng, type Shape, type Tensor, randn, scalar, tensor } from '../tensor/index.js';
 import { defineModel } from './define.js';
 
+/** The MLP's hidden nonlinearity. */
 export type Activation = 'tanh' | 'relu' | 'sigmoid';
 
+/** The MLP's sizes, activation, loss and batch size. */
 export interface MlpConfig {
-  /** [inputs, hidden…, outputs]: at least two sizes. */
+  /** Layer sizes, inputs first and outputs last (at least two). */
   sizes: number[];
   activation: Activation;
   /** 'square': y is [B, outputs]; 'crossEntropy': y is [B] class ids. */
@@ -22,6 +24,7 @@ export interface MlpConfig {
   batchSize: number;
 }
 
+/** Inputs x `[B, in]` and targets y (values `[B, out]` for the square loss, class ids `[B]` for cross-entropy). */
 export interface MlpBatch {
   x: Tensor;
   y: Tensor;

@@ -10,6 +10,7 @@ export interface LossAndGrad {
   grads: Params;
 }
 
+/** Options of a hand-written backward. */
 export interface ManualGradOptions {
   /**
    * Truncated backpropagation through time: step back at most this many time steps from the end
@@ -35,6 +36,7 @@ export interface Model<Batch = unknown, Config = unknown> {
   readonly paramNames: readonly string[];
   /** Each parameter's shape under this model's config. */
   readonly paramShapes: Readonly<Record<string, Shape>>;
+  /** The same model with some settings changed. */
   configure(overrides?: Partial<Config>): Model<Batch, Config>;
   /** Seeded initial parameters: the same seed gives the same parameters. */
   init(seed: number, config?: Partial<Config>): Params;
@@ -52,9 +54,9 @@ export interface Model<Batch = unknown, Config = unknown> {
 
 /** One sequence for the recurrent models: inputs c_1..c_T as the rows of xs, and the target. */
 export interface SequenceBatch {
-  /** [T, D]: row t − 1 is the input c_t. */
+  /** Shape [T, D]: row t − 1 is the input c_t. */
   xs: Tensor;
-  /** [O]: the target for the output read from the last state. */
+  /** Shape [O]: the target for the output read from the last state. */
   y: Tensor;
 }
 
@@ -66,6 +68,7 @@ export interface SequenceBatch {
 export interface RecurrentModel<Config = unknown> extends Model<SequenceBatch, Config> {
   /** The weights every step uses: BPTT sums their gradient over time steps. */
   readonly sharedNames: readonly string[];
+  /** The same model with some settings changed. */
   configure(overrides?: Partial<Config>): RecurrentModel<Config>;
   /** The state before the first step (h_0 = 0, and c_0 = 0 for the LSTM); state[0] is h. */
   initialState(params: Params): Tensor[];
@@ -73,6 +76,11 @@ export interface RecurrentModel<Config = unknown> extends Model<SequenceBatch, C
   step(params: Params, input: Tensor, state: readonly Tensor[]): Tensor[];
   /** The loss read from the last state. */
   readout(params: Params, state: readonly Tensor[], y: Tensor): Tensor;
+  /**
+   * Where the lecture derives one: an upper bound on ‖∂h_T/∂h_k‖₂ for k = 0..T at a sequence
+   * xs [T, D], so that ‖∂L/∂h_k‖ ≤ bound[k] · ‖∂L/∂h_T‖ when the loss reads h_T alone.
+   */
+  stateJacobianBound?(params: Params, xs: Tensor): number[];
 }
 
 /** Any model, for code that treats them all alike. */

@@ -12,6 +12,7 @@ import { mean, mul, square, sub, tanh } from '../ops/index.js';
 import { type Tensor, randn, scalar, uniform } from '../tensor/index.js';
 import { defineModel } from './define.js';
 
+/** The tanh neuron chain's batch size. */
 export interface NeuronConfig {
   batchSize: number;
 }

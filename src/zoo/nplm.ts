@@ -25,6 +25,7 @@ import { Rng, type Shape, Tensor, ones, tensor, zeros } from '../tensor/index.js
 import { defineModel } from './define.js';
 import type { LossAndGrad, Params } from './model.js';
 
+/** The feed-forward language model's vocabulary, embedding and hidden sizes, biases and batch size. */
 export interface NplmConfig {
   /** V: words in the vocabulary. */
   vocab: number;
@@ -37,6 +38,7 @@ export interface NplmConfig {
   batchSize: number;
 }
 
+/** Contexts of three word ids and the word that follows each. */
 export interface NplmBatch {
   /** [B, 3] word ids: the three words before the target. */
   context: Tensor;
