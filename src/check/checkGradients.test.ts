@@ -113,7 +113,7 @@ describe('contract violations get a clear verdict, never an escaping exception',
     const args = [tensor([0.5, -1, 2]), scalar(1)];
     const report = checkGradients(gather, args);
     expect(report.verdict).toBe('error');
-    expect(report.message).toMatch(/forward threw RangeError: id [\d.]+ is not an integer\. If an input holds integer ids or class targets, list its position in `nondifferentiable`/);
+    expect(report.message).toMatch(/forward threw RangeError: id [\d.]+ is not an integer\. Input 1 holds only whole numbers: if they are integer ids or class targets, list them in `nondifferentiable` \(nondifferentiable: \[1\]\)\./);
     expect(checkGradients({ ...gather, nondifferentiable: [1] }, args).verdict).toBe('pass');
   });
 
@@ -229,7 +229,7 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target is recognised by its output and budgeted for: a float64 budget would cry wolf', () => {
+  test('a float32 target is recognised by its output and budgeted for', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
     const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
     const x = tensor([0.3, -1.2, 2, 0.7]);
@@ -237,7 +237,9 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(auto.verdict, formatReport(auto)).toBe('pass');
     expect(auto.precision).toBe('float32');
     expect(formatReport(auto)).toMatch(/float32 arithmetic/);
-    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
+    // under a float64 budget its noise is measured, not cried wolf at, and a 1% error still fails
+    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).ok).toBe(true);
+    expect(checkGradients(wrong, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
     expect(checkGradients(wrong, [x]).verdict).toBe('fail');
   });
 
@@ -260,6 +262,7 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(arithmeticOf(Float64Array.of(0, 1, 0.5, -3, 1024))).toBe('float64');
     expect(arithmeticOf(Float64Array.of(0.1, 1))).toBe('float64');
     expect(arithmeticOf(Float64Array.of(Math.fround(0.1), 1))).toBe('float32');
+    expect(arithmeticOf(Float64Array.of(Math.fround(0.1)))).toBe('float64');
     expect(checkGradients(relu, [tensor([1, 2, -1])]).precision).toBe('float64');
   });
 

@@ -5,7 +5,7 @@ import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
-import { InputSpace, absDot, dot } from './space.js';
+import { InputSpace, absDot, dot, rootMeanSquare } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -20,6 +20,13 @@ export interface Context {
   pushed: WeakMap<Float64Array, Float64Array>;
   /** Finite differences by direction, so probes along one direction share their evaluations. */
   differenced: WeakMap<Float64Array, Derivatives>;
+  /**
+   * Each entry's typical gradient: the root-mean-square of its input's gradient entries over every
+   * vjp of the check. A derivative's rounding follows the size of the intermediates it was
+   * computed from, not its own: 1 − p for p ≈ 1 is tiny and off by ε. Those intermediates are not
+   * seen; the input's other gradient entries show their size better than the entry itself.
+   */
+  typical: Float64Array;
 }
 
 /** The context of a check at `inputs`, where the target's output is `output`. */
@@ -31,28 +38,58 @@ export function newContext(
   settings: Settings,
   ledger = new Ledger(),
 ): Context {
-  const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
-  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
+  const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
+  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap(), typical: new Float64Array(space.size) };
 }
 
-/** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of its terms. */
+/** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of the terms behind it. */
 export type Analytic = (direction: Float64Array) => { value: number; scale: number };
 
 /** ⟨g, d⟩ for a gradient g already pulled back by the vjp: costs nothing per direction. */
-export function fromGradient(gradient: Float64Array): Analytic {
-  return (direction) => ({ value: dot(gradient, direction), scale: absDot(gradient, direction) });
+export function fromGradient(ctx: Context, gradient: Float64Array): Analytic {
+  return (direction) => ({ value: dot(gradient, direction), scale: absDot(gradient, direction) + typicalScale(ctx, direction) });
 }
 
 /** ⟨v, jvp(d)⟩: one jvp call per direction. */
 export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
   return (direction) => {
     const pushed = pushForward(ctx, direction);
-    return { value: dot(cotangent, pushed), scale: absDot(cotangent, pushed) };
+    return { value: dot(cotangent, pushed), scale: absDot(cotangent, pushed) + typicalScale(ctx, direction) };
   };
+}
+
+/**
+ * The size of terms that intermediates as large as the typical gradient add to a derivative along
+ * a direction: their rounding is a few ε of them (an allowance of 16ε, where a value's own terms
+ * are allowed 1024ε of rounding growth), however small the derivative that came out.
+ */
+export function typicalScale(ctx: Context, direction: Float64Array): number {
+  return absDot(ctx.typical, direction) / 64;
 }
 
 export function pushForward(ctx: Context, direction: Float64Array): Float64Array {
   return cached(ctx.pushed, direction, () => ctx.target.jvp(ctx.space.inputs, ctx.space.split(direction), ctx.output.shape).data);
+}
+
+/** Finite differences along a direction, taken once however many comparisons use them (and once more to confirm them). */
+export function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
+  const known = ctx.differenced.get(direction);
+  if (known && (known.confirmed || !confirm)) return known;
+  const made = alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings, ctx.typical, confirm ? known : undefined);
+  ctx.differenced.set(direction, made);
+  return made;
+}
+
+/**
+ * Judged against finite differences along a direction. An entry's failure or kink — what a verdict
+ * names — is confirmed on further runs of steps before it stands (`confirm`): an oscillation can
+ * alias on one run and look smooth, and noise can set one-sided slopes apart on one run, but not
+ * the same way on another. Projections only guide the search to entries, and are not confirmed.
+ */
+export function judgedAlong(ctx: Context, direction: Float64Array, judgeWith: (d: Derivatives) => Comparison[], confirm = true): Comparison[] {
+  const first = judgeWith(differenced(ctx, direction));
+  if (!confirm || !first.some((c) => c.verdict === 'fail' || c.verdict === 'nonsmooth') || differenced(ctx, direction).confirmed) return first;
+  return judgeWith(differenced(ctx, direction, true));
 }
 
 function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () => V): V {
@@ -64,18 +101,30 @@ function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () 
   return value;
 }
 
-/** Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction. */
+/** Take note of gradients the vjp gave: they set each entry's typical gradient (see Context.typical). */
+export function noteGradients(ctx: Context, gradients: readonly Float64Array[]): void {
+  const { space } = ctx;
+  space.differentiable.forEach((k, slot) => {
+    const offset = space.offsets[slot]!;
+    const end = offset + space.inputs[k]!.size;
+    ctx.typical.fill(rootMeanSquare(gradients, offset, end), offset, end);
+  });
+}
+
+/**
+ * Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction; an
+ * entry's failure or kink is confirmed (see judgedAlong), a projection's when asked.
+ */
 export function compareAlong(
   ctx: Context,
   direction: Float64Array,
   cotangent: Float64Array,
   analytic: Analytic,
   where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
+  confirm = where.input !== null,
 ): Comparison {
-  const derivatives = cached(ctx.differenced, direction, () => alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings));
-  const numeric = numericOf(derivatives, cotangent);
   const { value, scale } = analytic(direction);
-  return judge(value, numeric, scale, ctx.settings, where);
+  return judgedAlong(ctx, direction, (d) => [judge(value, numericOf(d, cotangent), scale, ctx.settings, where)], confirm)[0]!;
 }
 
 /** A comparison along scale·e_j, restated per unit of the entry itself. */

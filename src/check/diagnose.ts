@@ -5,7 +5,7 @@
  * tolerances — so what it shows is what the check saw.
  */
 import { Rng, type Shape, Tensor, ravelIndex } from '../tensor/index.js';
-import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, newContext, perUnit } from './context.js';
+import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, newContext, noteGradients, perUnit } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { mostSevere } from './ledger.js';
 import { type CheckOptions, resolveOptions } from './options.js';
@@ -41,7 +41,7 @@ export interface EntryMap {
   numeric: (number | null)[];
   tolerance: (number | null)[];
   /** The verdict of each entry; 'error' where no finite difference could be taken. */
-  verdict: ('agree' | 'fail' | 'nonsmooth' | 'error')[];
+  verdict: (Comparison['verdict'] | 'error')[];
 }
 
 /** Finite differences of one entry at halving steps: the V of truncation against rounding. */
@@ -85,18 +85,20 @@ export interface Diagnostics {
 export function diagnose(target: Differentiable, inputs: readonly Tensor[], options: DiagnoseOptions = {}): Diagnostics {
   const { focus, maxEntries = DIAGNOSED_ENTRIES, ...checkOptions } = options;
   const guarded = new GuardedTarget(target);
-  const nondifferentiable = target.nondifferentiable ?? [];
+  guarded.declare(inputs.length);
+  const nondifferentiable = guarded.nondifferentiable;
   const seed = checkOptions.seed ?? 0;
   const output = guarded.forward(inputs);
-  const quantity = focus?.quantity === 'jvp' && typeof target.jvp === 'function' ? 'jvp' : 'vjp';
+  const quantity = focus?.quantity === 'jvp' && guarded.hasJvp ? 'jvp' : 'vjp';
   const cotangent = focus?.output ? basisCotangent(output.shape, focus.output) : randomProbe(new Rng(seed), output.shape);
   const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const gradients = guarded.vjp(inputs, cotangent, differentiable);
   const settings = resolveOptions(checkOptions, output.data, () => differentiable.flatMap((k) => Array.from(gradients[k]!.data)));
   const ctx = newContext(guarded, inputs, nondifferentiable, output, settings);
-  const analytic = quantity === 'vjp' ? fromGradient(ctx.space.join(gradients)) : fromJvp(ctx, cotangent.data);
+  noteGradients(ctx, [ctx.space.join(gradients)]);
+  const analytic = quantity === 'vjp' ? fromGradient(ctx, ctx.space.join(gradients)) : fromJvp(ctx, cotangent.data);
   const compareEntry = (position: number): Comparison | 'error' => {
-    const basis = ctx.space.basis(position);
+    const basis = ctx.space.basis(position, ctx.rng);
     try {
       return perUnit(compareAlong(ctx, basis, cotangent.data, analytic, { ...ctx.space.locate(position), quantity }), basis[position]!);
     } catch {
@@ -165,7 +167,7 @@ function basisCotangent(shape: Shape, index: readonly number[]): Tensor {
 }
 
 function analyticPerUnit(ctx: Context, analytic: Analytic, position: number): number {
-  const basis = ctx.space.basis(position);
+  const basis = ctx.space.basis(position, ctx.rng);
   return analytic(basis).value / basis[position]!;
 }
 
@@ -174,7 +176,7 @@ function analyticPerUnit(ctx: Context, analytic: Analytic, position: number): nu
  * overtaken truncation (h²): the central, one-sided and extrapolated quotients at each step.
  */
 function sweep(ctx: Context, position: number, cotangent: Float64Array, comparison: Comparison): StepSweep {
-  const direction = ctx.space.basis(position);
+  const direction = ctx.space.basis(position, ctx.rng);
   const scale = direction[position]!;
   const phi = (t: number): number | null => {
     const values = ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size);
@@ -194,7 +196,7 @@ function sweep(ctx: Context, position: number, cotangent: Float64Array, comparis
     result.right.push(plus !== null ? (plus - base) / (t * scale) : null);
     const tail = result.central.slice(-levels);
     const complete = tail.length === levels && tail.every((c) => c !== null);
-    result.extrapolated.push(complete ? extrapolate(tail.map((c) => Float64Array.of(c!)), result.h.slice(-levels), 4).value[0]! : null);
+    result.extrapolated.push(complete ? extrapolate(tail as number[], result.h.slice(-levels), 4).value : null);
   }
   return result;
 }

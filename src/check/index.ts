@@ -6,4 +6,5 @@ export { formatReport, describeComparison } from './format.js';
 export { roundingTolerance } from './compare.js';
 export { randomProbe, dot, absDot } from './space.js';
 export { type Layer, type LayerOptions, fromLayer, isLayer } from './layer.js';
+export { ContractError, validated, verdictOf } from './target.js';
 export { type DiagnoseOptions, type Diagnostics, type EntryMap, type StepSweep, DIAGNOSED_ENTRIES, diagnose } from './diagnose.js';

@@ -1,9 +1,24 @@
-/** pass; fail (a gradient disagrees, or a broken contract); nonsmooth (at a kink, bracketed by the one-sided derivatives); error (the target could not be evaluated). */
-export type Verdict = 'pass' | 'fail' | 'nonsmooth' | 'error';
+/**
+ * What a check concludes.
+ * - `pass`: every comparison agrees with finite differences.
+ * - `fail`: the target is wrong — a derivative disagrees, or the target broke its contract in a way
+ *   that is a bug of its own (wrong gradients returned, mutation, nondeterminism, aliased outputs).
+ * - `nonsmooth`: the target is not differentiable at the input (a kink, or a jump in value), and
+ *   the analytic value is one the one-sided derivatives allow: a convention, not a bug.
+ * - `inconclusive`: the check could establish neither agreement nor disagreement — the finite
+ *   differences do not settle at any usable step (oscillation faster than any step, noise), or
+ *   entries beside kinks and jumps could not be judged apart from them. Its message says what was
+ *   measured and what would resolve it (other inputs, another precision, larger options).
+ * - `error`: the check could not judge any derivative — the inputs, options or target are
+ *   malformed, forward is unusable at the input, or a derivative threw or returned no tensor.
+ *   A derivative that throws is still a bug of the target: `ok` is false.
+ * Only `pass` and `nonsmooth` are ok.
+ */
+export type Verdict = 'pass' | 'fail' | 'nonsmooth' | 'inconclusive' | 'error';
 /** auto: probes, then entries on a disagreement; fast: probes only; full: every entry of the Jacobian. */
 export type Mode = 'auto' | 'fast' | 'full';
 
-/** One comparison of an analytic derivative with its finite-difference estimate. */
+/** One comparison of an analytic derivative with its finite-difference estimate (or with another analytic value). */
 export interface Comparison {
   /** Which input the entry belongs to; null when the value is a projection on random directions. */
   input: number | null;
@@ -11,16 +26,23 @@ export interface Comparison {
   index: number[];
   /** Full mode: the output entry (the cotangent was its basis vector). Otherwise the cotangent was random. */
   output?: number[];
-  /** What was compared: the vjp, the jvp, or the two against each other (duality). */
-  quantity: 'vjp' | 'jvp' | 'duality';
+  /**
+   * What was compared: the vjp or the jvp with finite differences, the two against each other
+   * (duality), or a derivative against itself at a combination of probes (linearity:
+   * vjp(a·v₁ + b·v₂) = a·vjp(v₁) + b·vjp(v₂), likewise for the jvp).
+   */
+  quantity: 'vjp' | 'jvp' | 'duality' | 'vjp linearity' | 'jvp linearity';
   analytic: number;
   numeric: number;
   absError: number;
   relError: number;
   tolerance: number;
-  verdict: 'agree' | 'nonsmooth' | 'fail';
-  /** The one-sided derivatives [from the left, from the right], when they disagree (a kink). */
+  /** 'inconclusive': the finite differences could not tell agreement from disagreement. */
+  verdict: 'agree' | 'nonsmooth' | 'fail' | 'inconclusive';
+  /** The one-sided derivatives [from the left, from the right], when they disagree (a kink) or at a jump. */
   oneSided?: [number, number];
+  /** At a discontinuity: how far the value jumps across the input, lim φ(h) − φ(−h). */
+  jump?: number;
   /** A projection that disagreed while no entry did on its own: not taken for a bug. */
   unconfirmed?: true;
 }
@@ -35,7 +57,13 @@ export type Problem =
   | 'gradient-shape'
   | 'mutation'
   | 'nondeterminism'
+  /** forward, vjp or jvp returned a buffer it returned before, overwritten since. */
+  | 'aliased-output'
   | 'bad-input'
+  /** The target is not a Differentiable, or its declarations do not fit the inputs. */
+  | 'bad-target'
+  /** An option is not one checkGradients knows how to use. */
+  | 'bad-options'
   | 'mismatch';
 
 /** What checkGradients found: the verdict, the comparison closest to failing, every disagreement, and what it cost. */

@@ -114,11 +114,16 @@ describe('gradprop check', () => {
     expect(out).toMatch(/export forwardThrows: isPure fails: the target threw RangeError: this layer is not finished \(at fixtures\/cli\/broken-targets\.ts:\d+:\d+\)/);
     expect(out).toContain('export halfDifferentiable: an object with keys name, forward: not a Differentiable, which needs name, forward and vjp (missing vjp)');
     expect(out).not.toMatch(/^\s+at /m); // no stack traces
-    expect(out).toMatch(/^gradprop check: FAIL — 12 laws on 7 targets: 6 passed, 0 failed, 2 errors, 4 skipped; 3 targets could not be checked; 3 module errors; 3 exports skipped — /m);
+    expect(out).toMatch(/^gradprop check: FAIL — 15 laws on 8 targets: 7 passed, 0 failed, 1 inconclusive, 2 errors, 5 skipped; 3 targets could not be checked; 3 module errors; 3 exports skipped — /m);
 
     expect(run.result.moduleErrors.map((e) => [e.module, e.kind])).toEqual(modules.slice(1).map((m) => [m, 'load']));
-    expect(verdicts(run.result)).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', nestedInputs: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
+    expect(verdicts(run.result)).toEqual({ badSpec: 'error', fastSineAtTensors: 'inconclusive', forwardThrows: 'fail', lonely: 'error', nestedInputs: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
     expect(law(run.result, 'forwardThrows', 'gradientsMatchFiniteDifferences').verdict).toBe('error');
+    // a check that cannot tell is no pass: INCONCLUSIVE in the table, a JUnit failure, the report's words
+    expect(out).toMatch(/^fastSineAtTensors +gradientsMatchFiniteDifferences +1 fixed +INCONCLUSIVE /m);
+    expect(law(run.result, 'fastSineAtTensors', 'gradientsMatchFiniteDifferences')).toMatchObject({ verdict: 'inconclusive', worst: { verdict: 'inconclusive' } });
+    expect(out).toMatch(/export fastSineAtTensors: gradientsMatchFiniteDifferences is inconclusive: cannot tell whether the derivatives are right — inconclusive at input 0/);
+    expect(run.testcases.filter((c) => c.failure).map((c) => c.name)).toEqual(['fastSineAtTensors gradientsMatchFiniteDifferences']);
     expect(law(run.result, 'squareAtTensors', 'jvpMatchesVjp')).toMatchObject({ verdict: 'skipped', message: 'the target has no jvp' });
     expect(run.result.skipped.map((s) => s.export)).toEqual(['bareLayer', 'halfDifferentiable', 'helper']);
     expect(out).toContain('export bareLayer: an instance of Square: a layer with forward and backward, and no inputs to check it at — export a spec { target: <this layer>, inputs }');

@@ -28,7 +28,8 @@ export interface LawResult extends ReportedLaw {
 /** One checked target: what it is, where it came from, and each law's outcome. */
 export interface TargetResult extends ReportedTarget {
   kind: Kind;
-  verdict: 'pass' | 'fail' | 'error';
+  /** pass: every law ok; inconclusive: the laws not ok could only not tell; fail: any other; error: not checked at all. */
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
   /** Checked at the fixed inputs of a spec: every law runs once, since every case would be the same. */
   fixedInputs: boolean;
   laws: LawResult[];
@@ -104,6 +105,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
   };
 }
 
+/** A result without its timings: see withoutTimings. */
 export type Untimed = Omit<RunResult, 'durationMs' | 'targets'> & { targets: (Omit<TargetResult, 'laws'> & { laws: Omit<LawResult, 'timeMs'>[] })[] };
 
 /** A result without its timings (durationMs, each law's timeMs): what two runs with the same seed and options share, whatever the workers. */

@@ -74,11 +74,11 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
     worst: violation?.report?.worst ?? result.worst,
     path,
     replay: replayCommand(invocation, target, run.law, details.seed, path),
-    message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
+    message: `${where(target)}: ${run.law} ${verdict === 'inconclusive' ? 'is inconclusive' : 'fails'}: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
     test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest') : null,
-    diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
+    diagnostics: c && (verdict === 'fail' || verdict === 'inconclusive') ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
   };
 }
 

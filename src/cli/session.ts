@@ -141,7 +141,9 @@ async function runPower(pool: WorkerPool, source: Source, info: TargetInfo, sett
 function targetResult(info: TargetInfo, laws: LawResult[]): TargetResult {
   const head = { id: info.id, name: info.name, kind: info.kind, module: info.module ?? null, fixedInputs: info.fixedInputs };
   if (info.error !== undefined) return { ...head, verdict: 'error', message: info.error, laws: [] };
-  return { ...head, verdict: laws.every((l) => LAW_VERDICTS[l.verdict].ok) ? 'pass' : 'fail', message: null, laws };
+  const notOk = laws.filter((l) => !LAW_VERDICTS[l.verdict].ok);
+  const verdict = notOk.length === 0 ? 'pass' : notOk.every((l) => l.verdict === 'inconclusive') ? 'inconclusive' : 'fail';
+  return { ...head, verdict, message: null, laws };
 }
 
 /** Load failures and stray errors, in module order; a module's strays sorted, as they arrive in no fixed order. */

@@ -57,7 +57,7 @@ const target = record<TargetResult>({
   name: str,
   kind: oneOf('op', 'differentiable', 'model', 'spec'),
   module: nullable(str),
-  verdict: oneOf('pass', 'fail', 'error'),
+  verdict: oneOf('pass', 'fail', 'inconclusive', 'error'),
   message: nullable(str),
   fixedInputs: oneOf(true, false),
   laws: arrayOf(law),

@@ -5,8 +5,8 @@ import { fixedInputs, pairing, randomTangents } from './probes.js';
 import { LawViolation } from './violation.js';
 
 /** ⟨v, jvp(u)⟩ = ⟨vjp(v), u⟩ for random u and v, to rounding: forward and reverse mode are one derivative. */
-export const jvpMatchesVjp = defineLaw('jvpMatchesVjp', (c, seed) => {
-  const { target, inputs } = c;
+export const jvpMatchesVjp = defineLaw('jvpMatchesVjp', (c, seed, _options, target) => {
+  const { inputs } = c;
   if (!target.jvp) throw new LawViolation('jvpMatchesVjp', c, 'the target has no jvp');
   const rng = new Rng(seed);
   const v = randomProbe(rng, target.forward(inputs).shape);

@@ -95,12 +95,54 @@ describe('isPure', () => {
   test('holds for a correct target', () => fc.assert(isPure(tanh, tensors), { numRuns: 50 }));
   test('fails for a forward that mutates its input', () => {
     const twin: Differentiable = { ...tanh, forward: (xs) => { (xs[0]!.data as Float64Array).fill(0.5); return tanh.forward(xs); } };
-    expect(violation(isPure(twin, tensors))).toMatch(/forward mutated argument 0/);
+    expect(violation(isPure(twin, tensors))).toMatch(/forward mutated input 0 at flat index \d+/);
   });
+
+  test('fails for a forward that fills and returns the same buffer every call, which every finite difference would see as 0', () => {
+    const reused = (): Differentiable => {
+      let out: Tensor | undefined;
+      return {
+        ...tanh,
+        forward: ([x]) => {
+          out = out?.size === x!.size ? out : new Tensor(new Float64Array(x!.size), x!.shape);
+          (out.data as Float64Array).set(x!.data.map(Math.tanh));
+          return out;
+        },
+      };
+    };
+    expect(violation(isPure(reused(), tensors))).toMatch(/isPure violated by tanh: forward returned the buffer it returned for an earlier call, overwritten since/);
+  });
+
   test('fails for a vjp that is not deterministic', () => {
     let calls = 0;
     const twin: Differentiable = { ...tanh, vjp: (xs, g) => tanh.vjp(xs, g).map((t) => new Tensor(t.data.map((v) => v + 1e-15 * calls++), t.shape)) };
     expect(violation(isPure(twin, tensors))).toMatch(/vjp is not deterministic/);
+  });
+});
+
+describe('a target that breaks its contract is reported by every law that calls it, never a crash inside the law', () => {
+  const laws = { isPure, vjpIsLinear, jvpMatchesVjp, taylorRemainder };
+  const broken: [string, Differentiable, RegExp, 'error' | 'fail'][] = [
+    ['a forward that returns a number', { ...tanh, forward: () => 3 as unknown as Tensor }, /forward must return a Tensor, got number 3/, 'error'],
+    ['a vjp that returns a bare tensor', { ...tanh, vjp: (xs, g) => tanh.vjp(xs, g)[0] as unknown as Tensor[] }, /vjp must return a list of gradients, one per input \(1\), got a tensor of shape/, 'error'],
+    ['a vjp of the wrong shape', { ...tanh, vjp: () => [scalar(1)] }, /vjp gradient for input 0 has shape \[\], expected/, 'fail'],
+    ['a jvp that returns NaN', { ...tanh, jvp: ([x]) => new Tensor(new Float64Array(x!.size).fill(NaN), x!.shape) }, /jvp is not finite: NaN/, 'fail'],
+  ];
+  test.each(broken)('%s', (_, target, message, verdict) => {
+    for (const [name, law] of Object.entries(laws)) {
+      if (name !== 'jvpMatchesVjp' && /jvp is not finite/.test(message.source)) continue;
+      const details = fc.check(law(target, tensors.filter((xs) => xs[0]!.size > 1)), { numRuns: 20 });
+      expect(details.failed, name).toBe(true);
+      expect(details.errorInstance, name).toBeInstanceOf(LawViolation);
+      expect(String(details.errorInstance), name).toMatch(message);
+      expect((details.errorInstance as LawViolation).report).toMatchObject({ verdict, ok: false });
+    }
+  });
+
+  test('what the target itself throws is thrown on as it was (the CLI points at the line that threw)', () => {
+    const throwing: Differentiable = { ...tanh, forward: () => { throw new RangeError('not finished'); } };
+    const details = fc.check(isPure(throwing, tensors), { numRuns: 5 });
+    expect(details.errorInstance).toBeInstanceOf(RangeError);
   });
 });
 

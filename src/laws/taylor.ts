@@ -1,4 +1,4 @@
-import { randomProbe } from '../check/index.js';
+import { ContractError, randomProbe } from '../check/index.js';
 import { Rng, Tensor } from '../tensor/index.js';
 import { defineLaw } from './law.js';
 import { fixedInputs, pairing, randomTangents } from './probes.js';
@@ -10,8 +10,8 @@ import { LawViolation } from './violation.js';
  * linear term, and the ratio falls to 2 as h → 0. Needs no tolerance: only the ratio at the
  * smallest steps whose remainder still stands above rounding is judged.
  */
-export const taylorRemainder = defineLaw('taylorRemainder', (c, seed) => {
-  const { target, inputs } = c;
+export const taylorRemainder = defineLaw('taylorRemainder', (c, seed, _options, target) => {
+  const { inputs } = c;
   const rng = new Rng(seed);
   const output = target.forward(inputs);
   const v = randomProbe(rng, output.shape);
@@ -28,8 +28,10 @@ export const taylorRemainder = defineLaw('taylorRemainder', (c, seed) => {
     let phi: number;
     try {
       phi = pairing([v], [target.forward(moved)]).value;
-    } catch {
-      continue; // outside the domain at this step
+    } catch (error) {
+      // outside the domain at this step; a broken contract is reported
+      if (error instanceof ContractError && error.problem !== 'throws') throw error;
+      continue;
     }
     const r = Math.abs(phi - phi0.value - h * slope);
     if (Number.isFinite(r) && r > floor) steps.push({ h, r });

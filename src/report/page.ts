@@ -164,7 +164,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
 
 function targetTable(run: ReportedRun): Markup {
   const lawNames = [...new Set(run.targets.flatMap((t) => t.laws.map((l) => l.law)))];
-  const symbol: Record<string, string> = { pass: '✓', fail: '✗', error: '!', skipped: '–' };
+  const symbol: Record<string, string> = { pass: '✓', fail: '✗', inconclusive: '?', error: '!', skipped: '–' };
   const row = (t: ReportedTarget): Markup => {
     const byName = new Map(t.laws.map((l) => [l.law, l]));
     const ran = t.laws.filter((l) => l.verdict !== 'skipped');
