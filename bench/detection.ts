@@ -10,14 +10,12 @@
  *   must read as 'nonsmooth', never 'fail'. Every verdict is counted.
  * - Cost: forward evaluations per passing and per failing check.
  *
- * Checkers are compared side by side on the same seeds: `checkGradients` with default options,
- * and (until it is wired into checkGradients) the statistical probe of src/check/statistical-probe.ts.
+ * `checkGradients` with default options runs on the same seeds for both arithmetics: on float32
+ * targets it judges statistically (src/check/statistical-check.ts), on their float64 twins by
+ * finite differences.
  */
 import { type Arithmetic, type Float32Case, float32Cases } from '../fixtures/float32.js';
 import { type Differentiable, checkGradients } from '../src/check/index.js';
-import { InputSpace } from '../src/check/space.js';
-import { DEFAULT_PROBE, localiseProbe, statisticalProbe } from '../src/check/statistical-probe.js';
-import { GuardedTarget } from '../src/check/target.js';
 import { Rng, Tensor } from '../src/tensor/index.js';
 import { table } from './measure.js';
 
@@ -45,29 +43,6 @@ export const defaultChecker: Checker = {
       .filter((c) => c.verdict === 'fail' && c.input !== null)
       .map((c) => offsets[c.input!]! + c.index.reduce((flat, i, axis) => flat * inputs[c.input!]!.shape[axis]! + i, 0));
     return { verdict: report.verdict, forward: report.evaluations.forward, named: [...new Set(named)] };
-  },
-};
-
-/** The statistical probe alone (float32 rounding of moved inputs), with its localisation of a failure. */
-export const probeChecker: Checker = {
-  name: 'statistical probe',
-  check: (target, inputs, seed) => {
-    const guarded = new GuardedTarget(target);
-    try {
-      const output = guarded.forward(inputs);
-      const space = new InputSpace(inputs, [], 1);
-      const probe = statisticalProbe(guarded, space, output, seed);
-      const verdicts = probe.comparisons.map((c) => c.verdict);
-      const verdict: Outcome = verdicts.includes('fail') ? 'fail' : verdicts.includes('inconclusive') ? 'inconclusive' : verdicts.includes('nonsmooth') ? 'nonsmooth' : 'pass';
-      let named: number[] = [];
-      if (verdict === 'fail') {
-        const c = probe.comparisons.find((x) => x.verdict === 'fail')!.cotangent;
-        named = localiseProbe(guarded, space, output, probe.direction, probe.cotangents[c]!, probe.gradients[c]!, DEFAULT_PROBE);
-      }
-      return { verdict, forward: guarded.evaluations.forward, named };
-    } catch (error) {
-      return { verdict: 'error', forward: guarded.evaluations.forward, named: [] };
-    }
   },
 };
 

@@ -1,13 +1,17 @@
 import { Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
-import { type Context, compareAlong, newContext } from './context.js';
+import { measureArithmetic, noisyAtSmallSteps } from './arithmetic.js';
+import { type Context, type Disagreement, type Judging, compareAlong, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
-import { fastProbes } from './fast.js';
+import { finiteDifferences } from './fast.js';
 import { describeComparison } from './format.js';
 import { fullJacobian } from './full.js';
 import { Ledger, mostSevere } from './ledger.js';
-import { type Disagreement, type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
+import { type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
+import { type NoiseReading, effectiveRounding, judgeNoise } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
-import type { Comparison, GradCheckReport, Problem, Verdict } from './report.js';
+import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
+import { probeSettings, statisticalJudging } from './statistical-check.js';
+import { DEFAULT_PROBE } from './statistical-probe.js';
 import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
 
 /**
@@ -18,14 +22,18 @@ import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } fro
  */
 export function checkGradients(target: Differentiable, inputs: readonly Tensor[], options?: CheckOptions): GradCheckReport {
   const guarded = new GuardedTarget(target);
-  const ledger = new Ledger();
+  let ledger = new Ledger();
   let settings: Settings | undefined;
+  let noise: NoiseReading | undefined;
+  let method: GradCheckReport['method'] | undefined;
   const report = (verdict: Verdict, message: string, problem?: Problem, worst = ledger.worst): GradCheckReport => ({
     target: guarded.name,
     verdict,
     ok: verdict === 'pass' || verdict === 'nonsmooth',
     mode: settings?.mode ?? 'auto',
     ...(settings ? { precision: settings.precision } : {}),
+    ...(noise ? { noise: noise.relative } : {}),
+    ...(method ? { method } : {}),
     ...(worst ? { worst } : {}),
     mismatches: ledger.mismatches,
     ...(problem ? { problem } : {}),
@@ -38,15 +46,61 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     const copies = inputList(guarded.name, inputs);
     guarded.declare(copies.length);
     const output = evaluateAtInput(guarded, copies);
-    settings = resolveOptions(given, output.data, () => gradientValues(guarded, copies, output, settings?.seed ?? given.seed ?? 0));
-    const search = compare(newContext(guarded, copies, guarded.nondifferentiable, output, settings, ledger));
+    const contextFor = (s: Settings, judging: Judging, into = ledger) => newContext(guarded, copies, guarded.nondifferentiable, output, s, judging, into);
+    const measured = given.precision === undefined || given.precision === 'auto';
+    settings = resolveOptions({ ...given, precision: measured ? 'float64' : given.precision }, output.data);
+    let ctx = contextFor(settings, finiteDifferences);
+    if (measured) {
+      const measuredArithmetic = measureArithmetic(ctx, () => gradientValues(guarded, copies, output, settings!.seed));
+      noise = measuredArithmetic.noise;
+      if (measuredArithmetic.precision === 'float32') {
+        settings = resolveOptions({ ...given, precision: 'float32' }, output.data);
+        ctx = contextFor(settings, settings.tolerance ? finiteDifferences : statisticalJudging(probeSettings(settings)));
+      }
+    } else if (settings.precision === 'float32' && !settings.tolerance) ctx = contextFor(settings, statisticalJudging(probeSettings(settings)));
+    method = ctx.judging === finiteDifferences ? 'finite differences' : 'statistical';
+    let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
+    if (noise && judgeNoise(noise) === 'noisy' && method === 'finite differences' && !settings.tolerance && outcome.verdict === 'fail' && ledger.mismatches.every(plain) && noisyAtSmallSteps(ctx)) {
+      // a float64 forward noisier than float64 rounding: what finite differences blame may be its
+      // noise, not the derivatives. A second opinion, at the noise measured, decides.
+      const noisy = { ...settings, eps: effectiveRounding('float64', noise) };
+      const ctx = contextFor(noisy, statisticalJudging(probeSettings(noisy)), new Ledger());
+      const second = secondOpinion(ctx, outcome.worst, noise);
+      if (second) [outcome, method, settings, ledger] = [second, 'statistical', noisy, ctx.ledger];
+    }
     unchanged(guarded, copies, output);
-    const { verdict, message, worst } = conclude(guarded.name, ledger, search);
+    const { verdict, message, worst } = outcome;
     return report(verdict, message, verdict === 'fail' ? 'mismatch' : undefined, worst);
   } catch (error) {
     if (error instanceof ContractError) return report(verdictOf(error.problem), error.message, error.problem);
     return report('error', `${guarded.name}: the checker itself failed (${describeThrown(error)}) — please report this as a gradprop bug`, 'throws');
   }
+}
+
+/**
+ * A comparison that crossed no kink and no jump. Where finite differences found one, it explains
+ * what the noise reading saw (its few samples cannot tell a kink from noise): no second opinion.
+ */
+function plain(c: Comparison): boolean {
+  return c.oneSided === undefined && c.jump === undefined;
+}
+
+type Outcome = ReturnType<typeof conclude>;
+
+/**
+ * The statistical test's opinion of a noisy float64 forward that finite differences failed. Its
+ * pass or failure stands: it read the noise off its samples. Where it finds a kink, or no window
+ * its samples describe, the reading saw structure rather than noise, and the failure stands. Where
+ * the noise hides the derivative it is inconclusive — if the failure is a relative disagreement too
+ * small for it to resolve (a wrong sign or a zero gradient is not excused by an oscillation the
+ * samples take for noise). Undefined: the failure stands.
+ */
+function secondOpinion(ctx: Context, failure: Comparison, noise: NoiseReading): Outcome | undefined {
+  const outcome = conclude(ctx.target.name, ctx.ledger, compare(ctx, 'auto'));
+  const hidden = outcome.verdict === 'inconclusive' && !outcome.worst.statistics?.misfit && failure.relError <= DEFAULT_PROBE.resolution;
+  if (outcome.verdict !== 'pass' && outcome.verdict !== 'fail' && !hidden) return undefined;
+  outcome.message += ` — judged statistically: the forward's measured noise, ${noise.relative.toExponential(1)} of its values, is above float64 rounding, and finite differences would blame the derivatives for it`;
+  return outcome;
 }
 
 /** The inputs, validated and copied (a target that mutates them cannot reach the caller's tensors). */
@@ -121,26 +175,33 @@ interface Search {
   complete: boolean;
   /** Projections over what was left after UNCLEAN_LIMIT entries on kinks or jumps: they speak for it. */
   rests: Comparison[];
+  /** Probes whose disagreement stands whatever their entries show (see Judging.projectionsStand). */
+  standing: Comparison[];
 }
 
-/** Run the mode's comparisons. */
-function compare(ctx: Context): Search {
-  if (ctx.settings.mode === 'full') {
+/**
+ * Run the mode's comparisons. Full mode compares every entry by finite differences (float32
+ * included, at float32's steps and tolerance); fast and auto probe with the context's judging.
+ */
+function compare(ctx: Context, mode: Mode): Search {
+  if (mode === 'full') {
     fullJacobian(ctx);
-    return { complete: true, rests: [] };
+    return { complete: true, rests: [], standing: [] };
   }
-  const disagreements = fastProbes(ctx);
+  const disagreements = ctx.judging.probes(ctx);
   // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
-  // probe: a projection's disagreement that no entry reproduces is not taken for a bug
-  const limit = ctx.settings.mode === 'auto' ? ctx.settings.maxMismatches : 1;
-  const search: Search = { complete: true, rests: [] };
+  // probe: a projection's disagreement that no entry reproduces is not taken for a bug, unless
+  // the judging makes projections evidence on their own
+  const limit = mode === 'auto' ? ctx.settings.maxMismatches : 1;
+  const standing = ctx.judging.projectionsStand ? disagreements.filter((x) => x.comparison.verdict === 'fail').map((x) => x.comparison) : [];
+  const search: Search = { complete: true, rests: [], standing };
   for (const quantity of ['vjp', 'jvp'] as const) {
     const d = disagreements.find((x) => x.comparison.quantity === quantity);
     if (!d) continue;
     const localised: Localised = localise(ctx, d, limit);
     search.complete &&= localised.complete;
     if (localised.rest) search.rests.push(localised.rest);
-    if (localised.failures === 0 && localised.covered) unconfirmed(ctx, disagreements, quantity);
+    if (localised.failures === 0 && localised.covered && !ctx.judging.projectionsStand) unconfirmed(ctx, disagreements, quantity);
   }
   ctx.ledger.revise();
   return search;
@@ -171,17 +232,19 @@ function unconfirmed(ctx: Context, disagreements: readonly Disagreement[], quant
  * projections over entries left unjudged for those. A failure anywhere fails the check; then a
  * comparison that could not be resolved makes it inconclusive; then kinks and jumps, nonsmooth.
  */
-function conclude(name: string, ledger: Ledger, { complete, rests }: Search): { verdict: Verdict; message: string; worst: Comparison } {
+function conclude(name: string, ledger: Ledger, { complete, rests, standing }: Search): { verdict: Verdict; message: string; worst: Comparison } {
   const localised = ledger.mismatches.filter((c) => c.input !== null);
   const covered = new Set(localised.map((c) => c.quantity));
-  const considered = [...localised, ...ledger.mismatches.filter((c) => c.input === null && (!covered.has(c.quantity) || rests.includes(c)))];
+  const speaks = (c: Comparison) => !covered.has(c.quantity) || rests.includes(c) || standing.includes(c);
+  const considered = [...localised, ...ledger.mismatches.filter((c) => c.input === null && speaks(c))];
   ledger.mismatches.sort((a, b) => Number(a.input === null) - Number(b.input === null));
   const failures = considered.filter((c) => c.verdict === 'fail');
   if (failures.length > 0) {
     // an entry named beats a projection: it is what a person can act on
     const worst = mostSevere(failures.filter((c) => c.input !== null)) ?? mostSevere(failures)!;
     const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
-    return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}`, worst };
+    const spread = worst.input === null && standing.includes(worst) ? '; no entry is off by enough to show on its own: the error is spread over many' : '';
+    return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}${spread}`, worst };
   }
   const inconclusive = considered.filter((c) => c.verdict === 'inconclusive');
   if (inconclusive.length > 0) {
@@ -196,16 +259,30 @@ function conclude(name: string, ledger: Ledger, { complete, rests }: Search): { 
     return { verdict: 'nonsmooth', message: `${name}: ${what}, and the analytic value is a one-sided derivative — ${describeComparison(worst)}${rest}`, worst };
   }
   const worst = ledger.worst!;
-  return { verdict: 'pass', message: `${name}: ${ledger.count} comparisons agree with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})${vagueness(ledger)}`, worst };
+  const beyond = (z: number) => (z > 0 ? `the largest disagreement is ${z.toFixed(1)} standard errors beyond the rounding allowed for` : 'every disagreement is within the rounding allowed for');
+  const against = worst.statistics
+    ? `within their error bars (a significance test on noisy arithmetic: ${beyond(worst.statistics.z)}; failing takes ${worst.statistics.threshold} standard errors)`
+    : `with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})`;
+  return { verdict: 'pass', message: `${name}: ${ledger.count} comparisons agree ${against}${vagueness(ledger)}`, worst };
 }
 
 /** What would let the check tell. */
 function adviceFor(c: Comparison): string {
+  if (c.statistics) return statisticalAdvice(c.statistics);
   if (!Number.isFinite(c.absError) || !Number.isFinite(c.tolerance)) return 'The values overflow float64 here: check at inputs where they are smaller.';
   return (
     'The finite differences do not settle as the steps shrink, down to 2^-30 of the entry: the function changes faster than any usable step ' +
     '(an oscillation), or its forward is noisy. Check it at other inputs, or compute its forward in float64 if it is not.'
   );
+}
+
+/** What a noisy forward's samples showed, and what would resolve the question. */
+function statisticalAdvice(s: Statistics): string {
+  const what = s.misfit
+    ? `${s.misfit[0]!.toUpperCase()}${s.misfit.slice(1)}.`
+    : `The forward's noise hides it: its samples scatter by ${s.noise.toExponential(1)} about a smooth curve, which leaves the derivative ` +
+      `uncertain by ${s.standardError.toExponential(1)} (one standard error, on a window of ±${s.halfWidth} of each entry's scale) — too much to call it right, too little to call it wrong.`;
+  return `${what} Check it at other inputs, or with its forward computed in float64: a check cannot see an error smaller than the noise of the forward it samples.`;
 }
 
 /** A pass whose comparisons could not tell their derivatives from 0 says so: it vouches for little. */

@@ -6,6 +6,7 @@
  */
 import { Rng, type Shape, Tensor, ravelIndex } from '../tensor/index.js';
 import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, newContext, noteGradients, perUnit } from './context.js';
+import { finiteDifferences } from './fast.js';
 import type { Differentiable } from './differentiable.js';
 import { mostSevere } from './ledger.js';
 import { type CheckOptions, resolveOptions } from './options.js';
@@ -94,7 +95,7 @@ export function diagnose(target: Differentiable, inputs: readonly Tensor[], opti
   const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const gradients = guarded.vjp(inputs, cotangent, differentiable);
   const settings = resolveOptions(checkOptions, output.data, () => differentiable.flatMap((k) => Array.from(gradients[k]!.data)));
-  const ctx = newContext(guarded, inputs, nondifferentiable, output, settings);
+  const ctx = newContext(guarded, inputs, nondifferentiable, output, settings, finiteDifferences);
   noteGradients(ctx, [ctx.space.join(gradients)]);
   const analytic = quantity === 'vjp' ? fromGradient(ctx, ctx.space.join(gradients)) : fromJvp(ctx, cotangent.data);
   const compareEntry = (position: number): Comparison | 'error' => {

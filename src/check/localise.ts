@@ -1,4 +1,4 @@
-import { type Analytic, type Context, compareAlong, perUnit } from './context.js';
+import { type Context, type Disagreement, perUnit } from './context.js';
 import { excessOf } from './ledger.js';
 import type { Comparison } from './report.js';
 
@@ -11,14 +11,6 @@ const EXHAUSTIVE_LIMIT = 1024;
  * judged as one projection.
  */
 export const UNCLEAN_LIMIT = 64;
-
-/** A random projection that did not agree, with what localising it needs. */
-export interface Disagreement {
-  comparison: Comparison;
-  direction: Float64Array;
-  cotangent: Float64Array;
-  analytic: Analytic;
-}
 
 export interface Localised {
   /** Entries that failed. */
@@ -39,22 +31,23 @@ export interface Localised {
  * direction's support and following every half that does not agree — O(log n) directional
  * derivatives per such entry.
  */
-export function localise(ctx: Context, { comparison: probe, direction, cotangent, analytic }: Disagreement, limit: number): Localised {
-  const { space, settings, ledger } = ctx;
+export function localise(ctx: Context, disagreement: Disagreement, limit: number): Localised {
+  const { comparison: probe, direction } = disagreement;
+  const { space, settings, ledger, judging } = ctx;
   const quantity = probe.quantity;
   let failures = 0;
   let unclean = 0;
   const entry = (position: number): Comparison => {
-    const basis = space.basis(position, ctx.rng);
+    const basis = judging.basis(ctx, position);
     const where = { ...space.locate(position), quantity };
-    const comparison = ledger.add(perUnit(compareAlong(ctx, basis, cotangent, analytic, where), basis[position]!));
+    const comparison = ledger.add(perUnit(judging.along(ctx, basis, disagreement, where), basis[position]!));
     if (comparison.verdict === 'fail') failures++;
     else if (comparison.verdict !== 'agree') unclean++;
     return comparison;
   };
   const along = (ranges: readonly (readonly [number, number])[]) => {
     const part = direction.map((d, i) => (ranges.some(([a, b]) => i >= a && i < b) ? d : 0));
-    return compareAlong(ctx, part, cotangent, analytic, { input: null, index: [], quantity });
+    return judging.along(ctx, part, disagreement, { input: null, index: [], quantity }, false);
   };
 
   const everyEntry = (): Localised => {
@@ -79,16 +72,17 @@ export function localise(ctx: Context, { comparison: probe, direction, cotangent
       comparison: b - a === 1 ? entry(a) : along([[a, b]]),
       open: b - a > 1,
     }));
-    // Follow every half that does not agree. When a failure shows in neither — the error was near
+    // Follow every half that does not agree (that the judging follows). When a failure shows in neither — the error was near
     // the tolerance, and a half's tolerance does not shrink with it — follow the closer one: an
     // entry's own tolerance is tighter, and it decides.
-    const disagreeing = halves.filter((h) => h.comparison.verdict !== 'agree');
+    const disagreeing = halves.filter((h) => judging.follows(h.comparison));
     const open = halves.filter((h) => h.open);
     const next = disagreeing.length > 0 ? disagreeing.filter((h) => h.open) : verdict === 'fail' && open.length > 0 ? [mostExcessive(open)] : [];
     for (const h of next.reverse()) pending.push([...h.range, h.comparison.verdict]);
   }
   // an error near the tolerance can lose its way down the halves: only entries settle it
-  if (probe.verdict === 'fail' && failures === 0 && space.size <= EXHAUSTIVE_LIMIT) return everyEntry();
+  // (unless the probe is evidence on its own: then it stands for an error spread too thinly to show in any entry)
+  if (probe.verdict === 'fail' && failures === 0 && space.size <= EXHAUSTIVE_LIMIT && !judging.projectionsStand) return everyEntry();
   return { failures, complete: true, covered: probe.verdict !== 'fail' || failures > 0 };
 }
 

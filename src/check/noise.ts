@@ -13,7 +13,7 @@
  * evidence only where the values are float32 values anyway. The statistical check measures the
  * noise it judges by on its own, far more samples.
  */
-import { leastSquares } from './least-squares.js';
+import { prepare } from './least-squares.js';
 
 /** What the samples say about the forward's rounding. */
 export interface NoiseReading {
@@ -42,21 +42,30 @@ const DEGREE = 4;
 
 /**
  * Read the noise off samples φ(t_k) (t = 0 included, any spacing): the residuals of a polynomial
- * of degree 4 in t, scaled to the largest |t|. `size` is Σ|v_i·y_i| at the input.
+ * of degree 4 in t, scaled to the largest |t|. `size` is Σ|v_i·y_i| at the input. Several series
+ * (one per output entry, read with a cotangent of random signs in mind) pool their residuals: the
+ * noise of ⟨v, f⟩ for such a v, without choosing one.
  */
-export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number>, size: number): NoiseReading {
+export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonly ArrayLike<number>[], size: number): NoiseReading {
+  const series: ArrayLike<number>[] = typeof phi[0] === 'number' ? [phi as ArrayLike<number>] : [...(phi as readonly ArrayLike<number>[])];
   const n = t.length;
-  if (n !== phi.length || n < DEGREE + 3) throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} and ${phi.length}`);
+  if (series.some((s) => s.length !== n) || n < DEGREE + 3) {
+    throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} and ${series.map((s) => s.length).join(', ')}`);
+  }
   const span = Math.max(...Array.from(t, Math.abs));
   const xi = Float64Array.from(t, (v) => v / span);
-  const y = Float64Array.from(phi);
-  const fit = leastSquares(
-    Array.from({ length: DEGREE + 1 }, (_, p) => xi.map((x) => x ** p)),
-    y,
-  );
-  const noise = Math.sqrt(fit.rss / fit.dof);
-  const range = Math.max(...y) - Math.min(...y);
-  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, dof: fit.dof };
+  const design = prepare(Array.from({ length: DEGREE + 1 }, (_, p) => xi.map((x) => x ** p)));
+  let variance = 0;
+  let range = 0;
+  let dof = 0;
+  for (const s of series) {
+    const fit = design.fit(Float64Array.from(s));
+    variance += fit.rss / fit.dof;
+    dof = fit.dof;
+    range += Math.max(...Array.from(s)) - Math.min(...Array.from(s));
+  }
+  const noise = Math.sqrt(variance);
+  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, dof };
 }
 
 /** The precision of each arithmetic: the relative noise its rounding leaves, at most. */

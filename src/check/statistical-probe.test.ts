@@ -8,17 +8,17 @@
  */
 import { describe, expect, test } from 'vitest';
 import { float32Cases } from '../../fixtures/float32.js';
-import { Tensor, tensor } from '../tensor/index.js';
+import { Rng, Tensor, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 import { InputSpace } from './space.js';
-import { DEFAULT_PROBE, type ProbeComparison, type ProbeSettings, localiseProbe, statisticalProbe } from './statistical-probe.js';
+import { DEFAULT_PROBE, type ProbeComparison, type ProbeSettings, statisticalProbe } from './statistical-probe.js';
 import { GuardedTarget } from './target.js';
 
 function probe(target: Differentiable, inputs: Tensor[], seed = 1, settings: ProbeSettings = DEFAULT_PROBE) {
   const guarded = new GuardedTarget(target);
   const output = guarded.forward(inputs);
   const space = new InputSpace(inputs, [], 1);
-  const result = statisticalProbe(guarded, space, output, seed, settings);
+  const result = statisticalProbe(guarded, space, output, new Rng(seed), settings);
   return { ...result, guarded, space, output, verdicts: result.comparisons.map((c: ProbeComparison) => c.verdict) };
 }
 
@@ -58,15 +58,6 @@ describe('float32 targets', () => {
   test('a passing check of the MLP costs at most 200 forward evaluations', () => {
     const c = float32Cases.mlp('float32', 4);
     expect(probe(c.target, c.inputs, 4).guarded.evaluations.forward).toBeLessThanOrEqual(200);
-  });
-
-  test('one entry 1% off is found and named', () => {
-    const c = float32Cases.mlp('float32', 5);
-    const wrong = 100; // an entry of W1
-    const p = probe(scaled(c.target, 1.01, wrong), c.inputs, 5);
-    expect(p.verdicts).toContain('fail');
-    const found = localiseProbe(p.guarded, p.space, p.output, p.direction, p.cotangents[0]!, p.gradients[0]!, DEFAULT_PROBE);
-    expect(found).toEqual([wrong]);
   });
 });
 

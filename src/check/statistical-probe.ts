@@ -5,11 +5,10 @@
  * tensor's root-mean-square for its size, samples φ(t) = ⟨v, f(x + Δ(t))⟩ on windows [−T, T]
  * that halve until polynomials describe R(t) = φ(t) − ⟨g, Δ(t)⟩ (see statistical.ts), and a
  * significance test per cotangent and quantity (vjp, jvp). Δ(t) is the input change the target
- * really sees: moved inputs are rounded to its arithmetic first.
- *
- * Phase 1 of issue 13: checkGradients does not call this yet (bench/detection.ts does).
+ * really sees: moved inputs are rounded to its arithmetic first. statistical-check.ts makes
+ * checkGradients' comparisons of it.
  */
-import { Rng, Tensor } from '../tensor/index.js';
+import { type Rng, Tensor } from '../tensor/index.js';
 import { type Misfit, type SlopeEstimate, fitWindow } from './statistical.js';
 import { type InputSpace, absDot, dot } from './space.js';
 import type { GuardedTarget } from './target.js';
@@ -111,8 +110,7 @@ export function tensorScales(space: InputSpace): Float64Array {
 }
 
 /** A probe with random-sign cotangents and a direction along the first gradient's signs. */
-export function statisticalProbe(target: GuardedTarget, space: InputSpace, output: Tensor, seed: number, settings: ProbeSettings = DEFAULT_PROBE): ProbeResult {
-  const rng = new Rng(seed);
+export function statisticalProbe(target: GuardedTarget, space: InputSpace, output: Tensor, rng: Rng, settings: ProbeSettings = DEFAULT_PROBE): ProbeResult {
   // a scalar output has one cotangent up to its sign: more would repeat the same test
   const cotangents = Array.from({ length: output.size === 1 ? 1 : settings.cotangents }, () => Float64Array.from({ length: output.size }, () => (rng.next() < 0.5 ? -1 : 1)));
   const gradients = cotangents.map((v) => space.join(target.vjp(space.inputs, new Tensor(v, output.shape), space.differentiable)));
@@ -301,45 +299,4 @@ function judge(
     verdict = levels !== undefined && levels < FEWEST_LEVELS ? 'inconclusive' : 'fail';
   } else verdict = Math.abs(estimate.slope) > settings.resolution * scale ? 'inconclusive' : 'agree';
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
-}
-
-/**
- * PROTOTYPE: the entries behind a failing probe, by the same test along parts of its direction —
- * every entry for small inputs, bisection of the direction's support for large ones (following
- * every half that fails, or the more significant one when neither does).
- */
-export function localiseProbe(
-  target: GuardedTarget,
-  space: InputSpace,
-  output: Tensor,
-  direction: Float64Array,
-  cotangent: Float64Array,
-  gradient: Float64Array,
-  settings: ProbeSettings,
-  entrywiseLimit = 32,
-  limit = 8,
-): number[] {
-  const one = { ...settings, cotangents: 1 };
-  const along = (lo: number, hi: number) => {
-    const part = direction.map((d, i) => (i >= lo && i < hi ? d : 0));
-    const vjp = probeAlong(target, space, output, part, [cotangent], [gradient], one).comparisons[0]!;
-    return vjp;
-  };
-  const found: number[] = [];
-  if (space.size <= entrywiseLimit) {
-    for (let j = 0; j < space.size && found.length < limit; j++) if (direction[j] !== 0 && along(j, j + 1).verdict === 'fail') found.push(j);
-    return found;
-  }
-  const pending: [number, number][] = [[0, space.size]];
-  while (pending.length > 0 && found.length < limit) {
-    const [lo, hi] = pending.pop()!;
-    const mid = (lo + hi) >> 1;
-    const halves = ([[lo, mid], [mid, hi]] as const).map(([a, b]) => ({ a, b, c: along(a, b) }));
-    for (const h of halves) if (h.b - h.a === 1 && h.c.verdict === 'fail') found.push(h.a);
-    const open = halves.filter((h) => h.b - h.a > 1);
-    const failing = open.filter((h) => h.c.verdict === 'fail');
-    const next = failing.length > 0 ? failing : halves.every((h) => h.c.verdict !== 'fail') && open.length > 0 ? [open.reduce((x, y) => (y.c.z > x.c.z ? y : x))] : [];
-    for (const h of next.reverse()) pending.push([h.a, h.b]);
-  }
-  return found;
 }

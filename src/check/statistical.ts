@@ -65,10 +65,10 @@ const DEGREES = [4, 6, 8, 10, 12] as const;
  * the window, curvature the polynomials miss, or a forward that moves by less than its rounding
  * per step (a staircase). Rounding noise gives 0 ± 1/√(2M+1): 0.35 is 2.4 standard deviations at M = 24.
  */
-const MAX_AUTOCORRELATION = 0.35;
+export const MAX_AUTOCORRELATION = 0.35;
 
 /** A model's highest odd or even term this many standard errors from 0 says it needs more terms. */
-const TOP_TERM_LIMIT = 3;
+export const TOP_TERM_LIMIT = 3;
 
 /**
  * A kink (a ramp and a step in one gap between samples: a jump of the slope anywhere in the gap)
@@ -76,7 +76,7 @@ const TOP_TERM_LIMIT = 3;
  * degrees of freedom), is real: under pure noise the largest over a window's gaps exceeds 30 about
  * once in 10⁴ windows.
  */
-const KINK_LIMIT = 20;
+export const KINK_LIMIT = 20;
 
 /** A kink at 0 is believed when its jump is this many standard errors from 0. */
 const KINK_SIGNIFICANCE = 4;
