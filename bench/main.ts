@@ -1,6 +1,9 @@
 /**
  * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,detection,suite,workers] [-- --quick]
  *
+ * Detection (BENCHMARKS part 5) runs only when asked for (--only=detection): it takes about half
+ * an hour.
+ *
  * Prints one table per part and the targets met or missed, and writes bench/results.json.
  * Speed is only ever stated as a ratio to a peer measured in the same run (tfjs-cpu, the
  * hand-derived backward, one forward + backward), so a busy machine shifts both sides alike.
@@ -21,7 +24,7 @@ import { benchWorkers, workersTable, type WorkersBench } from './workers.js';
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const quick = args.includes('--quick');
-const wants = (part: string) => (only ? only.includes(part) : part !== 'suite' || !args.includes('--skip-suite'));
+const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && (part !== 'suite' || !args.includes('--skip-suite')));
 
 /** The commit measured, and the files under src/ that differed from it (others work in this checkout). */
 function gitState(): { commit: string; uncommitted: string[] } {

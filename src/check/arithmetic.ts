@@ -4,7 +4,7 @@
  * stays float64; a float64 array filled by float32-accurate kernels is noisy whatever its type.
  */
 import { type Context, probeDirection, sampleAt } from './context.js';
-import { type NoiseReading, judgeNoise, readNoise } from './noise.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
 import { arithmeticOf } from './options.js';
 
 /** What the forward's values along the first probe say of its arithmetic. */
@@ -36,10 +36,9 @@ export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): 
  */
 const SMALL_STEP = 2 ** -20;
 
-/** Whether the noise read at the check's steps is there at steps of SMALL_STEP too: noise, not structure (costs 8 forward evaluations). */
+/** Whether rounding-like noise (see isRoundingNoise) shows at steps of SMALL_STEP too: noise, not structure (costs 8 forward evaluations). */
 export function noisyAtSmallSteps(ctx: Context): boolean {
-  const { noise } = sampled(ctx, SMALL_STEP);
-  return noise !== undefined && judgeNoise(noise) === 'noisy';
+  return isRoundingNoise(sampled(ctx, SMALL_STEP).noise);
 }
 
 /** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */

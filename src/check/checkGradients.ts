@@ -7,7 +7,7 @@ import { describeComparison } from './format.js';
 import { fullJacobian } from './full.js';
 import { Ledger, mostSevere } from './ledger.js';
 import { type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
-import { type NoiseReading, effectiveRounding, judgeNoise } from './noise.js';
+import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
@@ -60,12 +60,13 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     } else if (settings.precision === 'float32' && !settings.tolerance) ctx = contextFor(settings, statisticalJudging(probeSettings(settings)));
     method = ctx.judging === finiteDifferences ? 'finite differences' : 'statistical';
     let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
-    if (noise && judgeNoise(noise) === 'noisy' && method === 'finite differences' && !settings.tolerance && outcome.verdict === 'fail' && ledger.mismatches.every(plain) && noisyAtSmallSteps(ctx)) {
+    const doubted = outcome.verdict === 'inconclusive' || (outcome.verdict === 'fail' && ledger.mismatches.every(small));
+    if (isRoundingNoise(noise) && method === 'finite differences' && !settings.tolerance && doubted && ledger.mismatches.every(continuous) && noisyAtSmallSteps(ctx)) {
       // a float64 forward noisier than float64 rounding: what finite differences blame may be its
       // noise, not the derivatives. A second opinion, at the noise measured, decides.
       const noisy = { ...settings, eps: effectiveRounding('float64', noise) };
       const ctx = contextFor(noisy, statisticalJudging(probeSettings(noisy)), new Ledger());
-      const second = secondOpinion(ctx, outcome.worst, noise);
+      const second = secondOpinion(ctx, noise!);
       if (second) [outcome, method, settings, ledger] = [second, 'statistical', noisy, ctx.ledger];
     }
     unchanged(guarded, copies, output);
@@ -78,26 +79,34 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
 }
 
 /**
- * A comparison that crossed no kink and no jump. Where finite differences found one, it explains
- * what the noise reading saw (its few samples cannot tell a kink from noise): no second opinion.
+ * A comparison that crossed no jump. Where finite differences found one, it explains what the
+ * noise readings saw, at every step (a kink they may also see in noise: the second opinion tells).
  */
-function plain(c: Comparison): boolean {
-  return c.oneSided === undefined && c.jump === undefined;
+function continuous(c: Comparison): boolean {
+  return c.jump === undefined;
 }
 
 type Outcome = ReturnType<typeof conclude>;
 
 /**
- * The statistical test's opinion of a noisy float64 forward that finite differences failed. Its
- * pass or failure stands: it read the noise off its samples. Where it finds a kink, or no window
- * its samples describe, the reading saw structure rather than noise, and the failure stands. Where
- * the noise hides the derivative it is inconclusive — if the failure is a relative disagreement too
- * small for it to resolve (a wrong sign or a zero gradient is not excused by an oscillation the
- * samples take for noise). Undefined: the failure stands.
+ * A disagreement small beside the derivatives, as noise makes one: finite differences blame noise
+ * for no more than this (the statistical test resolves derivatives to the same share). A larger one
+ * — a wrong sign, a zero gradient, a 13% error — is a failure however noisy the forward.
  */
-function secondOpinion(ctx: Context, failure: Comparison, noise: NoiseReading): Outcome | undefined {
+function small(c: Comparison): boolean {
+  return c.verdict !== 'fail' || c.relError <= DEFAULT_PROBE.resolution;
+}
+
+/**
+ * The statistical test's opinion of a noisy float64 forward whose finite differences disagreed a
+ * little, or could not judge (their steps resolve nothing in noise). Its pass or failure stands:
+ * it read the noise off its samples. Where the noise hides the derivative it is inconclusive, and
+ * says so. Where it finds a kink, or no window its samples describe, the readings saw structure
+ * rather than noise: undefined, and the finite differences' verdict stands.
+ */
+function secondOpinion(ctx: Context, noise: NoiseReading): Outcome | undefined {
   const outcome = conclude(ctx.target.name, ctx.ledger, compare(ctx, 'auto'));
-  const hidden = outcome.verdict === 'inconclusive' && !outcome.worst.statistics?.misfit && failure.relError <= DEFAULT_PROBE.resolution;
+  const hidden = outcome.verdict === 'inconclusive' && !outcome.worst.statistics?.misfit;
   if (outcome.verdict !== 'pass' && outcome.verdict !== 'fail' && !hidden) return undefined;
   outcome.message += ` — judged statistically: the forward's measured noise, ${noise.relative.toExponential(1)} of its values, is above float64 rounding, and finite differences would blame the derivatives for it`;
   return outcome;

@@ -195,5 +195,6 @@ export function perUnit(comparison: Comparison, scale: number): Comparison {
     absError: comparison.absError / scale,
     tolerance: comparison.tolerance / scale,
     ...(comparison.oneSided ? { oneSided: [comparison.oneSided[0] / scale, comparison.oneSided[1] / scale] } : {}),
+    ...(comparison.statistics ? { statistics: { ...comparison.statistics, standardError: comparison.statistics.standardError / scale } } : {}),
   };
 }

@@ -96,3 +96,15 @@ export function judgeNoise(reading: NoiseReading): 'noisy' | 'quiet' | undefined
 export function effectiveRounding(arithmetic: 'float64' | 'float32', reading?: NoiseReading): number {
   return Math.max(ROUNDING[arithmetic], Number.isFinite(reading?.relative) ? reading!.relative : 0);
 }
+
+/**
+ * Noise beyond this share of the values is no arithmetic's rounding (bfloat16, the coarsest in
+ * use, rounds to 2^-9): it is an oscillation faster than the steps (sin(10¹²·x)), which samples
+ * cannot tell from noise and no statistics on them can stand in for.
+ */
+export const ROUNDING_LIKE = 2 ** -8;
+
+/** Noisy, and no more than rounding makes: what a statistical judgement can stand on. */
+export function isRoundingNoise(reading: NoiseReading | undefined): boolean {
+  return reading !== undefined && judgeNoise(reading) === 'noisy' && reading.relative <= ROUNDING_LIKE;
+}

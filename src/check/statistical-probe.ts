@@ -116,8 +116,10 @@ export function statisticalProbe(target: GuardedTarget, space: InputSpace, outpu
   const gradients = cotangents.map((v) => space.join(target.vjp(space.inputs, new Tensor(v, output.shape), space.differentiable)));
   const scale = tensorScales(space);
   const g1 = gradients[0]!;
-  // an entry whose gradient is 0 gets a random sign: a wrong 0 must move φ too
-  const direction = scale.map((s, j) => s * (g1[j]! > 0 ? 1 : g1[j]! < 0 ? -1 : rng.next() < 0.5 ? -1 : 1));
+  // an entry whose gradient is 0 gets a random sign: a wrong 0 must move φ too. Lengths vary
+  // randomly around the scale: with equal ones, an error that is a constant times the cotangent
+  // (a bias added to the derivative) cancels between entries whose derivatives differ in sign
+  const direction = scale.map((s, j) => s * (0.5 + rng.next()) * (g1[j]! > 0 ? 1 : g1[j]! < 0 ? -1 : rng.next() < 0.5 ? -1 : 1));
   return probeAlong(target, space, output, direction, cotangents, gradients, settings);
 }
 
