@@ -11,7 +11,6 @@ import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.j
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
-import { DEFAULT_PROBE } from './statistical-probe.js';
 import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
 
 /**
@@ -89,12 +88,14 @@ function continuous(c: Comparison): boolean {
 type Outcome = ReturnType<typeof conclude>;
 
 /**
- * A disagreement small beside the derivatives, as noise makes one: finite differences blame noise
- * for no more than this (the statistical test resolves derivatives to the same share). A larger one
- * — a wrong sign, a zero gradient, a 13% error — is a failure however noisy the forward.
+ * Finite differences blame a noisy forward's noise for a disagreement of this share of the
+ * derivative at most: a larger one — a wrong sign, a zero gradient, a 13% error — is a failure
+ * however noisy the forward.
  */
+const NOISE_EXCUSES = 1e-2;
+
 function small(c: Comparison): boolean {
-  return c.verdict !== 'fail' || c.relError <= DEFAULT_PROBE.resolution;
+  return c.verdict !== 'fail' || c.relError <= NOISE_EXCUSES;
 }
 
 /**
