@@ -8,6 +8,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { float32Cases } from '../../fixtures/float32.js';
+import { cancellingTanh, crossEntropyAsLseMinusLogit } from '../../fixtures/noisy-forwards.js';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 import { InputSpace } from './space.js';
@@ -102,33 +103,19 @@ describe('forwards noisier than their arithmetic', () => {
   const float64: ProbeSettings = { ...DEFAULT_PROBE, round: (x) => x, eps: 2 ** -53, mantissaBits: 52 };
 
   test('tanh as (e^{2x} − 1)/(e^{2x} + 1) at 1e-9 with its exact vjp 1 − y² is not failed; 1% off, it is', () => {
-    const cancelling = (x: number) => (Math.exp(2 * x) - 1) / (Math.exp(2 * x) + 1);
     const inputs = [tensor([1e-9, -2e-9, 3e-9])];
-    expect(probe(elementwise(cancelling, (x) => 1 - cancelling(x) ** 2), inputs, 1, float64).verdicts).not.toContain('fail');
-    expect(probe(elementwise(cancelling, (x) => 1 - cancelling(x) ** 2, 1.01), inputs, 1, float64).verdicts).toContain('fail');
-  });
-
-  const crossEntropy = (k = 1): Differentiable => ({
-    name: 'cross-entropy as lse − logit',
-    forward: ([z]) => {
-      const m = Math.max(...z!.data);
-      return new Tensor(Float64Array.of(m + Math.log(z!.data.reduce((s, v) => s + Math.exp(v - m), 0)) - z!.data[0]!), []);
-    },
-    vjp: ([z], g) => {
-      const e = z!.data.map((v) => Math.exp(v - Math.max(...z!.data)));
-      const total = e.reduce((a, b) => a + b);
-      return [new Tensor(e.map((v, i) => k * g.data[0]! * (v / total - (i === 0 ? 1 : 0))), z!.shape)];
-    },
+    expect(probe(elementwise(cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2), inputs, 1, float64).verdicts).not.toContain('fail');
+    expect(probe(elementwise(cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2, 1.01), inputs, 1, float64).verdicts).toContain('fail');
   });
 
   test('a loss that rounds to 0 at logits [40, 0] is never failed: its error bar, floored at its inputs’ rounding, holds its derivative and 0 alike', () => {
-    const flat = probe(crossEntropy(), [tensor([40, 0])], 1, float64);
+    const flat = probe(crossEntropyAsLseMinusLogit(), [tensor([40, 0])], 1, float64);
     expect(flat.verdicts).toEqual(['agree']);
     const [c] = flat.comparisons;
     expect(c!.estimate!.se).toBeGreaterThan(Math.abs(c!.analytic));
     // at [4, 0] the same loss is resolved, and a vjp 1% off fails
-    expect(probe(crossEntropy(), [tensor([4, 0])], 1, float64).verdicts).toEqual(['agree']);
-    expect(probe(crossEntropy(1.01), [tensor([4, 0])], 1, float64).verdicts).toEqual(['fail']);
+    expect(probe(crossEntropyAsLseMinusLogit(), [tensor([4, 0])], 1, float64).verdicts).toEqual(['agree']);
+    expect(probe(crossEntropyAsLseMinusLogit(1.01), [tensor([4, 0])], 1, float64).verdicts).toEqual(['fail']);
   });
 
   test('float64 values accurate to float32 only, judged at their measured noise: passed; 0.1% off: failed', () => {
