@@ -269,7 +269,10 @@ interface Movement {
 /**
  * A forward that moves by fewer units in its last place than this across a window, where the
  * derivative also says it should, rounds to a few levels there (a softmax probability of 1e-7
- * added into a sum of 1): its rounding is no longer noise, and no disagreement is believed.
+ * added into a sum of 1, a softmax whose derivative along the probe nearly cancels): its rounding
+ * is a staircase, not noise. A slope is then resolved only to what moves φ by this many levels
+ * across the window: the error bar is floored there, and a derivative below it is one the check
+ * cannot tell from 0 (a pass says so).
  */
 const FEWEST_LEVELS = 16;
 
@@ -278,13 +281,16 @@ function judge(
   cotangent: number,
   analytic: number,
   scale: number,
-  estimate: SlopeEstimate | undefined,
+  fitted: SlopeEstimate | undefined,
   misfit: Misfit | undefined,
   movement: Movement | undefined,
   settings: ProbeSettings,
 ): ProbeComparison {
   const base = { quantity, cotangent, analytic, scale };
-  if (!estimate) return { ...base, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
+  if (!fitted) return { ...base, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
+  const levels = movement && Math.max(movement.range, Math.abs(analytic) * 2 * fitted.halfWidth) / movement.quantum;
+  const staircase = levels !== undefined && levels < FEWEST_LEVELS ? (FEWEST_LEVELS * movement!.quantum) / (2 * fitted.halfWidth * settings.threshold) : 0;
+  const estimate = { ...fitted, se: Math.max(fitted.se, staircase) };
   const allowance = settings.allowance * settings.eps * scale;
   const excess = Math.abs(estimate.slope) - allowance;
   const z = estimate.se > 0 ? excess / estimate.se : excess > 0 ? Infinity : 0;
@@ -293,9 +299,6 @@ function judge(
     // one-sided slopes slope ∓ kink: the analytic value is between them when |slope| ≤ |kink|
     const outside = (Math.abs(estimate.slope) - Math.abs(estimate.kink) - allowance) / Math.hypot(estimate.se, estimate.kinkSe);
     verdict = outside > settings.threshold ? 'fail' : 'nonsmooth';
-  } else if (z > settings.threshold) {
-    const levels = movement && Math.max(movement.range, Math.abs(analytic) * 2 * estimate.halfWidth) / movement.quantum;
-    verdict = levels !== undefined && levels < FEWEST_LEVELS ? 'inconclusive' : 'fail';
-  } else verdict = 'agree'; // not significant: what the samples resolve is the tolerance, and a pass says when it cannot tell the value from 0
+  } else verdict = z > settings.threshold ? 'fail' : 'agree'; // not significant: what the samples resolve is the tolerance
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }
