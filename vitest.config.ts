@@ -9,5 +9,7 @@ export default defineConfig({
     setupFiles: ['./vitest.setup.ts'],
     globalSetup: ['./packaging/fresh-build.ts'],
     testTimeout: 60_000,
+    // a beforeAll that loads tfjs and registers its gradients takes seconds, more on a loaded machine
+    hookTimeout: 60_000,
   },
 });

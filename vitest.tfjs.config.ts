@@ -9,5 +9,7 @@ export default defineConfig({
     include: TFJS_SUITES,
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 120_000,
+    // loading tfjs and registering its gradients takes seconds, far more on a loaded machine
+    hookTimeout: 120_000,
   },
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, test } from 'vitest';
 import { unravelIndex } from '../tensor/index.js';
-import { verifyCurves } from './curves.js';
+import { curvedModels, curvesOf } from './curves.js';
 import type { RunResult } from './json.js';
 import { select } from './targets.js';
 import { shapeErrors } from './test-support.js';
@@ -75,7 +75,12 @@ describe('gradprop verify --html', () => {
 
   test('broken twin: a selection without a model has no curves (and one with a manualGrad target alone has its model\'s)', () => {
     const targets = verifyTargets();
-    expect(verifyCurves(select(targets, { filter: '^ops/tanh$' }), 1)).toEqual([]);
-    expect(verifyCurves(select(targets, { filter: '^zoo/elman.manualGrad$' }), 1).map((c) => c.id)).toEqual(['zoo/elman']);
+    expect(curvedModels(select(targets, { filter: '^ops/tanh$' }))).toEqual([]);
+    expect(curvedModels(select(targets, { filter: '^zoo/elman.manualGrad$' }))).toEqual(['elman']);
+  });
+
+  test('a worker asked for the curves of a model the zoo does not have says which it has', () => {
+    expect(() => curvesOf('transformer', 1)).toThrow(/no zoo model is named transformer \(the zoo has neuron, .*gru\)/);
+    expect(curvesOf('neuron', 1)).toMatchObject({ id: 'zoo/neuron' });
   });
 });
