@@ -25,8 +25,22 @@ export interface Measured {
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
   const { values, noise } = sampled(ctx, ctx.settings.step);
-  const precision = noise && judgeNoise(noise) === 'quiet' ? 'float64' : arithmeticOf(values, more);
+  // moved inputs that are all float32 values (a short dyadic step) leave a float32 forward as
+  // exact as a float64 one: quiet then says nothing of the arithmetic
+  const quiet = noise && judgeNoise(noise) === 'quiet' && !float32Steps(ctx, ctx.settings.step);
+  const precision = quiet ? 'float64' : arithmeticOf(values, more);
   return { precision, ...(noise ? { noise } : {}) };
+}
+
+/** Whether every input the reading at these steps moved to is a float32 value. */
+function float32Steps(ctx: Context, first: number): boolean {
+  const direction = probeDirection(ctx);
+  return stepsFrom(ctx, first).every((t) => ctx.space.shifted(direction, t).every((x) => x.data.every((v) => Math.fround(v) === v)));
+}
+
+/** The first run's steps from `first`: `levels` halvings, both signs. */
+function stepsFrom(ctx: Context, first: number): number[] {
+  return Array.from({ length: ctx.settings.levels }, (_, k) => first * 2 ** -k).flatMap((h) => [h, -h]);
 }
 
 /**
@@ -43,9 +57,9 @@ export function noisyAtSmallSteps(ctx: Context): boolean {
 
 /** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */
 function sampled(ctx: Context, first: number): { values: Float64Array; noise?: NoiseReading } {
-  const { settings, output } = ctx;
+  const { output } = ctx;
   const direction = probeDirection(ctx);
-  const steps = Array.from({ length: settings.levels }, (_, k) => first * 2 ** -k).flatMap((h) => [h, -h]);
+  const steps = stepsFrom(ctx, first);
   const samples = steps.map((t) => sampleAt(ctx, direction, t));
   const values = Float64Array.from([output.data, ...samples.filter((y) => y !== null)].flatMap((y) => Array.from(y)));
   if (samples.some((y) => y === null)) return { values };

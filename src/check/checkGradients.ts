@@ -187,6 +187,8 @@ interface Search {
   rests: Comparison[];
   /** Probes whose disagreement stands whatever their entries show (see Judging.projectionsStand). */
   standing: Comparison[];
+  /** The derivatives were judged by the significance test (noisy arithmetic), not by finite differences' tolerance. */
+  statistical: boolean;
 }
 
 /**
@@ -196,7 +198,7 @@ interface Search {
 function compare(ctx: Context, mode: Mode): Search {
   if (mode === 'full') {
     fullJacobian(ctx);
-    return { complete: true, rests: [], standing: [] };
+    return { complete: true, rests: [], standing: [], statistical: false };
   }
   const disagreements = ctx.judging.probes(ctx);
   // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
@@ -204,7 +206,7 @@ function compare(ctx: Context, mode: Mode): Search {
   // the judging makes projections evidence on their own
   const limit = mode === 'auto' ? ctx.settings.maxMismatches : 1;
   const standing = ctx.judging.projectionsStand ? disagreements.filter((x) => x.comparison.verdict === 'fail').map((x) => x.comparison) : [];
-  const search: Search = { complete: true, rests: [], standing };
+  const search: Search = { complete: true, rests: [], standing, statistical: ctx.judging !== finiteDifferences };
   for (const quantity of ['vjp', 'jvp'] as const) {
     const d = disagreements.find((x) => x.comparison.quantity === quantity);
     if (!d) continue;
@@ -242,7 +244,7 @@ function unconfirmed(ctx: Context, disagreements: readonly Disagreement[], quant
  * projections over entries left unjudged for those. A failure anywhere fails the check; then a
  * comparison that could not be resolved makes it inconclusive; then kinks and jumps, nonsmooth.
  */
-function conclude(name: string, ledger: Ledger, { complete, rests, standing }: Search): { verdict: Verdict; message: string; worst: Comparison } {
+function conclude(name: string, ledger: Ledger, { complete, rests, standing, statistical }: Search): { verdict: Verdict; message: string; worst: Comparison } {
   const localised = ledger.mismatches.filter((c) => c.input !== null);
   const covered = new Set(localised.map((c) => c.quantity));
   const speaks = (c: Comparison) => !covered.has(c.quantity) || rests.includes(c) || standing.includes(c);
@@ -269,9 +271,10 @@ function conclude(name: string, ledger: Ledger, { complete, rests, standing }: S
     return { verdict: 'nonsmooth', message: `${name}: ${what}, and the analytic value is a one-sided derivative — ${describeComparison(worst)}${rest}`, worst };
   }
   const worst = ledger.worst!;
-  const beyond = (z: number) => (z > 0 ? `the largest disagreement is ${z.toFixed(1)} standard errors beyond the rounding allowed for` : 'every disagreement is within the rounding allowed for');
-  const against = worst.statistics
-    ? `within their error bars (a significance test on noisy arithmetic: ${beyond(worst.statistics.z)}; failing takes ${worst.statistics.threshold} standard errors)`
+  const z = worst.statistics?.z;
+  const largest = z === undefined ? '' : z > 0 ? `: the closest to failing is ${z.toFixed(1)} standard errors beyond the rounding allowed for, failing takes ${worst.statistics!.threshold}` : ': every one within the rounding allowed for';
+  const against = statistical
+    ? `within their error bars (a significance test on noisy arithmetic${largest})`
     : `with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})`;
   return { verdict: 'pass', message: `${name}: ${ledger.count} comparisons agree ${against}${vagueness(ledger)}`, worst };
 }

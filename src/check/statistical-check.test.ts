@@ -118,6 +118,15 @@ describe('precision from measured noise', () => {
     expect(wrong.noise).toBeLessThan(2 ** -36);
   });
 
+  test('a float32 relu whose first steps land on float32 values (exact there, as quiet as float64) is read by its values: float32', () => {
+    const relu32 = (k: number) => elementwise('relu in float32', (x) => Math.max(Math.fround(x), 0), (x) => (x > 0 ? k : 0));
+    const at = [tensor([0.8331593871116638])];
+    const report = checkGradients(relu32(1), at, { seed: 0 });
+    expect(report.noise).toBe(0);
+    expect(report, text(report)).toMatchObject({ verdict: 'pass', precision: 'float32', method: 'statistical' });
+    expect(checkGradients(relu32(1.01), at, { seed: 0 }).verdict).toBe('fail');
+  });
+
   test('the same 2x computed in float32 (its inputs rounded) is float32', () => {
     const twice32 = (k: number) => elementwise('2x in float32', (x) => Math.fround(2 * Math.fround(x)), () => 2 * k);
     expect(checkGradients(twice32(1), inputs)).toMatchObject({ verdict: 'pass', precision: 'float32', method: 'statistical' });
