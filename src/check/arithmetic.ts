@@ -1,10 +1,14 @@
 /**
- * Which arithmetic a target computes in, from its measured noise rather than from whether its
- * values happen to be float32 values: a float64 2x on float32-representable inputs is exact, and
- * stays float64; a float64 array filled by float32-accurate kernels is noisy whatever its type.
+ * Which arithmetic a target computes in, from its values along the first probe and its measured
+ * noise, not from its inputs or array type: the first probe's direction moves every input off the
+ * float32 grid (see InputSpace), so a forward that returns float32 values there rounds to float32,
+ * and one that does not computes in float64 — an exact 2x on float32-representable inputs stays
+ * float64. The noise read off the same samples says whether a float64 forward is noisier than
+ * float64 (a cancelling formula, float32-accurate kernels in float64 arrays): such a forward gets
+ * a statistical second opinion where finite differences fail it (see checkGradients).
  */
 import { type Context, probeDirection, sampleAt } from './context.js';
-import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
+import { type NoiseReading, isRoundingNoise, readNoise } from './noise.js';
 import { arithmeticOf } from './options.js';
 
 /** What the forward's values along the first probe say of its arithmetic. */
@@ -15,27 +19,14 @@ export interface Measured {
 }
 
 /**
- * The forward's noise along the first probe's direction, at the steps of the first run the finite
- * differences take along it (they reuse these samples: in float64 the reading costs nothing), and
- * the arithmetic it says: float64 when the forward is as quiet as float64 rounding; otherwise the
- * values tell (see arithmeticOf, asked with every sampled value, then `more` values): float32
- * values that are noisy, or that did not move enough to show noise, are float32 arithmetic;
- * float64 values that are noisy are a float64 forward noisier than its arithmetic (judged at its
- * noise, see checkGradients).
+ * The forward along the first probe's direction at the steps of the first run the finite
+ * differences take along it (they reuse these samples: in float64 the reading costs nothing): the
+ * arithmetic its values say (see arithmeticOf, asked with every sampled value, then `more`
+ * values where those are too simple to tell), and the noise they show.
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
   const { values, noise } = sampled(ctx, ctx.settings.step);
-  // moved inputs that are all float32 values (a short dyadic step) leave a float32 forward as
-  // exact as a float64 one: quiet then says nothing of the arithmetic
-  const quiet = noise && judgeNoise(noise) === 'quiet' && !float32Steps(ctx, ctx.settings.step);
-  const precision = quiet ? 'float64' : arithmeticOf(values, more);
-  return { precision, ...(noise ? { noise } : {}) };
-}
-
-/** Whether every input the reading at these steps moved to is a float32 value. */
-function float32Steps(ctx: Context, first: number): boolean {
-  const direction = probeDirection(ctx);
-  return stepsFrom(ctx, first).every((t) => ctx.space.shifted(direction, t).every((x) => x.data.every((v) => Math.fround(v) === v)));
+  return { precision: arithmeticOf(values, more), ...(noise ? { noise } : {}) };
 }
 
 /** The first run's steps from `first`: `levels` halvings, both signs. */

@@ -92,11 +92,19 @@ export class InputSpace {
     return direction;
   }
 
-  /** A direction's entry rounded so that the entry moved by it at any planned step is exact. */
+  /**
+   * A direction's entry rounded so that the entry moved by it at any planned step is exact: to an
+   * odd multiple of the quantum, so that its lowest bit is the quantum's. A float64 input moved by
+   * the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a float32
+   * forward rounds every moved input: its noise shows in the reading of the arithmetic (see
+   * arithmetic.ts), however short the draw.
+   */
   private exact(position: number, d: number): number {
     const { input, flat } = this.entry(position);
     const quantum = ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
-    return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
+    if (!(quantum > 0)) return d;
+    const k = Math.round(d / quantum);
+    return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
   }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
