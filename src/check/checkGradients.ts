@@ -172,11 +172,19 @@ function unchanged(target: GuardedTarget, inputs: readonly Tensor[], first: Tens
   }
 }
 
-/** Every entry of the gradients a vjp gives for a random cotangent: more values to read the arithmetic off. */
+/**
+ * Every entry of the gradients a vjp gives for a random cotangent: more values to read the
+ * arithmetic off — and for a second one where the first gave a single value (a scalar function of
+ * a scalar), which alone says nothing (see arithmeticOf).
+ */
 function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
   const differentiable = inputs.map((_, k) => k).filter((k) => !target.nondifferentiable.includes(k));
-  const grads = target.vjp(inputs, randn(output.shape, seed), differentiable);
-  return differentiable.flatMap((k) => Array.from(grads[k]!.data));
+  const pulled = (s: number) => {
+    const grads = target.vjp(inputs, randn(output.shape, s), differentiable);
+    return differentiable.flatMap((k) => Array.from(grads[k]!.data));
+  };
+  const values = pulled(seed);
+  return values.length > 1 ? values : [...values, ...pulled(seed + 1)];
 }
 
 /** How far the comparisons went. */

@@ -127,6 +127,18 @@ describe('precision from measured noise', () => {
     expect(checkGradients(relu32(1.01), at, { seed: 0 }).verdict).toBe('fail');
   });
 
+  test('a float32 function of one number at 0, whose samples are simple and whose gradient is one value, is told float32 by a second vjp', () => {
+    const identity = (round: (x: number) => number) => ({
+      ...elementwise('identity', round, () => 1),
+      vjp: ([x]: Tensor[], g: Tensor) => [new Tensor(g.data.map(round), x!.shape)],
+    });
+    const report = checkGradients(identity(Math.fround), [tensor([0])], { seed: 0 });
+    expect(report, text(report)).toMatchObject({ verdict: 'pass', precision: 'float32' });
+    expect(report.evaluations.vjp).toBeGreaterThan(checkGradients(identity((x) => x), [tensor([0])], { seed: 0 }).evaluations.vjp);
+    // its float64 twin is float64
+    expect(checkGradients(identity((x) => x), [tensor([0])], { seed: 0 }).precision).toBe('float64');
+  });
+
   test('the same 2x computed in float32 (its inputs rounded) is float32', () => {
     const twice32 = (k: number) => elementwise('2x in float32', (x) => Math.fround(2 * Math.fround(x)), () => 2 * k);
     expect(checkGradients(twice32(1), inputs)).toMatchObject({ verdict: 'pass', precision: 'float32', method: 'statistical' });
