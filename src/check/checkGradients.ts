@@ -67,6 +67,11 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
       const ctx = contextFor(noisy, statisticalJudging(probeSettings(noisy)), new Ledger());
       const second = secondOpinion(ctx, noise!);
       if (second) [outcome, method, settings, ledger] = [second, 'statistical', noisy, ctx.ledger];
+    } else if (method === 'statistical' && (outcome.verdict === 'inconclusive' || (outcome.verdict === 'pass' && ledger.vague.count > 0))) {
+      // error bars wider than the derivatives themselves (jumps closer than any window, read as
+      // noise: floor(a / b)): finite differences at small steps may resolve what the windows cannot
+      const resolved = resolveBySteps(contextFor(settings, finiteDifferences, new Ledger()), settings.mode);
+      if (resolved) [outcome, method, ledger] = [resolved.outcome, 'finite differences', resolved.ledger];
     }
     unchanged(guarded, copies, output);
     const { verdict, message, worst } = outcome;
@@ -111,6 +116,25 @@ function secondOpinion(ctx: Context, noise: NoiseReading): Outcome | undefined {
   if (outcome.verdict !== 'pass' && outcome.verdict !== 'fail' && !hidden) return undefined;
   outcome.message += ` — judged statistically: the forward's measured noise, ${noise.relative.toExponential(1)} of its values, is above float64 rounding, and finite differences would blame the derivatives for it`;
   return outcome;
+}
+
+/**
+ * Finite differences at the arithmetic's steps and tolerance, where the statistical test could not
+ * resolve the derivatives: their failure stands (the message says why they were asked); any other
+ * verdict leaves the statistical one. Undefined: it stands.
+ */
+function resolveBySteps(ctx: Context, mode: Mode): { outcome: Outcome; ledger: Ledger } | undefined {
+  let outcome: Outcome;
+  try {
+    outcome = conclude(ctx.target.name, ctx.ledger, compare(ctx, mode));
+  } catch (error) {
+    // no step around the input is defined: the statistical verdict, which says so, stands
+    if (error instanceof ContractError && error.problem === 'non-finite-output') return undefined;
+    throw error;
+  }
+  if (outcome.verdict !== 'fail') return undefined;
+  outcome.message += ' — by finite differences at small steps: the significance test on noisy arithmetic could not resolve these derivatives (error bars wider than the derivatives, as jumps closer than its windows make)';
+  return { outcome, ledger: ctx.ledger };
 }
 
 /** The inputs, validated and copied (a target that mutates them cannot reach the caller's tensors). */

@@ -185,6 +185,27 @@ describe('forwards noisier than their arithmetic are never blamed on the backwar
   });
 });
 
+describe('jumps closer than the windows', () => {
+  // floor(a / b) in float32, with the gradient of a / b (TensorFlow.js's FloorDiv) or its own, 0
+  const floorDiv = (slope: boolean): Differentiable => ({
+    name: 'floor(a / b) in float32',
+    forward: ([a, b]) => new Tensor(a!.data.map((v, i) => Math.floor(Math.fround(Math.fround(v) / Math.fround(b!.data[i]!)))), a!.shape),
+    vjp: ([a, b], g) => [
+      new Tensor(a!.data.map((_, i) => (slope ? Math.fround(g.data[i]! / b!.data[i]!) : 0)), a!.shape),
+      new Tensor(b!.data.map((v, i) => (slope ? Math.fround((-g.data[i]! * a!.data[i]!) / (v * v)) : 0)), b!.shape),
+    ],
+  });
+  const inputs = [tensor([[-2.2609128952026367, 4.698079586029053]]), tensor([[0.9589864015579224, -1.7026736736297607]])];
+
+  test('the windows read floor(a / b)\'s jumps as noise and cannot tell; finite differences at small steps fail a / b\'s gradient', () => {
+    const wrong = checkGradients(floorDiv(true), inputs);
+    expect(wrong, text(wrong)).toMatchObject({ verdict: 'fail', precision: 'float32', method: 'finite differences' });
+    expect(wrong.message).toMatch(/by finite differences at small steps: the significance test on noisy arithmetic could not resolve/);
+    // its own gradient, 0, passes
+    expect(checkGradients(floorDiv(false), inputs).ok).toBe(true);
+  });
+});
+
 describe('what a float32 check cannot judge', () => {
   test('a float32 forward undefined beside the input is inconclusive, and says why and what would resolve it', () => {
     const islands = elementwise('defined at its input only', (x) => (Math.fround(x) === Math.fround(0.5) ? 0.25 : NaN), () => 1);
