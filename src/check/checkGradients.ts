@@ -55,7 +55,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
       if (measuredArithmetic.precision === 'float32') {
         settings = resolveOptions({ ...given, precision: 'float32' }, output.data);
         ctx = contextFor(settings, settings.tolerance ? finiteDifferences : statisticalJudging(probeSettings(settings)));
-      }
+      } else if (settings.mode === 'full') ctx = contextFor(settings, finiteDifferences); // the Jacobian's draws from the seed, as if nothing was read before
     } else if (settings.precision === 'float32' && !settings.tolerance) ctx = contextFor(settings, statisticalJudging(probeSettings(settings)));
     method = ctx.judging === finiteDifferences ? 'finite differences' : 'statistical';
     let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
