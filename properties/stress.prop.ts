@@ -220,6 +220,36 @@ describe('cancellation-heavy forwards', () => {
     );
   });
 
+  /** softmax(z), its vjp p ⊙ (v − ⟨v, p⟩) (without the factor p: `wrong`) and its jvp. */
+  const softmax = (wrong: boolean): Differentiable => {
+    const probabilities = (z: Float64Array) => {
+      const m = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - m));
+      const s = e.reduce((t, v) => t + v, 0);
+      return e.map((v) => v / s);
+    };
+    const pulled = (p: Float64Array, g: Float64Array) => {
+      const mean = p.reduce((t, pi, i) => t + pi * g[i]!, 0);
+      return p.map((pi, i) => (wrong ? 1 : pi) * (g[i]! - mean));
+    };
+    return {
+      name: wrong ? 'softmax, vjp without the factor p' : 'softmax',
+      forward: ([z]) => new Tensor(probabilities(z!.data), z!.shape),
+      vjp: ([z], g) => [new Tensor(pulled(probabilities(z!.data), g.data), z!.shape)],
+      jvp: ([z], [u]) => new Tensor(pulled(probabilities(z!.data), u!.data), z!.shape),
+    };
+  };
+
+  test('a saturated softmax: derivatives tiny beside the O(1) values they come from pass linearity and duality; a wrong vjp fails', () => {
+    fc.assert(
+      fc.property(logits, modes, seeds, (z, mode, seed) => {
+        expectVerdict(checkGradients(softmax(false), [z], { mode, seed }), ['pass']);
+        expectVerdict(checkGradients(softmax(true), [z], { mode, seed }), ['fail']);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   test('(x + 1e8) − 1e8 and its like: a sum computed beside a large constant', () => {
     // the wrong twin is off by 0.05 absolute: near a zero of the derivative, where a relative
     // error would be lost in the offset's rounding, it still shows

@@ -215,10 +215,14 @@ function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output
 interface Search {
   /** False when a limit stopped localisation before every disagreeing part was followed. */
   complete: boolean;
-  /** Projections over what was left after UNCLEAN_LIMIT entries on kinks or jumps: they speak for it. */
+  /**
+   * Projections that speak for entries that could not: over what was left after UNCLEAN_LIMIT
+   * entries on kinks or jumps, and failing probes confirmed where no entry failed and some could
+   * not tell (see standing).
+   */
   rests: Comparison[];
-  /** Probes whose disagreement stands whatever their entries show (see Judging.projectionsStand). */
-  standing: Comparison[];
+  /** Probes whose disagreement is evidence on its own, whatever their entries show (see Judging.projectionsStand). */
+  evident: Comparison[];
   /** The derivatives were judged by the significance test (noisy arithmetic), not by finite differences' tolerance. */
   statistical: boolean;
 }
@@ -230,25 +234,42 @@ interface Search {
 function compare(ctx: Context, mode: Mode): Search {
   if (mode === 'full') {
     fullJacobian(ctx);
-    return { complete: true, rests: [], standing: [], statistical: false };
+    return { complete: true, rests: [], evident: [], statistical: false };
   }
   const disagreements = ctx.judging.probes(ctx);
   // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
   // probe: a projection's disagreement that no entry reproduces is not taken for a bug, unless
   // the judging makes projections evidence on their own
   const limit = mode === 'auto' ? ctx.settings.maxMismatches : 1;
-  const standing = ctx.judging.projectionsStand ? disagreements.filter((x) => x.comparison.verdict === 'fail').map((x) => x.comparison) : [];
-  const search: Search = { complete: true, rests: [], standing, statistical: ctx.judging !== finiteDifferences };
+  const evident = ctx.judging.projectionsStand ? disagreements.filter((x) => x.comparison.verdict === 'fail').map((x) => x.comparison) : [];
+  const search: Search = { complete: true, rests: [], evident, statistical: ctx.judging !== finiteDifferences };
   for (const quantity of ['vjp', 'jvp'] as const) {
     const d = disagreements.find((x) => x.comparison.quantity === quantity);
     if (!d) continue;
     const localised: Localised = localise(ctx, d, limit);
     search.complete &&= localised.complete;
     if (localised.rest) search.rests.push(localised.rest);
-    if (localised.failures === 0 && localised.covered && !ctx.judging.projectionsStand) unconfirmed(ctx, disagreements, quantity);
+    if (localised.failures === 0 && localised.covered && !ctx.judging.projectionsStand) {
+      const stands = standing(ctx, d);
+      if (stands) search.rests.push(stands);
+      else unconfirmed(ctx, disagreements, quantity);
+    }
   }
   ctx.ledger.revise();
   return search;
+}
+
+/**
+ * A probe's failure that no entry reproduced because some entry could not tell (an oscillation
+ * that the probe's steps resolve and an entry's alias): it stands as the evidence if it fails
+ * again on further runs of steps, as an entry's failure must.
+ */
+function standing(ctx: Context, { comparison, direction, cotangent, analytic }: Disagreement): Comparison | undefined {
+  const { quantity } = comparison;
+  const untold = ctx.ledger.mismatches.some((c) => c.input !== null && c.quantity === quantity && c.verdict === 'inconclusive');
+  if (comparison.verdict !== 'fail' || !untold) return undefined;
+  const confirmed = compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }, true);
+  return confirmed.verdict === 'fail' ? Object.assign(comparison, confirmed) : undefined;
 }
 
 /**
@@ -276,10 +297,10 @@ function unconfirmed(ctx: Context, disagreements: readonly Disagreement[], quant
  * projections over entries left unjudged for those. A failure anywhere fails the check; then a
  * comparison that could not be resolved makes it inconclusive; then kinks and jumps, nonsmooth.
  */
-function conclude(name: string, ledger: Ledger, { complete, rests, standing, statistical }: Search): { verdict: Verdict; message: string; worst: Comparison } {
+function conclude(name: string, ledger: Ledger, { complete, rests, evident, statistical }: Search): { verdict: Verdict; message: string; worst: Comparison } {
   const localised = ledger.mismatches.filter((c) => c.input !== null);
   const covered = new Set(localised.map((c) => c.quantity));
-  const speaks = (c: Comparison) => !covered.has(c.quantity) || rests.includes(c) || standing.includes(c);
+  const speaks = (c: Comparison) => !covered.has(c.quantity) || rests.includes(c) || evident.includes(c);
   const considered = [...localised, ...ledger.mismatches.filter((c) => c.input === null && speaks(c))];
   ledger.mismatches.sort((a, b) => Number(a.input === null) - Number(b.input === null));
   const failures = considered.filter((c) => c.verdict === 'fail');
@@ -287,7 +308,7 @@ function conclude(name: string, ledger: Ledger, { complete, rests, standing, sta
     // an entry named beats a projection: it is what a person can act on
     const worst = mostSevere(failures.filter((c) => c.input !== null)) ?? mostSevere(failures)!;
     const more = failures.length > 1 ? ` (${failures.length}${complete ? '' : '+'} comparisons disagree)` : '';
-    const spread = worst.input === null && standing.includes(worst) ? '; no entry is off by enough to show on its own: the error is spread over many' : '';
+    const spread = worst.input === null && evident.includes(worst) ? '; no entry is off by enough to show on its own: the error is spread over many' : '';
     return { verdict: 'fail', message: `${name}: ${describeComparison(worst)}${more}${spread}`, worst };
   }
   const inconclusive = considered.filter((c) => c.verdict === 'inconclusive');

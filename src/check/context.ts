@@ -123,7 +123,33 @@ export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
  * are allowed 1024ε of rounding growth), however small the derivative that came out.
  */
 export function typicalScale(ctx: Context, direction: Float64Array): number {
-  return absDot(ctx.typical, direction) / 64;
+  return absDot(ctx.typical, direction) * AROUND;
+}
+
+/**
+ * The share of the values around a derivative (intermediates it was computed from) in its
+ * rounding allowance: a value's own terms are allowed 1024ε of rounding growth, these 16ε.
+ */
+export const AROUND = 1 / 64;
+
+/**
+ * ⟨|v|, |f|⟩ for cotangent weights v ≥ 0 and the output f: the size of the intermediates nearest
+ * the output, a cotangent's times an output's, that a derivative along a direction of one scale
+ * unit was computed from (a saturated softmax's vjp, p ⊙ (v − ⟨v, p⟩), is tiny and off by ε·|v|).
+ * As `size` in units of `unit`, a power of two, so that outputs near overflow stay finite.
+ */
+export function aroundOutput(ctx: Context, weights: Float64Array): { unit: number; size: number } {
+  const unit = outputUnit(ctx);
+  let size = 0;
+  ctx.output.data.forEach((f, i) => (size += (Math.abs(f) / unit) * weights[i]!));
+  return { unit, size };
+}
+
+/** A power of two at or below the output's largest entry (1 for an output of zeros). */
+export function outputUnit(ctx: Context): number {
+  let largest = 0;
+  for (const f of ctx.output.data) largest = Math.max(largest, Math.abs(f));
+  return largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
 }
 
 export function pushForward(ctx: Context, direction: Float64Array): Float64Array {

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
-import { type Analytic, type Context, type Disagreement, type Judging, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection } from './context.js';
+import { AROUND, type Analytic, type Context, type Disagreement, type Judging, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection } from './context.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
 import type { Comparison } from './report.js';
 import { randomVector } from './space.js';
@@ -37,7 +37,7 @@ export function fastProbes(ctx: Context): Disagreement[] {
     compare(cotangent, gradient, vjp, 'vjp');
     if (jvp) {
       compare(cotangent, gradient, jvp, 'jvp');
-      ledger.add(duality(ctx, vjp(direction), jvp(direction)));
+      ledger.add(duality(ctx, cotangent, vjp(direction), jvp(direction)));
     }
   }
   return disagreements;
@@ -56,11 +56,12 @@ export const finiteDifferences: Judging = {
   projectionsStand: false,
 };
 
-/** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding. */
-export function duality(ctx: Context, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
+/** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding, of their terms and of the values around them (see aroundOutput). */
+export function duality(ctx: Context, cotangent: Float64Array, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
   const { settings } = ctx;
+  const around = aroundOutput(ctx, cotangent.map(Math.abs));
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(vjp.value)
-    : roundingTolerance(vjp.scale + jvp.scale, settings.eps);
+    : roundingTolerance(vjp.scale + jvp.scale, settings.eps) + roundingTolerance(AROUND * around.size, settings.eps) * around.unit;
   return comparisonOf({ input: null, index: [], quantity: 'duality' }, jvp.value, vjp.value, tolerance);
 }

@@ -135,6 +135,33 @@ describe('derivatives are held to linearity in their probes, in every mode', () 
     }
     expect(checkGradients(product(true), [tensor([0.7, -1.3])], { mode: 'full' }).mismatches.map((c) => c.quantity)).toContain('jvp linearity');
   });
+
+  test('a saturated softmax, whose derivatives are tiny and off by ε of the O(1) values around them, passes linearity and duality; |g| still fails', () => {
+    // softmax(30·x): at [1, 0.25] p ≈ (1, 1.7e-10), and p ⊙ (v − ⟨v, p⟩) cancels to ε·|v|; at [0.9, −0.2], to 3e-14 of itself
+    const saturated = (cotangent: (g: number) => number): Differentiable => {
+      const softmax = (x: Float64Array) => {
+        const z = Array.from(x, (v) => 30 * v);
+        const e = z.map((v) => Math.exp(v - Math.max(...z)));
+        return e.map((v) => v / e.reduce((s, w) => s + w, 0));
+      };
+      const pulled = (p: number[], g: number[]) => p.map((pi, i) => pi * (g[i]! - p.reduce((s, pk, k) => s + pk * g[k]!, 0)));
+      return {
+        name: 'softmax(30·x)',
+        forward: ([x]) => new Tensor(Float64Array.from(softmax(x!.data)), x!.shape),
+        vjp: ([x], g) => [new Tensor(Float64Array.from(pulled(softmax(x!.data), Array.from(g.data, cotangent)), (v) => 30 * v), x!.shape)],
+        jvp: ([x], [u]) => new Tensor(Float64Array.from(pulled(softmax(x!.data), Array.from(u!.data, (v) => 30 * v))), x!.shape),
+      };
+    };
+    for (const mode of modes) {
+      for (const seed of [0, 1, 2]) {
+        for (const at of [tensor([1, 0.25]), tensor([0.9, -0.2]), tensor([1, 0.1, 0.3])]) {
+          const report = checkGradients(saturated((g) => g), [at], { mode, seed });
+          expect(report.verdict, `${mode}, seed ${seed}\n${text(report)}`).toBe('pass');
+        }
+        expect(checkGradients(saturated(Math.abs), [tensor([1, 0.25])], { mode, seed }).verdict, mode).toBe('fail');
+      }
+    }
+  });
 });
 
 describe('an output buffer reused across calls is a broken contract of its own', () => {
@@ -193,6 +220,25 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
         expect(report.message).toMatch(/cannot tell whether the derivatives are right — inconclusive at input 0 at \[\d\].*The finite differences do not settle as the steps shrink/);
       }
     }
+  });
+
+  test('an aliasing estimate does not settle on time: sin(1.24·10¹²·x) at 1 is inconclusive, not a failure of its right gradient', () => {
+    // the stress suite's case at GRADPROP_SEED=8: settling within a few times its rounding, the
+    // entry's steps aliased on time and were taken for a crisp estimate (-178 for -1.3e12)
+    const w = 1239763664237.4727;
+    const report = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [scalar(1)], { mode: 'auto', seed: 28 });
+    expect(report.verdict, text(report)).toBe('inconclusive');
+  });
+
+  test('an entry that cannot tell does not hide a failure its probe saw and confirmed: sin(4.77·10⁶·x) at ½, 1% off, fails', () => {
+    // the stress suite's case at GRADPROP_SEED=19: the probe's steps resolve the sine, the entry's alias
+    const w = 4767602.07367496;
+    const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [scalar(0.5)], { mode: 'auto', seed: 19 });
+    expect(right.verdict, text(right)).toBe('pass');
+    const off = checkGradients(sinOf(w, (v) => 1.01 * w * Math.cos(w * v)), [scalar(0.5)], { mode: 'auto', seed: 19 });
+    expect(off.verdict, text(off)).toBe('fail');
+    expect(off.worst).toMatchObject({ input: null, verdict: 'fail' });
+    expect(off.mismatches.some((c) => c.input === 0 && c.verdict === 'inconclusive')).toBe(true);
   });
 
   test('a Fourier feature sin(2¹²·π·x) does not alias on steps of powers of two', () => {

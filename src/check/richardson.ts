@@ -94,9 +94,6 @@ const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
 /** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
 const UNSETTLED = 2;
 
-/** How far rounding/step an estimate's error may be and still count as settled (see settled). */
-const AMPLIFIED = 8;
-
 /** Settling within this many levels beyond the first estimate is on time: no further run. */
 const ON_TIME = 2;
 
@@ -131,7 +128,6 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
 /** One run of halving steps: the estimate, and how many steps it took (Infinity when it never settled). */
 function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
   const samples: Sample[] = [];
-  let derivatives: Derivatives | null = null;
   // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
   // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
@@ -141,19 +137,18 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     const minus = plus && phi(-h);
     if (!plus || !minus) {
       samples.length = 0;
-      derivatives = null;
       before = false;
       continue;
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, levels, exact, eps, sizes, 0, false);
-    const now = settled(derivatives, eps);
-    if (now && (before || samples.length === levels || exact > smallest)) return { derivatives: estimate(samples, base, levels, exact, eps, sizes), levels: samples.length };
-    before = now;
+    // null as soon as one component has not settled: the estimate is taken again a step further
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, true);
+    if (derivatives && (before || samples.length === levels || exact > smallest)) return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length };
+    before = derivatives !== null;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return derivatives && { derivatives: estimate(samples, base, levels, exact, eps, sizes, UNSETTLED), levels: Infinity };
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -215,11 +210,15 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 }
 
 /**
- * The tableaux of every estimate, component by component. Each component's samples are scaled by
- * a power of two to below 2 first (exactly: their bits are kept), so that near overflow (x² at
- * 1e154) no difference or sum of samples overflows; the results are scaled back.
+ * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
+ * component — or, `settling`, null at the first component that has not settled (see settledAt); the jump's and the slopes beside it are left to withJumps, which only the estimate a
+ * run ends with needs (settling looks at the slopes). Each component's samples are scaled by a
+ * power of two to below 2 first (see scaled), so that near overflow (x² at 1e154) no difference or
+ * sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, levels: number, exact: number, eps: number, sizes: Sizes, finer = 0, complete = true): Derivatives {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: true): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling = false): Derivatives | null {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
@@ -227,72 +226,112 @@ function estimate(samples: readonly Sample[], base: Float64Array, levels: number
   const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
+  const quotients = new Float64Array(n);
   for (let i = 0; i < m; i++) {
-    let largest = Math.abs(base[i]!);
-    for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
-    const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
-    const f = base[i]! / unit;
-    let [low, high] = [f, f];
-    for (let k = 0; k < n; k++) {
-      plus[k] = samples[k]!.plus[i]! / unit;
-      minus[k] = samples[k]!.minus[i]! / unit;
-      low = Math.min(low, plus[k]!, minus[k]!);
-      high = Math.max(high, plus[k]!, minus[k]!);
-    }
-    const read = roundingOf(plus, minus, f, high - low, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    const { unit, f, range } = scaled(samples, base, i, plus, minus);
+    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
     // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
     const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
-    const range = (high - low) * unit;
-    d.secant[i] = range / (2 * steps[0]!);
+    d.secant[i] = (range * unit) / (2 * steps[0]!);
     d.rough[i] = Number(read.rough);
-    d.limit[i] = (range + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
-    const rounding = d.rounding[i]! / unit;
-    // what smaller steps may add as noise before they speak against an estimate: its rounding, or
-    // up to 2^-16 of all φ does — noise of intermediates the rounding read cannot believe in
-    // (x + 10⁸ − 10⁸ rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it
-    const noisy = Math.max(rounding, (range / unit) * 2 ** -16);
-    // a quotient over `step` carries the rounding of φ divided by it (see Estimate.step)
-    const put = (into: Estimate, quotients: number[], rows: readonly number[], ratio: number, stepOf = (h: number) => h, after = finer) => {
-      const e = extrapolate(quotients, rows, ratio, { rounding: (k) => rounding / stepOf(rows[k]!), noise: (k) => noisy / stepOf(rows[k]!), finer: after });
-      into.value[i] = e.value * unit;
-      into.error[i] = e.error * unit;
-      into.step[i] = stepOf(e.step);
-    };
-    const all = [...plus.keys()];
-    put(d.central, all.map((k) => (plus[k]! - minus[k]!) / (2 * steps[k]!)), steps, 4);
-    put(d.left, all.map((k) => (f - minus[k]!) / steps[k]!), steps, 2);
-    put(d.right, all.map((k) => (plus[k]! - f) / steps[k]!), steps, 2);
-    // the rest only for the estimate a run ends with (settling looks at these three)
-    if (!complete) continue;
-    // a jump shows at the smallest steps; larger ones may cross a change of curvature, whose
-    // smooth branch extrapolates to an offset at 0 that is no jump
-    const finest = all.slice(-levels);
-    put(d.jump, finest.map((k) => plus[k]! - minus[k]!), finest.map((k) => steps[k]!), 2, () => 1, 0);
-    // a pair of steps h, h/2 on one side: its rounding is that of two values over h/2
-    const pairs = finest.slice(1);
-    put(d.beside.left, pairs.map((k) => (minus[k]! - minus[k - 1]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
-    put(d.beside.right, pairs.map((k) => (plus[k - 1]! - plus[k]!) / (steps[k - 1]! - steps[k]!)), pairs.map((k) => steps[k]!), 2, (h) => h / 2, 0);
+    d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
+    const put = tableaux(d, i, unit, range);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - minus[k]!) / (2 * steps[k]!);
+    put(d.central, quotients, steps, 4, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (f - minus[k]!) / steps[k]!;
+    put(d.left, quotients, steps, 2, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - f) / steps[k]!;
+    put(d.right, quotients, steps, 2, finer);
+    if (settling && !settledAt(d, i, eps)) return null;
   }
   return d;
 }
 
 /**
- * Settled: the error is within √ε of the answer, or within what its rounding makes of it — the
- * one-sided answers too, or a change of curvature a step away would pass for a kink. The entry is
- * taken where error and rounding balance (see extrapolate), and a one-sided quotient carries the
- * rounding of two values, which the tableau's columns amplify up to threefold: an estimate of a
- * slope small beside its output's rounding (a saturated tanh's 1e-7) is as good as it gets at
- * AMPLIFIED times rounding/step, and smaller steps make it no better. The rounding read off the
- * samples is capped (see roundingOf), so a kink a step away, which looks like a staircase too,
- * does not settle it: only smaller steps get clear of it.
+ * The jump's tableau and the slopes' beside it, added to an estimate of the same samples. A jump
+ * shows at the smallest steps; larger ones may cross a change of curvature, whose smooth branch
+ * extrapolates to an offset at 0 that is no jump: both are read on the finest `levels` steps.
  */
-function settled({ central, left, right, rounding }: Derivatives, eps: number): boolean {
+function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Array, levels: number): Derivatives {
+  const n = samples.length;
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const finest = samples.slice(-levels).map((s) => s.h);
+  // a difference φ(h) − φ(−h) carries the rounding of φ over 1; a pair of steps h, h/2 on one
+  // side, that of two values over h/2
+  const ones = finest.map(() => 1);
+  const halves = finest.slice(1).map((h) => h / 2);
+  const jumps = new Float64Array(finest.length);
+  const left = new Float64Array(halves.length);
+  const right = new Float64Array(halves.length);
+  for (let i = 0; i < base.length; i++) {
+    const { unit, range } = scaled(samples, base, i, plus, minus);
+    for (let j = 0, k = n - finest.length; k < n; j++, k++) {
+      jumps[j] = plus[k]! - minus[k]!;
+      if (j === 0) continue;
+      left[j - 1] = (minus[k]! - minus[k - 1]!) / (samples[k - 1]!.h - samples[k]!.h);
+      right[j - 1] = (plus[k - 1]! - plus[k]!) / (samples[k - 1]!.h - samples[k]!.h);
+    }
+    const put = tableaux(d, i, unit, range);
+    put(d.jump, jumps, ones, 2, 0);
+    put(d.beside.left, left, halves, 2, 0);
+    put(d.beside.right, right, halves, 2, 0);
+  }
+  return d;
+}
+
+/**
+ * Component i of the samples, scaled by a power of two to below 2 (exactly: their bits are kept),
+ * into `plus` and `minus`: the unit, φ(0) and the range of φ over the steps, in that unit.
+ */
+function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus: Float64Array, minus: Float64Array): { unit: number; f: number; range: number } {
+  let largest = Math.abs(base[i]!);
+  for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
+  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const f = base[i]! / unit;
+  let [low, high] = [f, f];
+  for (let k = 0; k < samples.length; k++) {
+    plus[k] = samples[k]!.plus[i]! / unit;
+    minus[k] = samples[k]!.minus[i]! / unit;
+    low = Math.min(low, plus[k]!, minus[k]!);
+    high = Math.max(high, plus[k]!, minus[k]!);
+  }
+  return { unit, f, range: high - low };
+}
+
+/**
+ * Puts Ridders' tableau of quotients into component i of an estimate, in units of `unit`: a
+ * quotient over a step carries the rounding of φ divided by it (see Estimate.step), and smaller
+ * steps may add noise before they speak against an estimate — its rounding, or up to 2^-16 of all
+ * φ does (`range`): noise of intermediates the rounding read cannot believe in (x + 10⁸ − 10⁸
+ * rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it.
+ */
+function tableaux(d: Derivatives, i: number, unit: number, range: number) {
+  const rounding = d.rounding[i]! / unit;
+  const noise = Math.max(rounding, range * 2 ** -16);
+  return (into: Estimate, quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, finer: number) => {
+    const e = extrapolate(quotients, steps, ratio, { rounding, noise, finer });
+    into.value[i] = e.value * unit;
+    into.error[i] = e.error * unit;
+    into.step[i] = e.step;
+  };
+}
+
+/**
+ * Component i settled: its error is within √ε of the answer, or within its rounding — the
+ * one-sided answers too, or a change of curvature a step away would pass for a kink. The rounding
+ * read off the samples is capped (see roundingOf), so a kink a step away, which looks like a
+ * staircase too, does not settle it: only smaller steps get clear of it. (A bound of a few times
+ * the rounding settles a noisy function sooner, and an oscillation aliasing on the steps too: it
+ * settles on time, and is taken for a crisp estimate.)
+ */
+function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (AMPLIFIED * rounding[i]!) / e.step[i]!);
+  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!;
   return within(central) && within(left) && within(right);
 }
 
@@ -401,7 +440,8 @@ interface Sample {
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
  * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
  * smallest uncertainty — its error estimate and the rounding its row's step amplifies, so that a
- * noisy function is read at the step that balances the two — and the step of its row.
+ * noisy function is read at the step that balances the two — and the step of its row. A row's
+ * step is what its quotient divides φ by: h for a difference quotient, 1 for a plain difference.
  *
  * The tableau's error is the smallest of many, and over an oscillation faster than the steps, or
  * noise beyond the rounding read off φ, some entries agree by accident. So an entry must also
@@ -410,43 +450,51 @@ interface Sample {
  * SAFETY times its noise, adds the difference to the error. Each row's best entry is held to
  * that, and the best of them is taken — among rows with at least `finer` rows after them.
  */
-export function extrapolate(quotients: readonly number[], steps: readonly number[], ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
-  const { rounding = () => 0, noise = rounding, finer = 0 } = limits;
-  const rows: { value: number; error: number }[] = [];
-  let previous: number[] = [];
-  for (const q of quotients) {
-    const row = [q];
+export function extrapolate(quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
+  const { rounding = 0, noise = rounding, finer = 0 } = limits;
+  const n = quotients.length;
+  // each row's best entry; the tableau is kept a row at a time
+  const values = new Float64Array(n);
+  const errors = new Float64Array(n);
+  let previous = new Float64Array(n);
+  let row = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    row[0] = quotients[k]!;
     let best = { value: 0, error: Infinity };
-    for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
+    for (let j = 1, factor = ratio; j <= k; j++, factor *= ratio) {
       const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
-      row.push(extrapolated);
+      row[j] = extrapolated;
       const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
       if (error <= best.error) best = { value: extrapolated, error };
     }
-    rows.push(best);
-    previous = row;
+    values[k] = best.value;
+    errors[k] = best.error;
+    [previous, row] = [row, previous];
   }
   // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
   let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
-  rows.forEach(({ value, error }, row) => {
-    if (row >= quotients.length - finer) return;
-    let truncation = Math.abs(quotients[row]! - value);
-    for (let k = row + 1; k < quotients.length && error + rounding(row) <= chosen.uncertainty; k++) {
+  for (let r = 0; r < n - finer; r++) {
+    const value = values[r]!;
+    let error = errors[r]!;
+    let truncation = Math.abs(quotients[r]! - value);
+    const amplified = rounding / steps[r]!;
+    for (let k = r + 1; k < n && error + amplified <= chosen.uncertainty; k++) {
       truncation /= ratio;
-      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - SAFETY * noise(k));
+      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - (SAFETY * noise) / steps[k]!);
     }
-    if (error + rounding(row) <= chosen.uncertainty) chosen = { value, error, step: steps[row]!, uncertainty: error + rounding(row) };
-  });
+    if (error + amplified <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + amplified };
+  }
   return { value: chosen.value, error: chosen.error, step: chosen.step };
 }
 
 /**
- * What bounds an extrapolation (see extrapolate), by row: the rounding its quotients carry, the
- * noise finer quotients may add before they speak against an entry (the rounding, by default),
- * and how many finer rows an entry needs after it.
+ * What bounds an extrapolation (see extrapolate): the rounding in φ, which a row's quotient
+ * carries divided by its row's entry of `steps`; the noise in φ finer quotients may add before
+ * they speak against an entry (the rounding, by default), likewise divided; and how many finer
+ * rows an entry needs after it.
  */
 export interface Limits {
-  rounding?: (row: number) => number;
-  noise?: (row: number) => number;
+  rounding?: number;
+  noise?: number;
   finer?: number;
 }
