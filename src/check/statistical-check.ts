@@ -68,7 +68,7 @@ function statisticalProbes(ctx: Context, settings: ProbeSettings): Disagreement[
     const analytic = c.quantity === 'vjp' ? fromGradient(ctx, gradient) : fromJvp(ctx, cotangent);
     const comparison = ledger.add(comparisonFrom(c, { input: null, index: [], quantity: c.quantity }, settings));
     if (comparison.verdict !== 'agree') disagreements.push({ comparison, direction: probe.direction, cotangent, gradient, analytic });
-    if (c.quantity === 'jvp') ledger.add(duality(ctx, fromGradient(ctx, gradient)(probe.direction), analytic(probe.direction)));
+    if (c.quantity === 'jvp') ledger.add(duality(ctx, cotangent, fromGradient(ctx, gradient)(probe.direction), analytic(probe.direction)));
   }
   return disagreements;
 }
