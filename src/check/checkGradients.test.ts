@@ -294,6 +294,21 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     // the values sampled for the noise reading tell: no vjp is asked for more (as one was when only the output could tell)
     expect(float64.evaluations.vjp).toBe(checkGradients(squares64, [tensor([1.1, 1, 1.25, 0.25])], { seed: 3 }).evaluations.vjp);
   });
+
+  test('a scalar op at a scalar input tells by its output and its gradient together: two values, as a float32 kernel gives them', () => {
+    // |x| in float32 at a float32 input (TensorFlow.js's Abs): output and gradient one value each
+    const f = Math.fround;
+    const abs32: Differentiable = {
+      name: 'float32 abs',
+      forward: ([x]) => new Tensor(x!.data.map((v) => f(Math.abs(v))), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => f(Math.sign(v) * f(g.data[i]!))), x!.shape)],
+    };
+    const report = checkGradients(abs32, [scalar(f(-1.8916168))], { seed: 3 });
+    expect(report.precision).toBe('float32');
+    expect(report.ok, formatReport(report)).toBe(true);
+    // its float64 twin, at the same input, is float64: its gradient for a random cotangent is no float32
+    expect(checkGradients(elementwise('abs', Math.abs, Math.sign), [scalar(f(-1.8916168))], { seed: 3 }).precision).toBe('float64');
+  });
 });
 
 describe('a layer that caches activations in forward for its backward, as modules do', () => {

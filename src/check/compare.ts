@@ -59,9 +59,13 @@ function analyticRounding(scale: number, eps: number): number {
   return ROUNDING_GROWTH * eps * scale;
 }
 
-/** How far two analytic values built from terms of total size `scale` may differ by rounding alone. */
+/**
+ * How far two analytic values built from terms of total size `scale` may differ by rounding alone:
+ * never 0, since no value is computed closer than the spacing of subnormal numbers (and a check
+ * whose every value is 0 has a tolerance to state).
+ */
 export function roundingTolerance(scale: number, eps = 2 ** -53): number {
-  return SAFETY * analyticRounding(scale, eps);
+  return SAFETY * Math.max(analyticRounding(scale, eps), 2 ** -1074);
 }
 
 /**

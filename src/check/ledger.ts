@@ -39,9 +39,9 @@ export class Ledger {
   }
 }
 
-function isVague({ quantity, analytic, numeric, tolerance }: Comparison): boolean {
-  const finiteDifferences = quantity === 'vjp' || quantity === 'jvp';
-  return finiteDifferences && (analytic !== 0 || numeric !== 0) && Math.abs(analytic) <= tolerance && Math.abs(numeric) <= tolerance;
+function isVague(comparison: Comparison): boolean {
+  const { analytic, numeric, tolerance } = comparison;
+  return withDifferences(comparison) && (analytic !== 0 || numeric !== 0) && Math.abs(analytic) <= tolerance && Math.abs(numeric) <= tolerance;
 }
 
 /** Failures first; then what could not be resolved, kinks and jumps, agreements. */
@@ -51,10 +51,19 @@ export function mostSevere(comparisons: readonly Comparison[]): Comparison | und
   return comparisons.reduce<Comparison | undefined>((worst, c) => (!worst || moreSevere(c, worst) ? c : worst), undefined);
 }
 
-/** By rank (see above); within a verdict, further past the tolerance. */
+/**
+ * By rank (see above); within a verdict, further past the tolerance; as far, a comparison with
+ * finite differences before an identity (duality, linearity): of a pass, it is what the message
+ * speaks of (two zeros agree exactly either way).
+ */
 export function moreSevere(a: Comparison, b: Comparison): boolean {
   if (a.verdict !== b.verdict) return rank[a.verdict] > rank[b.verdict];
-  return excessOf(a) > excessOf(b);
+  const [x, y] = [excessOf(a), excessOf(b)];
+  return x > y || (x === y && withDifferences(a) && !withDifferences(b));
+}
+
+function withDifferences({ quantity }: Comparison): boolean {
+  return quantity === 'vjp' || quantity === 'jvp';
 }
 
 /** How far past its tolerance a comparison is: above 1 it disagrees. */

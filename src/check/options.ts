@@ -118,10 +118,11 @@ export function resolveOptions(options: CheckOptions, output: ArrayLike<number>,
  * Simple values alone say nothing, so at least one must need more than 12 significant bits — and a
  * lone value says nothing either: it can land on a float32 by cancellation (lse − logit of a
  * confident logit keeps 14 bits). When the output cannot tell (a scalar loss), `more` values (a
- * vjp's) are asked; with nothing to tell by, float64.
+ * vjp's) are asked, with the output's (a scalar op at a scalar input has two values in all); with
+ * nothing to tell by, float64.
  */
 export function arithmeticOf(output: ArrayLike<number>, more?: () => ArrayLike<number>): 'float64' | 'float32' {
-  return evidence(output) ?? (more && evidence(more())) ?? 'float64';
+  return evidence(output) ?? (more && evidence([...Array.from(output), ...Array.from(more())])) ?? 'float64';
 }
 
 function evidence(values: ArrayLike<number>): 'float64' | 'float32' | undefined {

@@ -98,6 +98,14 @@ const UNSETTLED = 2;
 const ON_TIME = 2;
 
 /**
+ * An estimate whose error is within this many times the rounding its step amplifies has settled as
+ * far as smaller steps go (see settledAt): the tableau's columns amplify the rounding of the two
+ * values in a one-sided quotient up to threefold, and a slope small beside its output's rounding
+ * (a saturated tanh's 1e-7) is as good as it gets there. Crisp it is only within the rounding itself.
+ */
+const AMPLIFIED = 8;
+
+/**
  * Steps start at `first` and halve until `levels` consecutive steps give finite values, and on
  * while the estimate has not settled — a kink or a steep stretch just beside the input spoils the
  * larger steps, and the tableau finds its best entry among the smaller ones. A step that leaves
@@ -111,44 +119,58 @@ const ON_TIME = 2;
  * before a disagreement is called a failure, it must not be an oscillation aliasing on one run.
  */
 export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, eps: number, sizes: Sizes, confirm?: Derivatives): Derivatives | null {
-  const first = confirm ? { derivatives: confirm, levels: Infinity } : run(phi, base, ladder, eps, sizes);
+  const first = confirm ? { derivatives: confirm, levels: Infinity, strict: false } : run(phi, base, ladder, eps, sizes, AMPLIFIED);
   if (!first) return null;
-  if (first.levels <= ladder.levels + ON_TIME) first.derivatives.crisp = true;
+  if (first.levels <= ladder.levels + ON_TIME && first.strict) first.derivatives.crisp = true;
   if (ladder.exact > ladder.smallest * 2 ** -4) return { ...first.derivatives, confirmed: true };
   if (first.derivatives.crisp && !confirm) return first.derivatives;
   const runs = [first.derivatives];
   for (const factor of RERUNS) {
-    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes);
+    // confirming what a verdict names, steps go on until the estimate settles within its rounding:
+    // runs of an oscillation that stop where it looks smooth within a few times that can agree by chance
+    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes, confirm ? 1 : AMPLIFIED);
     if (again) runs.push(again.derivatives);
     if (runs.length > 1 && agreeing(runs)) break;
   }
   return combined(runs);
 }
 
-/** One run of halving steps: the estimate, and how many steps it took (Infinity when it never settled). */
-function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes): { derivatives: Derivatives; levels: number } | null {
+/**
+ * One run of halving steps: the estimate, how many steps it took (Infinity when it never settled),
+ * and whether it settled within its rounding (`strict`, two steps in a row as settling takes) rather
+ * than a few times it: an oscillation aliasing on the steps settles on time as often as not within
+ * a few times the rounding its fast phase makes of the input's, and must be taken again on other
+ * runs before it is believed.
+ */
+function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes, within: number): { derivatives: Derivatives; levels: number; strict: boolean } | null {
   const samples: Sample[] = [];
   // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
   // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
   let before = false;
+  let strictBefore = false;
   for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
       samples.length = 0;
-      before = false;
+      before = strictBefore = false;
       continue;
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
     // null as soon as one component has not settled: the estimate is taken again a step further
-    const derivatives = estimate(samples, base, exact, eps, sizes, 0, true);
-    if (derivatives && (before || samples.length === levels || exact > smallest)) return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length };
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, within);
+    const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
+    const alone = samples.length === levels || exact > smallest;
+    if (derivatives && (before || alone)) {
+      return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length, strict: strict && (strictBefore || alone) };
+    }
     before = derivatives !== null;
+    strictBefore = strict;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity } : null;
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity, strict: false } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -211,14 +233,15 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 
 /**
  * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
- * component — or, `settling`, null at the first component that has not settled (see settledAt); the jump's and the slopes beside it are left to withJumps, which only the estimate a
- * run ends with needs (settling looks at the slopes). Each component's samples are scaled by a
- * power of two to below 2 first (see scaled), so that near overflow (x² at 1e154) no difference or
- * sum of samples overflows; the results are scaled back.
+ * component — or, `settling` within so many times its rounding, null at the first component that
+ * has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
+ * which only the estimate a run ends with needs (settling looks at the slopes). Each component's
+ * samples are scaled by a power of two to below 2 first (see scaled), so that near overflow (x² at
+ * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: true): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: number): Derivatives | null;
 function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling = false): Derivatives | null {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling?: number): Derivatives | null {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
@@ -246,7 +269,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
     put(d.left, quotients, steps, 2, finer);
     for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - f) / steps[k]!;
     put(d.right, quotients, steps, 2, finer);
-    if (settling && !settledAt(d, i, eps)) return null;
+    if (settling !== undefined && !settledAt(d, i, eps, settling)) return null;
   }
   return d;
 }
@@ -322,16 +345,15 @@ function tableaux(d: Derivatives, i: number, unit: number, range: number) {
 }
 
 /**
- * Component i settled: its error is within √ε of the answer, or within its rounding — the
- * one-sided answers too, or a change of curvature a step away would pass for a kink. The rounding
- * read off the samples is capped (see roundingOf), so a kink a step away, which looks like a
- * staircase too, does not settle it: only smaller steps get clear of it. (A bound of a few times
- * the rounding settles a noisy function sooner, and an oscillation aliasing on the steps too: it
- * settles on time, and is taken for a crisp estimate.)
+ * Component i settled: its error is within √ε of the answer, or within `amplified` times the
+ * rounding its step amplifies (see AMPLIFIED) — the one-sided answers too, or a change of
+ * curvature a step away would pass for a kink. The rounding read off the samples is capped (see
+ * roundingOf), so a kink a step away, which looks like a staircase too, does not settle it: only
+ * smaller steps get clear of it.
  */
-function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number): boolean {
+function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number, amplified: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!;
+  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (amplified * rounding[i]!) / e.step[i]!;
   return within(central) && within(left) && within(right);
 }
 

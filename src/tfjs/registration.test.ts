@@ -33,7 +33,8 @@ describe('tfjsReady', () => {
       console.log(checkGradients(fromTfjs(tf.tanh), [tensor([0.5])]).message);`);
     expect(out).toBe(
       'threw: Cannot compute gradient: gradient function not found for Tanh. undefined\n' +
-        "tanh: vjp threw TfjsGradientError: TensorFlow.js has no gradient registered for kernel 'Tanh': tfjs-core registers none by itself — await tfjsReady() (from gradprop/tfjs) once before checking, which registers them, or import '@tensorflow/tfjs' — a vjp that throws is a bug of the target: the check counts as failed (ok = false)",
+        "tanh: vjp threw TfjsGradientError: TensorFlow.js has no gradient registered for kernel 'Tanh': tfjs-core registers none by itself — await tfjsReady() (from gradprop/tfjs) once before checking, which registers them, or import '@tensorflow/tfjs'" +
+        ' — a vjp that throws is a bug of the target: the check counts as failed (ok = false)',
     );
   });
 
