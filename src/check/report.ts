@@ -68,7 +68,10 @@ export interface Statistics {
   /** The window's half-width T, in units of each entry's scale, and the samples fitted in it. */
   halfWidth: number;
   samples: number;
-  /** Why no window could be read, when none could: what the samples showed instead of a smooth curve plus noise. */
+  /**
+   * Why no window could be read, when none could: what the samples showed instead of a smooth curve
+   * plus noise — or why what one read is no evidence (samples scattered beyond any rounding).
+   */
   misfit?: string;
 }
 

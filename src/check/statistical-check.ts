@@ -83,10 +83,18 @@ function comparisonFrom(c: ProbeComparison, where: Pick<Comparison, 'input' | 'i
   const allowance = settings.allowance * settings.eps * c.scale;
   const tolerance = e ? allowance + settings.threshold * Math.hypot(e.se, e.kinkSe) : NaN;
   const statistics: Statistics = e
-    ? { standardError: e.se, z: c.z, threshold: settings.threshold, noise: e.noise, halfWidth: e.halfWidth, samples: e.samples }
+    ? { standardError: e.se, z: c.z, threshold: settings.threshold, noise: e.noise, halfWidth: e.halfWidth, samples: e.samples, ...(c.scatter ? { misfit: describeScatter(c.scatter) } : {}) }
     : { standardError: NaN, z: 0, threshold: settings.threshold, noise: NaN, halfWidth: NaN, samples: 0, misfit: describeMisfit(c.misfit) };
   const sides: Partial<Comparison> = e && e.kinkSe > 0 ? { oneSided: [c.numeric - e.kink, c.numeric + e.kink] } : {};
   return { ...comparisonOf(where, c.analytic, c.numeric, tolerance, c.verdict), ...sides, statistics };
+}
+
+/** Samples that scatter beyond rounding, in words. */
+function describeScatter(scatter: number): string {
+  return (
+    `its samples scatter by ${scatter.toExponential(1)} of the size of the values, more than any arithmetic's rounding makes: ` +
+    'an oscillation faster than the window (whose slope says nothing of the derivative at the input), or a forward too noisy to judge'
+  );
 }
 
 /** Why no window of samples could be read, in words. */

@@ -9,6 +9,7 @@
  * checkGradients' comparisons of it.
  */
 import { type Rng, Tensor } from '../tensor/index.js';
+import { ROUNDING_LIKE } from './noise.js';
 import { type Misfit, type SlopeEstimate, fitWindow } from './statistical.js';
 import { type InputSpace, absDot, dot } from './space.js';
 import type { GuardedTarget } from './target.js';
@@ -65,6 +66,11 @@ export interface ProbeComparison {
   estimate?: SlopeEstimate;
   /** Why none did, when none did. */
   misfit?: Misfit;
+  /**
+   * Set where the samples disagreed but scatter by more than any arithmetic's rounding makes: their
+   * scatter relative to the size of φ's terms (see ROUNDING_LIKE). The verdict is then inconclusive.
+   */
+  scatter?: number;
   /** The disagreement beyond the allowance, in standard errors. */
   z: number;
   verdict: ProbeVerdict;
@@ -87,6 +93,8 @@ interface Sample {
   along: Float64Array;
   /** Σ v_i² ulp(y_i)² / 12: the variance rounding each output to its format adds to φ_c at least. */
   quantisation: Float64Array;
+  /** Σ|v_i y_i|: the size of φ_c's terms, which its rounding scales with. */
+  size: Float64Array;
 }
 
 /** The spacing of a format's values at x. */
@@ -162,6 +170,7 @@ export function probeAlong(
         for (let i = 0; i < y.length; i++) q += (v[i]! * ulpOf(y[i]!, settings.mantissaBits)) ** 2;
         return q / 12;
       }),
+      size: Float64Array.from(cotangents, (v) => absDot(v, y)),
     };
     samples.set(t, s);
     return s;
@@ -203,7 +212,7 @@ export function probeAlong(
       const rounding = Math.max(...window.map((s) => s.quantisation[c]!));
       const quantisation = Math.max(rounding, flat ? flatFloor[c]! : 0);
       const phis = window.map((s) => s.phi[c]!);
-      const movement = { range: Math.max(...phis) - Math.min(...phis), quantum: Math.sqrt(12 * rounding) };
+      const movement = { range: Math.max(...phis) - Math.min(...phis), quantum: Math.sqrt(12 * rounding), size: Math.max(...window.map((s) => s.size[c]!)) };
       const fit = fitWindow({ halfWidth, residuals, quantisation });
       if (!fit.adequate) {
         if (!candidates.has(c)) results.set(c, judgeAll(c, undefined, fit.misfit));
@@ -250,20 +259,24 @@ export function probeAlong(
 
 /**
  * A window's verdict, seen again by the next (smaller) window: a failure must persist (the same
- * sign, half the significance), a kink at 0 too; 'again' when the next window sees a failure
- * where this one saw a kink.
+ * sign, half the significance, on samples that scatter no more than rounding — one that does not
+ * is inconclusive, and says why where the next window's samples scattered beyond it), a kink at 0
+ * too; 'again' when the next window sees a failure where this one saw a kink.
  */
 function confirm(previous: ProbeComparison, next: ProbeComparison, settings: ProbeSettings): ProbeComparison | 'again' {
   const sameSign = Math.sign(next.numeric - next.analytic) === Math.sign(previous.numeric - previous.analytic);
-  if (previous.verdict === 'fail') return next.verdict === 'fail' || (next.z > settings.threshold / 2 && sameSign) ? previous : { ...previous, verdict: 'inconclusive' };
+  // (a window whose samples scatter beyond rounding confirms nothing)
+  const persists = next.verdict === 'fail' || (next.verdict !== 'inconclusive' && next.z > settings.threshold / 2 && sameSign);
+  if (previous.verdict === 'fail') return persists ? previous : { ...previous, verdict: 'inconclusive', ...(next.scatter ? { scatter: next.scatter } : {}) };
   if (previous.verdict === 'nonsmooth') return next.verdict === 'fail' ? 'again' : next;
   return previous;
 }
 
-/** How far φ moved across a window, and the unit in the last place of its outputs there. */
+/** How far φ moved across a window, the unit in the last place of its outputs there, and the largest size of its terms. */
 interface Movement {
   range: number;
   quantum: number;
+  size: number;
 }
 
 /**
@@ -300,5 +313,10 @@ function judge(
     const outside = (Math.abs(estimate.slope) - Math.abs(estimate.kink) - allowance) / Math.hypot(estimate.se, estimate.kinkSe);
     verdict = outside > settings.threshold ? 'fail' : 'nonsmooth';
   } else verdict = z > settings.threshold ? 'fail' : 'agree'; // not significant: what the samples resolve is the tolerance
+  // samples scattered beyond any arithmetic's rounding may be an oscillation faster than the
+  // window (sin(10¹²·x)): their slope says nothing of the derivative at the input, and a
+  // disagreement with it is no evidence
+  const scatter = movement && movement.size > 0 ? estimate.noise / movement.size : 0;
+  if (verdict === 'fail' && scatter > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter };
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }
