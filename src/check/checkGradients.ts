@@ -11,6 +11,7 @@ import { type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
 import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
+import { checkSecondOrder } from './second-order.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
 
@@ -43,6 +44,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
   });
   try {
     const given = cleanOptions(guarded.name, options);
+    if (given.order === 2) return checkSecondOrder(target, inputs, given, checkGradients);
     const copies = inputList(guarded.name, inputs);
     guarded.declare(copies.length);
     const output = evaluateAtInput(guarded, copies);

@@ -61,7 +61,8 @@ function row(c: Comparison): string[] {
 export function formatReport(report: GradCheckReport, maxRows = 10): string {
   const noisy = report.method === 'statistical' && report.noise !== undefined ? `, judged statistically at measured noise ${short(report.noise)}` : report.method === 'statistical' ? ', judged statistically' : '';
   const arithmetic = (report.precision === 'float32' ? ', float32 arithmetic' : '') + noisy;
-  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode, seed ${report.seed}${arithmetic})`, report.message];
+  const order = report.order === undefined ? '' : `, order ${report.order}`;
+  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode${order}, seed ${report.seed}${arithmetic})`, report.message];
   const shown = report.mismatches.length > 0 ? report.mismatches.slice(0, maxRows) : report.worst ? [report.worst] : [];
   if (shown.length > 0) {
     const table = [columns, ...shown.map(row)];
@@ -71,6 +72,7 @@ export function formatReport(report: GradCheckReport, maxRows = 10): string {
     lines.push('  (output v: projected on a random cotangent v; probe: along a random direction u)');
   }
   const e = report.evaluations;
-  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}`);
+  const secondOrder = e.secondOrder === undefined ? '' : `, second-order rule ${e.secondOrder}`;
+  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}${secondOrder}`);
   return lines.join('\n');
 }

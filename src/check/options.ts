@@ -24,6 +24,11 @@ export interface CheckOptions {
   entrywiseLimit?: number;
   /** Stop localising after this many wrong entries. */
   maxMismatches?: number;
+  /**
+   * 2: after first order, check the second: the target's vjp as a function of [...inputs,
+   * cotangent], through the second-order rule its vjpTarget() provides. Default 1.
+   */
+  order?: 1 | 2;
 }
 
 export interface Settings {
@@ -81,6 +86,7 @@ export function cleanOptions(name: string, options: unknown): CheckOptions {
   take('rtol', bound, 'a finite number ≥ 0');
   take('entrywiseLimit', count(0), 'a whole number ≥ 0');
   take('maxMismatches', count(0), 'a whole number ≥ 0');
+  take('order', (v) => v === 1 || v === 2, '1 or 2');
   return clean as CheckOptions;
 }
 

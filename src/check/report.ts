@@ -92,7 +92,9 @@ export type Problem =
   | 'bad-target'
   /** An option is not one checkGradients knows how to use. */
   | 'bad-options'
-  | 'mismatch';
+  | 'mismatch'
+  /** Order 2 was asked of a target without a second-order rule (vjpTarget), or with a broken one. */
+  | 'no-second-order';
 
 /** What checkGradients found: the verdict, the comparison closest to failing, every disagreement, and what it cost. */
 export interface GradCheckReport {
@@ -121,7 +123,13 @@ export interface GradCheckReport {
   mismatches: Comparison[];
   /** Set when the verdict comes from a broken contract rather than a numeric comparison. */
   problem?: Problem;
-  evaluations: { forward: number; vjp: number; jvp: number };
+  /** Calls of the target's forward, vjp and jvp; with order 2, also of its second-order rule (vjpTarget's vjp and jvp). */
+  evaluations: { forward: number; vjp: number; jvp: number; secondOrder?: number };
+  /**
+   * With `{ order: 2 }`: the order the verdict speaks for — 1 when first order already failed, else
+   * 2, and then `worst` and `mismatches` are the second order's, whose inputs are [...inputs, cotangent].
+   */
+  order?: 1 | 2;
   seed: number;
   message: string;
 }

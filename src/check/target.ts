@@ -22,7 +22,7 @@ export function verdictOf(problem: Problem): 'error' | 'fail' {
   return ERRORS.has(problem) ? 'error' : 'fail';
 }
 
-const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 'bad-input', 'bad-target', 'bad-options']);
+const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 'bad-input', 'bad-target', 'bad-options', 'no-second-order']);
 
 /**
  * The target behind a counting, validating front: every call is counted, anything thrown becomes a

@@ -57,6 +57,20 @@ describe('gradprop check --html', () => {
   });
 });
 
+describe('gradprop check --order 2 --html', () => {
+  test('the page says the run checked order 2 and that the failure is of the second order, with no first-order pictures; a first-order failure in the same run says first order', () => {
+    const run = withReports('order2', ['check', 'examples/softplus-buggy.ts', 'examples/layernorm-buggy.ts', '--order', '2', '--runs', '10']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.document.querySelector('.meta')!.textContent).toMatch(/ · order 2 · /);
+    const heading = (id: string) => run.document.querySelector(`article[data-id="${id}"] section.law h4 small`)!.textContent;
+    expect(heading('softplusWithSlip')).toMatch(/^second order · after \d+ cases?/);
+    expect(run.document.querySelector('article[data-id="softplusWithSlip"] section.law .message')!.textContent).toMatch(/: second order \(/);
+    expect(run.document.querySelectorAll('article[data-id="softplusWithSlip"] figure.heatmap')).toHaveLength(0);
+    // layerNorm's rules are raw loops (higherOrder: false); its buggy twin is wrong at first order already
+    expect(heading('layerNormWithoutVarianceGradient')).toMatch(/^first order · /);
+  });
+});
+
 describe('gradprop verify --html', () => {
   test("the zoo models' loss curves and, for the recurrent ones, the gradient over time steps", () => {
     const run = withReports('zoo', ['verify', '--filter', '^zoo/', '--runs', '3']);

@@ -22,6 +22,7 @@ export type { PowerResult, SkippedExport };
 export interface LawResult extends ReportedLaw {
   verdict: LawVerdict;
   evaluations: Evaluations;
+  order: 1 | 2 | null;
   diagnostics: Diagnostics | null;
 }
 
@@ -67,6 +68,10 @@ export interface RunResult extends ReportedRun {
   modules: string[];
   options: ReportedRun['options'] & {
     mode: Mode;
+    order: 1 | 2;
+    filter: string | null;
+    law: string | null;
+    shard: string | null;
     path: string | null;
     /** --timeout: seconds per target and law. */
     timeout: number;
@@ -93,6 +98,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
     shrinks: 0,
     worst: null,
     evaluations: { forward: 0, vjp: 0, jvp: 0 },
+    order: null,
     timeMs: 0,
     seed,
     path: null,

@@ -79,7 +79,7 @@ function sourcesOf(command: Run, cwd: string): Source[] {
 
 /** Plans each source as it is discovered, in module order: selects its targets (--filter, --shard) and queues their laws and power reports. */
 function planner(pool: WorkerPool, { command, options }: Run, cwd: string, progress: Progress): (source: Source, discovery: DiscoveryInfo) => Planned {
-  const settings: LawSettings = { invocation: { command, mode: options.mode }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
+  const settings: LawSettings = { invocation: { command, mode: options.mode, order: options.order }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
   const pick = selector(options);
   const laws = counter(progress);
   return (source, discovery) => {
@@ -198,6 +198,7 @@ function assemble(command: Run, planned: Planned[], targets: TargetResult[], pow
       runs: options.runs,
       seed: options.seed,
       mode: options.mode,
+      order: options.order,
       filter: options.filter ?? null,
       law: options.law ?? null,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,

@@ -182,6 +182,9 @@ describe('mergeRuns', () => {
 
   test('refuses runs that are not shards of one run, saying why', () => {
     expect(() => mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', seed: 8 } })])).toThrow('mergeRuns: result 2 has seed 8 where result 1 has 7');
+    expect(() => mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', order: 2 } })])).toThrow('mergeRuns: result 2 has order 2 where result 1 has 1');
+    // a result from before --order checked order 1
+    expect(mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', order: 1 } })]).targets).toHaveLength(7);
     expect(() => mergeRuns([shard(1, 2), shard(1, 2)])).toThrow('mergeRuns: target t0 is in result 1 and result 2');
     expect(() => mergeRuns([])).toThrow('no results');
   });
