@@ -7,7 +7,7 @@ import { describeComparison } from './format.js';
 import { fullJacobian } from './full.js';
 import { Ledger, mostSevere } from './ledger.js';
 import { numericOf } from './numeric.js';
-import { type Localised, UNCLEAN_LIMIT, localise } from './localise.js';
+import { type Localised, UNCLEAN_LIMIT, atKink, localise } from './localise.js';
 import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
@@ -226,6 +226,8 @@ interface Search {
   rests: Comparison[];
   /** Probes whose disagreement is evidence on its own, whatever their entries show (see Judging.projectionsStand). */
   evident: Comparison[];
+  /** Of those, probes whose failure was found to be kinks' (see atKinks). */
+  kinked: Comparison[];
   /** The derivatives were judged by the significance test (noisy arithmetic), not by finite differences' tolerance. */
   statistical: boolean;
 }
@@ -237,7 +239,7 @@ interface Search {
 function compare(ctx: Context, mode: Mode): Search {
   if (mode === 'full') {
     fullJacobian(ctx);
-    return { complete: true, rests: [], evident: [], statistical: false };
+    return { complete: true, rests: [], evident: [], kinked: [], statistical: false };
   }
   const disagreements = ctx.judging.probes(ctx);
   // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
@@ -245,9 +247,12 @@ function compare(ctx: Context, mode: Mode): Search {
   // the judging makes projections evidence on their own
   const limit = mode === 'auto' ? ctx.settings.maxMismatches : 1;
   const evident = ctx.judging.projectionsStand ? disagreements.filter((x) => x.comparison.verdict === 'fail').map((x) => x.comparison) : [];
-  const search: Search = { complete: true, rests: [], evident, statistical: ctx.judging !== finiteDifferences };
+  const search: Search = { complete: true, rests: [], evident, kinked: [], statistical: ctx.judging !== finiteDifferences };
   for (const quantity of ['vjp', 'jvp'] as const) {
-    const d = disagreements.find((x) => x.comparison.quantity === quantity);
+    // a probe whose verdict is evidence on its own stands at a kink too: where the samples put the
+    // analytic value between the slopes on either side, halves of the direction would cost a
+    // passing check twice its probe, and a check that must cost no more than its probe
+    const d = disagreements.find((x) => x.comparison.quantity === quantity && !(ctx.judging.projectionsStand && x.comparison.verdict === 'nonsmooth'));
     if (!d) continue;
     const localised: Localised = localise(ctx, d, limit);
     search.complete &&= localised.complete;
@@ -256,6 +261,8 @@ function compare(ctx: Context, mode: Mode): Search {
       const stands = standing(ctx, d);
       if (stands) search.rests.push(stands);
       else unconfirmed(ctx, disagreements, quantity);
+    } else if (localised.failures === 0 && (localised.kinks > 0 || atKink(d.comparison)) && ctx.judging.projectionsStand) {
+      search.kinked.push(...atKinks(disagreements, quantity));
     }
   }
   ctx.ledger.revise();
@@ -302,11 +309,25 @@ function unconfirmed(ctx: Context, disagreements: readonly Disagreement[], quant
 }
 
 /**
+ * Probes whose failure no entry reproduced, where the probe, entries it moves or parts of its
+ * direction sit on a kink at the input: a window that did not resolve the kink reads the mean of
+ * the slopes on its two sides (a float32 relu MLP whose hidden unit's pre-activation is 1e-5 from
+ * 0), and one that did reads them beyond a gap between samples that may hold more kinks, and the
+ * input on a stretch of its own between them (two hidden units 1e-3 from theirs) — the failure is
+ * the kinks', and no evidence of an error spread over the entries: 'nonsmooth'.
+ */
+function atKinks(disagreements: readonly Disagreement[], quantity: Comparison['quantity']): Comparison[] {
+  const failed = disagreements.map((d) => d.comparison).filter((c) => c.quantity === quantity && c.verdict === 'fail');
+  for (const comparison of failed) comparison.verdict = 'nonsmooth';
+  return failed;
+}
+
+/**
  * The verdict: localised entries speak for their quantity; unlocalised probes for theirs, and
  * projections over entries left unjudged for those. A failure anywhere fails the check; then a
  * comparison that could not be resolved makes it inconclusive; then kinks and jumps, nonsmooth.
  */
-function conclude(name: string, ledger: Ledger, { complete, rests, evident, statistical }: Search): { verdict: Verdict; message: string; worst: Comparison } {
+function conclude(name: string, ledger: Ledger, { complete, rests, evident, kinked, statistical }: Search): { verdict: Verdict; message: string; worst: Comparison } {
   const localised = ledger.mismatches.filter((c) => c.input !== null);
   const covered = new Set(localised.map((c) => c.quantity));
   const speaks = (c: Comparison) => !covered.has(c.quantity) || rests.includes(c) || evident.includes(c);
@@ -327,9 +348,13 @@ function conclude(name: string, ledger: Ledger, { complete, rests, evident, stat
   }
   const nonsmooth = considered.filter((c) => c.verdict === 'nonsmooth');
   if (nonsmooth.length > 0) {
-    const worst = mostSevere(nonsmooth)!;
+    const worst = mostSevere(nonsmooth.filter((c) => c.input !== null)) ?? mostSevere(nonsmooth)!;
     const what = worst.jump !== undefined ? 'not continuous here (its value jumps)' : 'not differentiable here';
-    const rest = rests.some((c) => c.verdict === 'nonsmooth') ? ` (more than ${UNCLEAN_LIMIT} entries sit on kinks or jumps: the rest were judged together, as one projection)` : '';
+    const rest = rests.some((c) => c.verdict === 'nonsmooth')
+      ? ` (more than ${UNCLEAN_LIMIT} entries sit on kinks or jumps: the rest were judged together, as one projection)`
+      : kinked.includes(worst)
+        ? ' (the probe disagreed, but no entry it moves does on its own, and the input sits on a kink along it: its window reads the slopes beyond the samples next to the input, and kinks closer together than those can put the input on a stretch of its own)'
+        : '';
     return { verdict: 'nonsmooth', message: `${name}: ${what}, and the analytic value is a one-sided derivative — ${describeComparison(worst)}${rest}`, worst };
   }
   const worst = ledger.worst!;

@@ -15,6 +15,8 @@ export const UNCLEAN_LIMIT = 64;
 export interface Localised {
   /** Entries that failed. */
   failures: number;
+  /** Entries, or parts of the direction, found on a kink or a jump (whatever their verdict: see atKink). */
+  kinks: number;
   /** Every disagreeing half was followed to its entries: false when `limit` failures stopped the search. */
   complete: boolean;
   /** Every entry was judged, on its own or in a part that agreed. */
@@ -37,33 +39,37 @@ export function localise(ctx: Context, disagreement: Disagreement, limit: number
   const quantity = probe.quantity;
   let failures = 0;
   let unclean = 0;
+  let kinks = 0;
   const entry = (position: number): Comparison => {
     const basis = judging.basis(ctx, position);
     const where = { ...space.locate(position), quantity };
     const comparison = ledger.add(perUnit(judging.along(ctx, basis, disagreement, where), basis[position]!));
     if (comparison.verdict === 'fail') failures++;
     else if (comparison.verdict !== 'agree') unclean++;
+    if (atKink(comparison)) kinks++;
     return comparison;
   };
   const along = (ranges: readonly (readonly [number, number])[]) => {
     const part = direction.map((d, i) => (ranges.some(([a, b]) => i >= a && i < b) ? d : 0));
-    return judging.along(ctx, part, disagreement, { input: null, index: [], quantity }, false);
+    const comparison = judging.along(ctx, part, disagreement, { input: null, index: [], quantity }, false);
+    if (atKink(comparison)) kinks++;
+    return comparison;
   };
 
   const everyEntry = (): Localised => {
     for (let position = 0; position < space.size; position++) {
-      if (failures >= limit) return { failures, complete: false, covered: false };
+      if (failures >= limit) return { failures, kinks, complete: false, covered: false };
       entry(position);
     }
-    return { failures, complete: true, covered: true };
+    return { failures, kinks, complete: true, covered: true };
   };
   if (space.size <= settings.entrywiseLimit) return everyEntry();
   const pending: [number, number, Comparison['verdict']][] = [[0, space.size, probe.verdict]];
   while (pending.length > 0) {
-    if (failures >= limit) return { failures, complete: false, covered: false };
+    if (failures >= limit) return { failures, kinks, complete: false, covered: false };
     if (unclean >= UNCLEAN_LIMIT) {
       const rest = ledger.add(along(pending.map(([a, b]) => [a, b] as const)));
-      return { failures: failures + Number(rest.verdict === 'fail'), complete: true, covered: true, rest };
+      return { failures: failures + Number(rest.verdict === 'fail'), kinks, complete: true, covered: true, rest };
     }
     const [lo, hi, verdict] = pending.pop()!;
     const mid = (lo + hi) >> 1;
@@ -83,7 +89,12 @@ export function localise(ctx: Context, disagreement: Disagreement, limit: number
   // an error near the tolerance can lose its way down the halves: only entries settle it
   // (unless the probe is evidence on its own: then it stands for an error spread too thinly to show in any entry)
   if (probe.verdict === 'fail' && failures === 0 && space.size <= EXHAUSTIVE_LIMIT && !judging.projectionsStand) return everyEntry();
-  return { failures, complete: true, covered: probe.verdict !== 'fail' || failures > 0 };
+  return { failures, kinks, complete: true, covered: probe.verdict !== 'fail' || failures > 0 };
+}
+
+/** A comparison that found the input on a kink or a jump: nonsmooth, or failed beyond its one-sided slopes. */
+export function atKink(comparison: Comparison): boolean {
+  return comparison.verdict === 'nonsmooth' || comparison.oneSided !== undefined;
 }
 
 function mostExcessive<T extends { comparison: Comparison }>(halves: readonly T[]): T {

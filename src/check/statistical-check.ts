@@ -55,7 +55,9 @@ export function statisticalJudging(settings: ProbeSettings): Judging {
  */
 function statisticalProbes(ctx: Context, settings: ProbeSettings): Disagreement[] {
   const { space, target, output, ledger, rng } = ctx;
-  const probe = statisticalProbe(target, space, output, rng, settings);
+  // a passing check spends its budget on the probe but for what the check spent before it (the
+  // input's output, the noise reading) and the forward that shows it deterministic at the end
+  const probe = statisticalProbe(target, space, output, rng, { ...settings, budget: settings.budget - target.evaluations.forward - 1 });
   noteGradients(ctx, probe.gradients);
   const first = [probe.cotangents[0]!, probe.gradients[0]!] as const;
   const second = opposite(rng, first[0]);

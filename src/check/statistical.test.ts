@@ -118,6 +118,20 @@ describe('kinks', () => {
     }
   });
 
+  test('a kink at 0 that a polynomial of high enough degree would pass over is found: the slope is not the mean of the two sides', () => {
+    // a jump of slope 100 times the noise, between samples −1 and 1, and a change of curvature (a
+    // relu network's loss is piecewise quadratic): a polynomial across it describes the window at
+    // degree 6 or 8, and its slope, the mean of the two, fails the left side's 0
+    for (let seed = 0; seed < 20; seed++) {
+      const at = (0.6 * (new Rng(seed).next() - 0.5)) / M;
+      const right = (x: number) => Math.max(x - at, 0);
+      const e = adequate(fitWindow(window((x) => 1e-3 * right(x) + 5e-4 * right(x) ** 2 + 0.05 * x ** 2, 1e-5, 100 + seed)));
+      expect(e.kinkSe, `seed ${seed}`).toBeGreaterThan(0);
+      // the left side's slope, 0, lies between the two
+      expect((Math.abs(e.slope) - Math.abs(e.kink)) / Math.hypot(e.se, e.kinkSe), `seed ${seed}`).toBeLessThan(4);
+    }
+  });
+
   test('its twin, curvature instead of a kink, is not', () => {
     expect(adequate(fitWindow(window((x) => 0.2 * x + 1.5 * x ** 2, 1e-4, 5))).kinkSe).toBe(0);
   });

@@ -91,9 +91,12 @@ const KINK_MARGIN = 1;
  * The slope of R at 0 from the model that describes the window with the smallest standard error:
  * a polynomial whose two highest terms are not needed, whose residuals look like noise and hold no
  * kink. Where the residuals hold a kink inside the window, the samples beyond it are left out — in
- * a network of relus the whole polynomial changes there, not only the slope — and where they hold
- * one next to 0, the input sits on a kink: each side gets its own polynomial, and the two slopes
- * at 0 are reported as a mean and half a jump.
+ * a network of relus the whole polynomial changes there, not only the slope. A kink at the input
+ * itself is looked for in every region, whatever the residuals show (see kinkAtInput): a
+ * polynomial across it, of a degree high enough to pass for a description of the window, has the
+ * mean of the two slopes for its slope, and fails the derivative of either side (a relu's
+ * pre-activation 1e-5 from 0 in a float32 MLP). The two slopes at 0 are then reported as a mean and
+ * half a jump.
  */
 export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples): WindowFit {
   const m = (residuals.length - 1) / 2;
@@ -108,10 +111,11 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
     for (;;) {
       const judged = judgeRegion(m, degree, region, residuals, quantisation);
       misfit ??= judged.misfit;
-      const estimate = judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined;
+      const kinked = region.split ? undefined : kinkedAtInput(m, degree, region, residuals, quantisation, cuts, halfWidth);
+      const estimate = kinked?.estimate ?? (judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined);
       // a kink at 0 too small to tell from the error bars is no kink: the window is not described
-      if (estimate && !(region.split && Math.abs(estimate.kink) <= KINK_SIGNIFICANCE * estimate.kinkSe)) {
-        if (steady(estimate, m, degree, region, residuals, quantisation, halfWidth)) best = estimate;
+      if (estimate && !(region.split && !significantKink(estimate))) {
+        if (steady(estimate, m, degree, kinked?.region ?? region, residuals, quantisation, halfWidth)) best = estimate;
         break;
       }
       if (judged.adequate) break;
@@ -122,6 +126,19 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
     }
   }
   return best ? { adequate: true, estimate: best } : { adequate: false, misfit: misfit! };
+}
+
+/** The region's model with a kink at the input, when it describes the samples and its kink is significant. */
+function kinkedAtInput(m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number, cuts: number, halfWidth: number): { region: Region; estimate: SlopeEstimate } | undefined {
+  const kinked = cut(region, 0, degree);
+  if (!kinked) return undefined;
+  const judged = judgeRegion(m, degree, kinked, residuals, quantisation);
+  const estimate = judged.adequate ? estimateOf(judged, kinked, degree, cuts + 1, halfWidth) : undefined;
+  return estimate && significantKink(estimate) ? { region: kinked, estimate } : undefined;
+}
+
+function significantKink({ kink, kinkSe }: SlopeEstimate): boolean {
+  return Math.abs(kink) > KINK_SIGNIFICANCE * kinkSe;
 }
 
 /**
@@ -146,7 +163,7 @@ const STEADY = 3;
 
 /**
  * The samples k = lo…hi a model is fitted to; split: the input sits on a kink, the middle sample
- * is left out and each side has its own polynomial.
+ * is left out and the right side has a jump of slope and curvature (see kinkAtInput).
  */
 interface Region {
   lo: number;
@@ -159,7 +176,8 @@ function cut(region: Region, gap: number, degree: number): Region | undefined {
   const atZero = gap === 0 || gap === -1;
   if (atZero && region.split) return undefined;
   const next = atZero ? { ...region, split: true } : gap > 0 ? { ...region, hi: gap } : { ...region, lo: gap + 1 };
-  // enough samples for the polynomials, with room to tell their top terms from the noise
+  // enough samples for the polynomial, with room to tell its top terms from the noise (on either
+  // side of a kink at 0, or the side with fewer is described by the kink's columns alone)
   const enough = next.split ? Math.min(-next.lo, next.hi) >= degree + 3 : next.hi - next.lo + 1 >= 2 * (degree + 3);
   return enough ? next : undefined;
 }
@@ -198,7 +216,7 @@ function modelOf(m: number, degree: number, region: Region): Model {
   for (let k = region.lo; k <= region.hi; k++) if (!(region.split && k === 0)) rows.push(k);
   const power = (p: number, side?: number) => Float64Array.from(rows, (k) => (side === undefined || Math.sign(k) === side ? (k / m) ** p : 0));
   const powers = (side?: number) => Array.from({ length: degree + 1 }, (_, p) => power(p, side));
-  const columns = region.split ? [...powers(-1), ...powers(1)] : powers();
+  const columns = region.split ? [...powers(), ...kinkAtInput(rows, m)] : powers();
   const q = orthonormal(columns, []);
   const gaps: Model['gaps'] = [];
   for (let gap = region.lo + KINK_MARGIN - 1; gap <= region.hi - KINK_MARGIN; gap++) {
@@ -213,7 +231,7 @@ function modelOf(m: number, degree: number, region: Region): Model {
   model = {
     rows,
     design: prepare(columns),
-    tops: region.split ? [degree, degree - 1, 2 * degree + 1, 2 * degree] : [degree, degree - 1],
+    tops: [degree, degree - 1],
     gaps,
     withKink: (gap) => {
       let design = withKink.get(gap);
@@ -224,6 +242,19 @@ function modelOf(m: number, degree: number, region: Region): Model {
   if (models.size >= MOST_MODELS) models.clear();
   models.set(key, model);
   return model;
+}
+
+/**
+ * What a kink at the input adds to the polynomial on the right of it (sample 0 left out): a ramp
+ * from 0, a step — with the ramp, a slope jump anywhere between samples −1 and 1 — and a change of
+ * curvature (a relu network's loss is piecewise quadratic). One polynomial for both sides and
+ * three columns more, not a polynomial per side: a side's own polynomial extrapolates its slope to
+ * 0 with an error bar several times the window's, and a kink it should see goes unseen while the
+ * polynomial across it, whose slope is the mean of the two, fails the derivative of either.
+ */
+function kinkAtInput(rows: readonly number[], m: number): Float64Array[] {
+  const right = (k: number) => Math.max(k, 0) / m;
+  return [Float64Array.from(rows, right), Float64Array.from(rows, (k) => (k > 0 ? 1 : 0)), Float64Array.from(rows, (k) => right(k) ** 2)];
 }
 
 /** A ramp from the later sample of a gap and a step there: on the grid, a slope jump anywhere in the gap. */
@@ -291,11 +322,11 @@ function estimateOf(judged: Judged, region: Region, degree: number, cuts: number
   const cov = (i: number, j: number) => variance * fit.inverse[i * p + j]!;
   const common = { noise: Math.sqrt(variance), degree, hinges: cuts - (region.split ? 1 : 0), samples: fit.residuals.length, halfWidth };
   if (!region.split) return { slope: c[1]! / halfWidth, se: Math.sqrt(cov(1, 1)) / halfWidth, kink: 0, kinkSe: 0, ...common };
-  // each side's slope at 0: the mean of the two and half their difference share one error bar
-  const [left, right] = [1, degree + 2];
-  const se = Math.sqrt(cov(left, left) + cov(right, right) - 2 * cov(left, right)) / 2 / halfWidth;
-  const seMean = Math.sqrt(cov(left, left) + cov(right, right) + 2 * cov(left, right)) / 2 / halfWidth;
-  return { slope: (c[left]! + c[right]!) / 2 / halfWidth, se: seMean, kink: (c[right]! - c[left]!) / 2 / halfWidth, kinkSe: se, ...common };
+  // the slopes at 0: the polynomial's on the left, plus the ramp's on the right; reported as their
+  // mean, slope + jump/2, and half the jump, each with its error bar
+  const [slope, jump] = [1, degree + 1];
+  const seMean = Math.sqrt(cov(slope, slope) + cov(slope, jump) + cov(jump, jump) / 4) / halfWidth;
+  return { slope: (c[slope]! + c[jump]! / 2) / halfWidth, se: seMean, kink: c[jump]! / 2 / halfWidth, kinkSe: Math.sqrt(cov(jump, jump)) / 2 / halfWidth, ...common };
 }
 
 /**
