@@ -233,13 +233,13 @@ interface Search {
 }
 
 /**
- * Run the mode's comparisons. Full mode compares every entry by finite differences (float32
- * included, at float32's steps and tolerance); fast and auto probe with the context's judging.
+ * Run the mode's comparisons with the context's judging: full mode compares every entry of the
+ * Jacobian; fast and auto probe, and localise what disagrees.
  */
 function compare(ctx: Context, mode: Mode): Search {
   if (mode === 'full') {
     fullJacobian(ctx);
-    return { complete: true, rests: [], evident: [], kinked: [], statistical: false };
+    return { complete: true, rests: [], evident: [], kinked: [], statistical: ctx.judging !== finiteDifferences };
   }
   const disagreements = ctx.judging.probes(ctx);
   // auto names every wrong entry (up to a limit); fast stops at the first, which confirms the
@@ -363,7 +363,7 @@ function conclude(name: string, ledger: Ledger, { complete, rests, evident, kink
   const against = statistical
     ? `within their error bars (a significance test on noisy arithmetic${largest})`
     : `with finite differences (worst relative error ${worst.relError.toExponential(1)}, tolerance ${worst.tolerance.toExponential(1)})`;
-  return { verdict: 'pass', message: `${name}: ${ledger.count} comparisons agree ${against}${vagueness(ledger)}`, worst };
+  return { verdict: 'pass', message: `${name}: ${ledger.count} comparisons agree ${against}${vagueness(ledger, statistical)}`, worst };
 }
 
 /** What would let the check tell. */
@@ -386,10 +386,10 @@ function statisticalAdvice(s: Statistics): string {
 }
 
 /** A pass whose comparisons could not tell their derivatives from 0 says so: it vouches for little. */
-function vagueness({ vague }: Ledger): string {
+function vagueness({ vague }: Ledger, statistical: boolean): string {
   if (vague.count === 0) return '';
   return (
-    `; ${vague.count} of them could not tell the derivatives they compared from 0 (the finite differences resolve nothing below ` +
+    `; ${vague.count} of them could not tell the derivatives they compared from 0 (${statistical ? 'the samples' : 'the finite differences'} resolve nothing below ` +
     `${vague.tolerance.toExponential(1)} there): for those, the pass says only that the derivatives are that small`
   );
 }

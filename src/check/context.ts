@@ -56,6 +56,12 @@ export interface Judging {
   along(ctx: Context, direction: Float64Array, probe: Probe, where: Pick<Comparison, 'input' | 'index' | 'quantity'>, confirm?: boolean): Comparison;
   /** The direction that moves one entry (its comparison is restated per unit of it). */
   basis(ctx: Context, position: number): Float64Array;
+  /**
+   * Full mode: the Jacobian's column at one input entry — every output entry's derivative along
+   * it, judged against the analytic rows (rows[i]: the vjp of the i-th basis cotangent) and against
+   * the jvp's column where the target has one — restated per unit of the entry.
+   */
+  column(ctx: Context, position: number, rows: readonly Float64Array[]): Comparison[];
   /** Which disagreements of a part of a direction localisation follows down to entries. */
   follows(comparison: Comparison): boolean;
   /**

@@ -1,6 +1,7 @@
 import { Tensor } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
 import { AROUND, type Analytic, type Context, type Disagreement, type Judging, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection } from './context.js';
+import { differencedColumn } from './full.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
 import type { Comparison } from './report.js';
 import { randomVector } from './space.js';
@@ -52,6 +53,7 @@ export const finiteDifferences: Judging = {
   probes: fastProbes,
   along: (ctx, direction, { cotangent, analytic }, where, confirm) => compareAlong(ctx, direction, cotangent, analytic, where, confirm),
   basis: (ctx, position) => ctx.space.basis(position, ctx.rng),
+  column: differencedColumn,
   follows: (comparison) => comparison.verdict !== 'agree',
   projectionsStand: false,
 };

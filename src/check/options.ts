@@ -12,8 +12,8 @@ export interface CheckOptions {
   /**
    * Arithmetic of the target. 'auto' (default) reads it off the forward's measured noise: float64
    * when it is as quiet as float64, float32 when it is noisy (or does not move) and its values are
-   * float32 values. A float32 target is judged by a significance test in fast and auto mode (by
-   * finite differences at float32's steps and tolerance in full mode or with atol/rtol); a float64
+   * float32 values. A float32 target is judged by a significance test in every mode (by finite
+   * differences at float32's steps with atol/rtol, whose fixed tolerance replaces it); a float64
    * forward noisier than float64 gets a statistical second opinion where finite differences fail it.
    */
   precision?: 'auto' | 'float64' | 'float32';

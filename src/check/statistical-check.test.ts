@@ -87,6 +87,25 @@ describe('float32 targets', () => {
   });
 });
 
+describe('full mode in float32', () => {
+  test.each(['tanh', 'logSumExp'] as const)('%s: every entry of the Jacobian by the significance test; one entry 1e-3 off fails, named with its output entry', (name) => {
+    const c = float32Cases[name]('float32', 3);
+    const report = checkGradients(c.target, c.inputs, { seed: 3, mode: 'full' });
+    expect(report, text(report)).toMatchObject({ verdict: 'pass', precision: 'float32', method: 'statistical', mode: 'full' });
+    // every input entry's column, each output entry in it: 8 × 8 for tanh, 32 × 1 for logsumexp (and the linearity check)
+    expect(report.message).toMatch(new RegExp(`^\\S.* ${c.inputs[0]!.size * c.target.forward(c.inputs).size + 1} comparisons agree within their error bars`));
+    // the entry with the largest gradient, 1e-3 off: far inside what finite differences at
+    // float32's steps resolve (by them, full mode passed it)
+    const output = c.target.forward(c.inputs);
+    const g = c.target.vjp(c.inputs, new Tensor(output.data.map((_, i) => (i % 2 === 0 ? 1 : -1)), output.shape))[0]!.data;
+    const entry = g.reduce((best, v, i) => (Math.abs(v) > Math.abs(g[best]!) ? i : best), 0);
+    const wrong = checkGradients(scaled(c.target, 1 + 1e-3, entry), c.inputs, { seed: 3, mode: 'full' });
+    expect(wrong.verdict, text(wrong)).toBe('fail');
+    const named = wrong.mismatches.filter((m) => m.verdict === 'fail');
+    expect(named.map((m) => [m.input, m.index, m.output])).toEqual([[0, [entry], name === 'tanh' ? [entry] : []]]);
+  });
+});
+
 describe('kinks in float32', () => {
   test('a float32 relu MLP is never failed', () => {
     for (let seed = 1; seed <= 6; seed++) {

@@ -4,11 +4,12 @@
  * cover is 30–100× the disagreement a good check sees — so each derivative along a direction is a
  * slope read off many samples with an error bar from their own scatter (statistical-probe.ts), and
  * the verdict is a significance test. The probe's disagreements are localised to entries by the
- * same test along parts of its direction (localise.ts asks this judging).
+ * same test along parts of its direction (localise.ts asks this judging); in full mode each input
+ * entry's samples give its whole column of the Jacobian, every output entry read off them at once.
  */
-import { Tensor } from '../tensor/index.js';
+import { Tensor, unravelIndex } from '../tensor/index.js';
 import { comparisonOf } from './compare.js';
-import { type Context, type Disagreement, type Judging, fromGradient, fromJvp, noteGradients } from './context.js';
+import { type Context, type Disagreement, type Judging, fromGradient, fromJvp, noteGradients, perUnit } from './context.js';
 import { duality } from './fast.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
 import type { Settings } from './options.js';
@@ -30,6 +31,12 @@ export function probeSettings(settings: Settings): ProbeSettings {
 export function statisticalJudging(settings: ProbeSettings): Judging {
   const one = { ...settings, cotangents: 1 };
   let scales: Float64Array | undefined;
+  const basis = (ctx: Context, position: number) => {
+    scales ??= tensorScales(ctx.space);
+    const direction = new Float64Array(ctx.space.size);
+    direction[position] = scales[position]!;
+    return direction;
+  };
   return {
     probes: (ctx) => statisticalProbes(ctx, settings),
     along: (ctx, direction, { cotangent, gradient }, where) => {
@@ -37,11 +44,14 @@ export function statisticalJudging(settings: ProbeSettings): Judging {
       return comparisonFrom(result.comparisons.find((c) => c.quantity === where.quantity)!, where, settings);
     },
     // an entry moved by its tensor's scale, as in the probe: the error bar is then the probe's
-    basis: (ctx, position) => {
-      scales ??= tensorScales(ctx.space);
-      const direction = new Float64Array(ctx.space.size);
-      direction[position] = scales[position]!;
-      return direction;
+    basis,
+    // every output entry read off the same samples: one basis cotangent each, its row for gradient
+    column: (ctx, position, rows) => {
+      const direction = basis(ctx, position);
+      const cotangents = rows.map((_, i) => Float64Array.from(rows, (__, k) => (k === i ? 1 : 0)));
+      const result = probeAlong(ctx.target, ctx.space, ctx.output, direction, cotangents, [...rows], settings);
+      const where = ctx.space.locate(position);
+      return result.comparisons.map((c) => perUnit(comparisonFrom(c, { ...where, output: unravelIndex(c.cotangent, ctx.output.shape), quantity: c.quantity }, settings), direction[position]!));
     },
     // only significant disagreements: a part too small to resolve (inconclusive) says nothing of its entries
     follows: (comparison) => comparison.verdict === 'fail',
@@ -80,7 +90,7 @@ function statisticalProbes(ctx: Context, settings: ProbeSettings): Disagreement[
  * tolerance the allowance for the analytic value's rounding plus `threshold` standard errors; at a
  * kink, the one-sided slopes.
  */
-function comparisonFrom(c: ProbeComparison, where: Pick<Comparison, 'input' | 'index' | 'quantity'>, settings: ProbeSettings): Comparison {
+function comparisonFrom(c: ProbeComparison, where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>, settings: ProbeSettings): Comparison {
   const e = c.estimate;
   const allowance = settings.allowance * settings.eps * c.scale;
   const tolerance = e ? allowance + settings.threshold * Math.hypot(e.se, e.kinkSe) : NaN;
