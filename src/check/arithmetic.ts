@@ -7,9 +7,66 @@
  * float64 (a cancelling formula, float32-accurate kernels in float64 arrays): such a forward gets
  * a statistical second opinion where finite differences fail it (see checkGradients).
  */
-import { type Context, probeDirection, sampleAt } from './context.js';
+import { type Tensor, randn } from '../tensor/index.js';
+import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
+import { finiteDifferences } from './fast.js';
 import { type NoiseReading, isRoundingNoise, readNoise } from './noise.js';
-import { arithmeticOf } from './options.js';
+import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
+import { probeSettings, statisticalJudging } from './statistical-check.js';
+import type { GuardedTarget } from './target.js';
+
+/** What a check judges by: its settings, a context whose judging suits them, and the noise it read. */
+export interface Judged {
+  settings: Settings;
+  ctx: Context;
+  method: 'finite differences' | 'statistical';
+  /** The noise reading, where the arithmetic was measured (and the forward defined at every step). */
+  noise?: NoiseReading;
+}
+
+/**
+ * The settings and judging of a check of `target` at `inputs` whose output is `output`: the
+ * arithmetic given, or measured (see measureArithmetic); a float32 target judged by the
+ * significance test unless a fixed tolerance replaces it, any other by finite differences.
+ * `contextFor` makes the context (checkGradients' and diagnose's own).
+ */
+export function judgedBy(
+  given: CheckOptions,
+  target: GuardedTarget,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  contextFor: (settings: Settings, judging: Judging) => Context,
+): Judged {
+  const measured = given.precision === undefined || given.precision === 'auto';
+  const judged = (settings: Settings, noise?: NoiseReading): Judged => {
+    const statistical = settings.precision === 'float32' && !settings.tolerance;
+    const ctx = contextFor(settings, statistical ? statisticalJudging(probeSettings(settings)) : finiteDifferences);
+    return { settings, ctx, method: statistical ? 'statistical' : 'finite differences', ...(noise ? { noise } : {}) };
+  };
+  if (!measured) return judged(resolveOptions(given, output.data));
+  const float64 = resolveOptions({ ...given, precision: 'float64' }, output.data);
+  const reading = contextFor(float64, finiteDifferences);
+  const { precision, noise } = measureArithmetic(reading, () => gradientValues(target, inputs, output, float64.seed));
+  if (precision === 'float32') return judged(resolveOptions({ ...given, precision }, output.data), noise);
+  // float64 probes go on along the direction read (its samples cost nothing again); full mode's
+  // Jacobian draws from the seed as if nothing had been read before
+  return float64.mode === 'full' ? judged(float64, noise) : { settings: float64, ctx: reading, method: 'finite differences', ...(noise ? { noise } : {}) };
+}
+
+/**
+ * Every entry of the gradients a vjp gives for a random cotangent: more values to read the
+ * arithmetic off — and for a second one where the first gave a single value (a scalar function of
+ * a scalar), which alone says nothing (see arithmeticOf).
+ */
+function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
+  const differentiable = inputs.map((_, k) => k).filter((k) => !target.nondifferentiable.includes(k));
+  const pulled = (s: number) => {
+    const grads = target.vjp(inputs, randn(output.shape, s), differentiable);
+    return differentiable.flatMap((k) => Array.from(grads[k]!.data));
+  };
+  const values = pulled(seed);
+  return values.length > 1 ? values : [...values, ...pulled(seed + 1)];
+}
 
 /** What the forward's values along the first probe say of its arithmetic. */
 export interface Measured {

@@ -1,5 +1,5 @@
-import { Tensor, formatShape, isTensor, randn } from '../tensor/index.js';
-import { measureArithmetic, noisyAtSmallSteps } from './arithmetic.js';
+import { Tensor, formatShape, isTensor } from '../tensor/index.js';
+import { judgedBy, noisyAtSmallSteps } from './arithmetic.js';
 import { type Context, type Disagreement, type Judging, compareAlong, differenced, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { finiteDifferences } from './fast.js';
@@ -9,7 +9,7 @@ import { Ledger, mostSevere } from './ledger.js';
 import { numericOf } from './numeric.js';
 import { type Localised, UNCLEAN_LIMIT, atKink, localise } from './localise.js';
 import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.js';
-import { type CheckOptions, type Settings, cleanOptions, resolveOptions } from './options.js';
+import { type CheckOptions, type Settings, cleanOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 import { checkSecondOrder } from './second-order.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
@@ -49,18 +49,9 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     guarded.declare(copies.length);
     const output = evaluateAtInput(guarded, copies);
     const contextFor = (s: Settings, judging: Judging, into = ledger) => newContext(guarded, copies, guarded.nondifferentiable, output, s, judging, into);
-    const measured = given.precision === undefined || given.precision === 'auto';
-    settings = resolveOptions({ ...given, precision: measured ? 'float64' : given.precision }, output.data);
-    let ctx = contextFor(settings, finiteDifferences);
-    if (measured) {
-      const measuredArithmetic = measureArithmetic(ctx, () => gradientValues(guarded, copies, output, settings!.seed));
-      noise = measuredArithmetic.noise;
-      if (measuredArithmetic.precision === 'float32') {
-        settings = resolveOptions({ ...given, precision: 'float32' }, output.data);
-        ctx = contextFor(settings, settings.tolerance ? finiteDifferences : statisticalJudging(probeSettings(settings)));
-      } else if (settings.mode === 'full') ctx = contextFor(settings, finiteDifferences); // the Jacobian's draws from the seed, as if nothing was read before
-    } else if (settings.precision === 'float32' && !settings.tolerance) ctx = contextFor(settings, statisticalJudging(probeSettings(settings)));
-    method = ctx.judging === finiteDifferences ? 'finite differences' : 'statistical';
+    const judged = judgedBy(given, guarded, copies, output, contextFor);
+    ({ settings, noise, method } = judged);
+    const { ctx } = judged;
     let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
     const doubted = outcome.verdict === 'inconclusive' || (outcome.verdict === 'fail' && ledger.mismatches.every(small));
     if (isRoundingNoise(noise) && method === 'finite differences' && !settings.tolerance && doubted && ledger.mismatches.every(continuous) && noisyAtSmallSteps(ctx)) {
@@ -197,21 +188,6 @@ function unchanged(target: GuardedTarget, inputs: readonly Tensor[], first: Tens
     const when = calls > 1 ? ` (the first call, then call ${calls + 1})` : '';
     throw new ContractError('nondeterminism', `${target.name}: forward is not deterministic — the same input gave ${what}${when}`);
   }
-}
-
-/**
- * Every entry of the gradients a vjp gives for a random cotangent: more values to read the
- * arithmetic off — and for a second one where the first gave a single value (a scalar function of
- * a scalar), which alone says nothing (see arithmeticOf).
- */
-function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
-  const differentiable = inputs.map((_, k) => k).filter((k) => !target.nondifferentiable.includes(k));
-  const pulled = (s: number) => {
-    const grads = target.vjp(inputs, randn(output.shape, s), differentiable);
-    return differentiable.flatMap((k) => Array.from(grads[k]!.data));
-  };
-  const values = pulled(seed);
-  return values.length > 1 ? values : [...values, ...pulled(seed + 1)];
 }
 
 /** How far the comparisons went. */
