@@ -8,7 +8,7 @@
  *   share of catches that name the planted entry (and only it) is shown too.
  * - False alarms: correct targets, 1000 seeded checks each, and a float32 relu MLP whose kinks
  *   must read as 'nonsmooth', never 'fail'. Every verdict is counted.
- * - Cost: forward evaluations per passing and per failing check.
+ * - Cost: forward evaluations per passing, per nonsmooth and per failing check.
  *
  * `checkGradients` with default options runs on the same seeds for both arithmetics: on float32
  * targets it judges statistically (src/check/statistical-check.ts), on their float64 twins by
@@ -113,6 +113,8 @@ export interface AlarmRow {
   checks: number;
   verdicts: Partial<Record<Outcome, number>>;
   forwardPassing: number[];
+  /** A nonsmooth verdict can follow a probe's failure down to the kinks it crossed: its cost apart. */
+  forwardNonsmooth: number[];
 }
 
 export interface DetectionResult {
@@ -139,12 +141,13 @@ export function benchDetection(options: DetectionOptions): DetectionResult {
   for (const { checker, arithmetic } of options.runs) {
     {
       for (const target of [...options.targets, 'relu mlp' as const]) {
-        const row: AlarmRow = { checker: checker.name, target, arithmetic, checks: options.alarmChecks, verdicts: {}, forwardPassing: [] };
+        const row: AlarmRow = { checker: checker.name, target, arithmetic, checks: options.alarmChecks, verdicts: {}, forwardPassing: [], forwardNonsmooth: [] };
         for (let seed = 1; seed <= options.alarmChecks; seed++) {
           const c = caseOf(target, arithmetic, seed);
           const r = checker.check(c.target, c.inputs, seed);
           count(row.verdicts, r.verdict);
-          if (r.verdict === 'pass' || r.verdict === 'nonsmooth') row.forwardPassing.push(r.forward);
+          if (r.verdict === 'pass') row.forwardPassing.push(r.forward);
+          if (r.verdict === 'nonsmooth') row.forwardNonsmooth.push(r.forward);
         }
         alarms.push(row);
         options.progress?.(`${checker.name} · ${arithmetic} · ${target}: ${JSON.stringify(row.verdicts)}`);
@@ -198,11 +201,12 @@ export function catchTable(result: DetectionResult, deltas: readonly number[]): 
 /** False alarms and the other verdicts on correct targets, with the cost of a passing check. */
 export function alarmTable(result: DetectionResult): string {
   return table(
-    ['checker', 'arithmetic', 'target', 'checks', 'fail', 'inconclusive', 'nonsmooth', 'pass', 'error', 'forward per passing check'],
+    ['checker', 'arithmetic', 'target', 'checks', 'fail', 'inconclusive', 'nonsmooth', 'pass', 'error', 'forward per passing check', 'per nonsmooth check'],
     result.alarms.map((r) => [
       r.checker, r.arithmetic, r.target, String(r.checks),
       ...(['fail', 'inconclusive', 'nonsmooth', 'pass', 'error'] as const).map((v) => String(r.verdicts[v] ?? 0)),
       cost(r.forwardPassing),
+      cost(r.forwardNonsmooth),
     ]),
   );
 }

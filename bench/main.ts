@@ -147,6 +147,12 @@ if (wants('detection')) {
   target('float32: one ordinary entry ×(1+1e-2) caught in ≥ 95%', rate('entry', 1e-2).every((c) => c.caught >= 0.95 * c.checks), show(rate('entry', 1e-2)));
   const alarms = probe.alarms.map((r) => `${r.target} ${r.verdicts.fail ?? 0}/${r.checks}`).join(', ');
   target('float32: no false alarm on correct targets (relu MLP included)', probe.alarms.every((r) => (r.verdicts.fail ?? 0) === 0), alarms);
+  const inconclusive = (r: (typeof probe.alarms)[number]) => (r.verdicts.inconclusive ?? 0) / r.checks;
+  target(
+    'float32: inconclusive in < 1% of correct checks of smooth targets, < 5% on the relu MLP',
+    probe.alarms.every((r) => inconclusive(r) < (r.target === 'relu mlp' ? 0.05 : 0.01)),
+    probe.alarms.map((r) => `${r.target} ${r.verdicts.inconclusive ?? 0}/${r.checks}`).join(', '),
+  );
   const passing = probe.alarms.flatMap((r) => r.forwardPassing);
   target('float32: a passing check costs ≤ 200 forward evaluations', Math.max(...passing) <= 200, `mean ${(passing.reduce((a, b) => a + b, 0) / passing.length).toFixed(0)}, max ${Math.max(...passing)}`);
 }
