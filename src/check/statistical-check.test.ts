@@ -56,6 +56,8 @@ describe('float32 targets', () => {
       const wrong = checkGradients(scaled(c.target, 1 + 1e-5), c.inputs, { seed });
       expect(wrong.verdict, text(wrong)).toBe('fail');
       expect(wrong.worst!.statistics!.z).toBeGreaterThan(wrong.worst!.statistics!.threshold);
+      // 1e-5 is as slight as the slope error of a forward good to a few units in its last place: the message says so
+      expect(wrong.message).toMatch(/a disagreement this slight \(.* of the derivative\) is also what a forward good to a few units/);
     }
   });
 
@@ -68,6 +70,7 @@ describe('float32 targets', () => {
     expect(named.map((m) => [m.input, m.index])).toEqual([[1, [4, 4]]]);
     expect(report.message).toMatch(/^mlp .*: vjp wrong at input 1 at \[4, 4\]/);
     expect(text(report)).toMatch(/standard errors beyond the rounding allowed/);
+    expect(report.message).not.toMatch(/this slight/);
   });
 
   test('an error spread too thinly over every entry for any to show is a failure of the probe, said to be spread', () => {
