@@ -10,7 +10,7 @@
 import { type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
-import { type NoiseReading, isRoundingNoise, readNoise } from './noise.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
 import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
@@ -98,9 +98,19 @@ function stepsFrom(ctx: Context, first: number): number[] {
  */
 const SMALL_STEP = 2 ** -20;
 
-/** Whether rounding-like noise (see isRoundingNoise) shows at steps of SMALL_STEP too: noise, not structure (costs 8 forward evaluations). */
-export function noisyAtSmallSteps(ctx: Context): boolean {
-  return isRoundingNoise(sampled(ctx, SMALL_STEP).noise);
+/**
+ * A noisy float64 forward's noise (`first`, read at the first probe's steps), read again where
+ * finite differences doubt it, at steps of SMALL_STEP (costs 8 forward evaluations): the noisier
+ * of the two rounding-like readings. Small steps that move the forward and show no noise say the
+ * first reading saw structure (a kink, a change of curvature a step away), and small steps whose
+ * values scatter beyond any rounding an oscillation: then undefined. Small steps that do not move
+ * the forward at all (a tiny entry of a cancelling formula) say nothing.
+ */
+export function noiseOfDoubted(ctx: Context, first: NoiseReading): NoiseReading | undefined {
+  const small = sampled(ctx, SMALL_STEP).noise;
+  if (small === undefined || judgeNoise(small) === undefined) return first;
+  if (!isRoundingNoise(small)) return undefined;
+  return small.noise > first.noise ? small : first;
 }
 
 /** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */

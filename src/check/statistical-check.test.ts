@@ -196,6 +196,20 @@ describe('forwards noisier than their arithmetic are never blamed on the backwar
     expect(checkGradients(elementwise('cancelling tanh', cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2, 1.01), inputs).verdict).toBe('fail');
   });
 
+  test.each([
+    // finite differences settled on a tread of its staircase and read a slope of 0 (jumps of its
+    // steps read as jumps of the function, up to 8 of its noise's standard deviations)
+    [[1.02241033228225e-9, -3.5513761716531094e-11], 8, 'full'],
+    [[7.775960334669638e-10, 1.4973811867664472e-9, -1.9504695380992177e-9], 7, 'auto'],
+    [[4.153658542862702e-10, 4.736516913458489e-10, 7.863500031567692e-10, -1.655386468527615e-9], 40, 'full'],
+    // and the steps of 2^-20 that read its noise again did not move it at all: they say nothing
+    [[-1.1584109095186192e-9, 9.818227144223198e-10], 99, 'full'],
+  ] as const)('the cancelling tanh at %j (seed %d, %s mode) is not failed where finite differences read a tread of its staircase', (x, seed, mode) => {
+    const report = checkGradients(elementwise('cancelling tanh', cancellingTanh, (v) => 1 - cancellingTanh(v) ** 2), [tensor([...x])], { seed, mode });
+    expect(report.verdict, text(report)).toBe('pass');
+    expect(report.method).toBe('statistical');
+  });
+
   test('a softmax loss that rounds to 0 at logits [40, 0] never fails; at [4, 0] a vjp 1% off does', () => {
     for (let seed = 0; seed < 6; seed++) {
       const report = checkGradients(crossEntropyAsLseMinusLogit(), [tensor([40, 0])], { seed });
@@ -219,6 +233,10 @@ describe('forwards noisier than their arithmetic are never blamed on the backwar
     }
     const wrong = checkGradients(elementwise('tanh kernel', kernel, (x) => 1 - Math.tanh(x) ** 2, 1.001), inputs);
     expect(wrong.verdict, text(wrong)).toBe('fail');
+    // finite differences passed this one within a tolerance its noise widened (1.7e-3): the
+    // statistical test, asked of a noisy forward's pass too, fails it
+    const passedByDifferences = checkGradients(elementwise('tanh kernel', kernel, (x) => 1 - Math.tanh(x) ** 2, 1.001), [tensor([0.08027001314097681])], { seed: 16, mode: 'fast' });
+    expect(passedByDifferences.verdict, text(passedByDifferences)).toBe('fail');
     // the same values exact to float64 rounding are judged by finite differences
     expect(checkGradients(elementwise('tanh', Math.tanh, (x) => 1 - Math.tanh(x) ** 2), inputs).method).toBe('finite differences');
   });
