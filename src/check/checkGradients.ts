@@ -53,16 +53,14 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     ({ settings, noise, method } = judged);
     const { ctx } = judged;
     let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
-    // finite differences of a noisy float64 forward: what they blame may be its noise, and what
-    // they pass may be within a tolerance its noise widened (a 1e-3 error of a float32-accurate
-    // kernel, passed within 1.7e-3)
-    const doubted = outcome.verdict === 'inconclusive' || outcome.verdict === 'fail' || (outcome.verdict === 'pass' && isRoundingNoise(noise));
+    // finite differences of a noisy float64 forward: what they blame may be its noise
+    const doubted = outcome.verdict === 'inconclusive' || outcome.verdict === 'fail';
     const noisy = isRoundingNoise(noise) && method === 'finite differences' && !settings.tolerance && doubted ? noiseOfDoubted(ctx, noise!) : undefined;
     if (noisy && ledger.mismatches.every((c) => continuous(c, noisy))) {
       // A second opinion, at the noise measured, decides.
       const atNoise = { ...settings, eps: effectiveRounding('float64', noisy) };
       const ctx = contextFor(atNoise, statisticalJudging(probeSettings(atNoise)), new Ledger());
-      const second = secondOpinion(ctx, noisy, outcome.verdict === 'pass' ? 'passed' : ledger.mismatches.every(small) ? 'excused' : 'failed');
+      const second = secondOpinion(ctx, noisy, ledger.mismatches.every(small) ? 'excused' : 'failed');
       if (second) [outcome, method, settings, ledger, noise] = [second, 'statistical', atNoise, ctx.ledger, noisy];
     } else if (method === 'statistical' && (outcome.verdict === 'inconclusive' || (outcome.verdict === 'pass' && ledger.vague.count > 0))) {
       // error bars wider than the derivatives themselves (jumps closer than any window, read as
@@ -111,20 +109,19 @@ function small(c: Comparison): boolean {
 
 /**
  * The statistical test's opinion of a noisy float64 forward whose finite differences disagreed
- * (by a share that noise can explain: 'excused', or more: 'failed'), could not judge (their steps
- * resolve nothing in noise: 'excused' too), or 'passed'. It read the noise off its samples, and
- * its failure stands. Its pass stands where finite differences disagreed: over a larger
- * disagreement only if it told every derivative from 0 — finite differences that settle on a tread
- * of a noisy staircase read a slope of 0 (tanh as (e^{2x} − 1)/(e^{2x} + 1) at 1e-9), the windows
- * see the slope across it. Where the noise hides the derivative it is inconclusive and says so,
- * over an excused disagreement. Otherwise — a kink, or no window its samples describe, where the
- * readings saw structure rather than noise — undefined, and the finite differences' verdict stands.
+ * (by a share that noise can explain: 'excused', or more: 'failed') or could not judge (their steps
+ * resolve nothing in noise: 'excused' too). It read the noise off its samples, and its failure
+ * stands, and its pass — over a larger disagreement only if it told every derivative from 0:
+ * finite differences that settle on a tread of a noisy staircase read a slope of 0 (tanh as
+ * (e^{2x} − 1)/(e^{2x} + 1) at 1e-9), the windows see the slope across it. Where the noise hides
+ * the derivative it is inconclusive and says so, over an excused disagreement. Otherwise — a kink,
+ * or no window its samples describe, where the readings saw structure rather than noise —
+ * undefined, and the finite differences' verdict stands.
  */
-function secondOpinion(ctx: Context, noise: NoiseReading, finite: 'passed' | 'excused' | 'failed'): Outcome | undefined {
+function secondOpinion(ctx: Context, noise: NoiseReading, finite: 'excused' | 'failed'): Outcome | undefined {
   const outcome = conclude(ctx.target.name, ctx.ledger, compare(ctx, 'auto'));
   const hidden = outcome.verdict === 'inconclusive' && !outcome.worst.statistics?.misfit;
   const stands = {
-    passed: outcome.verdict === 'fail',
     excused: outcome.verdict === 'pass' || outcome.verdict === 'fail' || hidden,
     failed: outcome.verdict === 'fail' || (outcome.verdict === 'pass' && ctx.ledger.vague.count === 0),
   }[finite];

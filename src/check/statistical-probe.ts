@@ -178,6 +178,7 @@ export function probeAlong(
   // a forward that does not move at all may be rounding at the scale of its inputs: its noise cannot be read
   const largest = space.largest;
   const flatFloor = cotangents.map((v) => v.reduce((q, vi, i) => q + (vi * ulpOf(Math.max(Math.abs(output.data[i]!), largest), settings.mantissaBits)) ** 2, 0) / 12);
+  const m = settings.samplesPerSide;
   const pending = new Set(cotangents.map((_, c) => c));
   const results = new Map<number, ProbeComparison[]>();
   const judgeAll = (c: number, estimate: SlopeEstimate | undefined, misfit?: Misfit, movement?: Movement): ProbeComparison[] => {
@@ -199,10 +200,6 @@ export function probeAlong(
   let windows = 0;
   for (let w = 0; w <= settings.halvings && pending.size > 0; w++, halfWidth /= 2) {
     windows++;
-    // a window confirming a failure has one more sample per side: its spacing is then no power of
-    // two times the last one's, and an oscillation that aliased into a smooth curve on that grid
-    // (its phase per sample a multiple of 2π, nearly) does so on this one only by chance again
-    const m = settings.samplesPerSide + (candidates.size > 0 ? 1 : 0);
     const points = Array.from({ length: 2 * m + 1 }, (_, i) => sample(((i - m) * halfWidth) / m));
     if (points.includes(null)) {
       for (const c of pending) if (!candidates.has(c)) results.set(c, judgeAll(c, undefined, { autocorrelation: NaN, topTerm: NaN, kink: NaN, outside: true }));
