@@ -1,5 +1,8 @@
 /**
- * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,suite,workers] [-- --quick]
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,detection,suite,workers] [-- --quick]
+ *
+ * Detection (BENCHMARKS part 5) runs only when asked for (--only=detection): it takes about half
+ * an hour.
  *
  * Prints one table per part and the targets met or missed, and writes bench/results.json.
  * Speed is only ever stated as a ratio to a peer measured in the same run (tfjs-cpu, the
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { benchCheckCost, checkCostTable, localisationTable, type CheckCostRow } from './check-cost.js';
 import { benchEngine, engineTable, modelCases, type EngineRow } from './engine-vs-tfjs.js';
 import { benchMatmul, matmulTable, type MatmulRow } from './matmul.js';
+import { TARGETS, alarmTable, benchDetection, catchTable, defaultChecker, type DetectionResult } from './detection.js';
 import { load, machine, median, table } from './measure.js';
 import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
 import { loadTfjsCpu } from './tfjs-models.js';
@@ -20,7 +24,7 @@ import { benchWorkers, medianOf, workersTable, type WorkersBench } from './worke
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const quick = args.includes('--quick');
-const wants = (part: string) => (only ? only.includes(part) : part !== 'suite' || !args.includes('--skip-suite'));
+const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && (part !== 'suite' || !args.includes('--skip-suite')));
 
 /** The commit measured, and the files under src/ that differed from it (others work in this checkout). */
 function gitState(): { commit: string; uncommitted: string[] } {
@@ -45,6 +49,7 @@ const results: {
   matmul?: MatmulRow[];
   checkCost?: CheckCostRow[];
   suite?: SuiteRun[];
+  detection?: DetectionResult;
   workers?: WorkersBench;
   targets?: Target[];
   git: { commit: string; uncommitted: string[] };
@@ -112,6 +117,44 @@ if (wants('check')) {
   const logarithmic = rows.every((r) => r.planted.found) && Math.max(...perLevel) <= 2 * Math.min(...perLevel);
   target('auto mode names a single wrong entry in O(log n) evaluations', logarithmic,
     rows.map((r) => `n=${r.params}: ${r.planted.localisationCalls}`).join(', ') + ` (per log2 n: ${perLevel.map((x) => x.toFixed(1)).join(', ')})`);
+}
+
+if (wants('detection')) {
+  console.log('5. Detection: single checks against planted errors, false alarms on correct targets, and their cost');
+  const deltas = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
+  const result = benchDetection({
+    runs: [
+      { checker: defaultChecker, arithmetic: 'float32' },
+      { checker: defaultChecker, arithmetic: 'float64' },
+    ],
+    deltas,
+    checksPerCell: quick ? 20 : 100,
+    alarmChecks: quick ? 100 : 1000,
+    targets: TARGETS,
+    progress: (line) => console.log(`  ${line}`),
+  });
+  results.detection = result;
+  console.log(`\nCatch rates (in brackets: catches that named exactly the planted entry)\n\n${catchTable(result, deltas)}\n`);
+  console.log(`Correct targets\n\n${alarmTable(result)}\n`);
+  const float32 = (checker: string) => ({
+    catches: result.catches.filter((c) => c.checker === checker && c.arithmetic === 'float32'),
+    alarms: result.alarms.filter((r) => r.checker === checker && r.arithmetic === 'float32'),
+  });
+  const probe = float32(defaultChecker.name);
+  const rate = (kind: 'whole' | 'entry', delta: number) => probe.catches.filter((c) => c.kind === kind && c.delta === delta);
+  const show = (cells: typeof probe.catches) => cells.map((c) => `${c.target} ${c.caught}/${c.checks}`).join(', ');
+  target('float32: whole gradient ×(1+1e-5) caught in ≥ 99% of single checks', rate('whole', 1e-5).every((c) => c.caught >= 0.99 * c.checks), show(rate('whole', 1e-5)));
+  target('float32: one ordinary entry ×(1+1e-2) caught in ≥ 95%', rate('entry', 1e-2).every((c) => c.caught >= 0.95 * c.checks), show(rate('entry', 1e-2)));
+  const alarms = probe.alarms.map((r) => `${r.target} ${r.verdicts.fail ?? 0}/${r.checks}`).join(', ');
+  target('float32: no false alarm on correct targets (relu MLP included)', probe.alarms.every((r) => (r.verdicts.fail ?? 0) === 0), alarms);
+  const inconclusive = (r: (typeof probe.alarms)[number]) => (r.verdicts.inconclusive ?? 0) / r.checks;
+  target(
+    'float32: inconclusive in < 1% of correct checks of smooth targets, < 5% on the relu MLP',
+    probe.alarms.every((r) => inconclusive(r) < (r.target === 'relu mlp' ? 0.05 : 0.01)),
+    probe.alarms.map((r) => `${r.target} ${r.verdicts.inconclusive ?? 0}/${r.checks}`).join(', '),
+  );
+  const passing = probe.alarms.flatMap((r) => r.forwardPassing);
+  target('float32: a passing check costs ≤ 200 forward evaluations', Math.max(...passing) <= 200, `mean ${(passing.reduce((a, b) => a + b, 0) / passing.length).toFixed(0)}, max ${Math.max(...passing)}`);
 }
 
 if (wants('suite')) {

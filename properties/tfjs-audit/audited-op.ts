@@ -35,6 +35,26 @@ export interface AuditedOp {
   castOutput?: boolean;
   /** The known tfjs bug this row must show; without one every case must pass. */
   bug?: KnownBug;
+  /** The kernel's forward is an approximation whose slope is not its gradient (see Approximation). */
+  approximate?: Approximation;
+}
+
+/**
+ * A forward that approximates its function, beside a registered gradient that is the function's
+ * exact derivative: the two disagree by the approximation's slope error, which the float32 check
+ * resolves at some inputs and fails (tfjs's erf is Abramowitz and Stegun's 7.1.26, good to 1.5e-7,
+ * whose slope is 1e-6 to 6e-6 off the derivative 2/√π·e^{−x²} on |x| < 2). Such a failure stands
+ * for the approximation, not as a false alarm, when it is confirmed in float64: tfjs's forward is
+ * the approximation, its gradient the exact derivative, and the approximation's own slope (central
+ * differences) differs from that gradient by more than the check allows for rounding.
+ */
+export interface Approximation {
+  /** What the forward computes instead of the function, in one line. */
+  summary: string;
+  /** The approximation, in float64, as tfjs computes it. */
+  forward64(inputs: Tensor[]): Tensor;
+  /** The exact function's vjp for `dy`, in float64: what tfjs's registered gradient computes. */
+  gradient64(inputs: Tensor[], dy: Tensor): Tensor[];
 }
 
 /** A row's name in the audit's table: the kernel, and its variant. */

@@ -5,6 +5,7 @@ import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
+
 import { InputSpace, absDot, dot, rootMeanSquare } from './space.js';
 import type { GuardedTarget } from './target.js';
 
@@ -27,6 +28,53 @@ export interface Context {
    * seen; the input's other gradient entries show their size better than the entry itself.
    */
   typical: Float64Array;
+  /** How derivatives along directions are judged here (see Judging). */
+  judging: Judging;
+  /** The forward's values along a direction by step, shared by everything that samples it (the noise reading and the finite differences). */
+  sampled: WeakMap<Float64Array, Map<number, Float64Array | null>>;
+  /** The first probe's direction, drawn once: the noise is read along it before the probes use it. */
+  direction?: Float64Array;
+}
+
+/** A cotangent, the gradient the vjp gave for it, and the analytic derivative along directions compared (the vjp's or the jvp's). */
+export interface Probe {
+  cotangent: Float64Array;
+  gradient: Float64Array;
+  analytic: Analytic;
+}
+
+/**
+ * How a check judges derivatives along directions: against finite differences with a tolerance
+ * derived from their error estimate (exact arithmetic, see fast.ts), or by a significance test on
+ * a slope read off many samples with its error bar (noisy arithmetic, see statistical-check.ts).
+ * Probing and localisation ask the context's judging, and know no more.
+ */
+export interface Judging {
+  /** The probes of fast and auto mode: every comparison goes to the ledger; those that did not agree are returned. */
+  probes(ctx: Context): Disagreement[];
+  /** ⟨cotangent, J·direction⟩ judged against the probe's analytic value; `confirm`: see judgedAlong. */
+  along(ctx: Context, direction: Float64Array, probe: Probe, where: Pick<Comparison, 'input' | 'index' | 'quantity'>, confirm?: boolean): Comparison;
+  /** The direction that moves one entry (its comparison is restated per unit of it). */
+  basis(ctx: Context, position: number): Float64Array;
+  /**
+   * Full mode: the Jacobian's column at one input entry — every output entry's derivative along
+   * it, judged against the analytic rows (rows[i]: the vjp of the i-th basis cotangent) and against
+   * the jvp's column where the target has one — restated per unit of the entry.
+   */
+  column(ctx: Context, position: number, rows: readonly Float64Array[]): Comparison[];
+  /** Which disagreements of a part of a direction localisation follows down to entries. */
+  follows(comparison: Comparison): boolean;
+  /**
+   * A projection's disagreement is evidence on its own, and stands when no entry reproduces it (an
+   * error spread thinly over many entries). Otherwise an entry must reproduce it (see checkGradients).
+   */
+  projectionsStand: boolean;
+}
+
+/** A probe that did not agree, with what localising it needs. */
+export interface Disagreement extends Probe {
+  comparison: Comparison;
+  direction: Float64Array;
 }
 
 /** The context of a check at `inputs`, where the target's output is `output`. */
@@ -36,10 +84,27 @@ export function newContext(
   nondifferentiable: readonly number[],
   output: Tensor,
   settings: Settings,
+  judging: Judging,
   ledger = new Ledger(),
 ): Context {
   const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
-  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap(), typical: new Float64Array(space.size) };
+  return {
+    target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
+    pushed: new WeakMap(), differenced: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size),
+  };
+}
+
+/** The first probe's direction (drawn on first use). */
+export function probeDirection(ctx: Context): Float64Array {
+  ctx.direction ??= ctx.space.randomDirection(ctx.rng);
+  return ctx.direction;
+}
+
+/** The forward at the input moved by t·direction, evaluated once per direction and step (null where it is undefined). */
+export function sampleAt(ctx: Context, direction: Float64Array, t: number): Float64Array | null {
+  const known = cached(ctx.sampled, direction, () => new Map<number, Float64Array | null>());
+  if (!known.has(t)) known.set(t, ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size));
+  return known.get(t)!;
 }
 
 /** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of the terms behind it. */
@@ -101,7 +166,7 @@ export function pushForward(ctx: Context, direction: Float64Array): Float64Array
 export function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
   const known = ctx.differenced.get(direction);
   if (known && (known.confirmed || !confirm)) return known;
-  const made = alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings, ctx.typical, confirm ? known : undefined);
+  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, confirm ? known : undefined);
   ctx.differenced.set(direction, made);
   return made;
 }
@@ -162,5 +227,6 @@ export function perUnit(comparison: Comparison, scale: number): Comparison {
     absError: comparison.absError / scale,
     tolerance: comparison.tolerance / scale,
     ...(comparison.oneSided ? { oneSided: [comparison.oneSided[0] / scale, comparison.oneSided[1] / scale] } : {}),
+    ...(comparison.statistics ? { statistics: { ...comparison.statistics, standardError: comparison.statistics.standardError / scale } } : {}),
   };
 }

@@ -1,14 +1,16 @@
 /**
  * The evidence behind a verdict, as data for pictures: every entry's analytic and numeric
  * derivative (bounded in number), and the finite differences of one entry across step sizes. It
- * uses the checker's own numerics — the same input space, steps, Richardson tableau and
- * tolerances — so what it shows is what the check saw.
+ * uses the checker's own numerics — the arithmetic read off the forward's measured noise, the
+ * same input space, steps, Richardson tableau and tolerances, or for float32 the significance
+ * test — so what it shows is what the check saw.
  */
 import { Rng, type Shape, Tensor, ravelIndex } from '../tensor/index.js';
-import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, newContext, noteGradients, perUnit } from './context.js';
+import { judgedBy } from './arithmetic.js';
+import { type Analytic, type Context, fromGradient, fromJvp, newContext, noteGradients, perUnit } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { mostSevere } from './ledger.js';
-import { type CheckOptions, resolveOptions } from './options.js';
+import type { CheckOptions } from './options.js';
 import type { Comparison } from './report.js';
 import { extrapolate } from './richardson.js';
 import { dot, randomProbe } from './space.js';
@@ -67,7 +69,9 @@ export interface Diagnostics {
   /** What the derivatives are projected on: a random cotangent v (seeded) or one output entry. */
   cotangent: { kind: 'random'; seed: number } | { kind: 'output'; index: number[] };
   quantity: 'vjp' | 'jvp';
+  /** The arithmetic, as the check reads it (given, or measured off the forward's noise), and how entries were judged there. */
   precision: 'float64' | 'float32';
+  method: 'finite differences' | 'statistical';
   /** The entry cap per input. */
   maxEntries: number;
   /** One map per differentiable input with entries. */
@@ -93,14 +97,15 @@ export function diagnose(target: Differentiable, inputs: readonly Tensor[], opti
   const cotangent = focus?.output ? basisCotangent(output.shape, focus.output) : randomProbe(new Rng(seed), output.shape);
   const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const gradients = guarded.vjp(inputs, cotangent, differentiable);
-  const settings = resolveOptions(checkOptions, output.data, () => differentiable.flatMap((k) => Array.from(gradients[k]!.data)));
-  const ctx = newContext(guarded, inputs, nondifferentiable, output, settings);
-  noteGradients(ctx, [ctx.space.join(gradients)]);
-  const analytic = quantity === 'vjp' ? fromGradient(ctx, ctx.space.join(gradients)) : fromJvp(ctx, cotangent.data);
+  const { settings, ctx, method } = judgedBy(checkOptions, guarded, inputs, output, (s, judging) => newContext(guarded, inputs, nondifferentiable, output, s, judging));
+  const gradient = ctx.space.join(gradients);
+  noteGradients(ctx, [gradient]);
+  const analytic = quantity === 'vjp' ? fromGradient(ctx, gradient) : fromJvp(ctx, cotangent.data);
+  const probe = { cotangent: cotangent.data, gradient, analytic };
   const compareEntry = (position: number): Comparison | 'error' => {
-    const basis = ctx.space.basis(position, ctx.rng);
+    const basis = ctx.judging.basis(ctx, position);
     try {
-      return perUnit(compareAlong(ctx, basis, cotangent.data, analytic, { ...ctx.space.locate(position), quantity }), basis[position]!);
+      return perUnit(ctx.judging.along(ctx, basis, probe, { ...ctx.space.locate(position), quantity }, true), basis[position]!);
     } catch {
       return 'error'; // no finite difference around this entry (forward undefined there): shown as such
     }
@@ -134,6 +139,7 @@ export function diagnose(target: Differentiable, inputs: readonly Tensor[], opti
     cotangent: focus?.output ? { kind: 'output', index: [...focus.output] } : { kind: 'random', seed },
     quantity,
     precision: settings.precision,
+    method,
     maxEntries,
     inputs: maps,
     steps: swept ? sweep(ctx, swept.position, cotangent.data, swept.comparison) : null,
@@ -167,7 +173,7 @@ function basisCotangent(shape: Shape, index: readonly number[]): Tensor {
 }
 
 function analyticPerUnit(ctx: Context, analytic: Analytic, position: number): number {
-  const basis = ctx.space.basis(position, ctx.rng);
+  const basis = ctx.judging.basis(ctx, position);
   return analytic(basis).value / basis[position]!;
 }
 

@@ -1,8 +1,8 @@
 import { Tensor } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
-import { AROUND, type Analytic, type Context, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients } from './context.js';
+import { AROUND, type Analytic, type Context, type Disagreement, type Judging, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection } from './context.js';
+import { differencedColumn } from './full.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
-import type { Disagreement } from './localise.js';
 import type { Comparison } from './report.js';
 import { randomVector } from './space.js';
 
@@ -14,7 +14,7 @@ import { randomVector } from './space.js';
  */
 export function fastProbes(ctx: Context): Disagreement[] {
   const { space, target, output, settings, rng, ledger } = ctx;
-  const direction = space.randomDirection(rng);
+  const direction = probeDirection(ctx);
   // Derivatives first, finite differences after: no forward call is needed in between.
   const pull = (cotangent: Float64Array): [Float64Array, Float64Array] => [cotangent, space.join(target.vjp(space.inputs, new Tensor(cotangent, output.shape), space.differentiable))];
   // the second probe has the signs opposite to the first's: together they hold the vjp to linearity
@@ -26,26 +26,40 @@ export function fastProbes(ctx: Context): Disagreement[] {
     const vjp = fromGradient(ctx, gradient);
     const jvp = target.hasJvp ? fromJvp(ctx, cotangent) : undefined;
     jvp?.(direction); // pushes the direction forward now; the result is cached
-    return { cotangent, vjp, jvp };
+    return { cotangent, gradient, vjp, jvp };
   });
   if (target.hasJvp) jvpLinearity(ctx, direction);
   const disagreements: Disagreement[] = [];
-  const compare = (cotangent: Float64Array, analytic: Analytic, quantity: Comparison['quantity']) => {
+  const compare = (cotangent: Float64Array, gradient: Float64Array, analytic: Analytic, quantity: Comparison['quantity']) => {
     const comparison = ledger.add(compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }));
-    if (comparison.verdict !== 'agree') disagreements.push({ comparison, direction, cotangent, analytic });
+    if (comparison.verdict !== 'agree') disagreements.push({ comparison, direction, cotangent, gradient, analytic });
   };
-  for (const { cotangent, vjp, jvp } of probes) {
-    compare(cotangent, vjp, 'vjp');
+  for (const { cotangent, gradient, vjp, jvp } of probes) {
+    compare(cotangent, gradient, vjp, 'vjp');
     if (jvp) {
-      compare(cotangent, jvp, 'jvp');
+      compare(cotangent, gradient, jvp, 'jvp');
       ledger.add(duality(ctx, cotangent, vjp(direction), jvp(direction)));
     }
   }
   return disagreements;
 }
 
+/**
+ * Judging by Richardson finite differences with a derived tolerance: for arithmetic whose rounding
+ * is the only noise (float64). An entry's failure is confirmed on further runs of steps; a
+ * projection that no entry reproduces is not taken for a bug (see checkGradients).
+ */
+export const finiteDifferences: Judging = {
+  probes: fastProbes,
+  along: (ctx, direction, { cotangent, analytic }, where, confirm) => compareAlong(ctx, direction, cotangent, analytic, where, confirm),
+  basis: (ctx, position) => ctx.space.basis(position, ctx.rng),
+  column: differencedColumn,
+  follows: (comparison) => comparison.verdict !== 'agree',
+  projectionsStand: false,
+};
+
 /** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding, of their terms and of the values around them (see aroundOutput). */
-function duality(ctx: Context, cotangent: Float64Array, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
+export function duality(ctx: Context, cotangent: Float64Array, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
   const { settings } = ctx;
   const around = aroundOutput(ctx, cotangent.map(Math.abs));
   const tolerance = settings.tolerance

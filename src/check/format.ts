@@ -27,8 +27,15 @@ export function describeComparison(c: Comparison): string {
   const sides = c.oneSided ? `; one-sided derivatives [${num(c.oneSided[0])}, ${num(c.oneSided[1])}]` : '';
   return (
     `${what} at ${describeWhere(c)}: ${names[0]} ${num(c.analytic)}, ${names[1]} ${num(c.numeric)} ` +
-    `(abs error ${short(c.absError)}, rel error ${short(c.relError)}, tolerance ${short(c.tolerance)}${sides}${jump})`
+    `(abs error ${short(c.absError)}, rel error ${short(c.relError)}, tolerance ${short(c.tolerance)}${sides}${jump}${significance(c)})`
   );
+}
+
+/** A statistical comparison's test in words: how many standard errors, of what size, read from how many samples. */
+function significance({ statistics: s }: Comparison): string {
+  if (!s) return '';
+  if (s.misfit) return `; ${s.misfit}`;
+  return `; ${s.z > 0 ? `${s.z.toFixed(1)} standard errors beyond the rounding allowed` : 'within the rounding allowed'} (standard error ${short(s.standardError)}, from ${s.samples} samples on ±${s.halfWidth} of each entry's scale; failing takes ${s.threshold})`;
 }
 
 const VERDICTS = { fail: 'FAIL', nonsmooth: 'KINK', jump: 'JUMP', inconclusive: 'INCONCLUSIVE', agree: 'ok' } as const;
@@ -52,7 +59,8 @@ function row(c: Comparison): string[] {
 
 /** A report as a table a person can find the bug from: the verdict, then the worst entries. */
 export function formatReport(report: GradCheckReport, maxRows = 10): string {
-  const arithmetic = report.precision === 'float32' ? ', float32 arithmetic' : '';
+  const noisy = report.method === 'statistical' && report.noise !== undefined ? `, judged statistically at measured noise ${short(report.noise)}` : report.method === 'statistical' ? ', judged statistically' : '';
+  const arithmetic = (report.precision === 'float32' ? ', float32 arithmetic' : '') + noisy;
   const order = report.order === undefined ? '' : `, order ${report.order}`;
   const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode${order}, seed ${report.seed}${arithmetic})`, report.message];
   const shown = report.mismatches.length > 0 ? report.mismatches.slice(0, maxRows) : report.worst ? [report.worst] : [];

@@ -229,9 +229,22 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
     // crisp within the rounding, and failed: runs confirming it that stopped within a few times the
     // rounding agreed by chance; confirming runs go on to the rounding itself, and disagree
     [821442547329.9834, 2, 'full', 1944972677],
+    // a probe's failure standing where the entry could not tell: its runs of steps, on one lattice,
+    // aliased alike on a crisp 44 for 6.8e12 — a slope beyond any its steps could show
+    [34055784254861.867, -1.471779636116694, 'auto', 528678148],
+    // the same, on an estimate of 502 ± 509 that its aliasing passed off as rounding
+    [24881717578510.516, -0.47018734380490823, 'auto', 1301626136],
+    // the noise reading's samples aliased into a smooth curve plus 1e-3 of 'noise', and the
+    // statistical second opinion failed it: its own samples scattered by far more than any rounding
+    [48487544777573.28, -2.8725108586491883, 'auto', 565119269],
+    // the second opinion's first window aliased into a smooth curve (a slope of -10 for -9.4e11),
+    // and the next window, whose samples scattered beyond rounding, confirmed it by its z alone
+    [1108252738767.4465, 0.7289163234713283, 'fast', 919449957],
   ] as const)('an aliasing estimate is not believed: sin(%d·x) at %d (%s mode, seed %d; the stress suite found it) is inconclusive, not a failure of its right gradient', (w, x, mode, seed) => {
     const report = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [scalar(x)], { mode, seed });
     expect(report.verdict, text(report)).toBe('inconclusive');
+    // an oscillation is no noise: the message does not say noise hides the derivative
+    expect(report.message).not.toMatch(/noise hides it/);
   });
 
   test('an entry that cannot tell does not hide a failure its probe saw and confirmed: sin(4.77·10⁶·x) at ½, 1% off, fails', () => {

@@ -1,6 +1,6 @@
 export type { Differentiable } from './differentiable.js';
 export type { CheckOptions } from './options.js';
-export type { Comparison, GradCheckReport, Mode, Problem, Verdict } from './report.js';
+export type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 export { checkGradients } from './checkGradients.js';
 export { formatReport, describeComparison } from './format.js';
 export { roundingTolerance } from './compare.js';

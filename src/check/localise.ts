@@ -1,4 +1,4 @@
-import { type Analytic, type Context, compareAlong, perUnit } from './context.js';
+import { type Context, type Disagreement, perUnit } from './context.js';
 import { excessOf } from './ledger.js';
 import type { Comparison } from './report.js';
 
@@ -12,17 +12,11 @@ const EXHAUSTIVE_LIMIT = 1024;
  */
 export const UNCLEAN_LIMIT = 64;
 
-/** A random projection that did not agree, with what localising it needs. */
-export interface Disagreement {
-  comparison: Comparison;
-  direction: Float64Array;
-  cotangent: Float64Array;
-  analytic: Analytic;
-}
-
 export interface Localised {
   /** Entries that failed. */
   failures: number;
+  /** Entries, or parts of the direction, found on a kink or a jump (whatever their verdict: see atKink). */
+  kinks: number;
   /** Every disagreeing half was followed to its entries: false when `limit` failures stopped the search. */
   complete: boolean;
   /** Every entry was judged, on its own or in a part that agreed. */
@@ -39,38 +33,43 @@ export interface Localised {
  * direction's support and following every half that does not agree — O(log n) directional
  * derivatives per such entry.
  */
-export function localise(ctx: Context, { comparison: probe, direction, cotangent, analytic }: Disagreement, limit: number): Localised {
-  const { space, settings, ledger } = ctx;
+export function localise(ctx: Context, disagreement: Disagreement, limit: number): Localised {
+  const { comparison: probe, direction } = disagreement;
+  const { space, settings, ledger, judging } = ctx;
   const quantity = probe.quantity;
   let failures = 0;
   let unclean = 0;
+  let kinks = 0;
   const entry = (position: number): Comparison => {
-    const basis = space.basis(position, ctx.rng);
+    const basis = judging.basis(ctx, position);
     const where = { ...space.locate(position), quantity };
-    const comparison = ledger.add(perUnit(compareAlong(ctx, basis, cotangent, analytic, where), basis[position]!));
+    const comparison = ledger.add(perUnit(judging.along(ctx, basis, disagreement, where), basis[position]!));
     if (comparison.verdict === 'fail') failures++;
     else if (comparison.verdict !== 'agree') unclean++;
+    if (atKink(comparison)) kinks++;
     return comparison;
   };
   const along = (ranges: readonly (readonly [number, number])[]) => {
     const part = direction.map((d, i) => (ranges.some(([a, b]) => i >= a && i < b) ? d : 0));
-    return compareAlong(ctx, part, cotangent, analytic, { input: null, index: [], quantity });
+    const comparison = judging.along(ctx, part, disagreement, { input: null, index: [], quantity }, false);
+    if (atKink(comparison)) kinks++;
+    return comparison;
   };
 
   const everyEntry = (): Localised => {
     for (let position = 0; position < space.size; position++) {
-      if (failures >= limit) return { failures, complete: false, covered: false };
+      if (failures >= limit) return { failures, kinks, complete: false, covered: false };
       entry(position);
     }
-    return { failures, complete: true, covered: true };
+    return { failures, kinks, complete: true, covered: true };
   };
   if (space.size <= settings.entrywiseLimit) return everyEntry();
   const pending: [number, number, Comparison['verdict']][] = [[0, space.size, probe.verdict]];
   while (pending.length > 0) {
-    if (failures >= limit) return { failures, complete: false, covered: false };
+    if (failures >= limit) return { failures, kinks, complete: false, covered: false };
     if (unclean >= UNCLEAN_LIMIT) {
       const rest = ledger.add(along(pending.map(([a, b]) => [a, b] as const)));
-      return { failures: failures + Number(rest.verdict === 'fail'), complete: true, covered: true, rest };
+      return { failures: failures + Number(rest.verdict === 'fail'), kinks, complete: true, covered: true, rest };
     }
     const [lo, hi, verdict] = pending.pop()!;
     const mid = (lo + hi) >> 1;
@@ -79,17 +78,23 @@ export function localise(ctx: Context, { comparison: probe, direction, cotangent
       comparison: b - a === 1 ? entry(a) : along([[a, b]]),
       open: b - a > 1,
     }));
-    // Follow every half that does not agree. When a failure shows in neither — the error was near
+    // Follow every half that does not agree (that the judging follows). When a failure shows in neither — the error was near
     // the tolerance, and a half's tolerance does not shrink with it — follow the closer one: an
     // entry's own tolerance is tighter, and it decides.
-    const disagreeing = halves.filter((h) => h.comparison.verdict !== 'agree');
+    const disagreeing = halves.filter((h) => judging.follows(h.comparison));
     const open = halves.filter((h) => h.open);
     const next = disagreeing.length > 0 ? disagreeing.filter((h) => h.open) : verdict === 'fail' && open.length > 0 ? [mostExcessive(open)] : [];
     for (const h of next.reverse()) pending.push([...h.range, h.comparison.verdict]);
   }
   // an error near the tolerance can lose its way down the halves: only entries settle it
-  if (probe.verdict === 'fail' && failures === 0 && space.size <= EXHAUSTIVE_LIMIT) return everyEntry();
-  return { failures, complete: true, covered: probe.verdict !== 'fail' || failures > 0 };
+  // (unless the probe is evidence on its own: then it stands for an error spread too thinly to show in any entry)
+  if (probe.verdict === 'fail' && failures === 0 && space.size <= EXHAUSTIVE_LIMIT && !judging.projectionsStand) return everyEntry();
+  return { failures, kinks, complete: true, covered: probe.verdict !== 'fail' || failures > 0 };
+}
+
+/** A comparison that found the input on a kink or a jump: nonsmooth, or failed beyond its one-sided slopes. */
+export function atKink(comparison: Comparison): boolean {
+  return comparison.verdict === 'nonsmooth' || comparison.oneSided !== undefined;
 }
 
 function mostExcessive<T extends { comparison: Comparison }>(halves: readonly T[]): T {

@@ -1,20 +1,20 @@
 import type { NumericDerivative } from './compare.js';
 import type { Settings } from './options.js';
-import { type Derivatives, type Estimate, differentiate } from './richardson.js';
+import { type Derivatives, type Estimate, type Sampler, differentiate } from './richardson.js';
 import { ContractError, type GuardedTarget } from './target.js';
 import { type InputSpace, absDot, dot } from './space.js';
 
-/** Finite-difference derivatives of every output entry along a direction in input space (`typical`: see Context.typical; `confirm`: see differentiate). */
+/** Finite-difference derivatives of every output entry along a direction in input space, from φ sampled by `phi` (`typical`: see Context.typical; `confirm`: see differentiate). */
 export function alongDirection(
   target: GuardedTarget,
   space: InputSpace,
+  phi: Sampler,
   direction: Float64Array,
   base: Float64Array,
   settings: Settings,
   typical: Float64Array,
   confirm?: Derivatives,
 ): Derivatives {
-  const phi = (t: number) => target.tryForward(space.shifted(direction, t), base.length);
   const ladder = { first: settings.step, levels: settings.levels, smallest: settings.smallestStep, exact: settings.exactStep };
   const derivatives = differentiate(phi, base, ladder, settings.eps, { input: space.largest, backward: space.backward(direction, typical) }, confirm);
   if (!derivatives) {

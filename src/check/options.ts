@@ -10,8 +10,11 @@ export interface CheckOptions {
   /** Random cotangents per check in fast and auto mode (at least 1). */
   probes?: number;
   /**
-   * Arithmetic of the target: sets the rounding unit the tolerance budgets for and the step sizes.
-   * 'auto' (default) reads it off the output: float32 when every output value is a float32.
+   * Arithmetic of the target. 'auto' (default) reads it off the forward's measured noise: float64
+   * when it is as quiet as float64, float32 when it is noisy (or does not move) and its values are
+   * float32 values. A float32 target is judged by a significance test in every mode (by finite
+   * differences at float32's steps with atol/rtol, whose fixed tolerance replaces it); a float64
+   * forward noisier than float64 gets a statistical second opinion where finite differences fail it.
    */
   precision?: 'auto' | 'float64' | 'float32';
   /** Fixed tolerance |analytic − numeric| ≤ atol + rtol·|numeric|, replacing the derived one (both ≥ 0). */
@@ -115,7 +118,8 @@ export function resolveOptions(options: CheckOptions, output: ArrayLike<number>,
 }
 
 /**
- * A float64 computation almost never lands every value exactly on a float32 value unless its
+ * What values say of the arithmetic, where the noise cannot (see arithmetic.ts). A float64
+ * computation almost never lands every value exactly on a float32 value unless its
  * values are simple (0, 1, ½, small integers); a float32 one (tfjs, a Float32Array) always does.
  * Simple values alone say nothing, so at least one must need more than 12 significant bits — and a
  * lone value says nothing either: it can land on a float32 by cancellation (lse − logit of a

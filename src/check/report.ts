@@ -45,6 +45,34 @@ export interface Comparison {
   jump?: number;
   /** A projection that disagreed while no entry did on its own: not taken for a bug. */
   unconfirmed?: true;
+  /** Set when the comparison was a significance test on noisy arithmetic (see Statistics). */
+  statistics?: Statistics;
+}
+
+/**
+ * A derivative read off many samples of a noisy forward (float32 arithmetic, or a forward noisier
+ * than its arithmetic): the numeric value is the analytic one plus the slope of the residual
+ * R(t) = φ(t) − ⟨g, Δ(t)⟩ at 0, fitted by least squares on a window [−T, T] along the direction.
+ * The tolerance is the allowance for the analytic value's own rounding plus `threshold` standard
+ * errors: a disagreement beyond it is significant, one within it is not evidence of agreement
+ * unless it is also small (see the verdicts).
+ */
+export interface Statistics {
+  /** Standard error of the numeric derivative, read off the scatter of the samples (floored at the outputs' quantisation). */
+  standardError: number;
+  /** How many standard errors the disagreement lies beyond the allowance for rounding; failing takes more than `threshold`. */
+  z: number;
+  threshold: number;
+  /** The noise of one sample of φ about the fitted curve (absolute): the forward's own rounding there. */
+  noise: number;
+  /** The window's half-width T, in units of each entry's scale, and the samples fitted in it. */
+  halfWidth: number;
+  samples: number;
+  /**
+   * Why no window could be read, when none could: what the samples showed instead of a smooth curve
+   * plus noise — or why what one read is no evidence (samples scattered beyond any rounding).
+   */
+  misfit?: string;
 }
 
 /** A broken contract found before or instead of any numeric comparison. */
@@ -75,8 +103,20 @@ export interface GradCheckReport {
   /** True for 'pass' and 'nonsmooth': a kink is not a bug. */
   ok: boolean;
   mode: Mode;
-  /** The arithmetic the tolerance budgeted for (detected from the output unless given). */
+  /**
+   * The arithmetic the check budgeted for: given, or read off the forward's measured noise (see
+   * `noise`) — float32 when the forward is noisy and its values are float32 values, float64 when it
+   * is as quiet as float64 (an exact 2x on float32 inputs included).
+   */
   precision?: 'float64' | 'float32';
+  /**
+   * The forward's noise as measured along the first probe, relative to the size of ⟨v, f⟩'s terms
+   * (about 1e-16 in float64, 1e-8 in float32). Set when it was measured (precision 'auto'). A
+   * float64 forward noisier than float64 rounding is judged statistically at this noise.
+   */
+  noise?: number;
+  /** How the derivatives were judged: against finite differences with a derived tolerance, or by a significance test on many samples (noisy arithmetic). */
+  method?: 'finite differences' | 'statistical';
   /** The comparison closest to failing (or furthest past it). */
   worst?: Comparison;
   /** Every comparison that did not agree, localised to an entry where the mode allows. */

@@ -76,9 +76,12 @@ export class InputSpace {
     return vector;
   }
 
-  /** A random direction: random entries times each entry's scale, rounded to exact steps. */
+  /**
+   * A random direction: random entries times each entry's scale, rounded to exact steps whose
+   * lowest bit is the quantum's (see odd): the arithmetic is read along the first one.
+   */
   randomDirection(rng: Rng): Float64Array {
-    return this.scale.map((s, position) => this.exact(position, s * randomEntry(rng)));
+    return this.scale.map((s, position) => this.odd(position, s * randomEntry(rng)));
   }
 
   /**
@@ -96,6 +99,25 @@ export class InputSpace {
   private exact(position: number, d: number): number {
     const { input, flat } = this.entry(position);
     return exactStepDirection(this.inputs[input]!.data[flat]!, d, this.exactStep, this.mantissaBits);
+  }
+
+  /**
+   * The same, to an odd multiple of the quantum, so that its lowest bit is the quantum's: a float64
+   * input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a
+   * float32 forward rounds every moved input — its noise shows in the reading of the arithmetic
+   * (see arithmetic.ts), however short the draw.
+   */
+  private odd(position: number, d: number): number {
+    const quantum = this.quantum(position);
+    if (!(quantum > 0)) return d;
+    const k = Math.round(d / quantum);
+    return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
+  }
+
+  /** The unit a direction's entry is a multiple of: exact steps down to exactStep (see the constructor). */
+  private quantum(position: number): number {
+    const { input, flat } = this.entry(position);
+    return ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
   }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
