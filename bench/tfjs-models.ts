@@ -8,8 +8,8 @@
  * with respect to the labels is wrong in 4.22, so cross-entropy is written here from logSoftmax
  * and the integer targets, which tfjs treats as constants).
  */
-import { register } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { addResolveHook } from '../src/tfjs/registration.js';
 import type { Tensor } from '../src/tensor/index.js';
 import type { ElmanConfig, MlpConfig, Model, NplmConfig, Params, SequenceBatch } from '../src/zoo/index.js';
 
@@ -19,13 +19,14 @@ const GRADIENTS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Square', 'Tanh',
 /**
  * tfjs with its pure-JS CPU backend (float32). tfjs-core's Node bundle registers no gradients (the
  * umbrella package @tensorflow/tfjs imports them from the ES module build), so the gradients of
- * the kernels above are loaded from that build and registered; a twin that uses another kernel
- * fails loudly ("gradient function not found"). The ES build's relative imports have no
- * extension, which Node rejects: tfjs-resolve-hook.mjs adds it (under vitest, vite's resolver
- * does). Kernels, gradients and the engine live in tfjs's global registry, shared by both builds.
+ * the kernels above are loaded from that build and registered (only these: gradprop/tfjs's
+ * tfjsReady loads all 101, which takes seconds); a twin that uses another kernel fails loudly
+ * ("gradient function not found"). The ES build's relative imports have no extension, which Node
+ * rejects: gradprop/tfjs's resolve hook adds it (under vitest, vite's resolver does). Kernels,
+ * gradients and the engine live in tfjs's global registry, shared by both builds.
  */
 export async function loadTfjsCpu(): Promise<typeof tf> {
-  register('./tfjs-resolve-hook.mjs', import.meta.url);
+  await addResolveHook();
   for (const kernel of GRADIENTS) {
     const configs: Record<string, unknown> = await import(/* @vite-ignore */ `@tensorflow/tfjs-core/dist/gradients/${kernel}_grad.js`);
     for (const config of Object.values(configs)) tf.registerGradient(config as tf.GradConfig);

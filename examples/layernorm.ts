@@ -99,4 +99,7 @@ export const layerNorm = defineOp({
   jvp: (inputs, _y, tangents) => layerNormTangent(inputs, tangents),
   domain: layerNormDomain,
   register: false,
+  // The rules are raw loops over the data: right at first order, but nothing the engine can
+  // differentiate again. Saying so makes a second-order check an error naming the op.
+  higherOrder: false,
 });

@@ -70,7 +70,7 @@ function setUp(): void {
     }),
   );
   // Node's own types, as a project running tests on Node has them.
-  const packages = new Set(['@types/node', ...blocks.flatMap((b) => [...b.code.matchAll(/from '(?![./]|node:)((?:@[\w.-]+\/)?[\w.-]+)[^']*'/g)].map((m) => m[1]!))]);
+  const packages = new Set(['@types/node', ...blocks.flatMap((b) => [...b.code.matchAll(/(?:from|import) '(?![./]|node:)((?:@[\w.-]+\/)?[\w.-]+)[^']*'/g)].map((m) => m[1]!))]);
   for (const name of packages) {
     const link = join(project, 'node_modules', name);
     mkdirSync(join(link, '..'), { recursive: true });

@@ -22,7 +22,9 @@ describe('engine laws catch broken variants', () => {
         return [mul(mul(g, scalar(0.5)), sub(scalar(1), square(y)))];
       },
     });
-    const result = fc.check(backwardIsRepeatable({ ...engineOps, tanh: scribbling }), { numRuns: 100 });
+    // only a graph whose tanh gets a cotangent that outlives the pass (the caller's, passed on
+    // uncopied by add or reshape) shows it: 2–4% of random graphs, so 100 cases miss it 1 time in 8
+    const result = fc.check(backwardIsRepeatable({ ...engineOps, tanh: scribbling }), { numRuns: 1000 });
     expect(result.failed).toBe(true);
   });
 

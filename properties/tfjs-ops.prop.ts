@@ -13,6 +13,9 @@
  *   - crossEntropy: −mean(logSoftmax(logits)[n, target_n]), gathered at flat positions (tf.oneHot
  *     refuses one class; tfjs's softmaxCrossEntropy is avoided, see bench/tfjs-models.ts);
  *   - mse: mean(square(pred − target));
+ *   - crossEntropyGrad: (softmax(logits) − one-hot(targets)) / N, the one-hot from tf.equal;
+ *   - sumTo: tf.sum over the broadcast axes, reshaped; segmentSum: tf.unsortedSegmentSum on the
+ *     rows flattened by id, reshaped; pad: tf.pad with zeros along the one axis;
  *   - softmax, logSoftmax along an axis other than the last: tfjs supports only the last, so the
  *     axis is swapped to the end and back with tf.transpose (whose gradient is itself checked);
  *   - matmul whose batch axes broadcast (e.g. [1, m, k] · [3, k, n], or [m, k] · [3, k, n]): tfjs's
@@ -57,6 +60,7 @@ import {
   crossEntropy,
   defineOp,
   exp,
+  type MatmulOptions,
   matmul,
   mul,
   softmax,
@@ -74,7 +78,7 @@ let tf: Tf;
  * Only these, not register_all_gradients.js, which takes seconds to load; a twin that reaches
  * another kernel fails loudly ("gradient function not found").
  */
-const MORE_GRADIENTS = ['Exp', 'Log', 'Abs', 'Sqrt', 'Pow', 'Max', 'Transpose', 'Concat', 'Softmax', 'BroadcastTo', 'Tile', 'Identity'];
+const MORE_GRADIENTS = ['Exp', 'Log', 'Abs', 'Sqrt', 'Pow', 'Max', 'Transpose', 'Concat', 'Softmax', 'BroadcastTo', 'Tile', 'Identity', 'PadV2', 'UnsortedSegmentSum'];
 
 beforeAll(async () => {
   tf = await loadTfjsCpu();
@@ -104,12 +108,23 @@ function alongAxis(f: (x: TF.Tensor) => TF.Tensor, x: TF.Tensor, axis: number): 
   return tf.transpose(f(tf.transpose(x, swap)), swap);
 }
 
-function tfMatmul(a: TF.Tensor, b: TF.Tensor): TF.Tensor {
+function tfMatmul(a: TF.Tensor, b: TF.Tensor, { transposeA = false, transposeB = false }: MatmulOptions = {}): TF.Tensor {
   const [batchA, batchB] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
-  if (batchA.length === batchB.length && batchA.every((side, i) => side === batchB[i])) return tf.matMul(a, b);
+  if (batchA.length === batchB.length && batchA.every((side, i) => side === batchB[i])) return tf.matMul(a, b, transposeA, transposeB);
   // NumPy broadcasting of the batch axes, made explicit (see the header: BatchMatMul's gradient)
   const batch = broadcastShapes('matmul', batchA, batchB);
-  return tf.matMul(tf.broadcastTo(a, [...batch, ...a.shape.slice(-2)]), tf.broadcastTo(b, [...batch, ...b.shape.slice(-2)]));
+  return tf.matMul(tf.broadcastTo(a, [...batch, ...a.shape.slice(-2)]), tf.broadcastTo(b, [...batch, ...b.shape.slice(-2)]), transposeA, transposeB);
+}
+
+/** The axes summed to take x's shape down to `shape` (NumPy broadcasting run backwards). */
+function summedAxes(from: number[], shape: number[]): number[] {
+  const lead = from.length - shape.length;
+  return from.flatMap((side, i) => (i < lead || (shape[i - lead] === 1 && side !== 1) ? [i] : []));
+}
+
+/** One-hot rows of `classes` for int32 targets, as float32: tf.oneHot refuses one class. */
+function oneHot(targets: TF.Tensor, classes: number): TF.Tensor {
+  return tf.cast(tf.equal(tf.expandDims(targets, -1), tf.range(0, classes, 1, 'int32')), 'float32');
 }
 
 const TFJS: Record<string, TfTwin> = {
@@ -130,7 +145,9 @@ const TFJS: Record<string, TfTwin> = {
   sum: ([x], { axis, keepdims }) => tf.sum(x!, axis, keepdims),
   mean: ([x], { axis, keepdims }) => tf.mean(x!, axis, keepdims),
   max: ([x], { axis, keepdims }) => tf.max(x!, axis, keepdims),
-  matmul: ([a, b]) => tfMatmul(a!, b!),
+  matmul: ([a, b], options) => tfMatmul(a!, b!, options),
+  broadcastTo: ([x], { shape }) => tf.broadcastTo(x!, shape),
+  sumTo: ([x], { shape }) => tf.reshape(tf.sum(x!, summedAxes(x!.shape, shape)), shape),
   transpose: ([x], { axes }) => tf.transpose(x!, axes),
   reshape: ([x], { shape }) => tf.reshape(x!, shape),
   slice: ([x], { axis, start, end }) => {
@@ -139,8 +156,14 @@ const TFJS: Record<string, TfTwin> = {
     const size = x!.shape.map((side, i) => (i === at ? (end ?? side) - start : -1));
     return tf.slice(x!, begin, size);
   },
+  pad: ([x], { axis, before, after }) => tf.pad(x!, x!.shape.map((_, i) => (i === axisOf(axis, x!.rank) ? [before, after] : [0, 0]))),
   concat: (xs, { axis }) => tf.concat(xs, axis),
   gather: ([table, ids]) => tf.gather(table!, ids!),
+  segmentSum: ([values, ids], { count }) => {
+    const row = values!.shape.slice(ids!.rank);
+    const flat = tf.reshape(values!, [ids!.size, ...row]);
+    return tf.reshape(tf.unsortedSegmentSum(flat, tf.reshape(ids!, [ids!.size]), count), [count, ...row]);
+  },
   softmax: ([x], { axis }) => alongAxis((t) => tf.softmax(t), x!, axis),
   logSoftmax: ([x], { axis }) => alongAxis((t) => tf.logSoftmax(t), x!, axis),
   crossEntropy: ([logits, targets]) => {
@@ -149,6 +172,10 @@ const TFJS: Record<string, TfTwin> = {
     const picks = tf.add(tf.mul(tf.range(0, count, 1, 'int32'), tf.scalar(classes, 'int32')), tf.reshape(targets!, [count]));
     const logp = tf.reshape(tf.logSoftmax(tf.reshape(logits!, [count, classes])), [-1]);
     return tf.neg(tf.mean(tf.gather(logp, picks)));
+  },
+  crossEntropyGrad: ([logits, targets]) => {
+    const classes = logits!.shape[logits!.rank - 1]!;
+    return tf.div(tf.sub(tf.softmax(logits!), oneHot(targets!, classes)), tf.scalar(targets!.size));
   },
   mse: ([pred, target]) => tf.mean(tf.square(tf.sub(pred!, target!))),
 };

@@ -132,17 +132,21 @@ export function gradDistance(a: Params, b: Params): { distance: number; where: s
   return { distance, where };
 }
 
+/** Each zoo model's cases, by the model's name, with smooth activations only. */
+export function smoothModelCases(): Record<keyof typeof zoo, fc.Arbitrary<ModelCase<any>>> {
+  return {
+    neuron: neuronCases(),
+    mlp: mlpCases({ activations: ['tanh', 'sigmoid'] }),
+    nplm: nplmCases(),
+    elman: recurrentCases(zoo.elman),
+    lstm: recurrentCases(zoo.lstm, { maxSteps: 3, maxHidden: 3 }),
+    gru: recurrentCases(zoo.gru, { maxSteps: 3, maxHidden: 3 }),
+  };
+}
+
 /** Any zoo model's case; `relu` adds relu MLPs (kinks: not for properties that need smoothness). */
 export function anyModelCase({ relu = false } = {}): fc.Arbitrary<ModelCase<any>> {
-  const smooth: fc.Arbitrary<ModelCase<any>>[] = [
-    neuronCases(),
-    mlpCases({ activations: ['tanh', 'sigmoid'] }),
-    nplmCases(),
-    recurrentCases(zoo.elman),
-    recurrentCases(zoo.lstm, { maxSteps: 3, maxHidden: 3 }),
-    recurrentCases(zoo.gru, { maxSteps: 3, maxHidden: 3 }),
-  ];
-  return fc.oneof(...smooth, ...(relu ? [mlpCases({ activations: ['relu'] })] : []));
+  return fc.oneof(...Object.values(smoothModelCases()), ...(relu ? [mlpCases({ activations: ['relu'] })] : []));
 }
 
 /** A broken twin must fail the property within `numRuns` cases (no shrinking: the failure is the point). */

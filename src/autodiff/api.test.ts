@@ -108,9 +108,9 @@ describe('errors say which call went wrong', () => {
   test('a function that does not return a tensor', () => {
     expect(() => grad((_a: Tensor) => 3 as unknown as Tensor)(x)).toThrow('grad: the function must return a Tensor, got a number (3)');
   });
-  test('nested differentiation is refused clearly, and the engine recovers', () => {
-    const outer = (a: Tensor) => sum(grad((b: Tensor) => sum(square(b)))(a));
-    expect(() => grad(outer)(x)).toThrow(/^grad: nested differentiation is not supported/);
+  test('an error inside a nested differentiation leaves no trace listening', () => {
+    const outer = (a: Tensor) => sum(grad((b: Tensor) => square(b))(a));
+    expect(() => grad(outer)(x)).toThrow('grad: expected f to return a scalar loss');
     expect(grad((a: Tensor) => sum(square(a)))(x).toArray()).toEqual([2, 4]);
   });
 });

@@ -14,4 +14,9 @@ export interface Primitive<A = unknown> {
   vjp(inputs: readonly Tensor[], output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   /** The output's tangent; inputs that carry none get zeros. */
   jvp(inputs: readonly Tensor[], output: Tensor, tangents: readonly Tensor[], attrs: A): Tensor;
+  /**
+   * False when the rules are not built from ops (raw loops over the data): they give first-order
+   * derivatives, but a trace cannot differentiate them again, so the engine refuses to try.
+   */
+  readonly higherOrder?: boolean;
 }

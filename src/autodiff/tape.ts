@@ -1,7 +1,8 @@
 import { Tensor } from '../tensor/index.js';
+import { sumOf } from './engine-primitives.js';
 import type { Primitive } from './primitive.js';
 import { applyVjp } from './rules.js';
-import type { Trace } from './trace.js';
+import { type Trace, listening } from './trace.js';
 
 interface Node {
   primitive: Primitive;
@@ -18,6 +19,10 @@ interface Node {
  * (every input existed before the op that read it), so walking it backwards passes a value's
  * gradient on only after every use of the value has added its contribution. No recursion and no
  * graph search: an unrolled chain of 10,000 steps is a loop of 10,000 iterations.
+ *
+ * The walk back calls the rules, and sums contributions, with the traces outside this one
+ * listening: when grad runs inside grad (or jvp), the outer trace records the backward pass as
+ * ordinary op calls and differentiates it in turn — PyTorch's create_graph, always on when nested.
  */
 export class Tape implements Trace {
   private readonly nodes: Node[] = [];
@@ -33,11 +38,22 @@ export class Tape implements Trace {
     this.nodes.push({ primitive, inputs, attrs, output, wanted });
   }
 
-  /** The cotangent pulled back to every leaf it reaches (leaves it does not reach are absent). */
-  backward(output: Tensor, cotangent: Tensor): Map<Tensor, Tensor> {
+  tracks(value: Tensor): boolean {
+    return this.leaves.has(value) || this.madeBy.has(value);
+  }
+
+  /**
+   * The cotangents, one per output, pulled back together to every leaf they reach (leaves they do
+   * not reach are absent).
+   */
+  backward(seeds: readonly (readonly [output: Tensor, cotangent: Tensor])[]): Map<Tensor, Tensor> {
     const sums = new Sums();
-    sums.add(output, cotangent);
-    for (let i = this.madeBy.get(output) ?? -1; i >= 0; i--) {
+    let last = -1;
+    for (const [output, cotangent] of seeds) {
+      sums.add(output, cotangent);
+      last = Math.max(last, this.madeBy.get(output) ?? -1);
+    }
+    for (let i = last; i >= 0; i--) {
       const { primitive, inputs, attrs, output: value, wanted } = this.nodes[i]!;
       const g = sums.take(value);
       if (g === undefined) continue; // the value does not reach the output
@@ -55,7 +71,8 @@ export class Tape implements Trace {
 /**
  * Gradient sums. A value used k times receives k contributions (this is what makes BPTT sum over
  * time steps). Contributions are often shared tensors (add's rule passes its cotangent through),
- * so they are only ever added into buffers allocated here.
+ * so they are only ever added into buffers allocated here. When a trace listens, each sum is a
+ * recorded op instead, so that it is differentiated too.
  */
 class Sums {
   private readonly sums = new Map<Tensor, Tensor>();
@@ -65,6 +82,8 @@ class Sums {
     const sum = this.sums.get(value);
     if (sum === undefined) {
       this.sums.set(value, contribution);
+    } else if (listening()) {
+      this.sums.set(value, sumOf(sum, contribution));
     } else if (this.owned.has(sum)) {
       addInto(sum.data, contribution.data);
     } else {

@@ -4,36 +4,65 @@ import type { Primitive } from './primitive.js';
 /** Where op calls go while a function is being differentiated. */
 export interface Trace {
   record(primitive: Primitive, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void;
+  /** Whether the value is one this trace differentiates with respect to (a leaf or a value made from one). */
+  tracks(value: Tensor): boolean;
 }
 
-let active: Trace | null = null;
+/**
+ * The traces listening, innermost first. grad(grad(f)) runs the inner grad inside the outer one:
+ * the outer trace sees the inner one's forward pass and its backward pass as ordinary op calls, and
+ * differentiates both.
+ */
+interface Frame {
+  trace: Trace;
+  outer: Frame | null;
+}
+
+let active: Frame | null = null;
 
 /**
  * Every op reports its call here after computing its output (defineOp does it for you). Outside
  * grad/vjp/jvp nothing is listening and ops are plain functions.
  */
 export function record<A>(primitive: Primitive<A>, inputs: readonly Tensor[], attrs: A, output: Tensor): void {
-  active?.record(primitive as Primitive, inputs, attrs, output);
+  const innermost = active;
+  if (innermost === null) return;
+  try {
+    if (innermost.outer === null) {
+      // first order, the common case: one trace, with nothing outside it
+      active = null;
+      innermost.trace.record(primitive as Primitive, inputs, attrs, output);
+    } else {
+      notify(innermost, primitive as Primitive, inputs, attrs, output);
+    }
+  } finally {
+    active = innermost;
+  }
 }
 
-/** Runs `body` with `trace` listening to op calls. */
-export function traced<T>(api: string, trace: Trace, body: () => T): T {
-  if (active !== null) {
-    // A second trace would see the first one's rule evaluations as ordinary op calls and the
-    // engine accumulates with raw loops, so higher-order results would be silently wrong.
-    throw new Error(
-      `${api}: nested differentiation is not supported; ${api} was called inside a function that grad, valueAndGrad, vjp or jvp is already differentiating`,
-    );
-  }
-  active = trace;
+/**
+ * Outermost trace first, each with only the traces outside it listening. An outer trace must know
+ * the call's output before an inner one runs a rule that reads it (a jvp rule uses the output), and
+ * the ops a rule calls belong to the traces outside the one that runs it, never to that one itself.
+ */
+function notify(frame: Frame, primitive: Primitive, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
+  if (frame.outer !== null) notify(frame.outer, primitive, inputs, attrs, output);
+  active = frame.outer;
+  frame.trace.record(primitive, inputs, attrs, output);
+}
+
+/** Runs `body` with `trace` listening to op calls, inside whatever traces already listen. */
+export function traced<T>(trace: Trace, body: () => T): T {
+  const outer = active;
+  active = { trace, outer };
   try {
     return body();
   } finally {
-    active = null;
+    active = outer;
   }
 }
 
-/** Runs `body` with no trace listening: rules are built from ops and must not be recorded. */
+/** Runs `body` with no trace listening: an op's forward is one step to the engine, whatever it calls. */
 export function untraced<T>(body: () => T): T {
   if (active === null) return body(); // nothing is listening
   const saved = active;
@@ -43,4 +72,35 @@ export function untraced<T>(body: () => T): T {
   } finally {
     active = saved;
   }
+}
+
+/**
+ * Whether any trace listens. Rules that have a fused first-order form use it when nothing does: no
+ * one will differentiate the rule itself, so it need not be built from ops.
+ */
+export function listening(): boolean {
+  return active !== null;
+}
+
+/** Whether a listening trace differentiates with respect to any of these values. */
+export function watched(values: readonly Tensor[]): boolean {
+  for (let frame = active; frame !== null; frame = frame.outer) {
+    const { trace } = frame;
+    if (values.some((value) => trace.tracks(value))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a listening trace differentiates `source` but not `result`, a nonzero value a rule made
+ * from it: the rule read source's numbers outside ops, and the trace would take result for a
+ * constant. A vjp is linear in its cotangent (a jvp in its tangents), so a rule built from ops never
+ * loses track of them.
+ */
+export function detached(source: Tensor, result: Tensor): boolean {
+  for (let frame = active; frame !== null; frame = frame.outer) {
+    const { trace } = frame;
+    if (trace.tracks(source) && !trace.tracks(result) && result.data.some((v) => v !== 0)) return true;
+  }
+  return false;
 }

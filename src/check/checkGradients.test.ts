@@ -113,7 +113,7 @@ describe('contract violations get a clear verdict, never an escaping exception',
     const args = [tensor([0.5, -1, 2]), scalar(1)];
     const report = checkGradients(gather, args);
     expect(report.verdict).toBe('error');
-    expect(report.message).toMatch(/forward threw RangeError: id [\d.]+ is not an integer\. If an input holds integer ids or class targets, list its position in `nondifferentiable`/);
+    expect(report.message).toMatch(/forward threw RangeError: id [\d.]+ is not an integer\. Input 1 holds only whole numbers: if they are integer ids or class targets, list them in `nondifferentiable` \(nondifferentiable: \[1\]\)\./);
     expect(checkGradients({ ...gather, nondifferentiable: [1] }, args).verdict).toBe('pass');
   });
 
@@ -229,7 +229,7 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(checkGradients(target, [x], { rtol: 1e-9, atol: 0 }).verdict).toBe('fail');
   });
 
-  test('a float32 target is recognised by its output and budgeted for: a float64 budget would cry wolf', () => {
+  test('a float32 target is recognised by its output and budgeted for', () => {
     const f32 = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1 - Math.tanh(x) ** 2);
     const wrong = elementwise('tanh32', (x) => Math.fround(Math.tanh(Math.fround(x))), (x) => 1.01 * (1 - Math.tanh(x) ** 2));
     const x = tensor([0.3, -1.2, 2, 0.7]);
@@ -237,7 +237,9 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(auto.verdict, formatReport(auto)).toBe('pass');
     expect(auto.precision).toBe('float32');
     expect(formatReport(auto)).toMatch(/float32 arithmetic/);
-    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
+    // under a float64 budget its noise is measured, not cried wolf at, and a 1% error still fails
+    expect(checkGradients(f32, [x], { mode: 'full', precision: 'float64' }).ok).toBe(true);
+    expect(checkGradients(wrong, [x], { mode: 'full', precision: 'float64' }).verdict).toBe('fail');
     expect(checkGradients(wrong, [x]).verdict).toBe('fail');
   });
 
@@ -260,10 +262,11 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(arithmeticOf(Float64Array.of(0, 1, 0.5, -3, 1024))).toBe('float64');
     expect(arithmeticOf(Float64Array.of(0.1, 1))).toBe('float64');
     expect(arithmeticOf(Float64Array.of(Math.fround(0.1), 1))).toBe('float32');
+    expect(arithmeticOf(Float64Array.of(Math.fround(0.1)))).toBe('float64');
     expect(checkGradients(relu, [tensor([1, 2, -1])]).precision).toBe('float64');
   });
 
-  test('an output too simple to tell by is told by a vjp’s gradients: a float32 loss that lands on few bits', () => {
+  test('an output too simple to tell by is told by its values along the first probe: a float32 loss that lands on few bits', () => {
     // Σ x² in float32 with a gradient in float32: at these inputs the loss is 4.875 (6 significant bits)
     const f = Math.fround;
     const squares32: Differentiable = {
@@ -288,8 +291,23 @@ describe('sensitivity and specificity of the derived tolerance', () => {
       vjp: ([x, k], g) => [squares32.vjp([x!], scalar(f(g.item() * k!.item())))[0]!, null as unknown as Tensor],
     };
     expect(checkGradients(scaled, [at, scalar(2)], { seed: 3 })).toMatchObject({ precision: 'float32', verdict: 'pass' });
-    // the vjp asked costs one call, only when the output could not tell
-    expect(float64.evaluations.vjp).toBe(checkGradients(squares64, [tensor([1.1, 1, 1.25, 0.25])], { seed: 3 }).evaluations.vjp + 1);
+    // the values sampled for the noise reading tell: no vjp is asked for more (as one was when only the output could tell)
+    expect(float64.evaluations.vjp).toBe(checkGradients(squares64, [tensor([1.1, 1, 1.25, 0.25])], { seed: 3 }).evaluations.vjp);
+  });
+
+  test('a scalar op at a scalar input tells by its output and its gradient together: two values, as a float32 kernel gives them', () => {
+    // |x| in float32 at a float32 input (TensorFlow.js's Abs): output and gradient one value each
+    const f = Math.fround;
+    const abs32: Differentiable = {
+      name: 'float32 abs',
+      forward: ([x]) => new Tensor(x!.data.map((v) => f(Math.abs(v))), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => f(Math.sign(v) * f(g.data[i]!))), x!.shape)],
+    };
+    const report = checkGradients(abs32, [scalar(f(-1.8916168))], { seed: 3 });
+    expect(report.precision).toBe('float32');
+    expect(report.ok, formatReport(report)).toBe(true);
+    // its float64 twin, at the same input, is float64: its gradient for a random cotangent is no float32
+    expect(checkGradients(elementwise('abs', Math.abs, Math.sign), [scalar(f(-1.8916168))], { seed: 3 }).precision).toBe('float64');
   });
 });
 

@@ -6,14 +6,32 @@ export interface NumericDerivative {
   central: number;
   /** Richardson's estimate of the central value's truncation error. */
   error: number;
+  /** Rounding in φ, amplified by the step: what no extrapolation can remove. */
+  rounding: number;
   left: number;
   right: number;
   /** The one-sided values' own error estimates, summed. */
   sidedError: number;
-  /** Rounding in φ, amplified by the step: what no extrapolation can remove. */
-  rounding: number;
   /** The same for the one-sided values, summed. */
   sidedRounding: number;
+  /** The slope φ shows across all its steps: the scale against which the error is resolved or not. */
+  secant: number;
+  /** Where φ did not change at all: the slope a rounding staircase could hide (see Derivatives.tread). */
+  tread: number;
+  /** φ is rough at the smallest steps: no step resolves it (see Derivatives.rough). */
+  rough: boolean;
+  /** The largest slope the steps could show, and whether they settled on time (see Derivatives.limit). */
+  limit: number;
+  crisp: boolean;
+  /** How far φ jumps across the input (0 where it is continuous), its error, and the rounding of φ itself. */
+  jump: number;
+  jumpError: number;
+  noise: number;
+  /** The slopes on either side of a jump, from samples on that side alone; their errors and rounding, summed. */
+  besideLeft: number;
+  besideRight: number;
+  besideError: number;
+  besideRounding: number;
 }
 
 /**
@@ -21,6 +39,14 @@ export interface NumericDerivative {
  * correct targets (see check.test.ts) as the smallest that never raised a false alarm, times 4.
  */
 export const SAFETY = 16;
+
+/**
+ * An error estimate within this many times the rounding read off φ is noise, not a failure to
+ * resolve: random rounding is read at about a third of its size (the reading bounds a staircase's
+ * worst case), and extrapolation amplifies it a few times more, in two runs of steps that disagree
+ * by it. The derivative is then below what the steps resolve (and a pass says so), not unknown.
+ */
+const NOISE = SAFETY * SAFETY;
 
 /**
  * Rounding in a vjp or jvp grows with the length of the computation behind it; identities that
@@ -33,19 +59,49 @@ function analyticRounding(scale: number, eps: number): number {
   return ROUNDING_GROWTH * eps * scale;
 }
 
-/** How far two analytic values built from terms of total size `scale` may differ by rounding alone. */
+/**
+ * How far two analytic values built from terms of total size `scale` may differ by rounding alone:
+ * never 0, since no value is computed closer than the spacing of subnormal numbers (and a check
+ * whose every value is 0 has a tolerance to state).
+ */
 export function roundingTolerance(scale: number, eps = 2 ** -53): number {
-  return SAFETY * analyticRounding(scale, eps);
+  return SAFETY * Math.max(analyticRounding(scale, eps), 2 ** -1074);
 }
 
-/** Rounding near underflow is absolute: subnormal values are spaced 2^-1074 apart. */
-const UNDERFLOW = 2 ** -1000;
+/**
+ * Two values compared within a tolerance, with the verdict given (by default: agree within it,
+ * fail beyond). A value or tolerance that overflowed cannot be compared: 'inconclusive' — no NaN or
+ * infinity is ever taken for agreement.
+ */
+export function comparisonOf(
+  where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>,
+  analytic: number,
+  numeric: number,
+  tolerance: number,
+  verdict?: Comparison['verdict'],
+): Comparison {
+  const absError = Math.abs(analytic - numeric);
+  const largest = Math.max(Math.abs(analytic), Math.abs(numeric));
+  const finite = Number.isFinite(absError) && Number.isFinite(tolerance);
+  return {
+    ...where,
+    analytic,
+    numeric,
+    absError,
+    relError: !finite ? 1 : largest === 0 ? 0 : absError / largest,
+    tolerance,
+    verdict: !finite ? 'inconclusive' : (verdict ?? (absError <= tolerance ? 'agree' : 'fail')),
+  };
+}
 
 /**
  * Do the analytic value and the finite differences agree? The tolerance is what the numerics can
  * vouch for: the extrapolation error, the rounding in φ, and the rounding in the analytic value
- * (`analyticScale` is the size of the terms summed to make it). At a kink, where the one-sided
- * derivatives differ, an analytic value between them is 'nonsmooth': a convention, not a bug.
+ * (`analyticScale` is the size of the terms summed to make it). Where φ is not smooth the one-sided
+ * derivatives speak: at a kink (they differ) or a jump (φ's value differs across the input), an
+ * analytic value between them is 'nonsmooth' — a convention, not a bug. An estimate whose own
+ * error, beyond what rounding explains, is as large as the value itself or φ's slope across the
+ * steps vouches for nothing, agreement or disagreement: 'inconclusive' (its error is then no bound).
  */
 export function judge(
   analytic: number,
@@ -55,25 +111,41 @@ export function judge(
   where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>,
 ): Comparison {
   const { central, left, right } = numeric;
+  const fromAnalytic = analyticRounding(analyticScale, settings.eps);
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(central)
-    : SAFETY * (numeric.error + numeric.rounding + analyticRounding(analyticScale, settings.eps) + UNDERFLOW);
+    : SAFETY * (numeric.error + numeric.rounding + numeric.tread + fromAnalytic);
+  const compared = (value: number, within: number, verdict: Comparison['verdict'], extra: Partial<Comparison> = {}) =>
+    ({ ...comparisonOf(where, analytic, value, within, verdict), ...extra });
+  // φ rough at the smallest steps says nothing of its slope, nor of a jump or a kink
+  if (numeric.rough) return compared(central, tolerance, 'inconclusive');
+  const jump = Math.abs(numeric.jump) > SAFETY * (numeric.jumpError + 2 * numeric.noise);
+  if (jump) {
+    // φ jumps: its central quotients grow as 1/h and mean nothing; the slopes beside the jump do,
+    // if they are resolved — an oscillation no step resolves can alias into a jump, not into slopes
+    const { besideLeft: l, besideRight: r } = numeric;
+    const sideTolerance = SAFETY * (numeric.besideError + numeric.besideRounding + fromAnalytic);
+    const between = analytic >= Math.min(l, r) - sideTolerance && analytic <= Math.max(l, r) + sideTolerance;
+    const sides = numeric.besideError > NOISE * numeric.besideRounding + Math.max(Math.abs(l), Math.abs(r), numeric.secant) / (2 * SAFETY);
+    return compared((l + r) / 2, sideTolerance, sides ? 'inconclusive' : between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
+  }
   const absError = Math.abs(analytic - central);
-  const largest = Math.max(Math.abs(analytic), Math.abs(central));
-  const agrees = absError <= tolerance;
-  const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + analyticRounding(analyticScale, settings.eps) + UNDERFLOW);
+  const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + fromAnalytic);
   // a slope that jumps by less than ∛ε of itself is extrapolation noise, not a kink
-  const jump = Math.abs(left - right);
-  const kink = jump > sidedTolerance && jump > Math.cbrt(settings.eps) * Math.max(Math.abs(left), Math.abs(right));
-  const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
-  return {
-    ...where,
-    analytic,
-    numeric: central,
-    absError,
-    relError: largest === 0 ? 0 : absError / largest,
-    tolerance,
-    verdict: kink ? (agrees || between ? 'nonsmooth' : 'fail') : agrees ? 'agree' : 'fail',
-    ...(kink ? { oneSided: [left, right] as [number, number] } : {}),
-  };
+  const slopeJump = Math.abs(left - right);
+  const kink = slopeJump > sidedTolerance && slopeJump > Math.cbrt(settings.eps) * Math.max(Math.abs(left), Math.abs(right));
+  if (kink) {
+    const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
+    return compared(central, tolerance, absError <= tolerance || between ? 'nonsmooth' : 'fail', { oneSided: [left, right] });
+  }
+  // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
+  // makes no estimate better
+  const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
+  // an analytic slope beyond any the smallest step could show, against an estimate that did not
+  // settle on time and is not φ's own slope across the steps either: an oscillation no step
+  // resolves, whose runs aliased alike by chance — no evidence (a smooth φ's estimate is its secant)
+  const smooth = Math.abs(Math.abs(central) - numeric.secant) <= numeric.secant * 2 ** -6;
+  const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && !smooth;
+  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? 'agree' : 'fail';
+  return compared(central, tolerance, verdict);
 }

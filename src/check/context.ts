@@ -5,7 +5,8 @@ import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
-import { InputSpace, absDot, dot } from './space.js';
+
+import { InputSpace, absDot, dot, rootMeanSquare } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -20,6 +21,60 @@ export interface Context {
   pushed: WeakMap<Float64Array, Float64Array>;
   /** Finite differences by direction, so probes along one direction share their evaluations. */
   differenced: WeakMap<Float64Array, Derivatives>;
+  /**
+   * Each entry's typical gradient: the root-mean-square of its input's gradient entries over every
+   * vjp of the check. A derivative's rounding follows the size of the intermediates it was
+   * computed from, not its own: 1 − p for p ≈ 1 is tiny and off by ε. Those intermediates are not
+   * seen; the input's other gradient entries show their size better than the entry itself.
+   */
+  typical: Float64Array;
+  /** How derivatives along directions are judged here (see Judging). */
+  judging: Judging;
+  /** The forward's values along a direction by step, shared by everything that samples it (the noise reading and the finite differences). */
+  sampled: WeakMap<Float64Array, Map<number, Float64Array | null>>;
+  /** The first probe's direction, drawn once: the noise is read along it before the probes use it. */
+  direction?: Float64Array;
+}
+
+/** A cotangent, the gradient the vjp gave for it, and the analytic derivative along directions compared (the vjp's or the jvp's). */
+export interface Probe {
+  cotangent: Float64Array;
+  gradient: Float64Array;
+  analytic: Analytic;
+}
+
+/**
+ * How a check judges derivatives along directions: against finite differences with a tolerance
+ * derived from their error estimate (exact arithmetic, see fast.ts), or by a significance test on
+ * a slope read off many samples with its error bar (noisy arithmetic, see statistical-check.ts).
+ * Probing and localisation ask the context's judging, and know no more.
+ */
+export interface Judging {
+  /** The probes of fast and auto mode: every comparison goes to the ledger; those that did not agree are returned. */
+  probes(ctx: Context): Disagreement[];
+  /** ⟨cotangent, J·direction⟩ judged against the probe's analytic value; `confirm`: see judgedAlong. */
+  along(ctx: Context, direction: Float64Array, probe: Probe, where: Pick<Comparison, 'input' | 'index' | 'quantity'>, confirm?: boolean): Comparison;
+  /** The direction that moves one entry (its comparison is restated per unit of it). */
+  basis(ctx: Context, position: number): Float64Array;
+  /**
+   * Full mode: the Jacobian's column at one input entry — every output entry's derivative along
+   * it, judged against the analytic rows (rows[i]: the vjp of the i-th basis cotangent) and against
+   * the jvp's column where the target has one — restated per unit of the entry.
+   */
+  column(ctx: Context, position: number, rows: readonly Float64Array[]): Comparison[];
+  /** Which disagreements of a part of a direction localisation follows down to entries. */
+  follows(comparison: Comparison): boolean;
+  /**
+   * A projection's disagreement is evidence on its own, and stands when no entry reproduces it (an
+   * error spread thinly over many entries). Otherwise an entry must reproduce it (see checkGradients).
+   */
+  projectionsStand: boolean;
+}
+
+/** A probe that did not agree, with what localising it needs. */
+export interface Disagreement extends Probe {
+  comparison: Comparison;
+  direction: Float64Array;
 }
 
 /** The context of a check at `inputs`, where the target's output is `output`. */
@@ -29,30 +84,103 @@ export function newContext(
   nondifferentiable: readonly number[],
   output: Tensor,
   settings: Settings,
+  judging: Judging,
   ledger = new Ledger(),
 ): Context {
-  const space = new InputSpace(inputs, nondifferentiable, settings.step * 2 ** (1 - settings.levels), settings.precision === 'float32' ? 23 : 52);
-  return { target, space, output, settings, rng: new Rng(settings.seed), ledger, pushed: new WeakMap(), differenced: new WeakMap() };
+  const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
+  return {
+    target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
+    pushed: new WeakMap(), differenced: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size),
+  };
 }
 
-/** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of its terms. */
+/** The first probe's direction (drawn on first use). */
+export function probeDirection(ctx: Context): Float64Array {
+  ctx.direction ??= ctx.space.randomDirection(ctx.rng);
+  return ctx.direction;
+}
+
+/** The forward at the input moved by t·direction, evaluated once per direction and step (null where it is undefined). */
+export function sampleAt(ctx: Context, direction: Float64Array, t: number): Float64Array | null {
+  const known = cached(ctx.sampled, direction, () => new Map<number, Float64Array | null>());
+  if (!known.has(t)) known.set(t, ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size));
+  return known.get(t)!;
+}
+
+/** The analytic derivative of ⟨cotangent, f⟩ along a direction, with the size of the terms behind it. */
 export type Analytic = (direction: Float64Array) => { value: number; scale: number };
 
 /** ⟨g, d⟩ for a gradient g already pulled back by the vjp: costs nothing per direction. */
-export function fromGradient(gradient: Float64Array): Analytic {
-  return (direction) => ({ value: dot(gradient, direction), scale: absDot(gradient, direction) });
+export function fromGradient(ctx: Context, gradient: Float64Array): Analytic {
+  return (direction) => ({ value: dot(gradient, direction), scale: absDot(gradient, direction) + typicalScale(ctx, direction) });
 }
 
 /** ⟨v, jvp(d)⟩: one jvp call per direction. */
 export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
   return (direction) => {
     const pushed = pushForward(ctx, direction);
-    return { value: dot(cotangent, pushed), scale: absDot(cotangent, pushed) };
+    return { value: dot(cotangent, pushed), scale: absDot(cotangent, pushed) + typicalScale(ctx, direction) };
   };
+}
+
+/**
+ * The size of terms that intermediates as large as the typical gradient add to a derivative along
+ * a direction: their rounding is a few ε of them (an allowance of 16ε, where a value's own terms
+ * are allowed 1024ε of rounding growth), however small the derivative that came out.
+ */
+export function typicalScale(ctx: Context, direction: Float64Array): number {
+  return absDot(ctx.typical, direction) * AROUND;
+}
+
+/**
+ * The share of the values around a derivative (intermediates it was computed from) in its
+ * rounding allowance: a value's own terms are allowed 1024ε of rounding growth, these 16ε.
+ */
+export const AROUND = 1 / 64;
+
+/**
+ * ⟨|v|, |f|⟩ for cotangent weights v ≥ 0 and the output f: the size of the intermediates nearest
+ * the output, a cotangent's times an output's, that a derivative along a direction of one scale
+ * unit was computed from (a saturated softmax's vjp, p ⊙ (v − ⟨v, p⟩), is tiny and off by ε·|v|).
+ * As `size` in units of `unit`, a power of two, so that outputs near overflow stay finite.
+ */
+export function aroundOutput(ctx: Context, weights: Float64Array): { unit: number; size: number } {
+  const unit = outputUnit(ctx);
+  let size = 0;
+  ctx.output.data.forEach((f, i) => (size += (Math.abs(f) / unit) * weights[i]!));
+  return { unit, size };
+}
+
+/** A power of two at or below the output's largest entry (1 for an output of zeros). */
+export function outputUnit(ctx: Context): number {
+  let largest = 0;
+  for (const f of ctx.output.data) largest = Math.max(largest, Math.abs(f));
+  return largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
 }
 
 export function pushForward(ctx: Context, direction: Float64Array): Float64Array {
   return cached(ctx.pushed, direction, () => ctx.target.jvp(ctx.space.inputs, ctx.space.split(direction), ctx.output.shape).data);
+}
+
+/** Finite differences along a direction, taken once however many comparisons use them (and once more to confirm them). */
+export function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
+  const known = ctx.differenced.get(direction);
+  if (known && (known.confirmed || !confirm)) return known;
+  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, confirm ? known : undefined);
+  ctx.differenced.set(direction, made);
+  return made;
+}
+
+/**
+ * Judged against finite differences along a direction. An entry's failure or kink — what a verdict
+ * names — is confirmed on further runs of steps before it stands (`confirm`): an oscillation can
+ * alias on one run and look smooth, and noise can set one-sided slopes apart on one run, but not
+ * the same way on another. Projections only guide the search to entries, and are not confirmed.
+ */
+export function judgedAlong(ctx: Context, direction: Float64Array, judgeWith: (d: Derivatives) => Comparison[], confirm = true): Comparison[] {
+  const first = judgeWith(differenced(ctx, direction));
+  if (!confirm || !first.some((c) => c.verdict === 'fail' || c.verdict === 'nonsmooth') || differenced(ctx, direction).confirmed) return first;
+  return judgeWith(differenced(ctx, direction, true));
 }
 
 function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () => V): V {
@@ -64,18 +192,30 @@ function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () 
   return value;
 }
 
-/** Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction. */
+/** Take note of gradients the vjp gave: they set each entry's typical gradient (see Context.typical). */
+export function noteGradients(ctx: Context, gradients: readonly Float64Array[]): void {
+  const { space } = ctx;
+  space.differentiable.forEach((k, slot) => {
+    const offset = space.offsets[slot]!;
+    const end = offset + space.inputs[k]!.size;
+    ctx.typical.fill(rootMeanSquare(gradients, offset, end), offset, end);
+  });
+}
+
+/**
+ * Compare analytic and finite-difference derivatives of ⟨cotangent, f⟩ along a direction; an
+ * entry's failure or kink is confirmed (see judgedAlong), a projection's when asked.
+ */
 export function compareAlong(
   ctx: Context,
   direction: Float64Array,
   cotangent: Float64Array,
   analytic: Analytic,
   where: Pick<Comparison, 'input' | 'index' | 'quantity'>,
+  confirm = where.input !== null,
 ): Comparison {
-  const derivatives = cached(ctx.differenced, direction, () => alongDirection(ctx.target, ctx.space, direction, ctx.output.data, ctx.settings));
-  const numeric = numericOf(derivatives, cotangent);
   const { value, scale } = analytic(direction);
-  return judge(value, numeric, scale, ctx.settings, where);
+  return judgedAlong(ctx, direction, (d) => [judge(value, numericOf(d, cotangent), scale, ctx.settings, where)], confirm)[0]!;
 }
 
 /** A comparison along scale·e_j, restated per unit of the entry itself. */
@@ -87,5 +227,6 @@ export function perUnit(comparison: Comparison, scale: number): Comparison {
     absError: comparison.absError / scale,
     tolerance: comparison.tolerance / scale,
     ...(comparison.oneSided ? { oneSided: [comparison.oneSided[0] / scale, comparison.oneSided[1] / scale] } : {}),
+    ...(comparison.statistics ? { statistics: { ...comparison.statistics, standardError: comparison.statistics.standardError / scale } } : {}),
   };
 }

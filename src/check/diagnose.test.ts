@@ -101,6 +101,25 @@ describe('diagnose', () => {
     expect(d.inputs[0]!.numeric[0]).toBeNull();
   });
 
+  test('reads the arithmetic as the check does, off the measured noise: an exact 2x on float32 values is float64, a float32 tanh float32', () => {
+    // every value of 2x at float32 inputs is a float32 value: read off the values, float64 2x was
+    // diagnosed as float32 (and judged at float32's tolerance) though the check judged it as float64
+    const twice: Differentiable = { name: '2x', forward: ([x]) => new Tensor(x!.data.map((v) => 2 * v), x!.shape), vjp: ([x], g) => [new Tensor(g.data.map((v) => 2 * v), x!.shape)] };
+    const inputs = [new Tensor(Float64Array.of(0.5, Math.fround(0.1), Math.fround(-0.7), 1.25), [4])];
+    expect(diagnose(twice, inputs, { seed: 1 })).toMatchObject({ precision: 'float64', method: 'finite differences' });
+    // a float32 forward: its entries judged by the significance test, as the check judges them
+    const f = Math.fround;
+    const tanh32: Differentiable = {
+      name: 'float32 tanh',
+      forward: ([x]) => new Tensor(x!.data.map((v) => f(Math.tanh(f(v)))), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => f(f(g.data[i]!) * f(1 - f(Math.tanh(f(v)) ** 2)))), x!.shape)],
+    };
+    const d = diagnose(tanh32, inputs, { seed: 1 });
+    expect(d).toMatchObject({ precision: 'float32', method: 'statistical' });
+    expect(d.steps!.comparison.statistics).toBeDefined();
+    expect(d.inputs[0]!.verdict.every((v) => v === 'agree')).toBe(true);
+  });
+
   test('names the target when it cannot be evaluated at the inputs', () => {
     const throwing: Differentiable = { name: 'thrower', forward: () => { throw new Error('boom'); }, vjp: () => [] };
     expect(() => diagnose(throwing, [x])).toThrow(/thrower: forward threw Error: boom/);

@@ -1,14 +1,16 @@
 /**
  * The evidence behind a verdict, as data for pictures: every entry's analytic and numeric
  * derivative (bounded in number), and the finite differences of one entry across step sizes. It
- * uses the checker's own numerics — the same input space, steps, Richardson tableau and
- * tolerances — so what it shows is what the check saw.
+ * uses the checker's own numerics — the arithmetic read off the forward's measured noise, the
+ * same input space, steps, Richardson tableau and tolerances, or for float32 the significance
+ * test — so what it shows is what the check saw.
  */
 import { Rng, type Shape, Tensor, ravelIndex } from '../tensor/index.js';
-import { type Analytic, type Context, compareAlong, fromGradient, fromJvp, newContext, perUnit } from './context.js';
+import { judgedBy } from './arithmetic.js';
+import { type Analytic, type Context, fromGradient, fromJvp, newContext, noteGradients, perUnit } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { mostSevere } from './ledger.js';
-import { type CheckOptions, resolveOptions } from './options.js';
+import type { CheckOptions } from './options.js';
 import type { Comparison } from './report.js';
 import { extrapolate } from './richardson.js';
 import { dot, randomProbe } from './space.js';
@@ -41,7 +43,7 @@ export interface EntryMap {
   numeric: (number | null)[];
   tolerance: (number | null)[];
   /** The verdict of each entry; 'error' where no finite difference could be taken. */
-  verdict: ('agree' | 'fail' | 'nonsmooth' | 'error')[];
+  verdict: (Comparison['verdict'] | 'error')[];
 }
 
 /** Finite differences of one entry at halving steps: the V of truncation against rounding. */
@@ -67,7 +69,9 @@ export interface Diagnostics {
   /** What the derivatives are projected on: a random cotangent v (seeded) or one output entry. */
   cotangent: { kind: 'random'; seed: number } | { kind: 'output'; index: number[] };
   quantity: 'vjp' | 'jvp';
+  /** The arithmetic, as the check reads it (given, or measured off the forward's noise), and how entries were judged there. */
   precision: 'float64' | 'float32';
+  method: 'finite differences' | 'statistical';
   /** The entry cap per input. */
   maxEntries: number;
   /** One map per differentiable input with entries. */
@@ -85,20 +89,23 @@ export interface Diagnostics {
 export function diagnose(target: Differentiable, inputs: readonly Tensor[], options: DiagnoseOptions = {}): Diagnostics {
   const { focus, maxEntries = DIAGNOSED_ENTRIES, ...checkOptions } = options;
   const guarded = new GuardedTarget(target);
-  const nondifferentiable = target.nondifferentiable ?? [];
+  guarded.declare(inputs.length);
+  const nondifferentiable = guarded.nondifferentiable;
   const seed = checkOptions.seed ?? 0;
   const output = guarded.forward(inputs);
-  const quantity = focus?.quantity === 'jvp' && typeof target.jvp === 'function' ? 'jvp' : 'vjp';
+  const quantity = focus?.quantity === 'jvp' && guarded.hasJvp ? 'jvp' : 'vjp';
   const cotangent = focus?.output ? basisCotangent(output.shape, focus.output) : randomProbe(new Rng(seed), output.shape);
   const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const gradients = guarded.vjp(inputs, cotangent, differentiable);
-  const settings = resolveOptions(checkOptions, output.data, () => differentiable.flatMap((k) => Array.from(gradients[k]!.data)));
-  const ctx = newContext(guarded, inputs, nondifferentiable, output, settings);
-  const analytic = quantity === 'vjp' ? fromGradient(ctx.space.join(gradients)) : fromJvp(ctx, cotangent.data);
+  const { settings, ctx, method } = judgedBy(checkOptions, guarded, inputs, output, (s, judging) => newContext(guarded, inputs, nondifferentiable, output, s, judging));
+  const gradient = ctx.space.join(gradients);
+  noteGradients(ctx, [gradient]);
+  const analytic = quantity === 'vjp' ? fromGradient(ctx, gradient) : fromJvp(ctx, cotangent.data);
+  const probe = { cotangent: cotangent.data, gradient, analytic };
   const compareEntry = (position: number): Comparison | 'error' => {
-    const basis = ctx.space.basis(position);
+    const basis = ctx.judging.basis(ctx, position);
     try {
-      return perUnit(compareAlong(ctx, basis, cotangent.data, analytic, { ...ctx.space.locate(position), quantity }), basis[position]!);
+      return perUnit(ctx.judging.along(ctx, basis, probe, { ...ctx.space.locate(position), quantity }, true), basis[position]!);
     } catch {
       return 'error'; // no finite difference around this entry (forward undefined there): shown as such
     }
@@ -132,6 +139,7 @@ export function diagnose(target: Differentiable, inputs: readonly Tensor[], opti
     cotangent: focus?.output ? { kind: 'output', index: [...focus.output] } : { kind: 'random', seed },
     quantity,
     precision: settings.precision,
+    method,
     maxEntries,
     inputs: maps,
     steps: swept ? sweep(ctx, swept.position, cotangent.data, swept.comparison) : null,
@@ -165,7 +173,7 @@ function basisCotangent(shape: Shape, index: readonly number[]): Tensor {
 }
 
 function analyticPerUnit(ctx: Context, analytic: Analytic, position: number): number {
-  const basis = ctx.space.basis(position);
+  const basis = ctx.judging.basis(ctx, position);
   return analytic(basis).value / basis[position]!;
 }
 
@@ -174,7 +182,7 @@ function analyticPerUnit(ctx: Context, analytic: Analytic, position: number): nu
  * overtaken truncation (h²): the central, one-sided and extrapolated quotients at each step.
  */
 function sweep(ctx: Context, position: number, cotangent: Float64Array, comparison: Comparison): StepSweep {
-  const direction = ctx.space.basis(position);
+  const direction = ctx.space.basis(position, ctx.rng);
   const scale = direction[position]!;
   const phi = (t: number): number | null => {
     const values = ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size);
@@ -194,7 +202,7 @@ function sweep(ctx: Context, position: number, cotangent: Float64Array, comparis
     result.right.push(plus !== null ? (plus - base) / (t * scale) : null);
     const tail = result.central.slice(-levels);
     const complete = tail.length === levels && tail.every((c) => c !== null);
-    result.extrapolated.push(complete ? extrapolate(tail.map((c) => Float64Array.of(c!)), result.h.slice(-levels), 4).value[0]! : null);
+    result.extrapolated.push(complete ? extrapolate(tail as number[], result.h.slice(-levels), 4).value : null);
   }
   return result;
 }

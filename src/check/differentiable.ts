@@ -11,4 +11,12 @@ export interface Differentiable {
   jvp?(inputs: readonly Tensor[], tangents: readonly Tensor[]): Tensor;
   /** Input positions that are not differentiated (integer ids, targets). */
   nondifferentiable?: readonly number[];
+  /**
+   * Second order: the vjp itself as a Differentiable. Its inputs are [...inputs, cotangent]; its
+   * output is the vjp's gradients for the differentiable inputs, flattened and joined in input
+   * order (a vector); its vjp is the second-order rule (and its jvp, if any, forward over reverse).
+   * Its nondifferentiable positions are this target's. `checkGradients(target, inputs, { order: 2 })`
+   * checks it like any target: its vjp against finite differences of this target's vjp.
+   */
+  vjpTarget?(): Differentiable;
 }

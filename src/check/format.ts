@@ -10,16 +10,35 @@ export function describeWhere(c: Comparison): string {
   return `input ${c.input} at [${c.index.join(', ')}]${output}`;
 }
 
+/** What each quantity compares, and the names of its two values. */
+const compared: Record<Comparison['quantity'], { wrong: string; names: [string, string] }> = {
+  vjp: { wrong: 'vjp wrong', names: ['analytic', 'numeric'] },
+  jvp: { wrong: 'jvp wrong', names: ['analytic', 'numeric'] },
+  duality: { wrong: 'jvp and vjp disagree (duality)', names: ['jvp', 'vjp'] },
+  'vjp linearity': { wrong: 'vjp not linear in the cotangent', names: ['vjp(a·v₁ + b·v₂)', 'a·vjp(v₁) + b·vjp(v₂)'] },
+  'jvp linearity': { wrong: 'jvp not linear in the tangent', names: ['jvp(a·u₁ + b·u₂)', 'a·jvp(u₁) + b·jvp(u₂)'] },
+};
+
 /** One comparison in a sentence: which entry, analytic against numeric, the error and the tolerance. */
 export function describeComparison(c: Comparison): string {
-  const what = c.quantity === 'duality' ? 'jvp and vjp disagree (duality)' : `${c.quantity} wrong`;
-  const kink = c.oneSided ? `; one-sided derivatives [${num(c.oneSided[0])}, ${num(c.oneSided[1])}]` : '';
-  const names = c.quantity === 'duality' ? ['jvp', 'vjp'] : ['analytic', 'numeric'];
+  const { wrong, names } = compared[c.quantity];
+  const what = c.verdict === 'nonsmooth' ? (c.jump !== undefined ? 'jump' : 'kink') : c.verdict === 'inconclusive' ? c.verdict : wrong;
+  const jump = c.jump !== undefined ? `; the value jumps by ${num(c.jump)} across the input` : '';
+  const sides = c.oneSided ? `; one-sided derivatives [${num(c.oneSided[0])}, ${num(c.oneSided[1])}]` : '';
   return (
-    `${c.verdict === 'nonsmooth' ? 'kink' : what} at ${describeWhere(c)}: ${names[0]} ${num(c.analytic)}, ${names[1]} ${num(c.numeric)} ` +
-    `(abs error ${short(c.absError)}, rel error ${short(c.relError)}, tolerance ${short(c.tolerance)}${kink})`
+    `${what} at ${describeWhere(c)}: ${names[0]} ${num(c.analytic)}, ${names[1]} ${num(c.numeric)} ` +
+    `(abs error ${short(c.absError)}, rel error ${short(c.relError)}, tolerance ${short(c.tolerance)}${sides}${jump}${significance(c)})`
   );
 }
+
+/** A statistical comparison's test in words: how many standard errors, of what size, read from how many samples. */
+function significance({ statistics: s }: Comparison): string {
+  if (!s) return '';
+  if (s.misfit) return `; ${s.misfit}`;
+  return `; ${s.z > 0 ? `${s.z.toFixed(1)} standard errors beyond the rounding allowed` : 'within the rounding allowed'} (standard error ${short(s.standardError)}, from ${s.samples} samples on ±${s.halfWidth} of each entry's scale; failing takes ${s.threshold})`;
+}
+
+const VERDICTS = { fail: 'FAIL', nonsmooth: 'KINK', jump: 'JUMP', inconclusive: 'INCONCLUSIVE', agree: 'ok' } as const;
 
 const columns = ['input', 'index', 'output', 'quantity', 'analytic', 'numeric', 'abs err', 'rel err', 'tolerance', 'verdict'];
 
@@ -34,14 +53,16 @@ function row(c: Comparison): string[] {
     short(c.absError),
     short(c.relError),
     short(c.tolerance),
-    c.verdict === 'nonsmooth' ? 'KINK' : c.verdict === 'fail' ? 'FAIL' : c.unconfirmed ? 'ok (no entry)' : 'ok',
+    c.unconfirmed ? 'ok (no entry)' : VERDICTS[c.verdict === 'nonsmooth' && c.jump !== undefined ? 'jump' : c.verdict],
   ];
 }
 
 /** A report as a table a person can find the bug from: the verdict, then the worst entries. */
 export function formatReport(report: GradCheckReport, maxRows = 10): string {
-  const arithmetic = report.precision === 'float32' ? ', float32 arithmetic' : '';
-  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode, seed ${report.seed}${arithmetic})`, report.message];
+  const noisy = report.method === 'statistical' && report.noise !== undefined ? `, judged statistically at measured noise ${short(report.noise)}` : report.method === 'statistical' ? ', judged statistically' : '';
+  const arithmetic = (report.precision === 'float32' ? ', float32 arithmetic' : '') + noisy;
+  const order = report.order === undefined ? '' : `, order ${report.order}`;
+  const lines = [`gradcheck ${report.target}: ${report.verdict.toUpperCase()} (${report.mode} mode${order}, seed ${report.seed}${arithmetic})`, report.message];
   const shown = report.mismatches.length > 0 ? report.mismatches.slice(0, maxRows) : report.worst ? [report.worst] : [];
   if (shown.length > 0) {
     const table = [columns, ...shown.map(row)];
@@ -51,6 +72,7 @@ export function formatReport(report: GradCheckReport, maxRows = 10): string {
     lines.push('  (output v: projected on a random cotangent v; probe: along a random direction u)');
   }
   const e = report.evaluations;
-  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}`);
+  const secondOrder = e.secondOrder === undefined ? '' : `, second-order rule ${e.secondOrder}`;
+  lines.push('', `evaluations: forward ${e.forward}, vjp ${e.vjp}, jvp ${e.jvp}${secondOrder}`);
   return lines.join('\n');
 }

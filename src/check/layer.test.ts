@@ -184,6 +184,19 @@ describe('fromLayer with weights the layer holds ({ W: "dW", b: "db" })', () => 
     expect(checkGradients(fromLayer(table, { name: 'table', params: { W: 'dW' } }), [tensor([1.5, 3])]).verdict).toBe('pass');
   });
 
+  test('a weight field the layer does not have is refused, naming the fields it has; a gradient field backward never writes is named', () => {
+    // a misspelt weight would be an input nothing depends on: its numeric and analytic gradients both 0
+    expect(() => fromLayer(new Dense(W, b), { name: 'dense', params: { Q: 'dQ' } })).toThrow(
+      /^fromLayer\(dense\): params names Q as weights, but the layer holds no tensor there \(it holds tensors in W, b, dW, db\)/,
+    );
+    const layer = new Dense(W, b);
+    const report = checkGradients(fromLayer(layer, { name: 'dense', params: { W: 'dWeights', b: 'db' } }), [x, W, b]);
+    expect(report).toMatchObject({ verdict: 'error', problem: 'throws' });
+    expect(report.message).toMatch(/^dense: vjp threw RangeError: backward did not write dWeights, the field params names for the gradient of W/);
+    // and the layer is left without the field it never had
+    expect(Object.keys(layer)).not.toContain('dWeights');
+  });
+
   test('fewer inputs than weights is named', () => {
     const report = checkGradients(fromLayer(new Dense(W, b), { name: 'dense', params }), [x]);
     expect(report.message).toBe("dense: forward threw RangeError: the inputs end with the layer's weights (W, b), but only 1 were given");

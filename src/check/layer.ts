@@ -1,4 +1,4 @@
-import { type Tensor, zeros } from '../tensor/index.js';
+import { type Tensor, isTensor, zeros } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 
 /**
@@ -24,7 +24,9 @@ export interface LayerOptions {
    * Weights the layer holds itself, each field with the field its backward writes the gradient
    * to — `{ W: 'dW', b: 'db' }`. They are checked as inputs after forward's own: the check is
    * given `[x, W, b]`. For each call the weights are set and their gradients zeroed (a backward
-   * may accumulate into them, as with PyTorch's zero_grad), and both are restored after it.
+   * may accumulate into them, as with PyTorch's zero_grad), and both are restored after it. A
+   * weight field the layer does not hold a tensor in is refused (TypeError); a gradient field it
+   * does not have yet, backward must write.
    */
   params?: Readonly<Record<string, string>>;
 }
@@ -40,8 +42,20 @@ export function isLayer(value: unknown): value is Layer {
  * does: a backward that reads or clears the cache of the last forward is asked right after one.
  */
 export function fromLayer(layer: Layer, options: LayerOptions = {}): Differentiable {
+  const name = options.name ?? nameOf(layer);
   const params = Object.entries(options.params ?? {});
   const held = layer as unknown as Record<string, unknown>;
+  const missing = params.filter(([field]) => !isTensor(held[field])).map(([field]) => field);
+  if (missing.length > 0) {
+    const tensors = Object.keys(held).filter((key) => isTensor(held[key]));
+    throw new TypeError(
+      `fromLayer(${name}): params names ${missing.join(', ')} as weights, but the layer holds no tensor there ` +
+        `(it holds ${tensors.length > 0 ? `tensors in ${tensors.join(', ')}` : 'no tensor in any field'}) — a weight the layer does not use would be checked as an input nothing depends on`,
+    );
+  }
+  // a gradient field the layer has is zeroed for each call (its backward may accumulate into it);
+  // one it has not yet, backward must write
+  const existing = new Set(params.map(([, gradient]) => gradient).filter((gradient) => gradient in held));
   /** Runs with the trailing inputs set as the layer's weights, and the layer as it was after. */
   const withParams = <T>(inputs: readonly Tensor[], run: (own: Tensor[]) => T): T => {
     if (inputs.length < params.length) {
@@ -49,25 +63,34 @@ export function fromLayer(layer: Layer, options: LayerOptions = {}): Differentia
     }
     const own = inputs.slice(0, inputs.length - params.length);
     const fields = params.flat();
-    const saved = fields.map((field) => held[field]);
+    const saved = fields.map((field) => [field in held, held[field]] as const);
     params.forEach(([field, gradient], i) => {
       held[field] = inputs[own.length + i];
-      held[gradient] = zeros(inputs[own.length + i]!.shape);
+      if (existing.has(gradient)) held[gradient] = zeros(inputs[own.length + i]!.shape);
+      else delete held[gradient];
     });
     try {
       return run(own);
     } finally {
-      fields.forEach((field, i) => (held[field] = saved[i]));
+      fields.forEach((field, i) => {
+        const [had, value] = saved[i]!;
+        if (had) held[field] = value;
+        else delete held[field];
+      });
     }
   };
+  const written = (field: string, gradient: string): Tensor => {
+    if (!(gradient in held)) throw new RangeError(`backward did not write ${gradient}, the field params names for the gradient of ${field}`);
+    return held[gradient] as Tensor;
+  };
   return {
-    name: options.name ?? nameOf(layer),
+    name,
     forward: (inputs) => withParams(inputs, (own) => layer.forward(...own)),
     vjp: (inputs, cotangent) =>
       withParams(inputs, (own) => {
         layer.forward(...own);
         const grads = placed(layer.backward(cotangent), own.length, options.nondifferentiable ?? []);
-        return [...grads, ...params.map(([, gradient]) => held[gradient] as Tensor)];
+        return [...grads, ...params.map(([field, gradient]) => written(field, gradient))];
       }),
     ...(options.nondifferentiable ? { nondifferentiable: options.nondifferentiable } : {}),
   };

@@ -1,13 +1,17 @@
 /**
  * Richardson extrapolation pinned exactly: how many samples of φ it takes (steps halve from the
- * first until `levels` have been taken, then on until the estimate settles, at most 12, never below
- * 2^-30), and the rounding it reads off the samples by fourth differences.
+ * first until `levels` have been taken, then on until the estimate settles, never below the
+ * smallest; an estimate that settles late or never is taken again on steps ¾ the size), the
+ * rounding it reads off the samples by fourth differences, and what it says of a jump.
  */
 import { describe, expect, test } from 'vitest';
-import { type Sampler, differentiate } from './richardson.js';
+import { type Ladder, type Sampler, differentiate, lowestBit } from './richardson.js';
 
 const EPS = 2 ** -53;
-const STEP = 2 ** -7;
+const LADDER: Ladder = { first: 2 ** -7, levels: 4, smallest: 2 ** -30, exact: 2 ** -34 };
+/** The largest input, and no backward error beyond it. */
+const sizes = (input: number) => ({ input, backward: 0 });
+const at = (levels: number): Ladder => ({ ...LADDER, levels });
 
 /** φ counted: the number of samples is the cost of a finite difference. */
 function counted(phi: Sampler): { phi: Sampler; calls: () => number; steps: number[] } {
@@ -20,52 +24,182 @@ describe('how many samples a derivative takes', () => {
   test.each([
     ['a linear φ settles at the fourth step size', (t: number) => of(3 * t), 8],
     ['a constant 0 settles: an error of 0 is within a tolerance of 0', () => of(0), 8],
-    // central differences of |t|^1.5 are exact, one-sided ones carry √h: only the limit stops it
-    ['an even φ with a rough one-sided part goes to 12 step sizes', (t: number) => of(Math.abs(t) ** 1.5), 24],
-    // t·|t|: central quotients err by h (not the even powers extrapolation cancels), one-sided ones are exact
-    ['an odd φ with a t·|t| part goes to 12 step sizes, however well its one-sided slopes settle', (t: number) => of(3 * t + t * Math.abs(t)), 24],
-    ['one component that never settles keeps the others sampling', (t: number) => of(3 * t, t && t * Math.sin(1 / t)), 24],
+    // central differences of |t|^1.5 are exact, one-sided ones carry √h: only the smallest step stops it, twice
+    ['an even φ with a rough one-sided part goes down to the smallest step, on both runs', (t: number) => of(Math.abs(t) ** 1.5), 96],
+    // t·|t|: central quotients err by h (not the even powers extrapolation cancels), one-sided ones are
+    // exact: it halves on until that error meets (a few times) the rounding the step amplifies
+    // (2^-25, 19 steps), however well its one-sided slopes settle, and is taken again (18 steps at ¾ of those)
+    ['an odd φ with a t·|t| part goes down until its error meets the rounding, and is taken again', (t: number) => of(3 * t + t * Math.abs(t)), 38 + 36],
+    ['one component that never settles keeps the others sampling', (t: number) => of(3 * t, t && t * Math.sin(1 / t)), 96],
+    // a kink at 2^-13 spoils the first steps: settled (on two steps in a row) past the four steps and
+    // two more allowed (9 steps), so taken again (12 steps at ¾ of those, the kink spoiling one more)
+    ['a kink six steps away settles late, and is taken again on a second run', (t: number) => of(t + Math.max(0, t - 2 ** -13)), 18 + 24],
+    ['a kink three steps away settles on time (two steps in a row): no second run', (t: number) => of(t + Math.max(0, t - 2 ** -10)), 12],
   ])('%s', (_, f, calls) => {
     const c = counted(f);
-    expect(differentiate(c.phi, c.phi(0)!, STEP, 4, EPS, 1)).not.toBeNull();
+    expect(differentiate(c.phi, c.phi(0)!, LADDER, EPS, sizes(1))).not.toBeNull();
     expect(c.calls() - 1).toBe(calls);
+  });
+
+  test('the second run starts at ¾ of the first step, and halves down to ¾ of the smallest', () => {
+    const c = counted((t) => of(Math.abs(t) ** 1.5));
+    differentiate(c.phi, of(0), LADDER, EPS, sizes(1));
+    const positive = c.steps.filter((t) => t > 0);
+    expect(positive.slice(0, 2)).toEqual([2 ** -7, 2 ** -8]);
+    expect(positive.slice(24, 26)).toEqual([0.75 * 2 ** -7, 0.75 * 2 ** -8]);
+    expect(Math.min(...positive)).toBe(0.75 * 2 ** -30);
+  });
+
+  test('no second run when the first’s steps do not all move the input exactly (a float32 input)', () => {
+    const c = counted((t) => of(Math.abs(t) ** 1.5));
+    const d = differentiate(c.phi, of(0), { ...LADDER, exact: 2 ** -33 }, EPS, sizes(1));
+    expect(c.calls()).toBe(48);
+    expect(d!.confirmed).toBe(true);
+  });
+
+  test('a first run is confirmed on demand: the second run is taken however soon the first settled', () => {
+    const first = differentiate((t) => of(3 * t), of(0), LADDER, EPS, sizes(1))!;
+    expect(first.confirmed).toBe(false);
+    const c = counted((t) => of(3 * t));
+    expect(differentiate(c.phi, of(0), LADDER, EPS, sizes(1), first)!.confirmed).toBe(true);
+    expect(c.calls()).toBe(8);
+  });
+
+  test('a slope small beside its output’s rounding stops within a few times it, and is taken again; confirming it goes on to the rounding itself', () => {
+    // tanh at 8: a slope of 4.5e-7 under values of 1, whose rounding the tableau amplifies to about
+    // twice rounding/step at every step — no smaller step makes it better
+    const c = counted((t) => of(Math.tanh(8 + t)));
+    const d = differentiate(c.phi, of(Math.tanh(8)), LADDER, EPS, sizes(8))!;
+    expect(d.crisp).toBe(false);
+    expect(c.calls()).toBe(8 + 8); // four steps, and four on a second run
+    expect(Math.abs(d.central.value[0]! / (1 - Math.tanh(8) ** 2) - 1)).toBeLessThan(1e-7);
+    const again = counted((t) => of(Math.tanh(8 + t)));
+    differentiate(again.phi, of(Math.tanh(8)), LADDER, EPS, sizes(8), d);
+    expect(again.calls()).toBeGreaterThan(16);
   });
 
   test('levels decides the first estimate: no fewer samples are taken', () => {
     const c = counted((t) => of(3 * t));
-    differentiate(c.phi, of(0), STEP, 6, EPS, 1);
+    differentiate(c.phi, of(0), at(6), EPS, sizes(1));
     expect(c.calls()).toBe(12);
   });
 
-  test('a step outside the domain restarts the run at a smaller step, down to 2^-30 itself', () => {
+  test('a step outside the domain restarts the run at a smaller step, down to the smallest itself', () => {
     // defined only within 2^-27 of 0: the run that counts is 2^-27 … 2^-30
     const c = counted((t) => (Math.abs(t) > 2 ** -27 ? null : of(5 * t)));
-    const d = differentiate(c.phi, of(0), STEP, 4, EPS, 1);
+    const d = differentiate(c.phi, of(0), LADDER, EPS, sizes(1));
     expect(d!.central.value[0]).toBeCloseTo(5, 12);
     expect(Math.min(...c.steps.map(Math.abs))).toBe(2 ** -30);
   });
 
   test('a φ undefined on one side of 0 gives no derivative', () => {
-    expect(differentiate((t) => (t < 0 ? null : of(t)), of(0), STEP, 4, EPS, 1)).toBeNull();
+    expect(differentiate((t) => (t < 0 ? null : of(t)), of(0), LADDER, EPS, sizes(1))).toBeNull();
+  });
+});
+
+describe('runs of steps', () => {
+  test('an oscillation faster than any step: the runs disagree, and the error says so', () => {
+    // sin(10^12 t) at 0.3: no step down to 2^-30 resolves it, and each run alone can settle on an accident
+    for (const x of [0.3, 1.1, 2.7]) {
+      const d = differentiate((t) => of(Math.sin(1e12 * (x + t))), of(Math.sin(1e12 * x)), LADDER, EPS, sizes(1))!;
+      expect(d.central.error[0]!).toBeGreaterThan(Math.abs(d.central.value[0]!) / 32);
+    }
+  });
+
+  test('a resolvable oscillation is resolved at small steps by both runs', () => {
+    const x = 0.3;
+    const d = differentiate((t) => of(Math.sin(1e6 * (x + t))), of(Math.sin(1e6 * x)), LADDER, EPS, sizes(1))!;
+    const truth = 1e6 * Math.cos(1e6 * x);
+    expect(Math.abs(d.central.value[0]! - truth)).toBeLessThan(1e-6 * Math.abs(truth));
+    expect(d.central.error[0]!).toBeLessThan(1e-6 * Math.abs(truth));
+  });
+});
+
+describe('a jump', () => {
+  // 1 + 2t to the right of 0 (φ(0) = 1), 3t to the left: the value jumps by 1, the slopes are 2 and 3
+  const step = (t: number) => of(t >= 0 ? 1 + 2 * t : 3 * t);
+
+  test('is measured at the smallest steps, with the slopes on either side, which the quotients through φ(0) cannot give', () => {
+    const d = differentiate(step, of(1), LADDER, EPS, sizes(1))!;
+    expect(d.jump.value[0]).toBeCloseTo(1, 12);
+    expect(d.jump.error[0]).toBeLessThan(1e-12);
+    expect(d.beside.right.value[0]).toBeCloseTo(2, 6);
+    expect(d.beside.left.value[0]).toBeCloseTo(3, 6);
+    // the quotients through φ(0) grow as 1/h on the side it jumps from: nothing settles them
+    expect(d.left.error[0]!).toBeGreaterThan(1);
+  });
+
+  test('a continuous φ has none, and noise in φ(0) alone is no jump', () => {
+    const smooth = differentiate((t) => of(Math.sin(t) + 2), of(2), LADDER, EPS, sizes(1))!.jump;
+    expect(Math.abs(smooth.value[0]!)).toBeLessThanOrEqual(16 * smooth.error[0]!);
+    const d = differentiate((t) => of(t === 0 ? 5 : 3 * t), of(5), LADDER, EPS, sizes(1))!;
+    expect(d.jump.value[0]).toBe(0);
+    expect(d.central.value[0]).toBeCloseTo(3, 12);
+  });
+
+  test('a change of curvature a few steps away extrapolates to no jump', () => {
+    // Huber-like: quadratic within 2^-9 of 0, linear beyond it
+    const huber = (t: number) => of(Math.abs(t) <= 2 ** -9 ? t * t / 2 + t : Math.abs(t) * 2 ** -9 - 2 ** -19 + t);
+    const d = differentiate(huber, of(0), LADDER, EPS, sizes(1))!;
+    expect(Math.abs(d.jump.value[0]!)).toBeLessThan(1e-12);
   });
 });
 
 describe('the rounding read off the samples', () => {
   test('with fewer than four step sizes it is a value’s own rounding, ε·|φ(0)|, and a linear φ settles on it', () => {
     const c = counted((t) => of(8 + t, -2 - t));
-    expect([...differentiate(c.phi, of(8, -2), STEP, 2, EPS, 1)!.rounding]).toEqual([8 * EPS, 2 * EPS]);
+    expect([...differentiate(c.phi, of(8, -2), at(2), EPS, sizes(1))!.rounding]).toEqual([8 * EPS, 2 * EPS]);
     expect(c.calls()).toBe(4);
   });
 
-  test('fourth differences cancel a smooth part in t⁴ and a kink’s part in |t|', () => {
-    expect(differentiate((t) => of(t ** 4 + Math.abs(t)), of(0), STEP, 4, EPS, 1e6)!.rounding[0]).toBe(0);
+  test('fourth differences cancel a smooth part in t⁴ and a kink’s part in |t|: what is left is rounding', () => {
+    // thirds, so that the values share no coarse grid (see the next test)
+    expect(differentiate((t) => of(t ** 4 / 3 + Math.abs(t) / 3), of(0), LADDER, EPS, sizes(1e6))!.rounding[0]).toBeLessThan(1e-18);
+  });
+
+  test('values that all lie on a grid coarser than their own last place round by a step of it', () => {
+    // lse − logit of a confident logit: a tiny value rounded to the last place of 25 (2^-48)
+    const lse = (t: number) => of(25 + t + Math.log1p(Math.exp(-25 - t)) - (25 + t));
+    const d = differentiate(lse, lse(0), LADDER, EPS, sizes(25))!;
+    expect(d.rounding[0]).toBe(2 ** -48);
+    // believed only up to 4ε·max(|φ(0)|, largest input)
+    expect(differentiate(lse, lse(0), LADDER, EPS, sizes(1))!.rounding[0]).toBe(4 * EPS);
   });
 
   test('a staircase is read off at the smallest step, up to rounding of the size of the inputs', () => {
     // a step of 2^-48 in φ at the smallest step 2^-10 only: Δ⁴ = −4·2^-48, read as 4·2^-48 / 25.5
-    const stair = (t: number) => of(t + (t === 2 ** -10 ? 2 ** -48 : 0));
-    expect(differentiate(stair, of(0), STEP, 4, EPS, 2)!.rounding[0]).toBe(2 ** -46 / 25.5);
+    // (on a slope of a third, so that the values lie on no coarse grid)
+    const stair = (t: number) => of(t / 3 + (t === 2 ** -10 ? 2 ** -48 : 0));
+    expect(differentiate(stair, of(0), LADDER, EPS, sizes(2))!.rounding[0]).toBe(2 ** -46 / 25.5);
     // believed only up to 4ε·max(|φ(0)|, largest input)
-    expect(differentiate(stair, of(0), STEP, 4, EPS, 0.5)!.rounding[0]).toBe(4 * EPS * 0.5);
+    expect(differentiate(stair, of(0), LADDER, EPS, sizes(0.5))!.rounding[0]).toBe(4 * EPS * 0.5);
+  });
+});
+
+describe('near overflow', () => {
+  test('values near the largest double are differenced without overflowing: x² at 2^511', () => {
+    const [x, d1] = [2 ** 511 * 1.3, 2 ** 500];
+    const d = differentiate((t) => of((x + t * d1) ** 2), of(x * x), LADDER, EPS, sizes(x))!;
+    const truth = 2 * x * d1;
+    expect(Math.abs(d.central.value[0]! - truth) / truth).toBeLessThan(1e-9);
+    expect(Number.isFinite(d.rounding[0]!)).toBe(true);
+  });
+});
+
+describe('lowestBit, the largest power of two dividing a double (the grid a value lies on)', () => {
+  test.each([
+    [1, 1],
+    [3, 1],
+    [6, 2],
+    [0.75, 0.25],
+    [2 ** 1023 * 1.5, 2 ** 1022],
+    [2 ** -1022, 2 ** -1022],
+    [2 ** -1074, 2 ** -1074],
+    [3 * 2 ** -1074, 2 ** -1074],
+    [2 ** -1040, 2 ** -1040],
+    [1 + 2 ** -52, 2 ** -52],
+    [Number.MAX_VALUE, 2 ** 971],
+  ])('%s → %s', (x, bit) => {
+    expect(lowestBit(x)).toBe(bit);
   });
 });

@@ -18,125 +18,505 @@ export interface Derivatives {
   /** One-sided quotients, extrapolated: error in all powers of h. They differ at a kink. */
   left: Estimate;
   right: Estimate;
+  /**
+   * The jump across 0, lim φ(h) − φ(−h): 0 where φ is continuous. φ(0) itself plays no part, so
+   * noise in it is no jump.
+   */
+  jump: Estimate;
+  /**
+   * One-sided slopes from samples on one side alone, (φ(h) − φ(h/2)) / (h/2) extrapolated: the
+   * derivative on each side of a jump, which the quotients through φ(0) cannot give.
+   */
+  beside: { left: Estimate; right: Estimate };
   /** How far each computed value of φ may be from the exact one (absolute). */
   rounding: Float64Array;
+  /**
+   * Where φ did not change at all at any exact step: the slope a staircase tread wider than the
+   * steps could hide, what can be believed of φ's rounding over 2h for the largest step h; else 0.
+   */
+  tread: Float64Array;
+  /**
+   * The slope φ shows across all its steps, (max φ − min φ) / 2h for the largest step h: the scale
+   * of its derivative, read off φ alone, against which an estimate's error is resolved or not.
+   */
+  secant: Float64Array;
+  /**
+   * 1 where φ is rough at the smallest steps: its fourth differences there are more than 2^-10 of
+   * all φ does over the steps and more than rounding of its value or inputs could make, and a
+   * backward error as large (sin(10^15·x) changes by 1 within a few units in the last place of x)
+   * explains them — not a jump a step away, which a typical gradient does not explain. No step
+   * resolves such a φ.
+   */
+  rough: Uint8Array;
+  /**
+   * The largest slope the steps could show: (max φ − min φ + 2·rounding) / 2h for the smallest step
+   * h. A derivative beyond it would change φ by more than φ ever changes, even over the smallest
+   * step: unless the steps settled on time, the samples cannot test it (an oscillation far faster
+   * than any step, where some runs of steps alias by chance).
+   */
+  limit: Float64Array;
+  /** The first run settled within two steps of its first estimate: its estimates are crisp. */
+  crisp: boolean;
+  /**
+   * The estimates were taken again on further runs of steps (see differentiate), or could not be:
+   * nothing more would confirm them.
+   */
+  confirmed: boolean;
 }
 
 /** φ at a step, or null where φ is undefined there (it threw or was not finite). */
 export type Sampler = (t: number) => Float64Array | null;
 
+/** The steps to try: halving from `first` down to `smallest`, at least `levels` of them. */
+export interface Ladder {
+  first: number;
+  levels: number;
+  smallest: number;
+  /**
+   * Steps down to this one move the input exactly. Further runs of steps (see differentiate) are
+   * taken only when every step of theirs does too, fractions of four bits of the first run's: a
+   * float32 target's input has too few bits for that.
+   */
+  exact: number;
+}
+
 /**
- * The smallest step tried. Steps are relative to each entry's scale, so a step this small only
- * helps a function whose domain ends just beside the input; below it, a perturbation of an
- * integer input would round away and pass for a derivative of 0.
+ * Further runs start at these fractions of the first step: not powers of two, so that an
+ * oscillation aliasing on one run of halving steps aliases on another only by chance (or over a
+ * run of halvings three or four longer), and of four bits at most, so that with directions rounded
+ * for steps 2^-4 below the smallest (see Settings.exactStep) every step still moves the input
+ * exactly. An oscillation aliases when its phase at each step falls a little short of a multiple
+ * of 2π, by half as much each halving: its quotients then converge like a smooth function's, to
+ * the wrong value. Runs are taken until two agree.
  */
-export const SMALLEST_STEP = 2 ** -30;
+const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
 
-/** At most this many step sizes: beyond, the estimate is what it is, with its error. */
-const MOST_LEVELS = 12;
+/** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
+const UNSETTLED = 2;
 
+/** Settling within this many levels beyond the first estimate is on time: no further run. */
+const ON_TIME = 2;
 
 /**
- * Steps start at `step` and halve until `levels` consecutive steps give finite values, and on
- * while the estimate has not settled — a kink or a steep stretch just beside the input spoils
- * the larger steps, and the tableau finds its best entry among the smaller ones. A step that
- * leaves φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
+ * An estimate whose error is within this many times the rounding its step amplifies has settled as
+ * far as smaller steps go (see settledAt): the tableau's columns amplify the rounding of the two
+ * values in a one-sided quotient up to threefold, and a slope small beside its output's rounding
+ * (a saturated tanh's 1e-7) is as good as it gets there. Crisp it is only within the rounding itself.
  */
-export function differentiate(phi: Sampler, base: Float64Array, step: number, levels: number, eps: number, largestInput: number): Derivatives | null {
+const AMPLIFIED = 8;
+
+/**
+ * Steps start at `first` and halve until `levels` consecutive steps give finite values, and on
+ * while the estimate has not settled — a kink or a steep stretch just beside the input spoils the
+ * larger steps, and the tableau finds its best entry among the smaller ones. A step that leaves
+ * φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
+ *
+ * An estimate that settled only far down the steps, or never, is taken again on other runs of
+ * steps until two agree (five runs at most), and its error is at least how far the two runs that
+ * agree best disagree: the tableau's own error is the smallest of many, and over many steps of an
+ * oscillation faster than any of them, or of noise, some entries agree by accident. Derivatives
+ * of the first run given as `confirm` are taken on the further runs however soon they settled:
+ * before a disagreement is called a failure, it must not be an oscillation aliasing on one run.
+ */
+export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, eps: number, sizes: Sizes, confirm?: Derivatives): Derivatives | null {
+  const first = confirm ? { derivatives: confirm, levels: Infinity, strict: false } : run(phi, base, ladder, eps, sizes, AMPLIFIED);
+  if (!first) return null;
+  if (first.levels <= ladder.levels + ON_TIME && first.strict) first.derivatives.crisp = true;
+  if (ladder.exact > ladder.smallest * 2 ** -4) return { ...first.derivatives, confirmed: true };
+  if (first.derivatives.crisp && !confirm) return first.derivatives;
+  const runs = [first.derivatives];
+  for (const factor of RERUNS) {
+    // confirming what a verdict names, steps go on until the estimate settles within its rounding:
+    // runs of an oscillation that stop where it looks smooth within a few times that can agree by chance
+    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes, confirm ? 1 : AMPLIFIED);
+    if (again) runs.push(again.derivatives);
+    if (runs.length > 1 && agreeing(runs)) break;
+  }
+  return combined(runs);
+}
+
+/**
+ * One run of halving steps: the estimate, how many steps it took (Infinity when it never settled),
+ * and whether it settled within its rounding (`strict`, two steps in a row as settling takes) rather
+ * than a few times it: an oscillation aliasing on the steps settles on time as often as not within
+ * a few times the rounding its fast phase makes of the input's, and must be taken again on other
+ * runs before it is believed.
+ */
+function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes, within: number): { derivatives: Derivatives; levels: number; strict: boolean } | null {
   const samples: Sample[] = [];
-  let derivatives: Derivatives | null = null;
-  for (let h = step; h >= SMALLEST_STEP && samples.length < MOST_LEVELS; h /= 2) {
+  // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
+  // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
+  // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
+  let before = false;
+  let strictBefore = false;
+  for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
       samples.length = 0;
-      derivatives = null;
+      before = strictBefore = false;
       continue;
     }
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
-    derivatives = estimate(samples, base, eps, largestInput);
-    if (settled(derivatives, eps)) break;
+    // null as soon as one component has not settled: the estimate is taken again a step further
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, within);
+    const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
+    const alone = samples.length === levels || exact > smallest;
+    if (derivatives && (before || alone)) {
+      return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length, strict: strict && (strictBefore || alone) };
+    }
+    before = derivatives !== null;
+    strictBefore = strict;
   }
-  return derivatives;
+  // never settled: an entry counts only where quotients at two smaller steps bear it out
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity, strict: false } : null;
 }
 
-function estimate(samples: readonly Sample[], base: Float64Array, eps: number, largestInput: number): Derivatives {
-  const quotients = (f: (s: Sample, i: number) => number) => samples.map((s) => Float64Array.from(base, (_, i) => f(s, i)));
-  const steps = samples.map((s) => s.h);
+/** The pair of runs whose values agree best, for one component of one estimate. */
+function closest(values: readonly number[]): [number, number] {
+  let pair: [number, number] = [0, 0];
+  let gap = Infinity;
+  for (let a = 0; a < values.length; a++) {
+    for (let b = a + 1; b < values.length; b++) {
+      if (Math.abs(values[a]! - values[b]!) < gap) [pair, gap] = [[a, b], Math.abs(values[a]! - values[b]!)];
+    }
+  }
+  return pair;
+}
+
+/**
+ * Some two runs agree on every central derivative: within the smaller of their errors (a run that
+ * resolved nothing agrees with nothing) and the larger of their roundings (a property of φ, and of
+ * the input moved by inexact steps on the later runs).
+ */
+function agreeing(runs: readonly Derivatives[]): boolean {
+  return runs[0]!.central.value.every((_, i) => {
+    const [a, b] = closest(runs.map((r) => r.central.value[i]!)).map((k) => runs[k]!) as [Derivatives, Derivatives];
+    const rounding = (d: Derivatives) => d.rounding[i]! / d.central.step[i]!;
+    const allowed = Math.min(a.central.error[i]!, b.central.error[i]!) + Math.max(rounding(a), rounding(b));
+    return Math.abs(a.central.value[i]! - b.central.value[i]!) <= SAFETY * allowed;
+  });
+}
+
+/** Each value from the two runs that agree best (the one with the smaller error), its error no smaller than their disagreement. */
+function combined(runs: readonly Derivatives[]): Derivatives {
+  if (runs.length === 1) return { ...runs[0]!, confirmed: true };
+  const pick = (of: (d: Derivatives) => Estimate): Estimate => {
+    const estimates = runs.map(of);
+    const m = estimates[0]!.value.length;
+    const out: Estimate = { value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) };
+    for (let i = 0; i < m; i++) {
+      const [a, b] = closest(estimates.map((e) => e.value[i]!)).map((k) => estimates[k]!) as [Estimate, Estimate];
+      const best = a.error[i]! <= b.error[i]! ? a : b;
+      out.value[i] = best.value[i]!;
+      out.error[i] = Math.max(best.error[i]!, Math.abs(a.value[i]! - b.value[i]!));
+      out.step[i] = best.step[i]!;
+    }
+    return out;
+  };
   return {
-    central: extrapolate(quotients((s, i) => (s.plus[i]! - s.minus[i]!) / (2 * s.h)), steps, 4),
-    left: extrapolate(quotients((s, i) => (base[i]! - s.minus[i]!) / s.h), steps, 2),
-    right: extrapolate(quotients((s, i) => (s.plus[i]! - base[i]!) / s.h), steps, 2),
-    rounding: roundingOf(samples, base, eps, largestInput),
+    confirmed: true,
+    central: pick((d) => d.central),
+    left: pick((d) => d.left),
+    right: pick((d) => d.right),
+    jump: pick((d) => d.jump),
+    beside: { left: pick((d) => d.beside.left), right: pick((d) => d.beside.right) },
+    rounding: runs[0]!.rounding.map((_, i) => Math.max(...runs.map((r) => r.rounding[i]!))),
+    secant: runs[0]!.secant,
+    rough: runs[0]!.rough.map((_, i) => Math.max(...runs.map((r) => r.rough[i]!))),
+    limit: runs[0]!.limit.map((_, i) => Math.max(...runs.map((r) => r.limit[i]!))),
+    crisp: runs[0]!.crisp,
+    tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
 }
 
 /**
- * Settled: the error is within √ε of the answer, or within its rounding — the one-sided answers
- * too, or a change of curvature a step away would pass for a kink. The rounding read off the samples is
- * capped (see roundingOf), so a kink a step away, which looks like a staircase too, does not
- * settle it: only smaller steps get clear of it.
+ * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
+ * component — or, `settling` within so many times its rounding, null at the first component that
+ * has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
+ * which only the estimate a run ends with needs (settling looks at the slopes). Each component's
+ * samples are scaled by a power of two to below 2 first (see scaled), so that near overflow (x² at
+ * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function settled({ central, left, right, rounding }: Derivatives, eps: number): boolean {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: number): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling?: number): Derivatives | null {
+  const steps = samples.map((s) => s.h);
+  const n = samples.length;
+  const m = base.length;
+  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
+  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const quotients = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const { unit, f, range } = scaled(samples, base, i, plus, minus);
+    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
+    // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
+    // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
+    // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
+    const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
+    d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
+    d.secant[i] = (range * unit) / (2 * steps[0]!);
+    d.rough[i] = Number(read.rough);
+    d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
+    const put = tableaux(d, i, unit, range);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - minus[k]!) / (2 * steps[k]!);
+    put(d.central, quotients, steps, 4, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (f - minus[k]!) / steps[k]!;
+    put(d.left, quotients, steps, 2, finer);
+    for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - f) / steps[k]!;
+    put(d.right, quotients, steps, 2, finer);
+    if (settling !== undefined && !settledAt(d, i, eps, settling)) return null;
+  }
+  return d;
+}
+
+/**
+ * The jump's tableau and the slopes' beside it, added to an estimate of the same samples. A jump
+ * shows at the smallest steps; larger ones may cross a change of curvature, whose smooth branch
+ * extrapolates to an offset at 0 that is no jump: both are read on the finest `levels` steps.
+ */
+function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Array, levels: number): Derivatives {
+  const n = samples.length;
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const finest = samples.slice(-levels).map((s) => s.h);
+  // a difference φ(h) − φ(−h) carries the rounding of φ over 1; a pair of steps h, h/2 on one
+  // side, that of two values over h/2
+  const ones = finest.map(() => 1);
+  const halves = finest.slice(1).map((h) => h / 2);
+  const jumps = new Float64Array(finest.length);
+  const left = new Float64Array(halves.length);
+  const right = new Float64Array(halves.length);
+  for (let i = 0; i < base.length; i++) {
+    const { unit, range } = scaled(samples, base, i, plus, minus);
+    for (let j = 0, k = n - finest.length; k < n; j++, k++) {
+      jumps[j] = plus[k]! - minus[k]!;
+      if (j === 0) continue;
+      left[j - 1] = (minus[k]! - minus[k - 1]!) / (samples[k - 1]!.h - samples[k]!.h);
+      right[j - 1] = (plus[k - 1]! - plus[k]!) / (samples[k - 1]!.h - samples[k]!.h);
+    }
+    const put = tableaux(d, i, unit, range);
+    put(d.jump, jumps, ones, 2, 0);
+    put(d.beside.left, left, halves, 2, 0);
+    put(d.beside.right, right, halves, 2, 0);
+  }
+  return d;
+}
+
+/**
+ * Component i of the samples, scaled by a power of two to below 2 (exactly: their bits are kept),
+ * into `plus` and `minus`: the unit, φ(0) and the range of φ over the steps, in that unit.
+ */
+function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus: Float64Array, minus: Float64Array): { unit: number; f: number; range: number } {
+  let largest = Math.abs(base[i]!);
+  for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
+  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const f = base[i]! / unit;
+  let [low, high] = [f, f];
+  for (let k = 0; k < samples.length; k++) {
+    plus[k] = samples[k]!.plus[i]! / unit;
+    minus[k] = samples[k]!.minus[i]! / unit;
+    low = Math.min(low, plus[k]!, minus[k]!);
+    high = Math.max(high, plus[k]!, minus[k]!);
+  }
+  return { unit, f, range: high - low };
+}
+
+/**
+ * Puts Ridders' tableau of quotients into component i of an estimate, in units of `unit`: a
+ * quotient over a step carries the rounding of φ divided by it (see Estimate.step), and smaller
+ * steps may add noise before they speak against an estimate — its rounding, or up to 2^-16 of all
+ * φ does (`range`): noise of intermediates the rounding read cannot believe in (x + 10⁸ − 10⁸
+ * rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it.
+ */
+function tableaux(d: Derivatives, i: number, unit: number, range: number) {
+  const rounding = d.rounding[i]! / unit;
+  const noise = Math.max(rounding, range * 2 ** -16);
+  return (into: Estimate, quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, finer: number) => {
+    const e = extrapolate(quotients, steps, ratio, { rounding, noise, finer });
+    into.value[i] = e.value * unit;
+    into.error[i] = e.error * unit;
+    into.step[i] = e.step;
+  };
+}
+
+/**
+ * Component i settled: its error is within √ε of the answer, or within `amplified` times the
+ * rounding its step amplifies (see AMPLIFIED) — the one-sided answers too, or a change of
+ * curvature a step away would pass for a kink. The rounding read off the samples is capped (see
+ * roundingOf), so a kink a step away, which looks like a staircase too, does not settle it: only
+ * smaller steps get clear of it.
+ */
+function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number, amplified: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error.every((error, i) => error <= Math.sqrt(eps) * Math.abs(e.value[i]!) + rounding[i]! / e.step[i]!);
+  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (amplified * rounding[i]!) / e.step[i]!;
   return within(central) && within(left) && within(right);
 }
 
 /**
- * The rounding in φ, read off the samples. A value's own rounding, ε·|φ|, is not all of it: a
- * small value computed from large intermediates (cross-entropy of confident logits, as
- * lse − logit) carries their absolute error, and varies in steps of it. Symmetric fourth
- * differences Δ⁴ at the three smallest steps τ, 2τ, 4τ see that staircase. Their smooth part
- * grows as τ⁴ and a kink at 0 adds a part linear in τ; Δ⁴(τ) − (9/16)Δ⁴(2τ) + (1/32)Δ⁴(4τ)
- * cancels both, and what remains is rounding: at most 25.5 times a value's (16 per Δ⁴).
- * A kink a step away from 0 remains too, so the reading is believed only up to rounding of the
- * size of the inputs (4ε·max|x|): intermediates that dwarf the inputs are rare, and a kink
- * mistaken for rounding would pass a wrong derivative.
+ * What the rounding read off φ may be believed up to (see roundingOf): the largest input, and the
+ * backward error's size, |x|·|∂f/∂x| for the moved inputs at their typical gradients.
  */
-function roundingOf(samples: readonly Sample[], base: Float64Array, eps: number, largestInput: number): Float64Array {
-  const n = samples.length;
-  if (n < 4) return base.map((f) => eps * Math.abs(f));
-  const [s8, s4, s2, s1] = samples.slice(n - 4) as [Sample, Sample, Sample, Sample];
-  return base.map((f, i) => {
-    const fourth = (outer: Sample, inner: Sample) => outer.plus[i]! - 4 * inner.plus[i]! + 6 * f - 4 * inner.minus[i]! + outer.minus[i]!;
-    const staircase = Math.abs(fourth(s2, s1) - (9 / 16) * fourth(s4, s2) + fourth(s8, s4) / 32) / 25.5;
-    const own = eps * Math.abs(f);
-    return Math.max(own, Math.min(staircase, 4 * eps * Math.max(Math.abs(f), largestInput)));
-  });
+export interface Sizes {
+  input: number;
+  backward: number;
 }
+
+/**
+ * The rounding in φ, read off the samples (scaled so that |φ| < 2; unscaled, it is no less than
+ * the spacing of subnormal numbers). A value's own rounding, ε·|φ|, is not all of it: a small value computed
+ * from large intermediates (cross-entropy of confident logits, as lse − logit) carries their
+ * absolute error, and varies in steps of it. Symmetric fourth differences Δ⁴ at the three smallest
+ * steps τ, 2τ, 4τ see that staircase. Their smooth part grows as τ⁴ and a kink at 0 adds a part
+ * linear in τ; Δ⁴(τ) − (9/16)Δ⁴(2τ) + (1/32)Δ⁴(4τ) cancels both, and what remains is rounding: at
+ * most 25.5 times a value's (16 per Δ⁴). A kink a step away from 0 remains too, so the reading is
+ * believed only up to what rounding can be: 4ε of the larger of |φ| and the inputs, or of the
+ * backward error — a forward computed in floating point is exact for inputs moved by ε of
+ * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
+ * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
+ * (sin(10^15·x)), and that is no rounding: φ is rough there. Returns the reading, what it may be
+ * believed up to, and whether φ is rough.
+ */
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
+  const own = eps * Math.abs(f);
+  const n = plus.length;
+  const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
+  const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
+  if (n < 4) return { rounding: own, believed, rough: false };
+  const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
+  // read at the three smallest steps, and — where the steps went on — at the two triples above
+  // them: one reading of random rounding can come out small by chance
+  let staircase = 0;
+  for (let k = n - 1; k >= Math.max(3, n - 3); k--) {
+    staircase = Math.max(staircase, Math.abs(fourth(k - 1, k) - (9 / 16) * fourth(k - 2, k - 1) + fourth(k - 3, k - 2) / 32) / 25.5);
+  }
+  // rough: read well above rounding, and a backward error as large as a thousandth of φ's range to explain it
+  const rough = staircase > Math.max(rounded, range * 2 ** -10) && 4 * eps * sizes.backward > range * 2 ** -10;
+  // values on a grid coarser than any rounding believed, with a staircase that shows it, round by
+  // the grid (sin(x + 10⁸) − 10⁸) — a fine one: a kink a step away puts its values on no grid, and
+  // a jump (floor) on one as coarse as all φ does
+  const step = grid(plus, minus, f);
+  const fine = step <= range * 2 ** -10 ? Math.min(staircase * 25.5, step) : 0;
+  return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine), believed, rough };
+}
+
+/**
+ * The coarsest grid every sample lies on, relative to φ(0): a value rounded to a coarser grid than
+ * its own last place (a small result of large intermediates: lse − logit rounds to the logit's
+ * last place) moves only in whole steps of it, and its rounding is a step. The largest power of
+ * two that divides every difference from φ(0); for values with nothing in common, about their own
+ * last place.
+ */
+function grid(plus: Float64Array, minus: Float64Array, f: number): number {
+  let step = Infinity;
+  for (const samples of [plus, minus]) {
+    for (const sample of samples) {
+      const d = Math.abs(sample - f);
+      if (d > 0) step = Math.min(step, lowestBit(d));
+    }
+  }
+  return Number.isFinite(step) ? step : 0;
+}
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** The index of the 32-bit word holding a double's exponent: 1 on little-endian machines. */
+const HIGH = (bits[0] = 1, words[1] === 0x3ff00000 ? 1 : 0);
+
+/** The largest power of two that divides a (positive, finite) double. */
+export function lowestBit(x: number): number {
+  bits[0] = x;
+  const high = words[HIGH]!;
+  const low = words[1 - HIGH]!;
+  const biased = (high >>> 20) & 0x7ff;
+  // normal numbers: the trailing zeros of the significand, its implicit leading bit included
+  if (biased > 0) {
+    const zeros = low !== 0 ? trailingZeros(low) : 32 + trailingZeros((high & 0xfffff) | 0x100000);
+    return 2 ** (biased - 1075 + zeros);
+  }
+  // subnormal: the significand alone, in units of the smallest subnormal
+  return 2 ** (-1074 + (low !== 0 ? trailingZeros(low) : 32 + trailingZeros(high & 0xfffff)));
+}
+
+function trailingZeros(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+/** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
+const SAFETY = 16;
+
+/** The spacing of subnormal numbers: no value is computed closer than this. */
+const SUBNORMAL = 2 ** -1074;
 
 interface Sample {
   h: number;
   plus: Float64Array;
   minus: Float64Array;
 }
+
 /**
  * Ridders' tableau over quotients at halving steps whose error is a series in powers of h with
- * ratio `ratio` per column (4 for central differences, 2 for one-sided ones).
+ * ratio `ratio` per column (4 for central differences, 2 for one-sided ones): the entry with the
+ * smallest uncertainty — its error estimate and the rounding its row's step amplifies, so that a
+ * noisy function is read at the step that balances the two — and the step of its row. A row's
+ * step is what its quotient divides φ by: h for a difference quotient, 1 for a plain difference.
+ *
+ * The tableau's error is the smallest of many, and over an oscillation faster than the steps, or
+ * noise beyond the rounding read off φ, some entries agree by accident. So an entry must also
+ * agree with every quotient at a smaller step, where truncation shrinks by `ratio` a step: a
+ * quotient further from the value than its row's share of the entry's own row's truncation, and
+ * SAFETY times its noise, adds the difference to the error. Each row's best entry is held to
+ * that, and the best of them is taken — among rows with at least `finer` rows after them.
  */
-export function extrapolate(quotients: readonly Float64Array[], steps: readonly number[], ratio: number): Estimate {
-  const m = quotients[0]!.length;
-  const value = new Float64Array(m);
-  const error = new Float64Array(m).fill(Infinity);
-  const step = new Float64Array(m);
-  for (let c = 0; c < m; c++) {
-    let previous: number[] = [];
-    quotients.forEach((q, k) => {
-      const row = [q[c]!];
-      for (let j = 1, factor = ratio; j <= previous.length; j++, factor *= ratio) {
-        const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
-        row.push(extrapolated);
-        const err = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
-        if (err <= error[c]!) {
-          error[c] = err;
-          value[c] = extrapolated;
-          step[c] = steps[k]!;
-        }
-      }
-      previous = row;
-    });
+export function extrapolate(quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
+  const { rounding = 0, noise = rounding, finer = 0 } = limits;
+  const n = quotients.length;
+  // each row's best entry; the tableau is kept a row at a time
+  const values = new Float64Array(n);
+  const errors = new Float64Array(n);
+  let previous = new Float64Array(n);
+  let row = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    row[0] = quotients[k]!;
+    let best = { value: 0, error: Infinity };
+    for (let j = 1, factor = ratio; j <= k; j++, factor *= ratio) {
+      const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
+      row[j] = extrapolated;
+      const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
+      if (error <= best.error) best = { value: extrapolated, error };
+    }
+    values[k] = best.value;
+    errors[k] = best.error;
+    [previous, row] = [row, previous];
   }
-  return { value, error, step };
+  // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
+  let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
+  for (let r = 0; r < n - finer; r++) {
+    const value = values[r]!;
+    let error = errors[r]!;
+    let truncation = Math.abs(quotients[r]! - value);
+    const amplified = rounding / steps[r]!;
+    for (let k = r + 1; k < n && error + amplified <= chosen.uncertainty; k++) {
+      truncation /= ratio;
+      error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - (SAFETY * noise) / steps[k]!);
+    }
+    if (error + amplified <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + amplified };
+  }
+  return { value: chosen.value, error: chosen.error, step: chosen.step };
+}
+
+/**
+ * What bounds an extrapolation (see extrapolate): the rounding in φ, which a row's quotient
+ * carries divided by its row's entry of `steps`; the noise in φ finer quotients may add before
+ * they speak against an entry (the rounding, by default), likewise divided; and how many finer
+ * rows an entry needs after it.
+ */
+export interface Limits {
+  rounding?: number;
+  noise?: number;
+  finer?: number;
 }

@@ -16,15 +16,15 @@ export class InputSpace {
   readonly largest: number;
 
   /**
-   * @param smallestStep the smallest planned step t: directions are rounded so that x + t·d is
-   *   exact for every planned t, or rounding of the input itself would be mistaken for an error
-   *   of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
+   * @param exactStep the smallest step t planned to be exact: directions are rounded so that
+   *   x + t·d is exact for every step down to it, or rounding of the input itself would be mistaken
+   *   for an error of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
    * @param mantissaBits of the target's arithmetic: a float32 target rounds its inputs to 23 bits.
    */
   constructor(
     readonly inputs: readonly Tensor[],
     nondifferentiable: readonly number[],
-    private readonly smallestStep: number,
+    private readonly exactStep: number,
     private readonly mantissaBits = 52,
   ) {
     this.differentiable = inputs.map((_, i) => i).filter((i) => !nondifferentiable.includes(i));
@@ -55,10 +55,8 @@ export class InputSpace {
 
   /** Which input and multi-index a global position is. */
   locate(position: number): { input: number; index: number[] } {
-    let slot = this.offsets.length - 1;
-    while (this.offsets[slot]! > position) slot--;
-    const input = this.differentiable[slot]!;
-    return { input, index: unravelIndex(position - this.offsets[slot]!, this.inputs[input]!.shape) };
+    const { input, flat } = this.entry(position);
+    return { input, index: unravelIndex(flat, this.inputs[input]!.shape) };
   }
 
   /** Per-input tensors (zeros for nondifferentiable inputs) from a vector over the space. */
@@ -78,25 +76,77 @@ export class InputSpace {
     return vector;
   }
 
-  /** A random direction: random entries times each entry's scale, rounded to exact steps. */
+  /**
+   * A random direction: random entries times each entry's scale, rounded to exact steps whose
+   * lowest bit is the quantum's (see odd): the arithmetic is read along the first one.
+   */
   randomDirection(rng: Rng): Float64Array {
-    const direction = this.scale.map((s) => s * randomEntry(rng));
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!.data;
-      const offset = this.offsets[slot]!;
-      for (let i = 0; i < x.length; i++) {
-        const quantum = ulp(x[i]!, this.mantissaBits) / this.smallestStep;
-        if (quantum > 0) direction[offset + i] = Math.round(direction[offset + i]! / quantum) * quantum;
-      }
-    });
+    return this.scale.map((s, position) => this.odd(position, s * randomEntry(rng)));
+  }
+
+  /**
+   * The direction of one entry, of a random length between ½ and 3⁄2 of its scale (rounded to
+   * exact steps): never a power of two, so that a function periodic in powers of two — sin(2^k·π·x),
+   * a Fourier feature — cannot alias on every step along it and pass for flat.
+   */
+  basis(position: number, rng: Rng): Float64Array {
+    const direction = new Float64Array(this.size);
+    direction[position] = this.exact(position, this.scale[position]! * (0.5 + rng.next()));
     return direction;
   }
 
-  /** The scaled basis direction of one entry; its scale is a power of two, so its steps are exact. */
-  basis(position: number): Float64Array {
-    const direction = new Float64Array(this.size);
-    direction[position] = this.scale[position]!;
-    return direction;
+  /** A direction's entry rounded so that the entry moved by it at any planned step is exact. */
+  private exact(position: number, d: number): number {
+    const { input, flat } = this.entry(position);
+    return exactStepDirection(this.inputs[input]!.data[flat]!, d, this.exactStep, this.mantissaBits);
+  }
+
+  /**
+   * The same, to an odd multiple of the quantum, so that its lowest bit is the quantum's: a float64
+   * input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a
+   * float32 forward rounds every moved input — its noise shows in the reading of the arithmetic
+   * (see arithmetic.ts), however short the draw.
+   */
+  private odd(position: number, d: number): number {
+    const quantum = this.quantum(position);
+    if (!(quantum > 0)) return d;
+    const k = Math.round(d / quantum);
+    return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
+  }
+
+  /** The unit a direction's entry is a multiple of: exact steps down to exactStep (see the constructor). */
+  private quantum(position: number): number {
+    const { input, flat } = this.entry(position);
+    return ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
+  }
+
+  /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
+  backward(direction: Float64Array, typical: Float64Array): number {
+    let largest = 0;
+    this.differentiable.forEach((k, slot) => {
+      const x = this.inputs[k]!.data;
+      const offset = this.offsets[slot]!;
+      for (let i = 0; i < x.length; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
+    });
+    return largest;
+  }
+
+  /**
+   * Integer ids and class targets not declared nondifferentiable break every finite difference:
+   * the hint names the inputs that hold only whole numbers.
+   */
+  idsHint(): string {
+    const whole = this.differentiable.filter((k) => this.inputs[k]!.data.every(Number.isInteger));
+    if (whole.length === 0) return 'If an input holds integer ids or class targets, list its position in `nondifferentiable`. ';
+    const which = whole.length === 1 ? `Input ${whole[0]} holds` : `Inputs ${whole.join(', ')} hold`;
+    return `${which} only whole numbers: if they are integer ids or class targets, list them in \`nondifferentiable\` (nondifferentiable: [${whole.join(', ')}]). `;
+  }
+
+  /** Which input a global position is in, and its flat index there. */
+  private entry(position: number): { input: number; flat: number } {
+    let slot = this.offsets.length - 1;
+    while (this.offsets[slot]! > position) slot--;
+    return { input: this.differentiable[slot]!, flat: position - this.offsets[slot]! };
   }
 }
 
@@ -122,6 +172,16 @@ function powerOfTwoBelow(x: number): number {
   return 2 ** Math.floor(Math.log2(x));
 }
 
+/**
+ * d rounded (never to 0) so that x + t·d is exact for every power-of-two step t from `smallestStep`
+ * up to where t·d outgrows x: a multiple of x's spacing over the smallest step. Otherwise the
+ * rounding of the moved input, which grows with the gradient along the way, reads as curvature.
+ */
+export function exactStepDirection(x: number, d: number, smallestStep: number, mantissaBits = 52): number {
+  const quantum = ulp(x, mantissaBits) / smallestStep;
+  return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
+}
+
 /** The spacing of floating-point values at x, for a format with this many mantissa bits. */
 function ulp(x: number, mantissaBits: number): number {
   return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - mantissaBits), 2 ** -1074);
@@ -131,7 +191,7 @@ function ulp(x: number, mantissaBits: number): number {
  * A random sign times a magnitude in [0.5, 1.5): never near 0, so an error in any one entry shows
  * in the projection at full strength, and never all-ones, so sum-like outputs cannot hide errors.
  */
-function randomEntry(rng: Rng): number {
+export function randomEntry(rng: Rng): number {
   return (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next());
 }
 
@@ -151,6 +211,20 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
+}
+
+/**
+ * √(mean of squares) of the entries from..to of each vector; scaled by the largest entry first, so
+ * that squares of values near overflow do not overflow.
+ */
+export function rootMeanSquare(vectors: readonly ArrayLike<number>[], from = 0, to?: number): number {
+  let largest = 0;
+  let count = 0;
+  for (const v of vectors) for (let i = from; i < (to ?? v.length); i++, count++) largest = Math.max(largest, Math.abs(v[i]!));
+  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  let squares = 0;
+  for (const v of vectors) for (let i = from; i < (to ?? v.length); i++) squares += (v[i]! / largest) ** 2;
+  return largest * Math.sqrt(squares / count);
 }
 
 /** Σ|a_i b_i|: the size of the terms behind a dot product, which bounds its rounding error. */

@@ -2,41 +2,101 @@ import { type Shape, Tensor, formatShape, isTensor, shapesEqual } from '../tenso
 import type { Differentiable } from './differentiable.js';
 import type { Problem } from './report.js';
 
-/** A broken contract: ends the check with this problem and message. */
+/** A broken contract: ends the check with this problem and message (`cause`: what the target threw, for 'throws'). */
 export class ContractError extends Error {
   constructor(
     readonly problem: Problem,
     message: string,
+    options?: { cause: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
 /**
+ * Problems after which nothing the target returned could be compared — the check could not start,
+ * forward is unusable at the input, or a derivative threw or returned no tensor — are 'error'; the
+ * rest are the target's bugs, found in what it returned: 'fail'.
+ */
+export function verdictOf(problem: Problem): 'error' | 'fail' {
+  return ERRORS.has(problem) ? 'error' : 'fail';
+}
+
+const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 'bad-input', 'bad-target', 'bad-options', 'no-second-order']);
+
+/**
  * The target behind a counting, validating front: every call is counted, anything thrown becomes a
  * ContractError naming the call, and every result is checked against the Differentiable contract
- * (a tensor, of the right shape, finite, inputs untouched).
+ * (a tensor, of the right shape, finite, inputs untouched, not a buffer an earlier call returned
+ * and has overwritten since). Results are copied: the checker never holds the target's buffers,
+ * and nothing the target returns is read twice (a Proxy may answer differently the second time).
  */
 export class GuardedTarget {
   readonly evaluations = { forward: 0, vjp: 0, jvp: 0 };
+  readonly name: string;
   /** The inputs of the last forward call: a layer may keep activations from it for its backward. */
   private lastForward?: readonly Tensor[];
+  /** What each buffer held when the target last returned it, by buffer. */
+  private readonly returned = new WeakMap<object, { offset: number; values: Float64Array }>();
 
-  constructor(readonly target: Differentiable) {}
+  /** Whether the target has a jvp, and which inputs it does not differentiate: see declare. */
+  hasJvp = false;
+  nondifferentiable: number[] = [];
 
-  /** The target's name, or a stand-in so that no message starts with "undefined:". */
-  get name(): string {
-    return typeof this.target.name === 'string' && this.target.name !== '' ? this.target.name : '(unnamed target)';
+  constructor(readonly target: Differentiable) {
+    this.name = nameOf(target);
+  }
+
+  /**
+   * Read what the target declares, once: forward and vjp are functions, jvp one if given, and
+   * nondifferentiable lists positions among `inputs` inputs. Anything else is a bad target.
+   */
+  declare(inputs: number): void {
+    const bad = (message: string) => new ContractError('bad-target', `${this.name}: ${message}`);
+    const target = this.target as unknown;
+    if ((typeof target !== 'object' && typeof target !== 'function') || target === null) {
+      throw bad(`expected a Differentiable ({ name, forward, vjp }), got ${describe(target)}`);
+    }
+    const read = (key: keyof Differentiable): unknown => {
+      try {
+        return (target as Record<string, unknown>)[key];
+      } catch (error) {
+        throw bad(`reading the target's ${key} threw ${describeThrown(error)}`);
+      }
+    };
+    for (const key of ['forward', 'vjp'] as const) {
+      const value = read(key);
+      if (typeof value !== 'function') throw bad(`${key} must be a function, got ${describe(value)}`);
+    }
+    const jvp = read('jvp');
+    if (jvp !== undefined && typeof jvp !== 'function') throw bad(`jvp must be a function when given, got ${describe(jvp)}`);
+    this.hasJvp = jvp !== undefined;
+    const positions = `input positions, whole numbers from 0 to ${inputs - 1}`;
+    const declared = read('nondifferentiable') ?? [];
+    if (!Array.isArray(declared)) throw bad(`nondifferentiable must list ${positions}, got ${describe(declared)}`);
+    let fixed: unknown[];
+    try {
+      fixed = [...(declared as unknown[])];
+    } catch (error) {
+      throw bad(`reading the target's nondifferentiable threw ${describeThrown(error)}`);
+    }
+    const wrong = fixed.find((k) => !Number.isInteger(k) || (k as number) < 0 || (k as number) >= inputs);
+    if (wrong !== undefined) {
+      // a position past the inputs: the target takes more inputs than it was given
+      const what = Number.isInteger(wrong) && (wrong as number) >= 0 ? `input ${wrong as number}` : describe(wrong);
+      const why = !Number.isInteger(wrong) ? 'a position is a whole number' : `${inputs} input${inputs === 1 ? ' was' : 's were'} given`;
+      throw bad(`nondifferentiable lists ${what}, but ${why}: it must list ${positions}`);
+    }
+    this.nondifferentiable = [...new Set(fixed as number[])];
   }
 
   forward(inputs: readonly Tensor[]): Tensor {
     this.evaluations.forward++;
     this.lastForward = inputs;
     const output = this.call('forward', () => this.target.forward(inputs), labelled(inputs));
-    if (!isTensor(output)) {
-      throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${describe(output)}`);
-    }
-    return output;
+    const tensor = this.received(`${this.name}: forward`, output);
+    if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${tensor}`);
+    return tensor;
   }
 
   /** Why the last perturbed forward gave nothing: for the message when no step works. */
@@ -50,12 +110,14 @@ export class GuardedTarget {
     try {
       output = this.target.forward(inputs);
     } catch (error) {
-      return this.failed(`forward threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      if (error instanceof ContractError) throw error;
+      return this.failed(`forward threw ${describeThrown(error)}`);
     }
-    if (!isTensor(output)) return this.failed(`forward returned ${describe(output)}`);
-    if (output.size !== size) return this.failed(`forward gave ${output.size} values where it gave ${size} at the input`);
-    if (!output.data.every(Number.isFinite)) return this.failed('forward was not finite');
-    return output.data;
+    const tensor = this.received(`${this.name}: forward`, output);
+    if (typeof tensor === 'string') return this.failed(`forward returned ${tensor}`);
+    if (tensor.size !== size) return this.failed(`forward gave ${tensor.size} values where it gave ${size} at the input`);
+    if (!tensor.data.every(Number.isFinite)) return this.failed('forward was not finite');
+    return tensor.data;
   }
 
   private failed(why: string): null {
@@ -67,23 +129,25 @@ export class GuardedTarget {
     this.forwardFirst(inputs);
     this.evaluations.vjp++;
     const grads = this.call('vjp', () => this.target.vjp(inputs, cotangent), [...labelled(inputs), ['the cotangent', cotangent]]);
-    if (!Array.isArray(grads) || grads.length !== inputs.length) {
-      const got = Array.isArray(grads) ? `${grads.length} gradients` : describe(grads);
-      throw new ContractError('gradient-count', `${this.name}: vjp must return one gradient per input (${inputs.length}), got ${got}`);
+    if (!Array.isArray(grads)) {
+      const hint = isTensor(grads) && inputs.length === 1 ? ' (return [dx], not dx)' : '';
+      throw new ContractError('not-a-tensor', `${this.name}: vjp must return a list of gradients, one per input (${inputs.length}), got ${describe(grads)}${hint}`);
     }
+    if (grads.length !== inputs.length) {
+      throw new ContractError('gradient-count', `${this.name}: vjp must return one gradient per input (${inputs.length}), got ${grads.length} gradients`);
+    }
+    const copies: Tensor[] = [...grads];
     for (const k of differentiable) {
-      expectTensor(`${this.name}: vjp gradient for input ${k}`, grads[k], inputs[k]!.shape, 'non-finite-gradient');
+      copies[k] = this.expectTensor(`${this.name}: vjp gradient for input ${k}`, grads[k], inputs[k]!.shape);
     }
-    return grads as Tensor[];
+    return copies;
   }
 
   jvp(inputs: readonly Tensor[], tangents: readonly Tensor[], outputShape: Shape): Tensor {
     this.forwardFirst(inputs);
     this.evaluations.jvp++;
-    const jvp = this.target.jvp!.bind(this.target);
-    const result = this.call('jvp', () => jvp(inputs, tangents), [...labelled(inputs), ...labelled(tangents, 'tangent')]);
-    expectTensor(`${this.name}: jvp`, result, outputShape, 'non-finite-gradient');
-    return result as Tensor;
+    const result = this.call('jvp', () => this.target.jvp!(inputs, tangents), [...labelled(inputs), ...labelled(tangents, 'tangent')]);
+    return this.expectTensor(`${this.name}: jvp`, result, outputShape);
   }
 
   /**
@@ -101,15 +165,94 @@ export class GuardedTarget {
     try {
       result = run();
     } catch (error) {
-      throw new ContractError('throws', `${this.name}: ${what} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      // a target that is itself a guarded view (a law's) has already named the problem
+      if (error instanceof ContractError) throw error;
+      const bug = what === 'forward' ? '' : ` — a ${what} that throws is a bug of the target: the check counts as failed (ok = false)`;
+      throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
     }
     untouched.forEach(([label, t], k) => {
       const i = before[k]!.findIndex((v, j) => !Object.is(v, t.data[j]));
       if (i >= 0) {
-        throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${before[k]![i]} → ${t.data[i]})`);
+        throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${numberText(before[k]![i]!)} → ${numberText(t.data[i]!)})`);
       }
     });
     return result;
+  }
+
+  /** A tensor of the shape, finite, copied; or a ContractError saying what it is instead. */
+  private expectTensor(what: string, value: unknown, shape: Shape): Tensor {
+    const tensor = this.received(what, value);
+    if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${what} must be a Tensor, got ${tensor}`);
+    if (!shapesEqual(tensor.shape, shape)) {
+      throw new ContractError('gradient-shape', `${what} has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
+    }
+    const i = tensor.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new ContractError('non-finite-gradient', `${what} is not finite: ${tensor.data[i]} at flat index ${i}`);
+    return tensor;
+  }
+
+  /**
+   * A copy of what the target returned, if it is a tensor; otherwise a description of what it is.
+   * Reading it may throw (a Proxy): that is what it is. A buffer the target returned before and has
+   * overwritten since is a broken contract — every result a caller kept changed with it.
+   */
+  private received(what: string, value: unknown): Tensor | string {
+    let copy: Tensor;
+    let buffer: object;
+    let offset: number;
+    try {
+      if (!isTensor(value)) return describe(value);
+      const { data, shape } = value;
+      ({ buffer, byteOffset: offset } = data);
+      copy = new Tensor(new Float64Array(data), shape);
+    } catch (error) {
+      return `a value that throws when read (${describeThrown(error)})`;
+    }
+    const previous = this.returned.get(buffer);
+    if (previous) {
+      const now = new Float64Array(buffer as ArrayBuffer, previous.offset, previous.values.length);
+      const i = previous.values.findIndex((v, j) => !Object.is(v, now[j]));
+      if (i >= 0) {
+        throw new ContractError(
+          'aliased-output',
+          `${what} returned the buffer it returned for an earlier call, overwritten since (flat index ${i}: ${numberText(previous.values[i]!)} → ${numberText(now[i]!)}): ` +
+            'every earlier result a caller kept changed with it — return a new tensor from every call',
+        );
+      }
+    }
+    this.returned.set(buffer, { offset, values: copy.data.slice() });
+    return copy;
+  }
+}
+
+/**
+ * The target as a Differentiable whose every call is validated and counted by a GuardedTarget: a
+ * broken contract throws a ContractError naming it. Laws call targets through this, so that a bad
+ * target is reported, never a crash inside the law. Throws a ContractError at once when the target
+ * is not a Differentiable for this many inputs.
+ */
+export function validated(target: Differentiable, inputs: number): Differentiable & { evaluations: GuardedTarget['evaluations'] } {
+  const guard = new GuardedTarget(target);
+  guard.declare(inputs);
+  const differentiable = Array.from({ length: inputs }, (_, k) => k).filter((k) => !guard.nondifferentiable.includes(k));
+  return {
+    name: guard.name,
+    forward: (xs) => guard.forward(xs),
+    vjp: (xs, cotangent) => guard.vjp(xs, cotangent, differentiable),
+    ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forward(xs).shape) } : {}),
+    nondifferentiable: guard.nondifferentiable,
+    evaluations: guard.evaluations,
+  };
+}
+
+/** The target's name, or a stand-in so that no message starts with "undefined:" (or fails to be written). */
+function nameOf(target: Differentiable): string {
+  if ((typeof target !== 'object' && typeof target !== 'function') || target === null) return '(not a target)';
+  try {
+    const name: unknown = target.name;
+    return typeof name === 'string' && name !== '' ? name : '(unnamed target)';
+  } catch {
+    return '(target whose name cannot be read)';
   }
 }
 
@@ -117,19 +260,35 @@ function labelled(tensors: readonly Tensor[], role = 'input'): [string, Tensor][
   return tensors.map((t, k) => [`${role} ${k}`, t]);
 }
 
-function expectTensor(what: string, value: unknown, shape: Shape, nonFinite: Problem): void {
-  if (!isTensor(value)) throw new ContractError('not-a-tensor', `${what} must be a Tensor, got ${describe(value)}`);
-  if (!shapesEqual(value.shape, shape)) {
-    throw new ContractError('gradient-shape', `${what} has shape ${formatShape(value.shape)}, expected ${formatShape(shape)}`);
-  }
-  const i = value.data.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) throw new ContractError(nonFinite, `${what} is not finite: ${value.data[i]} at flat index ${i}`);
+/** A number as a message writes it: −0 is not 0. */
+export function numberText(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
 }
 
+/** What a thrown value says, even when it cannot be turned into a string. */
+export function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'a value that cannot be written out (reading it throws)';
+  }
+}
+
+/** What a value is, in words, for a message; never throws. */
 export function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (isTensor(value)) return `a tensor of shape ${formatShape(value.shape)}`;
-  if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise (derivatives are checked synchronously: await nothing inside, read tfjs tensors with dataSync())';
-  return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : `${typeof value} ${String(value)}`;
+  try {
+    if (value === null || value === undefined) return String(value);
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    if (isTensor(value)) return `a tensor of shape ${formatShape(value.shape)}`;
+    if (typeof value !== 'object' && typeof value !== 'function') return `${typeof value} ${String(value)}`;
+    if (typeof (value as { then?: unknown }).then === 'function') return 'a Promise (derivatives are checked synchronously: await nothing inside, read tfjs tensors with dataSync())';
+    const { data, shape } = value as { data?: unknown; shape?: unknown };
+    if (ArrayBuffer.isView(data) && Array.isArray(shape)) {
+      return `a tensor-like object of shape ${formatShape(shape as number[])} whose data is a ${data.constructor.name} of length ${(data as Float64Array).length} — a Tensor holds a Float64Array of exactly its shape's size: new Tensor(Float64Array.from(data), shape)`;
+    }
+    if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
+    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  } catch (error) {
+    return `a value that throws when read (${describeThrown(error)})`;
+  }
 }

@@ -14,6 +14,8 @@ export interface CliOptions {
   runs: number;
   seed: number;
   mode: Mode;
+  /** 2: gradientsMatchFiniteDifferences checks the gradients of the gradients too (checkGradients' { order: 2 }). */
+  order: 1 | 2;
   /** Only targets whose id matches this regular expression (checked when parsed). */
   filter?: string;
   /** Only this law (as named in the summary table). */
@@ -66,6 +68,7 @@ Options:
   --runs N          generated cases per target and law (default ${DEFAULT_RUNS})
   --seed S          fast-check seed (default $GRADPROP_SEED, else ${DEFAULT_SEED})
   --mode M          checker mode: auto (default), fast or full
+  --order N         1 (default) or 2: also check the gradients of the gradients
   --filter PATTERN  only targets whose name matches this regular expression
   --law NAME        only this law (e.g. gradientsMatchFiniteDifferences)
   --shard i/n       run the i-th of n deterministic parts of the targets (1-based)
@@ -97,6 +100,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         runs: { type: 'string' },
         seed: { type: 'string' },
         mode: { type: 'string' },
+        order: { type: 'string' },
         filter: { type: 'string' },
         law: { type: 'string' },
         shard: { type: 'string' },
@@ -125,6 +129,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     runs: values.runs === undefined ? DEFAULT_RUNS : integer('--runs', values.runs, 1),
     seed: values.seed !== undefined ? integer('--seed', values.seed) : env.GRADPROP_SEED ? integer('GRADPROP_SEED', env.GRADPROP_SEED) : DEFAULT_SEED,
     mode: mode(values.mode ?? 'auto'),
+    order: order(values.order ?? '1'),
     reports: reports(values),
     power: values.power === true,
     timeout: values.timeout === undefined ? DEFAULT_TIMEOUT : seconds('--timeout', values.timeout),
@@ -167,6 +172,11 @@ function reports(values: Record<string, unknown>): CliOptions['reports'] {
 function mode(text: string): Mode {
   if (text === 'auto' || text === 'fast' || text === 'full') return text;
   throw new UsageError(`--mode must be auto, fast or full, got '${text}'`);
+}
+
+function order(text: string): 1 | 2 {
+  if (text === '1' || text === '2') return Number(text) as 1 | 2;
+  throw new UsageError(`--order must be 1 or 2, got '${text}'`);
 }
 
 function pattern(text: string): string {

@@ -55,16 +55,18 @@ describe('gradprop verify', () => {
 
 describe('gradprop check', () => {
   test('the examples pass with exit 0: an op made with defineOp, and plain Differentiables checked through their specs', () => {
-    const run = gradprop(['check', 'examples/layernorm.ts', 'examples/swish.ts', 'fixtures/cli/weak-inputs.ts', '--runs', '20']);
+    const run = gradprop(['check', 'examples/layernorm.ts', 'examples/swish.ts', 'fixtures/cli/weak-inputs.ts', 'examples/softplus-buggy.ts', '--runs', '20']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^layerNorm +gradientsMatchFiniteDifferences +20 +PASS/m);
     expect(run.stdout).toMatch(/^swishSpec +jvpMatchesVjp +20 +PASS/m);
-    expect(run.stdout).toMatch(/^gradprop check .*: 3 targets, 9 laws, seed \d+, 20 cases per law \(1 at fixed inputs\), auto mode$/m);
+    expect(run.stdout).toMatch(/^gradprop check .*: 4 targets, 12 laws, seed \d+, 20 cases per law \(1 at fixed inputs\), auto mode$/m);
     // A spec's fixed tensors: every case would be the same, so each law runs once, and the table says so.
     expect(run.stdout).toMatch(/^squareAtZero +gradientsMatchFiniteDifferences +1 fixed +PASS/m);
     expect(run.stdout).toMatch(/^squareAtZero +isPure +1 fixed +PASS/m);
     expect(run.stdout).toContain('examples/swish.ts, export swish: checked through the spec swishSpec');
-    expect(run.stdout).toMatch(/^gradprop check: PASS — 9 laws on 3 targets: 8 passed, 0 failed, 1 skipped; 5 exports skipped — [\d.]+ m?s, seed \d+$/m);
+    // right at first order, wrong at second: --order 1 (the default) cannot see it
+    expect(run.stdout).toMatch(/^softplusWithSlip +gradientsMatchFiniteDifferences +20 +PASS/m);
+    expect(run.stdout).toMatch(/^gradprop check: PASS — 12 laws on 4 targets: 11 passed, 0 failed, 1 skipped; 5 exports skipped — [\d.]+ m?s, seed \d+$/m);
   });
 
   test('the buggy twin, and a model with a broken backward, fail with exit 1 naming the wrong entry, in the table, JSON and JUnit; the printed replay command reproduces it', () => {
@@ -95,6 +97,30 @@ describe('gradprop check', () => {
     expect(replay.stdout).toMatch(/1 target,/);
   });
 
+  test('--order 2: the op right at first order and wrong at second fails, naming second order and the entry; its correct twin and the models pass; the replay reproduces it', () => {
+    const run = gradpropWithReports('order2', ['check', 'examples/softplus-buggy.ts', 'examples/softplus.ts', 'fixtures/cli/models.ts', '--order', '2', '--runs', '10']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/10 cases per law, auto mode, order 2/);
+    expect(run.stdout).toMatch(/export softplusWithSlip: gradientsMatchFiniteDifferences fails: second order \(the vjp as a function of the inputs and the cotangent, which is input 1\): (vjp|jvp) wrong at input 0 at \[/);
+    const failed = law(run.result, 'softplusWithSlip', 'gradientsMatchFiniteDifferences');
+    expect(failed).toMatchObject({ verdict: 'fail', order: 2, worst: { input: 0, verdict: 'fail' } });
+    expect(failed.replay).toMatch(/ --order 2$/);
+    const junit = run.testcases.find((c) => c.name === 'softplusWithSlip gradientsMatchFiniteDifferences');
+    expect(junit?.failure?.message).toMatch(/gradientsMatchFiniteDifferences fails: second order \(/);
+    // which order each gradient check speaks for: the second where there is a second-order rule, else the first; none for other laws
+    expect(law(run.result, 'softplus', 'gradientsMatchFiniteDifferences').order).toBe(2);
+    expect(law(run.result, 'neuron.manualGrad', 'gradientsMatchFiniteDifferences').order).toBe(1);
+    expect(law(run.result, 'softplus', 'isPure').order).toBeNull();
+    expect(failed.test).toMatch(/toHaveCorrectGradients\(\[tensor\(.*\)\], \{ seed: \d+, order: 2 \}\)/);
+    expect(run.result.options.order).toBe(2);
+    // the engine's models pass at order 2; a hand-written backward has no second-order rule and is checked at first order
+    const verdicts = Object.fromEntries(run.result.targets.map((t) => [t.id, t.verdict]));
+    expect(verdicts).toMatchObject({ softplusWithSlip: 'fail', softplus: 'pass', neuron: 'pass', 'neuron.manualGrad': 'pass', 'neuronForgetsW2.manualGrad': 'fail' });
+
+    const replay = spawnSync('sh', ['-c', failed.replay!.replace(/^npx gradprop/, `"${process.execPath}" bin/gradprop.js`)], { cwd: root, encoding: 'utf8' });
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(`counterexample (after 1 case, shrunk 0 times): ${failed.counterexample}`);
+  });
 
   test('modules that cannot load, and exports that cannot be checked, each get a paragraph naming them; the rest still run; exit 1', () => {
     const tsSyntaxError = join(scratch, 'syntax-error.ts'); // a .ts file in fixtures/ would break tsc
@@ -114,11 +140,16 @@ describe('gradprop check', () => {
     expect(out).toMatch(/export forwardThrows: isPure fails: the target threw RangeError: this layer is not finished \(at fixtures\/cli\/broken-targets\.ts:\d+:\d+\)/);
     expect(out).toContain('export halfDifferentiable: an object with keys name, forward: not a Differentiable, which needs name, forward and vjp (missing vjp)');
     expect(out).not.toMatch(/^\s+at /m); // no stack traces
-    expect(out).toMatch(/^gradprop check: FAIL — 12 laws on 7 targets: 6 passed, 0 failed, 2 errors, 4 skipped; 3 targets could not be checked; 3 module errors; 3 exports skipped — /m);
+    expect(out).toMatch(/^gradprop check: FAIL — 15 laws on 8 targets: 7 passed, 0 failed, 1 inconclusive, 2 errors, 5 skipped; 3 targets could not be checked; 3 module errors; 3 exports skipped — /m);
 
     expect(run.result.moduleErrors.map((e) => [e.module, e.kind])).toEqual(modules.slice(1).map((m) => [m, 'load']));
-    expect(verdicts(run.result)).toEqual({ badSpec: 'error', forwardThrows: 'fail', lonely: 'error', nestedInputs: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
+    expect(verdicts(run.result)).toEqual({ badSpec: 'error', fastSineAtTensors: 'inconclusive', forwardThrows: 'fail', lonely: 'error', nestedInputs: 'error', squareAtArbitrary: 'pass', squareAtTensors: 'pass', squareLayer: 'pass' });
     expect(law(run.result, 'forwardThrows', 'gradientsMatchFiniteDifferences').verdict).toBe('error');
+    // a check that cannot tell is no pass: INCONCLUSIVE in the table, a JUnit failure, the report's words
+    expect(out).toMatch(/^fastSineAtTensors +gradientsMatchFiniteDifferences +1 fixed +INCONCLUSIVE /m);
+    expect(law(run.result, 'fastSineAtTensors', 'gradientsMatchFiniteDifferences')).toMatchObject({ verdict: 'inconclusive', worst: { verdict: 'inconclusive' } });
+    expect(out).toMatch(/export fastSineAtTensors: gradientsMatchFiniteDifferences is inconclusive: cannot tell whether the derivatives are right — inconclusive at input 0/);
+    expect(run.testcases.filter((c) => c.failure).map((c) => c.name)).toEqual(['fastSineAtTensors gradientsMatchFiniteDifferences']);
     expect(law(run.result, 'squareAtTensors', 'jvpMatchesVjp')).toMatchObject({ verdict: 'skipped', message: 'the target has no jvp' });
     expect(run.result.skipped.map((s) => s.export)).toEqual(['bareLayer', 'halfDifferentiable', 'helper']);
     expect(out).toContain('export bareLayer: an instance of Square: a layer with forward and backward, and no inputs to check it at — export a spec { target: <this layer>, inputs }');

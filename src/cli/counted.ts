@@ -27,6 +27,7 @@ function countedTarget(target: Differentiable & { domain?: unknown }, evaluation
   };
   if (typeof target.jvp === 'function') wrapped.jvp = (inputs, tangents) => (evaluations.jvp++, target.jvp!(inputs, tangents));
   if (target.nondifferentiable !== undefined) wrapped.nondifferentiable = target.nondifferentiable;
+  if (typeof target.vjpTarget === 'function') wrapped.vjpTarget = () => target.vjpTarget!();
   if (target.domain !== undefined) wrapped.domain = target.domain;
   return wrapped;
 }
@@ -45,5 +46,6 @@ function countedOp(op: AnyOp, evaluations: Evaluations): AnyOp {
     forward: { value: op.forward },
     vjp: { value: (...args: Parameters<AnyOp['vjp']>) => (evaluations.vjp++, op.vjp(...args)) },
     jvp: { value: (...args: Parameters<AnyOp['jvp']>) => (evaluations.jvp++, op.jvp(...args)) },
+    higherOrder: { value: op.higherOrder },
   }) as AnyOp;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { afterAll, describe, expect, test } from 'vitest';
 import { unravelIndex } from '../tensor/index.js';
-import { verifyCurves } from './curves.js';
+import { curvedModels, curvesOf } from './curves.js';
 import type { RunResult } from './json.js';
 import { select } from './targets.js';
 import { shapeErrors } from './test-support.js';
@@ -57,6 +57,20 @@ describe('gradprop check --html', () => {
   });
 });
 
+describe('gradprop check --order 2 --html', () => {
+  test('the page says the run checked order 2 and that the failure is of the second order, with no first-order pictures; a first-order failure in the same run says first order', () => {
+    const run = withReports('order2', ['check', 'examples/softplus-buggy.ts', 'examples/layernorm-buggy.ts', '--order', '2', '--runs', '10']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.document.querySelector('.meta')!.textContent).toMatch(/ · order 2 · /);
+    const heading = (id: string) => run.document.querySelector(`article[data-id="${id}"] section.law h4 small`)!.textContent;
+    expect(heading('softplusWithSlip')).toMatch(/^second order · after \d+ cases?/);
+    expect(run.document.querySelector('article[data-id="softplusWithSlip"] section.law .message')!.textContent).toMatch(/: second order \(/);
+    expect(run.document.querySelectorAll('article[data-id="softplusWithSlip"] figure.heatmap')).toHaveLength(0);
+    // layerNorm's rules are raw loops (higherOrder: false); its buggy twin is wrong at first order already
+    expect(heading('layerNormWithoutVarianceGradient')).toMatch(/^first order · /);
+  });
+});
+
 describe('gradprop verify --html', () => {
   test("the zoo models' loss curves and, for the recurrent ones, the gradient over time steps", () => {
     const run = withReports('zoo', ['verify', '--filter', '^zoo/', '--runs', '3']);
@@ -75,7 +89,12 @@ describe('gradprop verify --html', () => {
 
   test('broken twin: a selection without a model has no curves (and one with a manualGrad target alone has its model\'s)', () => {
     const targets = verifyTargets();
-    expect(verifyCurves(select(targets, { filter: '^ops/tanh$' }), 1)).toEqual([]);
-    expect(verifyCurves(select(targets, { filter: '^zoo/elman.manualGrad$' }), 1).map((c) => c.id)).toEqual(['zoo/elman']);
+    expect(curvedModels(select(targets, { filter: '^ops/tanh$' }))).toEqual([]);
+    expect(curvedModels(select(targets, { filter: '^zoo/elman.manualGrad$' }))).toEqual(['elman']);
+  });
+
+  test('a worker asked for the curves of a model the zoo does not have says which it has', () => {
+    expect(() => curvesOf('transformer', 1)).toThrow(/no zoo model is named transformer \(the zoo has neuron, .*gru\)/);
+    expect(curvesOf('neuron', 1)).toMatchObject({ id: 'zoo/neuron' });
   });
 });

@@ -22,13 +22,15 @@ export type { PowerResult, SkippedExport };
 export interface LawResult extends ReportedLaw {
   verdict: LawVerdict;
   evaluations: Evaluations;
+  order: 1 | 2 | null;
   diagnostics: Diagnostics | null;
 }
 
 /** One checked target: what it is, where it came from, and each law's outcome. */
 export interface TargetResult extends ReportedTarget {
   kind: Kind;
-  verdict: 'pass' | 'fail' | 'error';
+  /** pass: every law ok; inconclusive: the laws not ok could only not tell; fail: any other; error: not checked at all. */
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
   /** Checked at the fixed inputs of a spec: every law runs once, since every case would be the same. */
   fixedInputs: boolean;
   laws: LawResult[];
@@ -66,6 +68,10 @@ export interface RunResult extends ReportedRun {
   modules: string[];
   options: ReportedRun['options'] & {
     mode: Mode;
+    order: 1 | 2;
+    filter: string | null;
+    law: string | null;
+    shard: string | null;
     path: string | null;
     /** --timeout: seconds per target and law. */
     timeout: number;
@@ -92,6 +98,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
     shrinks: 0,
     worst: null,
     evaluations: { forward: 0, vjp: 0, jvp: 0 },
+    order: null,
     timeMs: 0,
     seed,
     path: null,
@@ -104,6 +111,7 @@ export function emptyLawResult(law: string, seed: number): LawResult {
   };
 }
 
+/** A result without its timings: see withoutTimings. */
 export type Untimed = Omit<RunResult, 'durationMs' | 'targets'> & { targets: (Omit<TargetResult, 'laws'> & { laws: Omit<LawResult, 'timeMs'>[] })[] };
 
 /** A result without its timings (durationMs, each law's timeMs): what two runs with the same seed and options share, whatever the workers. */

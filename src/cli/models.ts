@@ -66,7 +66,30 @@ export function modelTarget({ model, batchKeys }: ModelLayout, backward: 'engine
   if (backward === 'engine' && typeof model.asDifferentiable(model.sampleBatch(0)).jvp === 'function') {
     target.jvp = (inputs, tangents) => engine(inputs).jvp!(paramsOf(inputs), tangents.slice(0, k));
   }
+  if (backward === 'engine' && typeof model.asDifferentiable(model.sampleBatch(0)).vjpTarget === 'function') {
+    target.vjpTarget = () => withBatch(target.name, engine, k, batchKeys.length);
+  }
   return target;
+}
+
+/**
+ * The second order of a model's target over [...parameters, ...batch, cotangent], from its engine
+ * target's over [...parameters, cotangent]: the same gradients, the batch left out and given zeros.
+ */
+function withBatch(name: string, engine: (inputs: readonly Tensor[]) => Differentiable, k: number, batchSize: number): Differentiable {
+  const inner = (xs: readonly Tensor[]) => engine(xs).vjpTarget!();
+  const innerInputs = (xs: readonly Tensor[]) => [...xs.slice(0, k), xs[xs.length - 1]!];
+  const batchZeros = (xs: readonly Tensor[]) => xs.slice(k, k + batchSize).map((x) => zeros(x.shape));
+  return {
+    name: `vjp of ${name}`,
+    forward: (xs) => inner(xs).forward(innerInputs(xs)),
+    vjp: (xs, w) => {
+      const grads = inner(xs).vjp(innerInputs(xs), w);
+      return [...grads.slice(0, k), ...batchZeros(xs), grads[k]!];
+    },
+    jvp: (xs, tangents) => inner(xs).jvp!(innerInputs(xs), innerInputs(tangents)),
+    nondifferentiable: Array.from({ length: batchSize }, (_, i) => k + i),
+  };
 }
 
 /** Cases of the BPTT law from the model's seeded init and sampleBatch, printed as tensors. */

@@ -16,6 +16,7 @@ const failing: LawResult = {
   shrinks: 2,
   worst: { input: 0, index: [1], quantity: 'vjp', analytic: 2, numeric: 1, absError: 1, relError: 1, tolerance: 1e-12, verdict: 'fail' },
   evaluations: { forward: 30, vjp: 6, jvp: 3 },
+  order: 1,
   timeMs: 12,
   seed: 1,
   path: '2:0',
@@ -30,11 +31,11 @@ const failing: LawResult = {
 const result: RunResult = {
   command: 'verify',
   modules: [],
-  options: { runs: 3, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null, timeout: 120, loadTimeout: 60 },
+  options: { runs: 3, seed: 1, mode: 'auto', order: 1, filter: null, law: null, shard: null, path: null, timeout: 120, loadTimeout: 60 },
   exitCode: 1,
   durationMs: 20,
   summary: { targets: 1, uncheckable: 0, laws: 2, cases: 6, verdicts: { ...noVerdicts(), pass: 1, fail: 1 }, skippedExports: 0, moduleErrors: 0 },
-  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, fixedInputs: false, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
+  targets: [{ id: 'ops/x', name: 'x', kind: 'op', module: null, verdict: 'fail', message: null, fixedInputs: false, laws: [failing, { ...failing, law: 'isPure', verdict: 'pass', worst: null, order: null, path: null, replay: null, message: null, counterexample: null, report: null }] }],
   skipped: [],
   moduleErrors: [],
   power: [],
@@ -48,7 +49,7 @@ describe('the JSON shape check the CLI tests use', () => {
     const broken = { ...result, extra: 1, targets: [{ ...result.targets[0]!, laws: [{ ...withoutSeed, verdict: 'maybe' }] }] };
     expect(shapeErrors(broken)).toEqual([
       'result.extra: not in the documented shape',
-      'result.targets[0].laws[0].verdict: expected pass | fail | error | timeout | skipped, got "maybe"',
+      'result.targets[0].laws[0].verdict: expected pass | fail | inconclusive | error | timeout | skipped, got "maybe"',
       'result.targets[0].laws[0].seed: missing',
     ]);
   });
@@ -96,6 +97,25 @@ describe('terminal output', () => {
     const junit = parseJunit(junitXml(mixed));
     expect(junit.totals).toMatchObject({ tests: '4', failures: '1', errors: '3', skipped: '0' });
     expect(junit.testcases.find((c) => c.name === 'ops/x jvpMatchesVjp')?.error?.message).toBe(timedOut.message);
+  });
+
+  test('a law that cannot tell is no pass: INCONCLUSIVE in yellow, counted apart, shown in full with the failures, a JUnit failure; the run fails', () => {
+    const message = 'ops/x: gradientsMatchFiniteDifferences is inconclusive: cannot tell whether the derivatives are right — inconclusive at input 0 at [1]';
+    const cannotTell: LawResult = { ...failing, verdict: 'inconclusive', message, worst: { ...failing.worst!, verdict: 'inconclusive' } };
+    const pure: LawResult = { ...failing, law: 'isPure', verdict: 'pass', message: null };
+    const run: RunResult = {
+      ...result,
+      summary: { ...result.summary, verdicts: { ...noVerdicts(), pass: 1, inconclusive: 1 } },
+      targets: [{ ...result.targets[0]!, verdict: 'inconclusive', laws: [cannotTell, pure] }],
+    };
+    const text = formatRun(run, false);
+    expect(text).toMatch(/^ops\/x +gradientsMatchFiniteDifferences +3 +INCONCLUSIVE /m);
+    expect(text).toContain(`✗ ops/x — gradientsMatchFiniteDifferences\n  ${message}`);
+    expect(text).toMatch(/^gradprop verify: FAIL — 2 laws on 1 target: 1 passed, 0 failed, 1 inconclusive — 20 ms, seed 1$/m);
+    expect(formatRun(run, true)).toContain('\x1b[33mINCONCLUSIVE\x1b[0m');
+    const junit = parseJunit(junitXml(run));
+    expect(junit.totals).toMatchObject({ tests: '2', failures: '1', errors: '0', skipped: '0' });
+    expect(junit.testcases.find((c) => c.name === 'ops/x gradientsMatchFiniteDifferences')?.failure?.message).toBe(message);
   });
 
   test('progress rewrites one line on a terminal and writes nothing elsewhere', () => {

@@ -2,7 +2,8 @@
  * The worker processes of a run. Each loads one source and never another, so whatever a module's
  * code does to its process — exit, crash, hang, leave errors behind, patch globals — reaches no
  * other module (vitest isolates test files the same way). A job goes to a free worker that has its
- * source loaded, else to a new one; at most `size` run at once. Loading the source is timed
+ * source loaded, else to a new one; at most `size` run at once. Of a source's queued jobs, a worker
+ * takes the one stretches.ts picks: it keeps to neighbouring jobs, whose code it has compiled. Loading the source is timed
  * against loadTimeoutMs and the job itself against timeoutMs: a worker past either is killed, and
  * its job reported with how far it got.
  */
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { readProgress } from './progress-file.js';
 import { type Job, type Results, type Source, type Task, type WorkerMessage, sourceKey } from './protocol.js';
 import type { LawProgress } from './run.js';
+import { nextJob } from './stretches.js';
 
 export interface PoolOptions {
   size: number;
@@ -53,6 +55,8 @@ const CRASHES = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT']);
 const PATIENCE_MS = 200;
 
 interface Queued {
+  /** Its place in the queue: jobs are numbered in the order they were queued. */
+  seq: number;
   task: Task;
   resolve(outcome: Outcome<unknown>): void;
   /** When it was queued. */
@@ -67,6 +71,7 @@ export class WorkerPool {
   /** Where each worker writes how far its law has got (progress-file.ts). */
   readonly #progress = mkdtempSync(join(tmpdir(), 'gradprop-progress-'));
   #spawned = 0;
+  #queued = 0;
   /** A dispatch to come, for jobs that wait for their source's worker. */
   #later?: NodeJS.Timeout;
 
@@ -75,7 +80,7 @@ export class WorkerPool {
   /** Do the job in a worker that has loaded its source; resolves however that worker ends. */
   run<J extends Job>(source: Source, job: J): Promise<Outcome<Results[J['type']]>> {
     return new Promise((resolve) => {
-      this.#queue.push({ task: { source, job }, resolve: resolve as Queued['resolve'], since: performance.now() });
+      this.#queue.push({ seq: this.#queued++, task: { source, job }, resolve: resolve as Queued['resolve'], since: performance.now() });
       this.#dispatch();
     });
   }
@@ -104,15 +109,15 @@ export class WorkerPool {
 
   #dispatch(): void {
     for (const worker of this.#workers) {
-      const next = worker.idle ? this.#queue.findIndex((q) => sourceKey(q.task.source) === worker.key) : -1;
-      if (next >= 0) worker.start(this.#queue.splice(next, 1)[0]!);
+      const next = worker.idle ? this.#take(worker.key, worker.last) : undefined;
+      if (next) worker.start(next);
     }
     for (;;) {
       // A source with no worker needs one now; one with a worker gets another once its jobs wait.
       const now = performance.now();
-      const next = this.#queue.findIndex((q) => now - q.since >= PATIENCE_MS || ![...this.#workers].some((w) => w.key === sourceKey(q.task.source)));
-      if (next < 0 || !this.#makeRoom()) break;
-      const queued = this.#queue.splice(next, 1)[0]!;
+      const waiting = this.#queue.find((q) => now - q.since >= PATIENCE_MS || ![...this.#workers].some((w) => w.key === sourceKey(q.task.source)));
+      if (!waiting || !this.#makeRoom()) break;
+      const queued = this.#take(sourceKey(waiting.task.source), undefined)!;
       this.#spawn(queued.task.source).start(queued);
     }
     if (this.#queue.length > 0 && this.#later === undefined) {
@@ -121,6 +126,14 @@ export class WorkerPool {
         this.#dispatch();
       }, PATIENCE_MS);
     }
+  }
+
+  /** Removes and returns the queued job of this source for a worker whose last job was `last`, beside the source's other workers. */
+  #take(key: string, last: number | undefined): Queued | undefined {
+    const heading = new Set([...this.#workers].flatMap((w) => (w.key === key && w.last !== undefined ? [w.last] : [])));
+    const seq = nextJob(this.#queue.filter((q) => sourceKey(q.task.source) === key).map((q) => q.seq), last, heading);
+    const index = this.#queue.findIndex((q) => q.seq === seq);
+    return index < 0 ? undefined : this.#queue.splice(index, 1)[0];
   }
 
   /** Whether a new worker may start: a slot is free, or an idle worker whose source needs it no more gives up its own. */
@@ -157,6 +170,8 @@ interface Current {
 /** One worker process, seen from the main process: the job it runs, its time limit, how it ended. */
 class Worker {
   readonly key: string;
+  /** The number of the job it last started. */
+  last?: number;
   readonly #child: ChildProcess;
   #ready = false;
   #retired = false;
@@ -184,6 +199,7 @@ class Worker {
   }
 
   start(queued: Queued): void {
+    this.last = queued.seq;
     this.#current = { queued, phase: 'load', timedOut: false, started: performance.now() };
     if (this.#ready) this.#send();
   }

@@ -2,6 +2,7 @@
  * What the main process and a worker process say to each other. Everything that crosses is plain
  * data (structured clone): user code, and the targets built from it, stay in the worker.
  */
+import type { VerifyCurves } from './curves.js';
 import type { PowerResult, LawResult, SkippedExport } from './json.js';
 import type { LawSettings } from './run.js';
 import type { TargetInfo } from './targets.js';
@@ -16,13 +17,16 @@ export const sourceKey = (source: Source): string => (source.kind === 'verify' ?
 export type Job =
   | { type: 'discover' }
   | { type: 'law'; target: string; law: string; settings: LawSettings }
-  | { type: 'power'; target: string; settings: LawSettings };
+  | { type: 'power'; target: string; settings: LawSettings }
+  /** verify only: a zoo model's loss curve and gradient norms over time, for the HTML report. */
+  | { type: 'curves'; model: string; seed: number };
 
 /** What each job gives back. */
 export interface Results {
   discover: DiscoveryInfo;
   law: LawResult;
   power: PowerResult;
+  curves: VerifyCurves;
 }
 
 /** A source's targets and skipped exports, or why it could not be loaded. */

@@ -45,7 +45,7 @@ describe('writeReports', () => {
   const result = {
     command: 'verify',
     modules: [],
-    options: { runs: 1, seed: 1, mode: 'auto', filter: null, law: null, shard: null, path: null, timeout: 1, loadTimeout: 1 },
+    options: { runs: 1, seed: 1, mode: 'auto', order: 1, filter: null, law: null, shard: null, path: null, timeout: 1, loadTimeout: 1 },
     exitCode: 0,
     durationMs: 1,
     summary: { targets: 0, uncheckable: 0, laws: 0, cases: 0, verdicts: noVerdicts(), skippedExports: 0, moduleErrors: 0 },

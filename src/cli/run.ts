@@ -37,10 +37,11 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
   const { invocation, cwd } = settings;
   const probe = {
     evaluations: result.evaluations,
-    observe: ({ worst }: { worst?: Comparison }) => {
+    observe: ({ worst, order }: { worst?: Comparison; order?: 1 | 2 }) => {
       if (worst && (!result.worst || closeness(worst) > closeness(result.worst))) result.worst = worst;
+      if (result.order !== 2) result.order = order ?? 1;
     },
-    options: { mode: invocation.mode },
+    options: { mode: invocation.mode, order: invocation.order },
   };
   const started = performance.now();
   let details: SameFailureDetails<unknown[]>;
@@ -72,13 +73,15 @@ export function runLaw(target: Target, run: LawRun, settings: LawSettings, onPro
     verdict,
     shrinks: details.numShrinks,
     worst: violation?.report?.worst ?? result.worst,
+    // the failure's own order: a failure at order 1 under --order 2 is the first order's
+    order: violation?.report ? (violation.report.order ?? 1) : result.order,
     path,
     replay: replayCommand(invocation, target, run.law, details.seed, path),
-    message: `${where(target)}: ${run.law} fails: ${detail}${other ? `\n  (${other})` : ''}`,
+    message: `${where(target)}: ${run.law} ${verdict === 'inconclusive' ? 'is inconclusive' : 'fails'}: ${detail}${other ? `\n  (${other})` : ''}`,
     counterexample: c ? caseCode(c) : fc.stringify(first),
     report: violation?.report ? formatReport(violation.report) : null,
-    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest') : null,
-    diagnostics: c && verdict === 'fail' ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
+    test: c && target.pasteName && violation?.report ? pasteReadyTest(c, seed as number, exportedSubject(target.pasteName, target.module), 'vitest', violation.report.order ?? 1) : null,
+    diagnostics: c && (verdict === 'fail' || verdict === 'inconclusive') ? diagnoseFailure(c, seed as number, invocation.mode, violation?.report) : null,
   };
 }
 

@@ -15,7 +15,7 @@ import type { DiscoveryInfo, Source } from './protocol.js';
 import type { LawSettings } from './run.js';
 import { type TargetInfo, select, selector } from './targets.js';
 import { LAW_VERDICTS, noVerdicts } from './verdicts.js';
-import { verifyCurves } from './curves.js';
+import { type VerifyCurves, curvedModels } from './curves.js';
 
 /** A command that runs checks. */
 export type Run = Exclude<Command, { command: 'help' | 'version' }>;
@@ -29,6 +29,8 @@ interface Planned {
   discovery: DiscoveryInfo;
   targets: { info: TargetInfo; laws: Promise<LawResult>[] }[];
   power: Promise<PowerResult>[];
+  /** verify: the checked zoo models' curves, or why one could not be drawn. */
+  curves: Promise<VerifyCurves | ModuleError>[];
 }
 
 export async function runSession(command: Run, cwd: string, progress: Progress): Promise<SessionOutcome> {
@@ -54,8 +56,11 @@ export async function runSession(command: Run, cwd: string, progress: Progress):
     if (problem !== undefined) return { problem };
     const targets = await Promise.all(planned.flatMap((p) => p.targets.map(async ({ info, laws }) => targetResult(info, await Promise.all(laws)))));
     const power = await Promise.all(planned.flatMap((p) => p.power));
+    const drawn = await Promise.all(planned.flatMap((p) => p.curves));
+    const curves = drawn.filter((c): c is VerifyCurves => 'id' in c);
+    const errors = [...moduleErrors(planned, strays), ...drawn.filter((c): c is ModuleError => !('id' in c))];
     progress.end();
-    return { result: assemble(command, planned, targets, power, moduleErrors(planned, strays), performance.now() - started) };
+    return { result: assemble(command, planned, targets, power, curves, errors, performance.now() - started) };
   } finally {
     pool.close();
   }
@@ -74,7 +79,7 @@ function sourcesOf(command: Run, cwd: string): Source[] {
 
 /** Plans each source as it is discovered, in module order: selects its targets (--filter, --shard) and queues their laws and power reports. */
 function planner(pool: WorkerPool, { command, options }: Run, cwd: string, progress: Progress): (source: Source, discovery: DiscoveryInfo) => Planned {
-  const settings: LawSettings = { invocation: { command, mode: options.mode }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
+  const settings: LawSettings = { invocation: { command, mode: options.mode, order: options.order }, runs: options.runs, seed: options.seed, cwd, ...(options.path === undefined ? {} : { path: options.path }) };
   const pick = selector(options);
   const laws = counter(progress);
   return (source, discovery) => {
@@ -82,6 +87,8 @@ function planner(pool: WorkerPool, { command, options }: Run, cwd: string, progr
     const planned: Planned = {
       source,
       discovery,
+      // queued before the laws, so that they are drawn while laws run, not after the last
+      curves: source.kind === 'verify' ? curvedModels(selected).map((model) => drawCurves(pool, source, model, options)) : [],
       targets: selected.map((info) => ({ info, laws: lawsOf(info, options).map(({ law, skip }) => laws.track(`${info.id} ${law}`, runLaw(pool, source, info, law, skip, settings, options))) })),
       power: options.power ? selected.filter((t) => t.power).map((info) => runPower(pool, source, info, settings, options)) : [],
     };
@@ -133,6 +140,11 @@ function unfinished(info: TargetInfo, law: string, failure: Failure, settings: L
   return { ...base, verdict: 'error', message: `${name}: ${who} ${reached}: ${why(failure, options)}` };
 }
 
+async function drawCurves(pool: WorkerPool, source: Source, model: string, options: CliOptions): Promise<VerifyCurves | ModuleError> {
+  const outcome = await pool.run(source, { type: 'curves', model, seed: options.seed });
+  return 'value' in outcome ? outcome.value : { module: 'gradprop verify', kind: 'async', message: `the curves of zoo/${model} could not be drawn: ${why(outcome.failure, options)}` };
+}
+
 async function runPower(pool: WorkerPool, source: Source, info: TargetInfo, settings: LawSettings, options: CliOptions): Promise<PowerResult> {
   const outcome = await pool.run(source, { type: 'power', target: info.id, settings });
   return 'value' in outcome ? outcome.value : notMeasured(info, why(outcome.failure, options));
@@ -141,7 +153,9 @@ async function runPower(pool: WorkerPool, source: Source, info: TargetInfo, sett
 function targetResult(info: TargetInfo, laws: LawResult[]): TargetResult {
   const head = { id: info.id, name: info.name, kind: info.kind, module: info.module ?? null, fixedInputs: info.fixedInputs };
   if (info.error !== undefined) return { ...head, verdict: 'error', message: info.error, laws: [] };
-  return { ...head, verdict: laws.every((l) => LAW_VERDICTS[l.verdict].ok) ? 'pass' : 'fail', message: null, laws };
+  const notOk = laws.filter((l) => !LAW_VERDICTS[l.verdict].ok);
+  const verdict = notOk.length === 0 ? 'pass' : notOk.every((l) => l.verdict === 'inconclusive') ? 'inconclusive' : 'fail';
+  return { ...head, verdict, message: null, laws };
 }
 
 /** Load failures and stray errors, in module order; a module's strays sorted, as they arrive in no fixed order. */
@@ -169,7 +183,7 @@ function selectionProblem(command: Run, discoveries: DiscoveryInfo[], { filter, 
   return undefined;
 }
 
-function assemble(command: Run, planned: Planned[], targets: TargetResult[], power: PowerResult[], errors: ModuleError[], durationMs: number): RunResult {
+function assemble(command: Run, planned: Planned[], targets: TargetResult[], power: PowerResult[], curves: VerifyCurves[], errors: ModuleError[], durationMs: number): RunResult {
   const { options } = command;
   const laws = targets.flatMap((t) => t.laws);
   const verdicts = noVerdicts();
@@ -184,6 +198,7 @@ function assemble(command: Run, planned: Planned[], targets: TargetResult[], pow
       runs: options.runs,
       seed: options.seed,
       mode: options.mode,
+      order: options.order,
       filter: options.filter ?? null,
       law: options.law ?? null,
       shard: options.shard ? `${options.shard.index}/${options.shard.count}` : null,
@@ -206,7 +221,7 @@ function assemble(command: Run, planned: Planned[], targets: TargetResult[], pow
     skipped,
     moduleErrors: errors,
     power,
-    curves: command.command === 'verify' ? verifyCurves(targets, options.seed) : [],
+    curves,
   };
 }
 

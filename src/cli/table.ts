@@ -41,7 +41,7 @@ function header({ command, modules, options, summary, targets }: RunResult): str
   const what = command === 'check' ? `check ${modules.join(' ')}` : 'verify';
   const scope = [options.filter && `--filter ${options.filter}`, options.law && `--law ${options.law}`, options.shard && `--shard ${options.shard}`, options.path && `--path ${options.path}`].filter(Boolean);
   const fixed = targets.some((t) => t.fixedInputs) ? ' (1 at fixed inputs)' : '';
-  return `gradprop ${what}: ${plural(summary.targets, 'target')}, ${plural(summary.laws, 'law')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law${fixed}, ${options.mode} mode${scope.length ? ` (${scope.join(', ')})` : ''}`;
+  return `gradprop ${what}: ${plural(summary.targets, 'target')}, ${plural(summary.laws, 'law')}, seed ${options.seed}, ${plural(options.runs, 'case')} per law${fixed}, ${options.mode} mode${options.order === 2 ? ', order 2' : ''}${scope.length ? ` (${scope.join(', ')})` : ''}`;
 }
 
 function table(result: RunResult, paint: ReturnType<typeof palette>): string {

@@ -16,19 +16,25 @@ export interface VerdictStyle {
   colour: 'green' | 'red' | 'yellow';
 }
 
+/** A law's verdict on one target. */
+export type LawVerdict = 'pass' | 'fail' | 'inconclusive' | 'error' | 'timeout' | 'skipped';
+
+/** How each verdict is counted, shown and reported: one row per verdict. */
 export const LAW_VERDICTS = {
   pass: { label: 'PASS', counted: ['passed', 'passed'], always: true, ok: true, junit: null, colour: 'green' },
   fail: { label: 'FAIL', counted: ['failed', 'failed'], always: true, ok: false, junit: 'failure', colour: 'red' },
+  /**
+   * The checker could not tell whether a case's derivatives are right (see the report's
+   * `inconclusive`): no pass, since a pass means the gradients are right.
+   */
+  inconclusive: { label: 'INCONCLUSIVE', counted: ['inconclusive', 'inconclusive'], always: false, ok: false, junit: 'failure', colour: 'yellow' },
   /** The target threw or gave no tensor, the law could not run, or the target ended its worker. */
   error: { label: 'ERROR', counted: ['error', 'errors'], always: false, ok: false, junit: 'error', colour: 'red' },
   /** The law did not finish within --timeout. */
   timeout: { label: 'TIMEOUT', counted: ['timed out', 'timed out'], always: false, ok: false, junit: 'error', colour: 'red' },
   /** The law does not apply to the target (no jvp to check duality with). */
   skipped: { label: 'SKIP', counted: ['skipped', 'skipped'], always: false, ok: true, junit: 'skipped', colour: 'yellow' },
-} as const satisfies Record<string, VerdictStyle>;
-
-/** A law's verdict on one target. */
-export type LawVerdict = keyof typeof LAW_VERDICTS;
+} as const satisfies Record<LawVerdict, VerdictStyle>;
 
 export const lawVerdicts = Object.keys(LAW_VERDICTS) as LawVerdict[];
 

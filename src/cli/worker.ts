@@ -5,8 +5,10 @@
  * and the main process reports it; an error raised asynchronously (a rejection no one handled, a
  * throw in a timer) is reported from here, against the law that was running, else the module.
  */
+import { curvesOf } from './curves.js';
 import { frame, thrown, where } from './describe.js';
 import { discover } from './discover.js';
+import { budgetInlining } from './inlining.js';
 import { type LawResult, emptyLawResult } from './json.js';
 import { loadModule } from './load.js';
 import { powerOf } from './power.js';
@@ -17,6 +19,8 @@ import { runLaw } from './run.js';
 import { type Target, targetInfo } from './targets.js';
 import { LAW_VERDICTS } from './verdicts.js';
 import { verifyTargets } from './verify.js';
+
+budgetInlining(process.execArgv);
 
 // Taken before any user code runs, which might replace them.
 const send = process.send!.bind(process) as (message: WorkerMessage) => boolean;
@@ -76,6 +80,7 @@ async function perform({ source, job }: Task): Promise<void> {
 
 async function result({ targets, info }: Loaded, job: Job, source: Source): Promise<Results[Job['type']]> {
   if (job.type === 'discover') return info;
+  if (job.type === 'curves') return curvesOf(job.model, job.seed);
   const target = targets.find((t) => t.id === job.target);
   // Loaded anew in this worker, a module may not give what its discovery did (top-level code that draws at random).
   const gone = { id: job.target, name: job.target, ...(source.kind === 'module' ? { module: source.module } : {}) };

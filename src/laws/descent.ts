@@ -8,8 +8,8 @@ import { LawViolation } from './violation.js';
  * (L(θ) − L(θ − ηg)) / (η‖g‖²) tends to 1 as η → 0, and a small step strictly lowers L whenever
  * g ≠ 0. A gradient off by a factor, a sign, or a missing term converges to another ratio.
  */
-export const sgdStepDescends = defineLaw('sgdStepDescends', (c) => {
-  const { target, inputs } = c;
+export const sgdStepDescends = defineLaw('sgdStepDescends', (c, _seed, _options, target) => {
+  const { inputs } = c;
   const loss = (xs: readonly Tensor[]) => target.forward(xs);
   const before = loss(inputs);
   if (before.size !== 1) throw new LawViolation('sgdStepDescends', c, `needs a scalar loss, but forward gives shape [${before.shape.join(', ')}]`);

@@ -6,8 +6,8 @@ import { fixedInputs } from './probes.js';
 import { LawViolation } from './violation.js';
 
 /** vjp(a·v1 + b·v2) = a·vjp(v1) + b·vjp(v2): a backward that depends on its cotangent nonlinearly is wrong. */
-export const vjpIsLinear = defineLaw('vjpIsLinear', (c, seed) => {
-  const { target, inputs } = c;
+export const vjpIsLinear = defineLaw('vjpIsLinear', (c, seed, _options, target) => {
+  const { inputs } = c;
   const rng = new Rng(seed);
   const shape = target.forward(inputs).shape;
   const [v1, v2] = [randomProbe(rng, shape), randomProbe(rng, shape)];

@@ -1,10 +1,13 @@
-import { type Shape, ShapeError, Tensor, formatShape, sizeOf, stridesOf } from '../tensor/index.js';
-import { stridedOffsets } from './strided.js';
+import { type Shape, ShapeError, Tensor, checkShape, formatShape, sizeOf, stridesOf } from '../tensor/index.js';
+import { defineOp } from './define.js';
+import type { Draw } from './domain.js';
 import { floats } from './floats.js';
+import { stridedOffsets } from './strided.js';
 
 /**
- * NumPy broadcasting, and the reduction of a broadcast gradient back to its input's shape. Every op
- * that broadcasts goes through here, so the rule and its gradient cannot drift apart.
+ * NumPy broadcasting, and the reduction of a broadcast gradient back to its input's shape: the ops
+ * broadcastTo and sumTo, each the other's vjp. Every op that broadcasts goes through here, so the
+ * rule and its gradient cannot drift apart.
  */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   if (shapes.length === 2 && sameShape(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
@@ -62,22 +65,78 @@ function sharedTable(fill: (table: Int32Array) => void): (size: number) => Int32
   };
 }
 
-/** x repeated along size-1 and missing leading axes to the target shape (NumPy rules). */
-export function broadcastTo(x: Tensor, target: Shape): Tensor {
-  if (sameShape(x.shape, target)) return x;
-  const offsets = broadcastOffsets(x.shape, target);
-  const out = floats(offsets.length);
-  for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
-  return new Tensor(out, target);
+/** Whether broadcasting `from` up to `to` gives `to`: a loop, as every broadcasting rule asks it. */
+function broadcastsTo(from: Shape, to: Shape): boolean {
+  const lead = to.length - from.length;
+  if (lead < 0) return false;
+  for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[lead + i]) return false;
+  return true;
 }
 
-/** The gradient of broadcasting `shape` up to g's shape: g summed over every repeated element. */
+function shapeArgs(op: string) {
+  return (x: Tensor, shape: Shape): readonly [[Tensor], { shape: Shape }] => {
+    checkShape(op, shape);
+    return [[x], { shape: [...shape] }];
+  };
+}
+
+/** Two shapes, `small` broadcasting to `large`. */
+function drawBroadcast(draw: Draw): { small: number[]; large: number[] } {
+  const [a, b] = draw.broadcastShapes(2);
+  return { small: a!, large: broadcastShapes('broadcastTo', a!, b!) };
+}
+
+/** x repeated along size-1 and missing leading axes up to `shape` (NumPy's broadcast_to). */
+export const broadcastTo = defineOp({
+  name: 'broadcastTo',
+  arity: 1,
+  args: shapeArgs('broadcastTo'),
+  forward: ([x], { shape }) => {
+    if (!broadcastsTo(x.shape, shape)) {
+      throw new ShapeError('broadcastTo', `a shape that the input's shape ${formatShape(x.shape)} broadcasts to`, `shape ${formatShape(shape)}`);
+    }
+    const offsets = broadcastOffsets(x.shape, shape);
+    const out = floats(offsets.length);
+    for (let i = 0; i < out.length; i++) out[i] = x.data[offsets[i]!]!;
+    return new Tensor(out, shape);
+  },
+  vjp: ([x], _y, g): Tensor[] => [sumTo.apply([g], { shape: x.shape })],
+  jvp: (_x, _y, [t], attrs): Tensor => broadcastTo.apply([t], attrs),
+  domain: {
+    sample: (draw) => {
+      const { small, large } = drawBroadcast(draw);
+      return { inputs: [draw.tensor(small)], attrs: { shape: large } };
+    },
+  },
+});
+
+/** x summed over every element broadcasting `shape` up to x's shape repeats: the adjoint of broadcastTo. */
+export const sumTo = defineOp({
+  name: 'sumTo',
+  arity: 1,
+  args: shapeArgs('sumTo'),
+  forward: ([x], { shape }) => {
+    if (!broadcastsTo(shape, x.shape)) {
+      throw new ShapeError('sumTo', `a shape that broadcasts to the input's shape ${formatShape(x.shape)}`, `shape ${formatShape(shape)}`);
+    }
+    const offsets = broadcastOffsets(shape, x.shape);
+    const out = floats(sizeOf(shape));
+    for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += x.data[i]!;
+    return new Tensor(out, shape);
+  },
+  vjp: ([x], _y, g): Tensor[] => [broadcastTo.apply([g], { shape: x.shape })],
+  jvp: (_x, _y, [t], attrs): Tensor => sumTo.apply([t], attrs),
+  domain: {
+    sample: (draw) => {
+      const { small, large } = drawBroadcast(draw);
+      return { inputs: [draw.tensor(large)], attrs: { shape: small } };
+    },
+  },
+});
+
+/** The gradient of broadcasting `shape` up to g's shape: g itself when nothing was broadcast, else sumTo. */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const offsets = broadcastOffsets(shape, g.shape);
-  const out = floats(sizeOf(shape));
-  for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += g.data[i]!;
-  return new Tensor(out, shape);
+  return sameShape(g.shape, shape) ? g : sumTo.apply([g], { shape });
 }
 
 /**

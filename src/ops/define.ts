@@ -1,4 +1,4 @@
-import { type Primitive, describeValue as describe, record, untraced } from '../autodiff/index.js';
+import { type Primitive, describeValue as describe, listening, record, untraced } from '../autodiff/index.js';
 import { Tensor, isTensor } from '../tensor/index.js';
 import type { Domain } from './domain.js';
 
@@ -25,6 +25,10 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
    * The cotangent pulled back to each input (null for an input that takes no gradient). The engine
    * passes `wanted`, false for inputs whose gradient nobody reads; a rule may return null for those
    * instead of computing them. Omitted means all are wanted.
+   *
+   * Build it (and jvp) from ops, so that the engine can differentiate it again (second order). An
+   * op with attributes is best called as `op.apply(inputs, attrs)` here: the same recorded call,
+   * without parsing the callable's arguments, which on small tensors costs as much as the work.
    */
   vjp(inputs: Inputs<N>, output: Tensor, cotangent: Tensor, attrs: A, wanted?: readonly boolean[]): readonly (Tensor | null)[];
   /** The tangents pushed forward (inputs that carry none get zeros). */
@@ -32,10 +36,19 @@ export interface OpSpec<N extends number, A, Args extends unknown[]> {
   domain: Domain<A>;
   /** Put the op under every op property (default true); a deliberately broken twin says false. */
   register?: boolean;
+  /**
+   * Say false when the rules are not built from ops (raw loops over the data, for speed): first
+   * order works as usual, and differentiating the rules again (grad of grad, hvp, hessian, a check
+   * with { order: 2 }) is refused with an error naming the op, instead of silently taking the
+   * rules' results for constants. Omitted means the rules are built from ops.
+   */
+  higherOrder?: false;
 }
 
 export interface OpInfo<N extends number, A> extends Primitive<A> {
   readonly name: string;
+  /** False when the rules are not built from ops, so that they cannot be differentiated again. */
+  readonly higherOrder: boolean;
   readonly arity: N | undefined;
   readonly domain: Domain<A>;
   /** The definition it was made from, to derive a variant: `defineOp({ ...tanh.spec, vjp })`. */
@@ -72,7 +85,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
   const apply = (inputs: readonly Tensor[], attrs: A): Tensor => {
     checkInputs(name, arity, inputs);
     // A forward built from other ops is one step to the engine: its own rules cover it.
-    const computed: unknown = untraced(() => spec.forward(inputs as Inputs<N>, attrs));
+    const computed: unknown = listening() ? untraced(() => spec.forward(inputs as Inputs<N>, attrs)) : spec.forward(inputs as Inputs<N>, attrs);
     if (!isTensor(computed)) throw new TypeError(`${name}: forward must return a Tensor, got ${describe(computed)}`);
     // The tape keys values by identity: an output that is one of its inputs would be its own parent.
     const output = inputs.includes(computed) ? new Tensor(computed.data, computed.shape) : computed;
@@ -93,6 +106,7 @@ export function defineOp<N extends number, A = undefined, Args extends unknown[]
     forward: { value: spec.forward },
     vjp: { value: spec.vjp },
     jvp: { value: spec.jvp },
+    higherOrder: { value: spec.higherOrder !== false },
   }) as Op<N, A, Args>;
   if (spec.register !== false) {
     if (ops.has(name)) throw new Error(`defineOp: an op named '${name}' is already registered; pick another name or pass register: false`);

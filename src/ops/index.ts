@@ -1,12 +1,11 @@
 // Importing an op's module registers it: this file is the only list of op families.
-export * from './unary.js';
-export * from './binary.js';
+export * from './elementwise.js';
 export * from './reduce.js';
 export * from './matmul.js';
 export * from './shape.js';
 export * from './gather.js';
 export * from './nn.js';
 export { type AnyOp, type Inputs, type Op, type OpInfo, type OpSpec, allOps, defineOp, registry } from './define.js';
-export { broadcastShapes, broadcastTo, unbroadcast } from './broadcast.js';
+export { broadcastShapes, broadcastTo, sumTo, unbroadcast } from './broadcast.js';
 export { opTarget } from './target.js';
 export type * from './domain.js';

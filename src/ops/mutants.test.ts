@@ -41,8 +41,9 @@ const samples = (op: AnyOp, runs = 200) => fc.sample(opInputs(op.domain), { numR
 
 test('every op is registered under its own name, and only once', () => {
   expect(allOps().map((op) => op.name).sort()).toEqual(
-    ['abs', 'add', 'concat', 'crossEntropy', 'div', 'exp', 'gather', 'log', 'logSoftmax', 'matmul', 'max', 'mean', 'mse', 'mul', 'neg',
-      'pow', 'relu', 'reshape', 'sigmoid', 'slice', 'softmax', 'sqrt', 'square', 'sub', 'sum', 'tanh', 'transpose'].sort(),
+    ['abs', 'add', 'broadcastTo', 'concat', 'crossEntropy', 'crossEntropyGrad', 'div', 'exp', 'gather', 'log', 'logSoftmax', 'matmul', 'max',
+      'mean', 'mse', 'mul', 'neg', 'pad', 'pow', 'relu', 'reshape', 'segmentSum', 'sigmoid', 'slice', 'softmax', 'sqrt', 'square', 'sub', 'sum',
+      'sumTo', 'tanh', 'transpose'].sort(),
   );
 });
 

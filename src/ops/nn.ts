@@ -1,11 +1,10 @@
 import { ShapeError, Tensor, formatShape, scalar, shapesEqual } from '../tensor/index.js';
 import { normalizeAxis, viewAround } from './axis.js';
-import { mul, sub } from './binary.js';
+import { exp, mul, neg, sub } from './elementwise.js';
 import { defineOp } from './define.js';
 import type { Domain } from './domain.js';
 import { checkIds } from './ids.js';
 import { sum } from './reduce.js';
-import { exp, neg } from './unary.js';
 import { floats } from './floats.js';
 
 /**
@@ -42,7 +41,7 @@ const alongAnAxis: Domain<{ axis: number }> = {
 
 /** The softmax Jacobian y_i (δ_ij − y_j) is symmetric, so it pulls back and pushes forward alike. */
 function softmaxJacobianTimes(y: Tensor, v: Tensor, axis: number): Tensor {
-  return mul(y, sub(v, sum(mul(v, y), { axis, keepdims: true })));
+  return mul(y, sub(v, sum.apply([mul(v, y)], { axis, keepdims: true })));
 }
 
 /** eˣ normalised to sum to 1 along an axis (the last by default), computed without overflow. */
@@ -63,14 +62,14 @@ export const logSoftmax = defineOp({
   args: (x: Tensor, axis: number = -1) => [[x], { axis }] as const,
   forward: ([x], { axis }) => softmaxAlong('logSoftmax', x, axis, true),
   // d log p_i / d x_j = δ_ij − p_j, with p = exp(y).
-  vjp: (_x, y, g, { axis }) => [sub(g, mul(exp(y), sum(g, { axis, keepdims: true })))],
-  jvp: (_x, y, [t], { axis }) => sub(t, sum(mul(exp(y), t), { axis, keepdims: true })),
+  vjp: (_x, y, g, { axis }) => [sub(g, mul(exp(y), sum.apply([g], { axis, keepdims: true })))],
+  jvp: (_x, y, [t], { axis }) => sub(t, sum.apply([mul(exp(y), t)], { axis, keepdims: true })),
   domain: alongAnAxis,
 });
 
 /**
- * The derivative of the mean cross-entropy with respect to the logits: (softmax − one-hot) / N,
- * for logits [..., C] and integer targets [...] naming the right class at each of N positions.
+ * The mean cross-entropy of logits [..., C] against integer targets [...] naming the right class at
+ * each of N positions, and its derivative with respect to the logits, (softmax − one-hot) / N.
  */
 function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLogits: Tensor } {
   const classes = logits.shape[logits.rank - 1];
@@ -81,7 +80,7 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
       `logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)}`,
     );
   }
-  checkIds('crossEntropy', 'target', targets, classes, `the logits of shape ${formatShape(logits.shape)} have ${classes} classes`);
+  checkIds('crossEntropy', 'target', targets, classes, () => `the logits of shape ${formatShape(logits.shape)} have ${classes} classes`);
   const logp = softmaxAlong('crossEntropy', logits, -1, true);
   const count = targets.size;
   const d = floats(logits.size);
@@ -96,28 +95,46 @@ function crossEntropyParts(logits: Tensor, targets: Tensor): { loss: number; dLo
   return { loss: loss / count, dLogits: new Tensor(d, logits.shape) };
 }
 
+const crossEntropyDomain: Domain<undefined> = {
+  sample: (draw) => {
+    const logits = draw.tensor(draw.shape({ minRank: 1, maxRank: 2, minSide: 1 }));
+    const targets = draw.ids(logits.shape.slice(0, -1), logits.shape[logits.rank - 1]!);
+    return { inputs: [logits, targets], attrs: undefined };
+  },
+  nondifferentiable: [1],
+};
+
 /** Mean cross-entropy of softmax(logits) against integer class targets: logits `[..., C]`, targets of the logits shape without its last axis (they take no gradient). */
 export const crossEntropy = defineOp({
   name: 'crossEntropy',
   arity: 2,
   forward: ([logits, targets]) => scalar(crossEntropyParts(logits, targets).loss),
-  vjp: ([logits, targets], _y, g) => [mul(crossEntropyParts(logits, targets).dLogits, g), null],
-  jvp: ([logits, targets], _y, [t]) => sum(mul(crossEntropyParts(logits, targets).dLogits, t)),
-  domain: {
-    sample: (draw) => {
-      const logits = draw.tensor(draw.shape({ minRank: 1, maxRank: 2, minSide: 1 }));
-      const targets = draw.ids(logits.shape.slice(0, -1), logits.shape[logits.rank - 1]!);
-      return { inputs: [logits, targets], attrs: undefined };
-    },
-    nondifferentiable: [1],
-  },
+  vjp: ([logits, targets], _y, g) => [mul(crossEntropyGrad(logits, targets), g), null],
+  jvp: ([logits, targets], _y, [t]) => sum(mul(crossEntropyGrad(logits, targets), t)),
+  domain: crossEntropyDomain,
 });
+
+/**
+ * crossEntropy's gradient with respect to its logits, (softmax(logits) − one-hot(targets)) / N, as
+ * an op of its own: computed in one pass (and exactly near a confident prediction), while its own
+ * derivative, the softmax Jacobian / N, is built from ops — crossEntropy's second order.
+ */
+export const crossEntropyGrad = defineOp({
+  name: 'crossEntropyGrad',
+  arity: 2,
+  forward: ([logits, targets]) => crossEntropyParts(logits, targets).dLogits,
+  vjp: ([logits, targets], _y, g): (Tensor | null)[] => [softmaxJacobianTimesMean(logits, targets, g), null],
+  jvp: ([logits, targets], _y, [t]): Tensor => softmaxJacobianTimesMean(logits, targets, t),
+  domain: crossEntropyDomain,
+});
+
+function softmaxJacobianTimesMean(logits: Tensor, targets: Tensor, v: Tensor): Tensor {
+  return mul(softmaxJacobianTimes(softmax(logits), v, -1), scalar(1 / targets.size));
+}
 
 /** 2 (pred − target) / n: the derivative of the mean squared error with respect to pred. */
 function mseSlope(pred: Tensor, target: Tensor): Tensor {
-  const out = floats(pred.size);
-  for (let i = 0; i < out.length; i++) out[i] = (2 * (pred.data[i]! - target.data[i]!)) / pred.size;
-  return new Tensor(out, pred.shape);
+  return mul(sub(pred, target), scalar(2 / pred.size));
 }
 
 /** Mean squared error between a prediction and a target of the same shape. */

@@ -1,7 +1,9 @@
-import { ShapeError, Tensor, formatShape } from '../tensor/index.js';
+import { ShapeError, Tensor, formatShape, scalar } from '../tensor/index.js';
 import { type AxisView, expectOptions, normalizeAxis, reducedShape, viewAround } from './axis.js';
-import { broadcastTo } from './broadcast.js';
-import { defineOp } from './define.js';
+import { broadcastTo, sameShape } from './broadcast.js';
+import { type Op, defineOp } from './define.js';
+import { mul } from './elementwise.js';
+import { reshape } from './shape.js';
 import type { Domain, Draw } from './domain.js';
 import { floats, ints } from './floats.js';
 
@@ -41,13 +43,14 @@ function sumAlong(x: Tensor, { view: { outer, side, inner }, shape }: Reduction,
   return new Tensor(out, shape);
 }
 
-/** g spread back over every element it was reduced from, times `scale`. */
+/**
+ * g spread back over every element it was reduced from, times `scale`: built from ops (it is a vjp),
+ * scaled while it is small, and reshaped only where broadcasting needs the reduced axis kept.
+ */
 function spread(g: Tensor, x: Tensor, r: Reduction, scale: number): Tensor {
-  const spreadOut = broadcastTo(new Tensor(g.data, r.kept), x.shape);
-  if (scale === 1) return spreadOut;
-  const out = floats(spreadOut.size);
-  for (let i = 0; i < out.length; i++) out[i] = spreadOut.data[i]! * scale;
-  return new Tensor(out, x.shape);
+  const scaled = scale === 1 ? g : mul(g, scalar(scale));
+  const kept = scaled.rank === 0 || sameShape(scaled.shape, r.kept) ? scaled : reshape.apply([scaled], { shape: r.kept });
+  return broadcastTo.apply([kept], { shape: x.shape });
 }
 
 function reduceArgs(op: string) {
@@ -66,9 +69,9 @@ const anyReduction: Domain<ReduceOptions> = {
   },
 };
 
-/** sum and mean: both are a scaled sum, and so are their vjp (a spread) and jvp (the same sum). */
+/** sum and mean: both are a scaled sum, and so are their vjp (a spread) and jvp (the op itself). */
 function defineScaledSum(name: string, scaleOf: (view: AxisView) => number) {
-  return defineOp({
+  const op: Op<1, ReduceOptions, [x: Tensor, options?: ReduceOptions]> = defineOp({
     name,
     arity: 1,
     args: reduceArgs(name),
@@ -80,12 +83,10 @@ function defineScaledSum(name: string, scaleOf: (view: AxisView) => number) {
       const r = reduction(name, x, options);
       return [spread(g, x, r, scaleOf(r.view))];
     },
-    jvp: ([x], _y, [t], options) => {
-      const r = reduction(name, x, options);
-      return sumAlong(t, r, scaleOf(r.view));
-    },
+    jvp: (_x, _y, [t], options) => op.apply([t], options),
     domain: anyReduction,
   });
+  return op;
 }
 
 /** The sum of all entries, or along `{ axis }` (with `keepdims` to keep it as a side of 1). */
@@ -116,6 +117,13 @@ function pick(v: Tensor, at: Int32Array, shape: number[]): Tensor {
   return new Tensor(out, shape);
 }
 
+/** 1 where an element won its max, 0 elsewhere: a constant, as the choice of winner has no derivative. */
+function winnerMask(x: Tensor, r: Reduction): Tensor {
+  const mask = new Tensor(floats(x.size), x.shape);
+  for (const i of winners(x, r)) mask.data[i] = 1;
+  return mask;
+}
+
 /** Max is not differentiable where two candidates tie; keep the winner clear of the runner-up. */
 const MAX_GAP = 0.25;
 
@@ -129,13 +137,12 @@ export const max = defineOp({
     if (r.view.side === 0) throw new ShapeError('max', `a non-empty axis to take the max over`, `shape ${formatShape(x.shape)}`);
     return pick(x, winners(x, r), r.shape);
   },
+  // the cotangent goes to each max's winner, and the winner's tangent is the max's
   vjp: ([x], _y, g, options) => {
-    const at = winners(x, reduction('max', x, options));
-    const out = floats(x.size);
-    for (let i = 0; i < at.length; i++) out[at[i]!]! += g.data[i]!;
-    return [new Tensor(out, x.shape)];
+    const r = reduction('max', x, options);
+    return [mul(spread(g, x, r, 1), winnerMask(x, r))];
   },
-  jvp: ([x], y, [t], options) => pick(t, winners(x, reduction('max', x, options)), [...y.shape]),
+  jvp: ([x], _y, [t], options) => sum.apply([mul(t, winnerMask(x, reduction('max', x, options)))], options),
   domain: {
     sample: (draw) => {
       const drawn = draw.tensor(draw.shape({ minRank: 1, minSide: 1 }));

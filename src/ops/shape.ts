@@ -79,11 +79,8 @@ export const transpose = defineOp({
   arity: 1,
   args: (x: Tensor, axes?: readonly number[]) => [[x], { axes }] as const,
   forward: ([x], { axes }) => permute('transpose', x, axes),
-  vjp: ([x], _y, g, { axes }) => {
-    const perm = axes === undefined ? undefined : inversePermutation(checkPermutation('transpose', axes, x.shape));
-    return [permute('transpose', g, perm)];
-  },
-  jvp: (_x, _y, [t], { axes }) => permute('transpose', t, axes),
+  vjp: ([x], _y, g, { axes }): Tensor[] => [transpose.apply([g], { axes: axes === undefined ? undefined : inversePermutation(checkPermutation('transpose', axes, x.shape)) })],
+  jvp: (_x, _y, [t], attrs): Tensor => transpose.apply([t], attrs),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape());
@@ -120,8 +117,8 @@ export const reshape = defineOp({
   args: (x: Tensor, shape: readonly number[]) => [[x], { shape }] as const,
   // Row-major order is unchanged, so the data is shared, not copied.
   forward: ([x], { shape }) => new Tensor(x.data, resolveShape(x, shape)),
-  vjp: ([x], _y, g) => [new Tensor(g.data, x.shape)],
-  jvp: (_x, y, [t]) => new Tensor(t.data, y.shape),
+  vjp: ([x], _y, g): Tensor[] => [reshape.apply([g], { shape: x.shape })],
+  jvp: (_x, y, [t]): Tensor => reshape.apply([t], { shape: y.shape }),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape());
@@ -194,12 +191,11 @@ export const slice = defineOp({
   arity: 1,
   args: (x: Tensor, options: SliceOptions) => [[x], expectOptions('slice', options, '{ axis, start, end? }')] as const,
   forward: ([x], options) => sliceOf(x, sliceRange(x, options)),
-  vjp: ([x], _y, g, options) => {
-    const out = new Tensor(floats(x.size), x.shape);
-    copyBlock(out.data, x.shape, sliceRange(x, options), g.data, true);
-    return [out];
+  vjp: ([x], _y, g, options): Tensor[] => {
+    const { axis, start, end } = sliceRange(x, options);
+    return [pad.apply([g], { axis, before: start, after: x.shape[axis]! - end })];
   },
-  jvp: ([x], _y, [t], options) => sliceOf(t, sliceRange(x, options)),
+  jvp: (_x, _y, [t], options): Tensor => slice.apply([t], options),
   domain: {
     sample: (draw) => {
       const x = draw.tensor(draw.shape({ minRank: 1, minSide: 1 }));
@@ -207,6 +203,49 @@ export const slice = defineOp({
       const side = x.shape[axis]!;
       const start = draw.int(0, side - 1);
       return { inputs: [x], attrs: { axis, start, end: draw.int(start + 1, side) } };
+    },
+  },
+});
+
+/** How many zeros pad puts before and after x along one axis. */
+export interface PadOptions {
+  axis: number;
+  /** Zeros before and after x along the axis. */
+  before: number;
+  after: number;
+}
+
+function padding(x: Tensor, options: PadOptions): PadOptions {
+  const axis = normalizeAxis('pad', options.axis, x.shape);
+  const { before, after } = options;
+  if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
+    throw new ShapeError('pad', 'whole numbers of zeros before and after, ≥ 0', `before ${before}, after ${after}`);
+  }
+  return { axis, before, after };
+}
+
+/** x with zeros before and after it along one axis: the adjoint of slice. */
+export const pad = defineOp({
+  name: 'pad',
+  arity: 1,
+  args: (x: Tensor, options: PadOptions) => [[x], expectOptions('pad', options, '{ axis, before, after }')] as const,
+  forward: ([x], options) => {
+    const { axis, before, after } = padding(x, options);
+    const shape = x.shape.map((side, i) => (i === axis ? before + side + after : side));
+    const out = floats(sizeOf(shape));
+    copyBlock(out, shape, { axis, start: before, end: before + x.shape[axis]! }, x.data, true);
+    return new Tensor(out, shape);
+  },
+  vjp: ([x], _y, g, options): Tensor[] => {
+    const { axis, before } = padding(x, options);
+    return [slice.apply([g], { axis, start: before, end: before + x.shape[axis]! })];
+  },
+  jvp: (_x, _y, [t], options): Tensor => pad.apply([t], options),
+  domain: {
+    sample: (draw) => {
+      const x = draw.tensor(draw.shape({ minRank: 1 }));
+      const axis = draw.int(-x.rank, x.rank - 1);
+      return { inputs: [x], attrs: { axis, before: draw.int(0, 2), after: draw.int(0, 2) } };
     },
   },
 });
@@ -243,17 +282,17 @@ export const concat = defineOp({
   name: 'concat',
   args: (tensors: readonly Tensor[], axis: number = 0) => [tensors, { axis }] as const,
   forward: (inputs, { axis }) => join(inputs, axis),
-  vjp: (inputs, _y, g, { axis }) => {
+  vjp: (inputs, _y, g, { axis }): Tensor[] => {
     const resolved = concatAxis(inputs, axis);
     let start = 0;
     return inputs.map((t) => {
       const end = start + t.shape[resolved]!;
-      const part = sliceOf(g, { axis: resolved, start, end });
+      const part = slice.apply([g], { axis: resolved, start, end });
       start = end;
       return part;
     });
   },
-  jvp: (_inputs, _y, tangents, { axis }) => join(tangents, axis),
+  jvp: (_inputs, _y, tangents, attrs): Tensor => concat.apply(tangents, attrs),
   domain: {
     sample: (draw) => {
       const base = draw.shape({ minRank: 1 });

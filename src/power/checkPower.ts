@@ -15,7 +15,7 @@ interface Outcome {
   applicable: number;
   /** The failing case and its message, for a target that fails unperturbed. */
   failure?: string;
-  /** Cases in which the checker budgeted for float32 arithmetic it read off the outputs. */
+  /** Cases in which the checker budgeted for float32 arithmetic it read off the forward's noise. */
   float32: number;
 }
 
@@ -91,8 +91,8 @@ function run(cases: fc.Arbitrary<Case>, perturbation: Perturbation | null, runs:
 
 /**
  * The check with the derived float64 tolerance, when the test's is looser: a fixed atol or rtol, a
- * float32 budget asked for, or float32 arithmetic the checker read off the outputs (a float64
- * target at simple inputs can give outputs that are all float32 values). Says what was loose.
+ * float32 budget asked for, or float32 arithmetic the checker read off the forward's noise (a
+ * forward that rounds to float32 somewhere inside). Says what was loose.
  */
 function tighterCheck(check: CheckOptions, baseline: Outcome, numRuns: number): { check: CheckOptions; loosened: string } | undefined {
   const { atol, rtol, precision } = check;
@@ -101,7 +101,7 @@ function tighterCheck(check: CheckOptions, baseline: Outcome, numRuns: number): 
     atol !== undefined && `atol ${atol}`,
     rtol !== undefined && `rtol ${rtol}`,
     precision === 'float32' && 'precision float32',
-    read > 0 && `float32 arithmetic read off the outputs (in ${read} of ${numRuns} cases; say precision: 'float64' if the target computes in float64)`,
+    read > 0 && `float32 arithmetic read off the forward's noise (in ${read} of ${numRuns} cases; say precision: 'float64' if the target computes in float64)`,
   ].filter(Boolean);
   if (loosened.length === 0) return undefined;
   return { check: { ...check, atol: undefined, rtol: undefined, precision: 'float64' }, loosened: loosened.join(', ') };

@@ -97,7 +97,7 @@ function unravel(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
-const VERDICT_WORDS: Record<string, string> = { fail: 'WRONG', nonsmooth: 'at a kink (analytic between the one-sided derivatives)', agree: 'agrees', error: 'no finite difference here' };
+const VERDICT_WORDS: Record<string, string> = { fail: 'WRONG', nonsmooth: 'at a kink (analytic between the one-sided derivatives)', agree: 'agrees', inconclusive: 'inconclusive (the finite differences cannot tell)', error: 'no finite difference here' };
 
 function cellTitle(name: string, index: number[], analytic: number, numeric: number | null, tolerance: number | null, verdict: string): string {
   const lines = [`${entryName(name, index)}: ${VERDICT_WORDS[verdict] ?? verdict}`, `analytic  ${formatNumber(analytic)}`];

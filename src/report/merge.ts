@@ -7,7 +7,10 @@
 import { type ReportedRun, type ReportedTarget, asRun } from './run.js';
 
 /** The options shards of one run share: merging runs that differ in them is refused. */
-const SHARED = ['seed', 'runs', 'mode', 'filter', 'law'] as const;
+const SHARED = ['seed', 'runs', 'mode', 'order', 'filter', 'law'] as const;
+
+/** An option shards must share; results of versions before --order checked order 1. */
+const shared = (run: ReportedRun, key: (typeof SHARED)[number]) => (key === 'order' ? (run.options.order ?? 1) : run.options[key]);
 
 /** Merge the results of a run's shards (or of any runs of one command and options) into one. */
 export function mergeRuns(results: readonly ReportedRun[]): ReportedRun {
@@ -17,8 +20,8 @@ export function mergeRuns(results: readonly ReportedRun[]): ReportedRun {
   runs.forEach((run, i) => {
     if (run.command !== first.command) throw new TypeError(`mergeRuns: result ${i + 1} is of gradprop ${run.command}, result 1 of gradprop ${first.command}`);
     for (const key of SHARED) {
-      if (run.options[key] !== first.options[key]) {
-        throw new TypeError(`mergeRuns: result ${i + 1} has ${key} ${String(run.options[key])} where result 1 has ${String(first.options[key])}; shards of one run share their options`);
+      if (shared(run, key) !== shared(first, key)) {
+        throw new TypeError(`mergeRuns: result ${i + 1} has ${key} ${String(shared(run, key))} where result 1 has ${String(shared(first, key))}; shards of one run share their options`);
       }
     }
   });

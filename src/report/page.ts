@@ -88,7 +88,7 @@ function summary(run: ReportedRun): Markup {
 <span class="verdict ${verdictClass(verdict)}">${verdict.toUpperCase()}</span>
 <div>
 <h1>gradprop ${commandLine(run)}</h1>
-<p class="meta">seed ${options.seed} · ${plural(options.runs, 'case')} per law · ${options.mode} mode · ${formatDuration(run.durationMs)} · exit code ${run.exitCode}</p>
+<p class="meta">seed ${options.seed} · ${plural(options.runs, 'case')} per law · ${options.mode} mode${options.order === 2 ? ' · order 2' : ''} · ${formatDuration(run.durationMs)} · exit code ${run.exitCode}</p>
 <div class="counts"><span><b>${run.targets.length}</b> ${run.targets.length === 1 ? 'target' : 'targets'}</span><span><b>${laws.length}</b> ${laws.length === 1 ? 'law run' : 'law runs'}:</span>${lawCounts.map(([v, n]) => html`<span>${badge(v)} <b>${n}</b></span>`)}${run.moduleErrors.length > 0 ? html`<span>${badge('error')} <b>${run.moduleErrors.length}</b> ${run.moduleErrors.length === 1 ? 'module' : 'modules'} not loaded</span>` : ''}${run.skipped.length > 0 ? html`<span><b>${run.skipped.length}</b> ${run.skipped.length === 1 ? 'export' : 'exports'} skipped</span>` : ''}</div>
 ${replays.length > 0 ? html`<details class="replays"><summary>${plural(replays.length, 'replay command')}, one per failure</summary><div class="replay"><pre><code>${replays.join('\n')}</code></pre><button type="button" data-copy>Copy</button></div></details>` : ''}
 </div>
@@ -114,15 +114,19 @@ function failureCard(target: ReportedTarget, run: ReportedRun): Markup {
   return html`<article class="card ${verdictClass(target.verdict)}" id="${targetAnchor(run, target)}" data-verdict="${target.verdict}" data-id="${target.id}">
 <h3>${badge(target.verdict)} ${target.id} <small>${where}</small></h3>
 ${target.message !== null ? html`<p class="message">${target.message}</p>` : ''}
-${failed.map((law, i) => lawSection(law, failed.slice(0, i).find((earlier) => earlier.diagnostics && earlier.counterexample === law.counterexample)))}
+${failed.map((law, i) => lawSection(law, run.options.order ?? 1, failed.slice(0, i).find((earlier) => earlier.diagnostics && earlier.counterexample === law.counterexample)))}
 </article>`;
 }
 
-/** A law's failure; its pictures are not drawn twice when an earlier law failed at the same counterexample. */
-function lawSection(law: ReportedLaw, sameCase?: ReportedLaw): Markup {
+/**
+ * A law's failure; its pictures are not drawn twice when an earlier law failed at the same
+ * counterexample. In a run that checked the second order, which order the failure is of.
+ */
+function lawSection(law: ReportedLaw, runOrder: number, sameCase?: ReportedLaw): Markup {
+  const order = runOrder === 2 && typeof law.order === 'number' ? `${law.order === 2 ? 'second' : 'first'} order` : '';
   const after = law.cases > 0 ? `after ${plural(law.cases, 'case')}${law.shrinks > 0 ? `, shrunk ${plural(law.shrinks, 'time')}` : ''}` : '';
   return html`<section class="law">
-<h4>${badge(law.verdict)} ${law.law} <small>${after}</small></h4>
+<h4>${badge(law.verdict)} ${law.law} <small>${[order, after].filter(Boolean).join(' · ')}</small></h4>
 ${law.message !== null ? html`<p class="message">${law.message}</p>` : ''}
 ${law.replay !== null ? html`<div class="replay"><pre><code>${law.replay}</code></pre><button type="button" data-copy>Copy</button></div>` : ''}
 ${law.counterexample !== null ? html`<details open><summary>Counterexample (shrunk)</summary><pre><code>${law.counterexample}</code></pre></details>` : ''}
@@ -164,7 +168,7 @@ function diagnosticFigures(d: Diagnostics): Markup {
 
 function targetTable(run: ReportedRun): Markup {
   const lawNames = [...new Set(run.targets.flatMap((t) => t.laws.map((l) => l.law)))];
-  const symbol: Record<string, string> = { pass: '✓', fail: '✗', error: '!', skipped: '–' };
+  const symbol: Record<string, string> = { pass: '✓', fail: '✗', inconclusive: '?', error: '!', skipped: '–' };
   const row = (t: ReportedTarget): Markup => {
     const byName = new Map(t.laws.map((l) => [l.law, l]));
     const ran = t.laws.filter((l) => l.verdict !== 'skipped');

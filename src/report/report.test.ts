@@ -1,6 +1,8 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, test } from 'vitest';
+import { type Differentiable, diagnose } from '../check/index.js';
 import { modelCurves } from '../optim/index.js';
+import { Tensor, tensor } from '../tensor/index.js';
 import { zoo } from '../zoo/index.js';
 import { mergeRuns, renderHtml } from './index.js';
 import { html, trusted } from './markup.js';
@@ -113,9 +115,27 @@ describe('renderHtml', () => {
   });
 
   test('a verdict this version does not know is shown and filterable', () => {
-    const document = parse(renderHtml(runOf([{ ...passingTarget('slow'), verdict: 'timeout', laws: [law('gradientsMatchFiniteDifferences', 'inconclusive')] }])));
-    expect(document.querySelector('button[data-filter="timeout"]')!.textContent).toBe('timeout 1');
-    expect(document.querySelector('table.targets td.law')!.getAttribute('title')).toMatch(/^gradientsMatchFiniteDifferences: inconclusive/);
+    const document = parse(renderHtml(runOf([{ ...passingTarget('slow'), verdict: 'flaky', laws: [law('gradientsMatchFiniteDifferences', 'flaky')] }])));
+    expect(document.querySelector('button[data-filter="flaky"]')!.textContent).toBe('flaky 1');
+    expect(document.querySelector('table.targets td.law')!.getAttribute('title')).toMatch(/^gradientsMatchFiniteDifferences: flaky/);
+  });
+
+  test('an inconclusive check is no pass: its own badge, filter and card, and its entries marked "?", saying the finite differences cannot tell', () => {
+    // sin(10¹²·x): its phase turns a thousand times within the smallest step
+    const fastSine: Differentiable = {
+      name: 'fastSine',
+      forward: ([x]) => new Tensor(x!.data.map((v) => Math.sin(1e12 * v)), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => 1e12 * Math.cos(1e12 * v) * g.data[i]!), x!.shape)],
+    };
+    const diagnostics = diagnose(fastSine, [tensor([0.3, 3])], { seed: 3 });
+    const laws = [law('gradientsMatchFiniteDifferences', 'inconclusive', { diagnostics, worst: diagnostics.steps!.comparison }), law('isPure', 'pass')];
+    const document = parse(renderHtml(runOf([{ ...passingTarget('fastSine'), verdict: 'inconclusive', laws }])));
+    expect(document.querySelector('button[data-filter="inconclusive"]')!.textContent).toBe('inconclusive 1');
+    expect(document.querySelector('article.card.v-inconclusive h3')!.textContent).toContain('fastSine');
+    expect(document.querySelector('table.targets td.law')!.textContent).toBe('?');
+    const titles = [...document.querySelectorAll('figure.heatmap title')].map((t) => t.textContent);
+    expect(titles.filter((t) => t?.includes('inconclusive (the finite differences cannot tell)'))).not.toHaveLength(0);
+    expect(titles.some((t) => t?.includes('WRONG') || t?.includes('agrees'))).toBe(false);
   });
 
   test('verify: each zoo model gets its loss curve, and a recurrent one its gradient over time with the bound', () => {
@@ -162,6 +182,9 @@ describe('mergeRuns', () => {
 
   test('refuses runs that are not shards of one run, saying why', () => {
     expect(() => mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', seed: 8 } })])).toThrow('mergeRuns: result 2 has seed 8 where result 1 has 7');
+    expect(() => mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', order: 2 } })])).toThrow('mergeRuns: result 2 has order 2 where result 1 has 1');
+    // a result from before --order checked order 1
+    expect(mergeRuns([shard(1, 2), shard(2, 2, { options: { ...runOf([]).options, shard: '2/2', order: 1 } })]).targets).toHaveLength(7);
     expect(() => mergeRuns([shard(1, 2), shard(1, 2)])).toThrow('mergeRuns: target t0 is in result 1 and result 2');
     expect(() => mergeRuns([])).toThrow('no results');
   });

@@ -25,6 +25,12 @@ export interface ReportedLaw {
   worst: Comparison | null;
   /** Calls of the target's forward, vjp and jvp made by the law, shrinking included. */
   evaluations: { forward: number; vjp: number; jvp: number };
+  /**
+   * The derivative order the law's gradient comparisons speak for: 2 when `--order 2` checked the
+   * gradients of the gradients, 1 when it checked the first order only or the first order already
+   * failed; null for a law that compares no gradients. Absent from results of older versions.
+   */
+  order?: number | null;
   timeMs: number;
   /** The fast-check seed; with `path`, replays the counterexample. */
   seed: number;
@@ -88,7 +94,8 @@ export interface ReportedRun {
   command: string;
   /** The modules checked (check only). */
   modules: readonly string[];
-  options: { runs: number; seed: number; mode: string; filter: string | null; law: string | null; shard: string | null };
+  /** `order`: 2 when the gradients of the gradients were checked (--order 2); absent from results of older versions. */
+  options: { runs: number; seed: number; mode: string; order?: number; filter: string | null; law: string | null; shard: string | null };
   /** 0 every check passed; 1 a check failed, or a module failed to load or raised an error of its own (older versions: 2 for a module that could not be loaded). */
   exitCode: number;
   durationMs: number;

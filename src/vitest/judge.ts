@@ -110,9 +110,10 @@ function judgeGenerated(subject: Subject, inputs: fc.Arbitrary<Tensor[]> | undef
 }
 
 /** The message of an assertion that did not hold: `negated` for "not to have correct gradients". */
-export function failureMessage({ outcome, name, detail }: Judgement, negated: boolean): string {
+export function failureMessage({ outcome, name, detail, report }: Judgement, negated: boolean): string {
   if (!negated) return `expected ${name} to have correct gradients, but ${detail}`;
-  const why = outcome === 'unchecked' ? `it could not be checked: ${detail}` : detail;
+  // an inconclusive check was made, and says itself that it cannot tell
+  const why = outcome === 'unchecked' && report?.verdict !== 'inconclusive' ? `it could not be checked: ${detail}` : detail;
   return `expected ${name} not to have correct gradients, but ${why}`;
 }
 

@@ -156,6 +156,17 @@ describe('.not: checked, and the gradients are wrong', () => {
     expect(failureMessage(run)).toMatch(expected);
   });
 
+  test('a check that cannot tell satisfies neither, and says so (sin(10¹²·x), whose phase turns a thousand times within the smallest step)', () => {
+    const fastSine: Differentiable = {
+      name: 'fastSine',
+      forward: ([x]) => new Tensor(x!.data.map((v) => Math.sin(1e12 * v)), x!.shape),
+      vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => 1e12 * Math.cos(1e12 * v) * g.data[i]!), x!.shape)],
+    };
+    const at = [tensor([0.3, 3])];
+    expect(failureMessage(() => expect(fastSine).not.toHaveCorrectGradients(at))).toMatch(/^expected fastSine not to have correct gradients, but cannot tell whether the derivatives are right — inconclusive at input 0/);
+    expect(failureMessage(() => expect(fastSine).toHaveCorrectGradients(at))).toMatch(/^expected fastSine to have correct gradients, but cannot tell whether the derivatives are right — inconclusive at input 0.*\n\ngradcheck fastSine: INCONCLUSIVE/s);
+  });
+
   test('the same subjects fail without .not too: an unchecked subject satisfies neither', () => {
     expect(failureMessage(() => expect(null).toHaveCorrectGradients())).toMatch(/^expected null to have correct gradients, but it is not something gradprop can check/);
     expect(failureMessage(() => expect(throwingVjp).toHaveCorrectGradients([tensor([0.5])]))).toMatch(/^expected throwingVjp to have correct gradients, but .*backward exploded/);

@@ -12,7 +12,8 @@ export function describeFailure(details: SameFailureDetails<[Case, number]>, inp
   const [c, seed] = details.counterexample!;
   const error = details.errorInstance;
   const violation = error instanceof LawViolation ? error : undefined;
-  const options = `{ seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)} }`;
+  const order = violation?.report?.order ?? 1;
+  const options = `{ seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)}${orderOption(order)} }`;
   const arbitrary = inputs === 'given' ? '<the same arbitrary>' : 'undefined';
   const replay = runner === 'node:test' ? `assertGradients(${subject.expression}, ${arbitrary}, ${options})` : `toHaveCorrectGradients(${arbitrary}, ${options})`;
   return [
@@ -25,7 +26,7 @@ export function describeFailure(details: SameFailureDetails<[Case, number]>, inp
     `replay: ${replay}`,
     '',
     `as a test of its own${subject.file ? ` (a new file beside ${basename(subject.file)})` : ''}:`,
-    pasteReadyTest(c, seed, subject, runner),
+    pasteReadyTest(c, seed, subject, runner, order),
   ].join('\n');
 }
 
@@ -36,9 +37,9 @@ function formatTable(violation: LawViolation): string {
 /**
  * A whole test file that checks exactly this case, for `runner`: its imports (the runner's, the
  * matcher's, gradprop's, and those the subject's expression needs), the inputs written to the last
- * bit and the same probe seed.
+ * bit and the same probe seed (and order 2 when the failure was the second order's).
  */
-export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, runner: Runner): string {
+export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, runner: Runner, order: 1 | 2 = 1): string {
   const target = c.attrs === undefined ? subject.expression : `opTarget(${subject.expression}, ${JSON.stringify(c.attrs)})`;
   const inputs = caseCode({ ...c, attrs: undefined });
   const syntax = runner === 'vitest' ? 'esm' : subject.syntax;
@@ -46,7 +47,8 @@ export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, run
   const registers = runner === 'node:test' ? [] : [syntax === 'esm' ? `import 'gradprop/${runner}';` : `require('gradprop/${runner}');`];
   const gradprop = named('gradprop', 'tensor', ...(c.attrs === undefined ? [] : ['opTarget']));
   const imports = [...importLines(own, syntax), ...registers, ...importLines([...gradprop, ...subject.imports], syntax)];
-  const check = runner === 'node:test' ? `assertGradients(${target}, ${inputs}, { seed: ${seed} });` : `expect(${target}).toHaveCorrectGradients(${inputs}, { seed: ${seed} });`;
+  const options = `{ seed: ${seed}${orderOption(order)} }`;
+  const check = runner === 'node:test' ? `assertGradients(${target}, ${inputs}, ${options});` : `expect(${target}).toHaveCorrectGradients(${inputs}, ${options});`;
   return [
     ...missing(subject),
     ...imports,
@@ -55,6 +57,11 @@ export function pasteReadyTest(c: Case, seed: number, subject: PasteSubject, run
     `  ${check}`,
     '});',
   ].join('\n');
+}
+
+/** A failure of the second order replays only with the option that asked for it. */
+function orderOption(order: 1 | 2): string {
+  return order === 2 ? ', order: 2' : '';
 }
 
 /** Named imports of `names` from `module`, each under its own name. */

@@ -71,6 +71,7 @@ export interface RecurrentSpec<Config> extends ModelBase<SequenceBatch, Config> 
   step(params: Params, input: Tensor, state: readonly Tensor[], config: Config): Tensor[];
   /** The loss read from the last state against the target y. */
   readout(params: Params, state: readonly Tensor[], y: Tensor, config: Config): Tensor;
+  /** Where the lecture derives one: an upper bound on ‖∂h_T/∂h_k‖₂ for k = 0..T (see RecurrentModel). */
   stateJacobianBound?(params: Params, xs: Tensor): number[];
 }
 

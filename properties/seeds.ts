@@ -1,0 +1,54 @@
+/**
+ * npm run test:seeds: the property suites (properties/*.prop.ts) once per fast-check seed,
+ * GRADPROP_SEED = 1 … 20 by default (`-- --from 5 --to 9` for others), one seed after another
+ * (vitest already spreads a seed's suites over the cores). Prints each seed's result and the tests
+ * it failed, with how to replay them; exits 1 when any seed failed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+interface VitestJson {
+  testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+
+const { values } = parseArgs({ options: { from: { type: 'string', default: '1' }, to: { type: 'string', default: '20' } } });
+const [from, to] = [Number(values.from), Number(values.to)];
+if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to) {
+  console.error(`test:seeds: --from and --to must be whole numbers, from ≤ to; got ${values.from} and ${values.to}`);
+  process.exit(2);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'gradprop-seeds-'));
+const failed: number[] = [];
+const started = performance.now();
+for (let seed = from; seed <= to; seed++) {
+  const output = join(scratch, `seed-${seed}.json`);
+  const began = performance.now();
+  const run = spawnSync('npx', ['vitest', 'run', 'properties', '--reporter=json', `--outputFile=${output}`], {
+    env: { ...process.env, GRADPROP_SEED: String(seed) },
+    encoding: 'utf8',
+  });
+  const seconds = ((performance.now() - began) / 1000).toFixed(0);
+  let failures: string[];
+  try {
+    const results = JSON.parse(readFileSync(output, 'utf8')) as VitestJson;
+    failures = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.replace(/.*\/properties\//, 'properties/')}: ${t.fullName}`));
+  } catch {
+    failures = [`vitest did not report (exit ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`];
+  }
+  if (run.status !== 0 && failures.length === 0) failures = [`vitest exited ${run.status}`];
+  console.log(`GRADPROP_SEED=${seed}: ${failures.length === 0 ? 'pass' : `FAIL (${failures.length})`} in ${seconds} s`);
+  for (const failure of failures) console.log(`    ${failure}`);
+  if (failures.length > 0) failed.push(seed);
+}
+rmSync(scratch, { recursive: true, force: true });
+const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+console.log(
+  failed.length === 0
+    ? `test:seeds: every seed from ${from} to ${to} passes (${minutes} min)`
+    : `test:seeds: seeds ${failed.join(', ')} fail (${minutes} min) — replay one with GRADPROP_SEED=<seed> npx vitest run properties`,
+);
+process.exitCode = failed.length === 0 ? 0 : 1;

@@ -1,0 +1,126 @@
+/**
+ * Which arithmetic a target computes in, from its values along the first probe and its measured
+ * noise, not from its inputs or array type: the first probe's direction moves every input off the
+ * float32 grid (see InputSpace), so a forward that returns float32 values there rounds to float32,
+ * and one that does not computes in float64 — an exact 2x on float32-representable inputs stays
+ * float64. The noise read off the same samples says whether a float64 forward is noisier than
+ * float64 (a cancelling formula, float32-accurate kernels in float64 arrays): such a forward gets
+ * a statistical second opinion where finite differences fail it (see checkGradients).
+ */
+import { type Tensor, randn } from '../tensor/index.js';
+import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
+import { finiteDifferences } from './fast.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
+import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
+import { probeSettings, statisticalJudging } from './statistical-check.js';
+import type { GuardedTarget } from './target.js';
+
+/** What a check judges by: its settings, a context whose judging suits them, and the noise it read. */
+export interface Judged {
+  settings: Settings;
+  ctx: Context;
+  method: 'finite differences' | 'statistical';
+  /** The noise reading, where the arithmetic was measured (and the forward defined at every step). */
+  noise?: NoiseReading;
+}
+
+/**
+ * The settings and judging of a check of `target` at `inputs` whose output is `output`: the
+ * arithmetic given, or measured (see measureArithmetic); a float32 target judged by the
+ * significance test unless a fixed tolerance replaces it, any other by finite differences.
+ * `contextFor` makes the context (checkGradients' and diagnose's own).
+ */
+export function judgedBy(
+  given: CheckOptions,
+  target: GuardedTarget,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  contextFor: (settings: Settings, judging: Judging) => Context,
+): Judged {
+  const measured = given.precision === undefined || given.precision === 'auto';
+  const judged = (settings: Settings, noise?: NoiseReading): Judged => {
+    const statistical = settings.precision === 'float32' && !settings.tolerance;
+    const ctx = contextFor(settings, statistical ? statisticalJudging(probeSettings(settings)) : finiteDifferences);
+    return { settings, ctx, method: statistical ? 'statistical' : 'finite differences', ...(noise ? { noise } : {}) };
+  };
+  if (!measured) return judged(resolveOptions(given, output.data));
+  const float64 = resolveOptions({ ...given, precision: 'float64' }, output.data);
+  const reading = contextFor(float64, finiteDifferences);
+  const { precision, noise } = measureArithmetic(reading, () => gradientValues(target, inputs, output, float64.seed));
+  if (precision === 'float32') return judged(resolveOptions({ ...given, precision }, output.data), noise);
+  // float64 probes go on along the direction read (its samples cost nothing again); full mode's
+  // Jacobian draws from the seed as if nothing had been read before
+  return float64.mode === 'full' ? judged(float64, noise) : { settings: float64, ctx: reading, method: 'finite differences', ...(noise ? { noise } : {}) };
+}
+
+/**
+ * Every entry of the gradients a vjp gives for a random cotangent: more values to read the
+ * arithmetic off — and for a second one where the first gave a single value (a scalar function of
+ * a scalar), which alone says nothing (see arithmeticOf).
+ */
+function gradientValues(target: GuardedTarget, inputs: readonly Tensor[], output: Tensor, seed: number): number[] {
+  const differentiable = inputs.map((_, k) => k).filter((k) => !target.nondifferentiable.includes(k));
+  const pulled = (s: number) => {
+    const grads = target.vjp(inputs, randn(output.shape, s), differentiable);
+    return differentiable.flatMap((k) => Array.from(grads[k]!.data));
+  };
+  const values = pulled(seed);
+  return values.length > 1 ? values : [...values, ...pulled(seed + 1)];
+}
+
+/** What the forward's values along the first probe say of its arithmetic. */
+export interface Measured {
+  precision: 'float64' | 'float32';
+  /** The noise reading; undefined where the forward is undefined at one of the steps. */
+  noise?: NoiseReading;
+}
+
+/**
+ * The forward along the first probe's direction at the steps of the first run the finite
+ * differences take along it (they reuse these samples: in float64 the reading costs nothing): the
+ * arithmetic its values say (see arithmeticOf, asked with every sampled value, then `more`
+ * values where those are too simple to tell), and the noise they show.
+ */
+export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
+  const { values, noise } = sampled(ctx, ctx.settings.step);
+  return { precision: arithmeticOf(values, more), ...(noise ? { noise } : {}) };
+}
+
+/** The first run's steps from `first`: `levels` halvings, both signs. */
+function stepsFrom(ctx: Context, first: number): number[] {
+  return Array.from({ length: ctx.settings.levels }, (_, k) => first * 2 ** -k).flatMap((h) => [h, -h]);
+}
+
+/**
+ * Noise at this fraction of each entry's scale is no kink, jump or change of curvature nearby
+ * (one would have to lie within a millionth of the entry): those leave residuals at the check's
+ * own steps, but rounding noise is as large, relative to the values, at every step.
+ */
+const SMALL_STEP = 2 ** -20;
+
+/**
+ * A noisy float64 forward's noise (`first`, read at the first probe's steps), read again where
+ * finite differences doubt it, at steps of SMALL_STEP (costs 8 forward evaluations): the noisier
+ * of the two rounding-like readings. Small steps that move the forward and show no noise say the
+ * first reading saw structure (a kink, a change of curvature a step away), and small steps whose
+ * values scatter beyond any rounding an oscillation: then undefined. Small steps that do not move
+ * the forward at all (a tiny entry of a cancelling formula) say nothing.
+ */
+export function noiseOfDoubted(ctx: Context, first: NoiseReading): NoiseReading | undefined {
+  const small = sampled(ctx, SMALL_STEP).noise;
+  if (small === undefined || judgeNoise(small) === undefined) return first;
+  if (!isRoundingNoise(small)) return undefined;
+  return small.noise > first.noise ? small : first;
+}
+
+/** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */
+function sampled(ctx: Context, first: number): { values: Float64Array; noise?: NoiseReading } {
+  const { output } = ctx;
+  const direction = probeDirection(ctx);
+  const steps = stepsFrom(ctx, first);
+  const samples = steps.map((t) => sampleAt(ctx, direction, t));
+  const values = Float64Array.from([output.data, ...samples.filter((y) => y !== null)].flatMap((y) => Array.from(y)));
+  if (samples.some((y) => y === null)) return { values };
+  const series = Array.from(output.data, (y0, i) => [y0, ...samples.map((y) => y![i]!)]);
+  return { values, noise: readNoise([0, ...steps], series, output.data.reduce((s, y) => s + Math.abs(y), 0)) };
+}

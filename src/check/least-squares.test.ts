@@ -1,0 +1,66 @@
+/**
+ * Least squares pinned on cases with known answers: exact coefficients for data a basis spans,
+ * residuals orthogonal to every column, (XᵀX)⁻¹ that really inverts XᵀX, and errors for designs no
+ * data could settle.
+ */
+import { describe, expect, test } from 'vitest';
+import { Rng } from '../tensor/index.js';
+import { leastSquares } from './least-squares.js';
+
+const grid = Float64Array.from({ length: 49 }, (_, i) => (i - 24) / 24);
+const powers = (degree: number) => Array.from({ length: degree + 1 }, (_, p) => grid.map((x) => x ** p));
+
+describe('a basis that spans the data', () => {
+  test('gives the coefficients back to rounding, with residuals of rounding', () => {
+    const truth = [0.5, -3, 2, 0.25, -1, 0.125, 7, -0.5, 1];
+    const y = grid.map((x) => truth.reduce((s, c, p) => s + c * x ** p, 0));
+    const fit = leastSquares(powers(8), y);
+    fit.coefficients.forEach((c, p) => expect(c).toBeCloseTo(truth[p]!, 10));
+    expect(fit.rss).toBeLessThan(1e-26);
+    expect(fit.dof).toBe(40);
+  });
+
+  test('one term short, it cannot: the residuals carry the missing term', () => {
+    const y = grid.map((x) => x ** 9);
+    expect(leastSquares(powers(8), y).rss).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('noisy data', () => {
+  const rng = new Rng(7);
+  const y = grid.map((x) => 1 + 2 * x + rng.normal());
+  const columns = powers(3);
+  const fit = leastSquares(columns, y);
+
+  test('residuals are orthogonal to every column', () => {
+    for (const c of columns) expect(Math.abs(c.reduce((s, v, i) => s + v * fit.residuals[i]!, 0))).toBeLessThan(1e-12);
+  });
+
+  test('the residual sum is the sum of the squared residuals, and the residuals are y minus the fit', () => {
+    expect(fit.rss).toBeCloseTo(fit.residuals.reduce((s, e) => s + e * e, 0), 12);
+    grid.forEach((x, i) => expect(fit.residuals[i]).toBeCloseTo(y[i]! - fit.coefficients.reduce((s, c, p) => s + c * x ** p, 0), 12));
+  });
+
+  test('(XᵀX)⁻¹ inverts XᵀX', () => {
+    const p = columns.length;
+    const gram = (i: number, j: number) => columns[i]!.reduce((s, v, k) => s + v * columns[j]![k]!, 0);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        const product = Array.from({ length: p }, (_, k) => gram(i, k) * fit.inverse[k * p + j]!).reduce((a, b) => a + b, 0);
+        expect(product).toBeCloseTo(i === j ? 1 : 0, 10);
+      }
+    }
+  });
+});
+
+describe('designs no data could settle', () => {
+  test('dependent columns are refused', () => {
+    expect(() => leastSquares([grid, grid.map((x) => 2 * x)], grid)).toThrow(/column 1 depends on the others/);
+  });
+
+  test('fewer rows than columns, or columns of the wrong length, are refused', () => {
+    const short = [Float64Array.of(1, 1), Float64Array.of(1, 2), Float64Array.of(1, 4)];
+    expect(() => leastSquares(short, Float64Array.of(1, 2))).toThrow(/2 rows cannot determine 3 coefficients/);
+    expect(() => leastSquares([Float64Array.of(1, 2, 3)], Float64Array.of(1, 2))).toThrow(/every column needs 2 rows/);
+  });
+});

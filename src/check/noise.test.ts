@@ -1,0 +1,93 @@
+/**
+ * The forward's noise, read off samples along a line: each case is a forward a user meets, with
+ * the twin that must be read the other way — float32 arithmetic against the same formula in
+ * float64, float32-accurate values in a float64 array, an exact float64 computation on
+ * float32-representable inputs, a cancelling formula, and a forward that does not move.
+ */
+import { describe, expect, test } from 'vitest';
+import { Rng } from '../tensor/index.js';
+import { NOISY, effectiveRounding, judgeNoise, readNoise } from './noise.js';
+
+/** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
+const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
+
+/** φ(t) = Σ v_i·f(x_i + t·d_i) for an elementwise f, with random signs v and directions d of one seed. */
+function reading(f: (x: number) => number, x: readonly number[], seed = 1) {
+  const rng = new Rng(seed);
+  const v = x.map(() => (rng.next() < 0.5 ? -1 : 1));
+  const d = x.map((xi) => (rng.next() < 0.5 ? -1 : 1) * (Math.abs(xi) || 1));
+  const phi = (t: number) => x.reduce((s, xi, i) => s + v[i]! * f(xi + t * d[i]!), 0);
+  const size = x.reduce((s, xi) => s + Math.abs(f(xi)), 0);
+  return readNoise(STEPS, STEPS.map(phi), size);
+}
+
+const inputs = [0.3, -1.2, 0.7, 2.1, -0.05, 1.5];
+const f32 = Math.fround;
+
+describe('a formula in float32 and in float64', () => {
+  test.each([
+    ['tanh', Math.tanh],
+    ['softplus', (x: number) => Math.log1p(Math.exp(x))],
+    ['x³ − x', (x: number) => x ** 3 - x],
+  ])('%s: float64 is quiet, float32 (inputs and result rounded) is noisy', (_, f) => {
+    const float64 = reading(f, inputs);
+    // rounding, and the curvature a quartic misses over steps of 2^-7 of an entry: 1e-13 at most here
+    expect(float64.relative).toBeLessThan(2 ** -40);
+    expect(judgeNoise(float64)).toBe('quiet');
+    const float32 = reading((x) => f32(f(f32(x))), inputs);
+    expect(float32.relative).toBeGreaterThan(2 ** -30);
+    expect(judgeNoise(float32)).toBe('noisy');
+  });
+});
+
+describe('what the array type does not tell', () => {
+  test('float64 values accurate to float32 only (as @jax-js/jax returns) are noisy', () => {
+    // a kernel accurate to a few float32 units, returned in float64 without rounding to float32
+    const jaxLike = (x: number) => Math.tanh(x) * (1 + 3e-7 * Math.sin(1e7 * x));
+    const r = reading(jaxLike, inputs);
+    expect(judgeNoise(r)).toBe('noisy');
+    expect(Math.fround(jaxLike(0.3))).not.toBe(jaxLike(0.3)); // the twin of "every value a float32"
+  });
+
+  test('2x in float64 on float32-representable inputs, moved by exact steps, is quiet: exact arithmetic is not float32', () => {
+    const r = reading((x) => 2 * x, inputs.map(f32));
+    // exact values: what is left is the fit's own rounding
+    expect(r.relative).toBeLessThan(2 ** -50);
+    expect(judgeNoise(r)).toBe('quiet');
+    // its twin in float32, moved by float64 steps that float32 must round, is noisy
+    expect(judgeNoise(reading((x) => f32(2 * f32(x)), inputs.map(f32)))).toBe('noisy');
+  });
+
+  test('tanh as (e^{2x} − 1)/(e^{2x} + 1) at 1e-9 is noisy in float64: it cancels', () => {
+    const cancelling = (x: number) => (Math.exp(2 * x) - 1) / (Math.exp(2 * x) + 1);
+    expect(judgeNoise(reading(cancelling, [1e-9, -2e-9]))).toBe('noisy');
+    expect(judgeNoise(reading(Math.tanh, [1e-9, -2e-9]))).toBe('quiet');
+  });
+});
+
+describe('a forward that does not move', () => {
+  test('a constant cannot show its noise, whatever its arithmetic: undecided', () => {
+    const r = reading(() => 0.1, inputs);
+    expect(r.noise).toBeLessThan(1e-15);
+    expect([r.moved, judgeNoise(r)]).toEqual([false, undefined]);
+  });
+
+  test('a float32 forward that moves by a few units in the last place is undecided, not quiet', () => {
+    const nearlyFlat = (x: number) => f32(1 + f32(1e-9 * x));
+    expect(judgeNoise(reading(nearlyFlat, inputs))).toBeUndefined();
+  });
+});
+
+describe('the rounding a check budgets for', () => {
+  test('its arithmetic’s unit, or the measured noise where that is larger', () => {
+    expect(effectiveRounding('float64')).toBe(2 ** -53);
+    expect(effectiveRounding('float32', reading(Math.tanh, inputs))).toBe(2 ** -24);
+    expect(effectiveRounding('float64', { noise: 1, relative: 1e-9, moved: true, dof: 4 })).toBe(1e-9);
+    expect(effectiveRounding('float64', { noise: 1, relative: Infinity, moved: false, dof: 4 })).toBe(2 ** -53);
+  });
+
+  test('the threshold sits far from both arithmetics', () => {
+    expect(NOISY / 2 ** -53).toBeGreaterThanOrEqual(2 ** 16);
+    expect(2 ** -24 / NOISY).toBeGreaterThanOrEqual(2 ** 12);
+  });
+});

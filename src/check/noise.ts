@@ -1,0 +1,110 @@
+/**
+ * How noisy is a forward? Its values along a short line through the input, φ(t) = ⟨v, f(x + t·d)⟩,
+ * are a smooth curve plus the forward's rounding. A polynomial through them leaves the rounding
+ * as residuals, and their scatter, relative to the size of φ's terms Σ|v_i·y_i|, is the precision
+ * the forward really computes to — whatever its array type says. A float64 computation leaves
+ * about 1e-16; a float32 one (TensorFlow.js, Math.fround) about 1e-8; a float64 array filled by
+ * float32-accurate kernels (@jax-js/jax) or a formula that cancels (tanh as (e^{2x} − 1)/(e^{2x} + 1)
+ * near 0) as much as its worst step loses. An exact computation (2x on float32-representable
+ * inputs, moved by exact float64 steps) leaves nothing at all, and is not mistaken for float32.
+ *
+ * The reading is made on a few samples at the float64 check's own steps (±2^-7 … ±2^-10 of each
+ * entry), so a kink or strong curvature within them also leaves residuals: 'noisy' is certain
+ * evidence only where the values are float32 values anyway. The statistical check measures the
+ * noise it judges by on its own, far more samples.
+ */
+import { prepare } from './least-squares.js';
+
+/** What the samples say about the forward's rounding. */
+export interface NoiseReading {
+  /** Standard deviation of φ about the fitted curve (absolute). */
+  noise: number;
+  /** The same, relative to the size of φ's terms: the precision the forward computes to. */
+  relative: number;
+  /**
+   * Whether φ moved far enough over the samples for float32 rounding to show as noise: a forward
+   * that hardly moves (a dead relu, a saturated tanh) rounds to the same value everywhere and
+   * shows none, whatever its arithmetic.
+   */
+  moved: boolean;
+  /** Degrees of freedom of the noise estimate. */
+  dof: number;
+}
+
+/**
+ * φ must move by this much of the size of its terms (about 4,000 float32 units in the last place)
+ * for its rounding to be independent from sample to sample.
+ */
+const MOVED = 2 ** -12;
+
+/** Degree of the curve through the samples: at steps of 1% of an entry, the quintic term is below 1e-12 of φ. */
+const DEGREE = 4;
+
+/**
+ * Read the noise off samples φ(t_k) (t = 0 included, any spacing): the residuals of a polynomial
+ * of degree 4 in t, scaled to the largest |t|. `size` is Σ|v_i·y_i| at the input. Several series
+ * (one per output entry, read with a cotangent of random signs in mind) pool their residuals: the
+ * noise of ⟨v, f⟩ for such a v, without choosing one.
+ */
+export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonly ArrayLike<number>[], size: number): NoiseReading {
+  const series: ArrayLike<number>[] = typeof phi[0] === 'number' ? [phi as ArrayLike<number>] : [...(phi as readonly ArrayLike<number>[])];
+  const n = t.length;
+  if (series.some((s) => s.length !== n) || n < DEGREE + 3) {
+    throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} and ${series.map((s) => s.length).join(', ')}`);
+  }
+  const span = Math.max(...Array.from(t, Math.abs));
+  const xi = Float64Array.from(t, (v) => v / span);
+  const design = prepare(Array.from({ length: DEGREE + 1 }, (_, p) => xi.map((x) => x ** p)));
+  let variance = 0;
+  let range = 0;
+  let dof = 0;
+  for (const s of series) {
+    const fit = design.fit(Float64Array.from(s));
+    variance += fit.rss / fit.dof;
+    dof = fit.dof;
+    range += Math.max(...Array.from(s)) - Math.min(...Array.from(s));
+  }
+  const noise = Math.sqrt(variance);
+  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, dof };
+}
+
+/** The precision of each arithmetic: the relative noise its rounding leaves, at most. */
+const ROUNDING = { float64: 2 ** -53, float32: 2 ** -24 } as const;
+
+/**
+ * Relative noise above this is not float64 rounding: 2^-36 is 2^17 times float64's unit and 2^12
+ * times below float32's, so neither is mistaken for the other. Between the two (a float64 forward
+ * whose small output comes from large intermediates) the statistical check, which reads the noise
+ * off the samples, judges better than a tolerance that assumes float64's.
+ */
+export const NOISY = 2 ** -36;
+
+/**
+ * What the noise says of a forward: 'noisy' when float64 rounding cannot explain it (a float32
+ * computation, or a float64 one that loses digits), 'quiet' when it moved and stayed within
+ * float64 rounding, undefined when it did not move (its values must tell, see options.ts).
+ */
+export function judgeNoise(reading: NoiseReading): 'noisy' | 'quiet' | undefined {
+  if (reading.relative > NOISY) return 'noisy';
+  return reading.moved ? 'quiet' : undefined;
+}
+
+/**
+ * The unit roundoff a check of this forward budgets for: its arithmetic's, or the measured noise
+ * where the forward is noisier still (a vjp written by the same hand is unlikely to be better).
+ */
+export function effectiveRounding(arithmetic: 'float64' | 'float32', reading?: NoiseReading): number {
+  return Math.max(ROUNDING[arithmetic], Number.isFinite(reading?.relative) ? reading!.relative : 0);
+}
+
+/**
+ * Noise beyond this share of the values is no arithmetic's rounding (bfloat16, the coarsest in
+ * use, rounds to 2^-9): it is an oscillation faster than the steps (sin(10¹²·x)), which samples
+ * cannot tell from noise and no statistics on them can stand in for.
+ */
+export const ROUNDING_LIKE = 2 ** -8;
+
+/** Noisy, and no more than rounding makes: what a statistical judgement can stand on. */
+export function isRoundingNoise(reading: NoiseReading | undefined): boolean {
+  return reading !== undefined && judgeNoise(reading) === 'noisy' && reading.relative <= ROUNDING_LIKE;
+}
