@@ -81,7 +81,13 @@ export class InputSpace {
    * lowest bit is the quantum's (see odd): the arithmetic is read along the first one.
    */
   randomDirection(rng: Rng): Float64Array {
-    return this.scale.map((s, position) => this.odd(position, s * randomEntry(rng)));
+    const direction = new Float64Array(this.size);
+    this.differentiable.forEach((k, slot) => {
+      const x = this.inputs[k]!.data;
+      const offset = this.offsets[slot]!;
+      for (let i = 0; i < x.length; i++) direction[offset + i] = this.odd(x[i]!, this.scale[offset + i]! * randomEntry(rng));
+    });
+    return direction;
   }
 
   /**
@@ -102,22 +108,17 @@ export class InputSpace {
   }
 
   /**
-   * The same, to an odd multiple of the quantum, so that its lowest bit is the quantum's: a float64
+   * The same for an entry of value x, to an odd multiple of the quantum (x's spacing over the
+   * smallest exact step, see the constructor), so that its lowest bit is the quantum's: a float64
    * input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a
    * float32 forward rounds every moved input — its noise shows in the reading of the arithmetic
    * (see arithmetic.ts), however short the draw.
    */
-  private odd(position: number, d: number): number {
-    const quantum = this.quantum(position);
+  private odd(x: number, d: number): number {
+    const quantum = ulp(x, this.mantissaBits) / this.exactStep;
     if (!(quantum > 0)) return d;
     const k = Math.round(d / quantum);
     return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
-  }
-
-  /** The unit a direction's entry is a multiple of: exact steps down to exactStep (see the constructor). */
-  private quantum(position: number): number {
-    const { input, flat } = this.entry(position);
-    return ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
   }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
