@@ -81,9 +81,8 @@ function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Flo
   let dof = 0;
   for (let i = 0; i < count; i++) {
     fill(i, s);
-    const fit = design.fit(s);
-    variance += fit.rss / fit.dof;
-    dof = fit.dof;
+    dof = t.length - design.columns.length;
+    variance += design.rss(s) / dof;
     let high = -Infinity;
     let low = Infinity;
     for (const y of s) {

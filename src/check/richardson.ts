@@ -149,6 +149,8 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
   let before = false;
   let strictBefore = false;
+  // every estimate of the run writes every component it reaches: one set of arrays serves them all
+  const into = blank(base.length);
   for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
@@ -160,7 +162,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
     // null as soon as one component has not settled: the estimate is taken again a step further
-    const derivatives = estimate(samples, base, exact, eps, sizes, 0, within);
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, into, within);
     const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
     const alone = samples.length === levels || exact > smallest;
     if (derivatives && (before || alone)) {
@@ -170,7 +172,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     strictBefore = strict;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity, strict: false } : null;
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, into), samples, base, levels), levels: Infinity, strict: false } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -233,20 +235,18 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 
 /**
  * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
- * component — or, `settling` within so many times its rounding, null at the first component that
- * has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
+ * component, written into `d` — or, `settling` within so many times its rounding, null at the
+ * first component that has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
  * which only the estimate a run ends with needs (settling looks at the slopes). Each component's
  * samples are scaled by a power of two to below 2 first (see scaled), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: number): Derivatives | null;
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling?: number): Derivatives | null {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives, settling: number): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives): Derivatives;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives, settling?: number): Derivatives | null {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
-  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
   const quotients = new Float64Array(n);
@@ -272,6 +272,12 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
     if (settling !== undefined && !settledAt(d, i, eps, settling)) return null;
   }
   return d;
+}
+
+/** Derivatives of m components, to be written (see estimate). */
+function blank(m: number): Derivatives {
+  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
+  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
 }
 
 /**
