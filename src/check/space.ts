@@ -46,8 +46,8 @@ export class InputSpace {
     this.differentiable.forEach((k, slot) => {
       const x = this.inputs[k]!;
       const offset = this.offsets[slot]!;
-      const data = new Float64Array(x.size);
-      for (let i = 0; i < x.size; i++) data[i] = x.data[i]! + t * direction[offset + i]!;
+      const [from, data] = [x.data, new Float64Array(x.size)];
+      for (let i = 0; i < data.length; i++) data[i] = from[i]! + t * direction[offset + i]!;
       moved[k] = new Tensor(data, x.shape);
     });
     return moved;
