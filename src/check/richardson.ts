@@ -149,8 +149,9 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
   let before = false;
   let strictBefore = false;
-  // every estimate of the run writes every component it reaches: one set of arrays serves them all
-  const into = blank(base.length);
+  // every estimate of the run writes every component it reaches: one set of arrays serves them all,
+  // made at the first estimate (not while a further run samples its first steps)
+  let into: Derivatives | undefined;
   for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
@@ -162,7 +163,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
     // null as soon as one component has not settled: the estimate is taken again a step further
-    const derivatives = estimate(samples, base, exact, eps, sizes, 0, into, within);
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, (into ??= blank(base.length)), within);
     const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
     const alone = samples.length === levels || exact > smallest;
     if (derivatives && (before || alone)) {
@@ -172,7 +173,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     strictBefore = strict;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, into), samples, base, levels), levels: Infinity, strict: false } : null;
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, (into ??= blank(base.length))), samples, base, levels), levels: Infinity, strict: false } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
