@@ -5,6 +5,8 @@
  * best one. φ may be vector-valued; every component gets its own estimate.
  */
 
+import { floorLog2, powerOfTwo } from './binary.js';
+
 export interface Estimate {
   value: Float64Array;
   error: Float64Array;
@@ -321,7 +323,7 @@ function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Arra
 function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus: Float64Array, minus: Float64Array): { unit: number; f: number; range: number } {
   let largest = Math.abs(base[i]!);
   for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
-  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const unit = largest > 0 ? powerOfTwo(floorLog2(largest)) : 1;
   const f = base[i]! / unit;
   let [low, high] = [f, f];
   for (let k = 0; k < samples.length; k++) {

@@ -1,4 +1,5 @@
 import { Rng, type Shape, Tensor, sizeOf, unravelIndex } from '../tensor/index.js';
+import { floorLog2, powerOfTwo } from './binary.js';
 
 /**
  * The entries of all differentiable inputs, laid end to end: a direction in input space is one
@@ -170,7 +171,7 @@ function entryScales(data: Float64Array, scale: Float64Array, offset: number): v
 }
 
 function powerOfTwoBelow(x: number): number {
-  return 2 ** Math.floor(Math.log2(x));
+  return powerOfTwo(floorLog2(x));
 }
 
 /**
@@ -185,7 +186,7 @@ export function exactStepDirection(x: number, d: number, smallestStep: number, m
 
 /** The spacing of floating-point values at x, for a format with this many mantissa bits. */
 function ulp(x: number, mantissaBits: number): number {
-  return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - mantissaBits), 2 ** -1074);
+  return x === 0 ? 0 : Math.max(powerOfTwo(floorLog2(Math.abs(x)) - mantissaBits), 2 ** -1074);
 }
 
 /**
