@@ -239,8 +239,8 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 /**
  * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
  * component, written into `d` — or, `settling` within so many times its rounding, null at the
- * first component that has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
- * which only the estimate a run ends with needs (settling looks at the slopes). Each component's
+ * first component that has not (see settledAt). The jump's tableau and the slopes beside it are
+ * left to withJumps, which only the estimate a run ends with needs (settling looks at the slopes). Each component's
  * samples are scaled by a power of two to below 2 first (see scaled), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
