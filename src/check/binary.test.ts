@@ -18,8 +18,8 @@ test('floorLog2 is Math.floor(Math.log2(x)) at every power of two, a hair either
 });
 
 test('floorLog2 is Math.floor(Math.log2(x)) on any double', () => {
-  fc.assert(fc.property(fc.double({ noNaN: false }), (x) => { same(x); }), { numRuns: 20_000 });
-  fc.assert(fc.property(fc.double({ min: 2 ** -30, max: 2 ** 30, noNaN: true }), (x) => { same(x); }), { numRuns: 20_000 });
+  fc.assert(fc.property(fc.double({ noNaN: false }), (x) => { same(x); }), { numRuns: 5_000 });
+  fc.assert(fc.property(fc.double({ min: 2 ** -30, max: 2 ** 30, noNaN: true }), (x) => { same(x); }), { numRuns: 5_000 });
 });
 
 test('powerOfTwo is 2 ** e for every whole e, beyond the normal range too', () => {
