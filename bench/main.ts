@@ -1,5 +1,7 @@
 /**
- * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,detection,suite,workers] [-- --quick]
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,scale,detection,suite,workers] [-- --quick]
+ *   [-- --limit=<seconds a scale row may take>] [-- --kinds=softsign,tanh,dense,logcosh]
+ *   [-- --profile=<folder for a CPU profile of every scale row>]
  *
  * Detection (BENCHMARKS part 5) runs only when asked for (--only=detection): it takes about half
  * an hour.
@@ -12,19 +14,37 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { benchCheckCost, checkCostTable, localisationTable, type CheckCostRow } from './check-cost.js';
+import { SCALE_LEGEND, type ScaleRow, benchCheckScale, checkScaleTable, scaleTargets } from './check-scale.js';
 import { benchEngine, engineTable, modelCases, type EngineRow } from './engine-vs-tfjs.js';
 import { benchMatmul, matmulTable, type MatmulRow } from './matmul.js';
 import { TARGETS, alarmTable, benchDetection, catchTable, defaultChecker, type DetectionResult } from './detection.js';
 import { load, machine, median, table } from './measure.js';
 import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
+import { SCALE_FORMULAS, SCALE_KINDS, type ScaleKind } from './scale-targets.js';
 import { loadTfjsCpu } from './tfjs-models.js';
 import { benchWorkers, medianOf, workersTable, type WorkersBench } from './workers.js';
 
-const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const quick = args.includes('--quick');
-const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && (part !== 'suite' || !args.includes('--skip-suite')));
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'skip-suite': { type: 'boolean', default: false },
+    limit: { type: 'string', default: '120' },
+    kinds: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const only = args.only?.split(',');
+const quick = args.quick;
+const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && (part !== 'suite' || !args['skip-suite']));
+const limitSeconds = Number(args.limit);
+const kinds = args.kinds?.split(',') as ScaleKind[] | undefined;
+const unknownKind = kinds?.find((k) => !SCALE_KINDS.includes(k));
+if (!(limitSeconds > 0) || unknownKind !== undefined) {
+  throw new Error(`npm run bench: --limit takes seconds (got ${args.limit}), --kinds some of ${SCALE_KINDS.join(', ')} (got ${args.kinds})`);
+}
 
 /** The commit measured, and the files under src/ that differed from it (others work in this checkout). */
 function gitState(): { commit: string; uncommitted: string[] } {
@@ -48,6 +68,7 @@ const results: {
   engine?: EngineRow[];
   matmul?: MatmulRow[];
   checkCost?: CheckCostRow[];
+  checkScale?: ScaleRow[];
   suite?: SuiteRun[];
   detection?: DetectionResult;
   workers?: WorkersBench;
@@ -117,6 +138,16 @@ if (wants('check')) {
   const logarithmic = rows.every((r) => r.planted.found) && Math.max(...perLevel) <= 2 * Math.min(...perLevel);
   target('auto mode names a single wrong entry in O(log n) evaluations', logarithmic,
     rows.map((r) => `n=${r.params}: ${r.planted.localisationCalls}`).join(', ') + ` (per log2 n: ${perLevel.map((x) => x.toFixed(1)).join(', ')})`);
+}
+
+if (wants('scale')) {
+  const sizes = quick ? [1e5] : [1e5, 1e6];
+  console.log(`3b. The checker at ${sizes.map((n) => n.toExponential(0).replace('+', '')).join(' and ')} parameters: hand-written targets, each row in a fresh process (limit ${limitSeconds} s a row)`);
+  const rows = benchCheckScale({ sizes, ...(kinds ? { kinds } : {}), limitSeconds, ...(args.profile ? { profileDir: args.profile } : {}) });
+  results.checkScale = rows;
+  console.log(`\n${checkScaleTable(rows)}\n`);
+  console.log(`${SCALE_LEGEND}\n${Object.entries(SCALE_FORMULAS).map(([kind, formula]) => `${kind}: ${formula}`).join('\n')}\n`);
+  for (const t of scaleTargets(rows, limitSeconds)) target(t.target, t.met, t.measured);
 }
 
 if (wants('detection')) {

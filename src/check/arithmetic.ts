@@ -10,7 +10,7 @@
 import { type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
-import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, readNoiseByStep } from './noise.js';
 import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
@@ -119,8 +119,9 @@ function sampled(ctx: Context, first: number): { values: Float64Array; noise?: N
   const direction = probeDirection(ctx);
   const steps = stepsFrom(ctx, first);
   const samples = steps.map((t) => sampleAt(ctx, direction, t));
-  const values = Float64Array.from([output.data, ...samples.filter((y) => y !== null)].flatMap((y) => Array.from(y)));
-  if (samples.some((y) => y === null)) return { values };
-  const series = Array.from(output.data, (y0, i) => [y0, ...samples.map((y) => y![i]!)]);
-  return { values, noise: readNoise([0, ...steps], series, output.data.reduce((s, y) => s + Math.abs(y), 0)) };
+  const rows = [output.data, ...samples.filter((y) => y !== null)];
+  const values = new Float64Array(rows.length * output.size);
+  rows.forEach((y, k) => values.set(y, k * output.size));
+  if (rows.length <= samples.length) return { values };
+  return { values, noise: readNoiseByStep([0, ...steps], rows, output.data.reduce((s, y) => s + Math.abs(y), 0)) };
 }

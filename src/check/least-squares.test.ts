@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
-import { leastSquares } from './least-squares.js';
+import { leastSquares, prepare } from './least-squares.js';
 
 const grid = Float64Array.from({ length: 49 }, (_, i) => (i - 24) / 24);
 const powers = (degree: number) => Array.from({ length: degree + 1 }, (_, p) => grid.map((x) => x ** p));
@@ -62,5 +62,16 @@ describe('designs no data could settle', () => {
     const short = [Float64Array.of(1, 1), Float64Array.of(1, 2), Float64Array.of(1, 4)];
     expect(() => leastSquares(short, Float64Array.of(1, 2))).toThrow(/2 rows cannot determine 3 coefficients/);
     expect(() => leastSquares([Float64Array.of(1, 2, 3)], Float64Array.of(1, 2))).toThrow(/every column needs 2 rows/);
+  });
+});
+
+describe('a design fitted to many right-hand sides', () => {
+  test('gives the rss of each, to the last bit, without the fit', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 5));
+    const design = prepare(powers(4));
+    for (let k = 0; k < 20; k++) {
+      const y = grid.map((x) => Math.exp(x * rng.next()) + (rng.next() - 0.5) * 1e-3);
+      expect(design.rss(y)).toBe(design.fit(y).rss);
+    }
   });
 });

@@ -30,6 +30,8 @@ export function leastSquares(columns: readonly Float64Array[], y: Float64Array):
 export interface Design {
   columns: readonly Float64Array[];
   fit(y: Float64Array): Fit;
+  /** The fit's rss alone, the same number, without allocating: for many right-hand sides. */
+  rss(y: ArrayLike<number>): number;
 }
 
 export function prepare(columns: readonly Float64Array[]): Design {
@@ -82,18 +84,23 @@ export function prepare(columns: readonly Float64Array[]): Design {
       inverse[i * p + j] = s;
     }
   }
+  // the coefficients of y, into `coefficients` (b: a copy of y, reduced in place)
+  const solve = (y: ArrayLike<number>, b: Float64Array, coefficients: Float64Array) => {
+    if (y.length !== n) throw new RangeError(`leastSquares: ${y.length} values for ${n} rows`);
+    b.set(y);
+    for (let j = 0; j < p; j++) reflect(j, b);
+    for (let i = p - 1; i >= 0; i--) {
+      let s = b[i]!;
+      for (let j = i + 1; j < p; j++) s -= r(i, j) * coefficients[j]!;
+      coefficients[i] = s / r(i, i);
+    }
+  };
+  const scratch = { b: new Float64Array(n), coefficients: new Float64Array(p) };
   return {
     columns,
     fit(y) {
-      if (y.length !== n) throw new RangeError(`leastSquares: ${y.length} values for ${n} rows`);
-      const b = Float64Array.from(y);
-      for (let j = 0; j < p; j++) reflect(j, b);
       const coefficients = new Float64Array(p);
-      for (let i = p - 1; i >= 0; i--) {
-        let s = b[i]!;
-        for (let j = i + 1; j < p; j++) s -= r(i, j) * coefficients[j]!;
-        coefficients[i] = s / r(i, i);
-      }
+      solve(y, new Float64Array(n), coefficients);
       const residuals = Float64Array.from(y);
       columns.forEach((c, j) => {
         const cj = coefficients[j]!;
@@ -101,6 +108,18 @@ export function prepare(columns: readonly Float64Array[]): Design {
       });
       const rss = residuals.reduce((s, e) => s + e * e, 0);
       return { coefficients, residuals, rss, dof: n - p, inverse };
+    },
+    rss(y) {
+      const { b, coefficients } = scratch;
+      solve(y, b, coefficients);
+      // each residual as fit computes it: the columns' terms taken off in order
+      let rss = 0;
+      for (let i = 0; i < n; i++) {
+        let e = y[i]!;
+        for (let j = 0; j < p; j++) e -= columns[j]![i]! * coefficients[j]!;
+        rss += e * e;
+      }
+      return rss;
     },
   };
 }

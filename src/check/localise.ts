@@ -50,7 +50,8 @@ export function localise(ctx: Context, disagreement: Disagreement, limit: number
     return comparison;
   };
   const along = (ranges: readonly (readonly [number, number])[]) => {
-    const part = direction.map((d, i) => (ranges.some(([a, b]) => i >= a && i < b) ? d : 0));
+    const part = new Float64Array(direction.length);
+    for (const [a, b] of ranges) part.set(direction.subarray(a, b), a);
     const comparison = judging.along(ctx, part, disagreement, { input: null, index: [], quantity }, false);
     if (atKink(comparison)) kinks++;
     return comparison;

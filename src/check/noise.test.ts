@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
-import { NOISY, effectiveRounding, judgeNoise, readNoise } from './noise.js';
+import { NOISY, effectiveRounding, judgeNoise, readNoise, readNoiseByStep } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
 const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
@@ -89,5 +89,15 @@ describe('the rounding a check budgets for', () => {
   test('the threshold sits far from both arithmetics', () => {
     expect(NOISY / 2 ** -53).toBeGreaterThanOrEqual(2 ** 16);
     expect(2 ** -24 / NOISY).toBeGreaterThanOrEqual(2 ** 12);
+  });
+});
+
+describe('series given by step', () => {
+  test('read as the same series given one by one: the same reading, to the last bit', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 3));
+    const series = Array.from({ length: 5 }, (_, i) => STEPS.map((t) => Math.fround(Math.sin(i + 0.7 * t) + (rng.next() - 0.5) * 1e-9)));
+    const rows = STEPS.map((_, k) => Float64Array.from(series, (s) => s[k]!));
+    expect(readNoiseByStep(STEPS, rows, 3)).toEqual(readNoise(STEPS, series, 3));
+    expect(() => readNoiseByStep(STEPS, rows.slice(1), 3)).toThrow(RangeError);
   });
 });

@@ -52,17 +52,44 @@ export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonl
   if (series.some((s) => s.length !== n) || n < DEGREE + 3) {
     throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} and ${series.map((s) => s.length).join(', ')}`);
   }
+  return pooled(t, series.length, (i, into) => into.set(series[i]!), size);
+}
+
+/**
+ * The same, the series given by step: rows[k] holds every series' value at t_k — the forward's
+ * outputs as sampled, read without a series built per output entry.
+ */
+export function readNoiseByStep(t: ArrayLike<number>, rows: readonly ArrayLike<number>[], size: number): NoiseReading {
+  const n = t.length;
+  const count = rows[0]?.length ?? 0;
+  if (rows.length !== n || rows.some((r) => r.length !== count) || n < DEGREE + 3) {
+    throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} steps and ${rows.length} rows of ${rows.map((r) => r.length).join(', ')}`);
+  }
+  return pooled(t, count, (i, into) => {
+    for (let k = 0; k < n; k++) into[k] = rows[k]![i]!;
+  }, size);
+}
+
+/** The pooled reading of `count` series, series i written into a buffer by fill(i, into). */
+function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Float64Array) => void, size: number): NoiseReading {
   const span = Math.max(...Array.from(t, Math.abs));
   const xi = Float64Array.from(t, (v) => v / span);
   const design = prepare(Array.from({ length: DEGREE + 1 }, (_, p) => xi.map((x) => x ** p)));
+  const s = new Float64Array(t.length);
   let variance = 0;
   let range = 0;
   let dof = 0;
-  for (const s of series) {
-    const fit = design.fit(Float64Array.from(s));
-    variance += fit.rss / fit.dof;
-    dof = fit.dof;
-    range += Math.max(...Array.from(s)) - Math.min(...Array.from(s));
+  for (let i = 0; i < count; i++) {
+    fill(i, s);
+    dof = t.length - design.columns.length;
+    variance += design.rss(s) / dof;
+    let high = -Infinity;
+    let low = Infinity;
+    for (const y of s) {
+      high = Math.max(high, y);
+      low = Math.min(low, y);
+    }
+    range += high - low;
   }
   const noise = Math.sqrt(variance);
   return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, dof };

@@ -29,11 +29,11 @@ export function alongDirection(
 
 /** One derivative from the vector ones: an output entry's, or the projection on a cotangent. */
 export function numericOf(d: Derivatives, cotangent: Float64Array | number): NumericDerivative {
-  const pick = (a: Float64Array) => (typeof cotangent === 'number' ? a[cotangent]! : dot(cotangent, a));
-  const size = (a: Float64Array) => (typeof cotangent === 'number' ? Math.abs(a[cotangent]!) : absDot(cotangent, a));
+  const entry = typeof cotangent === 'number';
+  const pick = (a: Float64Array) => (entry ? a[cotangent]! : dot(cotangent, a));
+  const size = (a: Float64Array) => (entry ? Math.abs(a[cotangent]!) : absDot(cotangent, a));
   // rounding in φ, amplified by the step each estimate was taken at
-  const amplified = (e: Estimate) =>
-    typeof cotangent === 'number' ? d.rounding[cotangent]! / e.step[cotangent]! : absDot(cotangent, d.rounding.map((r, i) => r / e.step[i]!));
+  const amplified = (e: Estimate) => (entry ? d.rounding[cotangent]! / e.step[cotangent]! : amplifiedRounding(cotangent, d.rounding, e.step));
   return {
     central: pick(d.central.value),
     error: size(d.central.error),
@@ -43,11 +43,11 @@ export function numericOf(d: Derivatives, cotangent: Float64Array | number): Num
     sidedError: size(d.left.error) + size(d.right.error),
     sidedRounding: amplified(d.left) + amplified(d.right),
     secant: size(d.secant),
-    rough: (typeof cotangent === 'number' ? d.rough[cotangent]! > 0 : d.rough.some((r, i) => r > 0 && cotangent[i] !== 0)),
+    rough: entry ? d.rough[cotangent]! > 0 : weighted(cotangent, d.rough, (r) => r > 0, 'some'),
     limit: size(d.limit),
     crisp: d.crisp,
     // a tread only where every weighted component is flat: one that moves shows the change
-    tread: (typeof cotangent === 'number' ? [cotangent] : [...cotangent.keys()].filter((i) => cotangent[i] !== 0)).every((i) => d.tread[i]! > 0) ? size(d.tread) : 0,
+    tread: (entry ? d.tread[cotangent]! > 0 : weighted(cotangent, d.tread, (t) => t > 0, 'every')) ? size(d.tread) : 0,
     jump: pick(d.jump.value),
     jumpError: size(d.jump.error),
     noise: size(d.rounding),
@@ -56,4 +56,18 @@ export function numericOf(d: Derivatives, cotangent: Float64Array | number): Num
     besideError: size(d.beside.left.error) + size(d.beside.right.error),
     besideRounding: amplified(d.beside.left) + amplified(d.beside.right),
   };
+}
+
+/** Σ|v_i|·rounding_i / step_i, summed in order (as absDot sums), without an array of the quotients. */
+function amplifiedRounding(v: Float64Array, rounding: Float64Array, step: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += Math.abs(v[i]! * (rounding[i]! / step[i]!));
+  return sum;
+}
+
+/** Whether some (or every) component the cotangent weighs satisfies `test`. */
+function weighted(v: Float64Array, values: ArrayLike<number>, test: (x: number) => boolean, quantifier: 'some' | 'every'): boolean {
+  const some = quantifier === 'some';
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0 && test(values[i]!) === some) return some;
+  return !some;
 }

@@ -1,3 +1,4 @@
+import { floorLog2, powerOfTwo } from './binary.js';
 import type { Mode } from './report.js';
 import { ContractError, describe, describeThrown } from './target.js';
 
@@ -136,7 +137,7 @@ function evidence(values: ArrayLike<number>): 'float64' | 'float32' | undefined 
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Math.fround(v) !== v) return 'float64';
-    if (v !== 0 && Math.abs(v * 2 ** (12 - Math.floor(Math.log2(Math.abs(v))))) % 1 !== 0) intricate++;
+    if (v !== 0 && Math.abs(v * powerOfTwo(12 - floorLog2(Math.abs(v)))) % 1 !== 0) intricate++;
   }
   return intricate > 0 && values.length > 1 ? 'float32' : undefined;
 }

@@ -5,6 +5,8 @@
  * best one. φ may be vector-valued; every component gets its own estimate.
  */
 
+import { floorLog2, powerOfTwo } from './binary.js';
+
 export interface Estimate {
   value: Float64Array;
   error: Float64Array;
@@ -149,6 +151,9 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   // (not for a float32 input, whose steps past the first four are not exact: it resolves no such oscillation)
   let before = false;
   let strictBefore = false;
+  // every estimate of the run writes every component it reaches: one set of arrays serves them all,
+  // made at the first estimate (not while a further run samples its first steps)
+  let into: Derivatives | undefined;
   for (let h = first; h >= smallest; h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
@@ -160,7 +165,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     samples.push({ h, plus, minus });
     if (samples.length < levels) continue;
     // null as soon as one component has not settled: the estimate is taken again a step further
-    const derivatives = estimate(samples, base, exact, eps, sizes, 0, within);
+    const derivatives = estimate(samples, base, exact, eps, sizes, 0, (into ??= blank(base.length)), within);
     const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
     const alone = samples.length === levels || exact > smallest;
     if (derivatives && (before || alone)) {
@@ -170,7 +175,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     strictBefore = strict;
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
-  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED), samples, base, levels), levels: Infinity, strict: false } : null;
+  return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, (into ??= blank(base.length))), samples, base, levels), levels: Infinity, strict: false } : null;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -233,20 +238,18 @@ function combined(runs: readonly Derivatives[]): Derivatives {
 
 /**
  * The slopes' tableaux (central and one-sided) and what the samples say of φ, component by
- * component — or, `settling` within so many times its rounding, null at the first component that
- * has not (see settledAt). The jump's tableau and the slopes beside it are left to withJumps,
- * which only the estimate a run ends with needs (settling looks at the slopes). Each component's
+ * component, written into `d` — or, `settling` within so many times its rounding, null at the
+ * first component that has not (see settledAt). The jump's tableau and the slopes beside it are
+ * left to withJumps, which only the estimate a run ends with needs (settling looks at the slopes). Each component's
  * samples are scaled by a power of two to below 2 first (see scaled), so that near overflow (x² at
  * 1e154) no difference or sum of samples overflows; the results are scaled back.
  */
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, settling: number): Derivatives | null;
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer?: number): Derivatives;
-function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer = 0, settling?: number): Derivatives | null {
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives, settling: number): Derivatives | null;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives): Derivatives;
+function estimate(samples: readonly Sample[], base: Float64Array, exact: number, eps: number, sizes: Sizes, finer: number, d: Derivatives, settling?: number): Derivatives | null {
   const steps = samples.map((s) => s.h);
   const n = samples.length;
   const m = base.length;
-  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  const d: Derivatives = { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
   const quotients = new Float64Array(n);
@@ -257,21 +260,27 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
     // logit's last place); what it can be believed to round by, over the largest step, bounds its slope
-    const flat = samples.every((s) => s.h < exact || (s.plus[i] === base[i] && s.minus[i] === base[i]));
+    const flat = unmoved(samples, base, i, exact);
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
     d.secant[i] = (range * unit) / (2 * steps[0]!);
     d.rough[i] = Number(read.rough);
     d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
-    const put = tableaux(d, i, unit, range);
+    const limits = limitsOf(d, i, unit, range, finer);
     for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - minus[k]!) / (2 * steps[k]!);
-    put(d.central, quotients, steps, 4, finer);
+    tableau(d.central, i, unit, quotients, steps, 4, limits);
     for (let k = 0; k < n; k++) quotients[k] = (f - minus[k]!) / steps[k]!;
-    put(d.left, quotients, steps, 2, finer);
+    tableau(d.left, i, unit, quotients, steps, 2, limits);
     for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - f) / steps[k]!;
-    put(d.right, quotients, steps, 2, finer);
+    tableau(d.right, i, unit, quotients, steps, 2, limits);
     if (settling !== undefined && !settledAt(d, i, eps, settling)) return null;
   }
   return d;
+}
+
+/** Derivatives of m components, to be written (see estimate). */
+function blank(m: number): Derivatives {
+  const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
+  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
 }
 
 /**
@@ -299,10 +308,10 @@ function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Arra
       left[j - 1] = (minus[k]! - minus[k - 1]!) / (samples[k - 1]!.h - samples[k]!.h);
       right[j - 1] = (plus[k - 1]! - plus[k]!) / (samples[k - 1]!.h - samples[k]!.h);
     }
-    const put = tableaux(d, i, unit, range);
-    put(d.jump, jumps, ones, 2, 0);
-    put(d.beside.left, left, halves, 2, 0);
-    put(d.beside.right, right, halves, 2, 0);
+    const limits = limitsOf(d, i, unit, range, 0);
+    tableau(d.jump, i, unit, jumps, ones, 2, limits);
+    tableau(d.beside.left, i, unit, left, halves, 2, limits);
+    tableau(d.beside.right, i, unit, right, halves, 2, limits);
   }
   return d;
 }
@@ -314,7 +323,7 @@ function withJumps(d: Derivatives, samples: readonly Sample[], base: Float64Arra
 function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus: Float64Array, minus: Float64Array): { unit: number; f: number; range: number } {
   let largest = Math.abs(base[i]!);
   for (const s of samples) largest = Math.max(largest, Math.abs(s.plus[i]!), Math.abs(s.minus[i]!));
-  const unit = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const unit = largest > 0 ? powerOfTwo(floorLog2(largest)) : 1;
   const f = base[i]! / unit;
   let [low, high] = [f, f];
   for (let k = 0; k < samples.length; k++) {
@@ -333,15 +342,23 @@ function scaled(samples: readonly Sample[], base: Float64Array, i: number, plus:
  * φ does (`range`): noise of intermediates the rounding read cannot believe in (x + 10⁸ − 10⁸
  * rounds x to 10⁸'s last place), where an oscillation's quotients swing by all of it.
  */
-function tableaux(d: Derivatives, i: number, unit: number, range: number) {
+function tableau(into: Estimate, i: number, unit: number, quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, limits: Limits): void {
+  const e = extrapolate(quotients, steps, ratio, limits);
+  into.value[i] = e.value * unit;
+  into.error[i] = e.error * unit;
+  into.step[i] = e.step;
+}
+
+/** What bounds component i's tableaux (see tableau), in units of `unit`. */
+function limitsOf(d: Derivatives, i: number, unit: number, range: number, finer: number): Limits {
   const rounding = d.rounding[i]! / unit;
-  const noise = Math.max(rounding, range * 2 ** -16);
-  return (into: Estimate, quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, finer: number) => {
-    const e = extrapolate(quotients, steps, ratio, { rounding, noise, finer });
-    into.value[i] = e.value * unit;
-    into.error[i] = e.error * unit;
-    into.step[i] = e.step;
-  };
+  return { rounding, noise: Math.max(rounding, range * 2 ** -16), finer };
+}
+
+/** Component i equal to φ(0) at every step down to `exact` (those that move the input exactly). */
+function unmoved(samples: readonly Sample[], base: Float64Array, i: number, exact: number): boolean {
+  for (const s of samples) if (s.h >= exact && (s.plus[i] !== base[i] || s.minus[i] !== base[i])) return false;
+  return true;
 }
 
 /**
@@ -353,8 +370,11 @@ function tableaux(d: Derivatives, i: number, unit: number, range: number) {
  */
 function settledAt({ central, left, right, rounding }: Derivatives, i: number, eps: number, amplified: number): boolean {
   // √ε relative: 1e-8 in float64, far below any error worth finding; 2.4e-4 in float32
-  const within = (e: Estimate) => e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (amplified * rounding[i]!) / e.step[i]!;
-  return within(central) && within(left) && within(right);
+  return settledWithin(central, i, eps, amplified, rounding) && settledWithin(left, i, eps, amplified, rounding) && settledWithin(right, i, eps, amplified, rounding);
+}
+
+function settledWithin(e: Estimate, i: number, eps: number, amplified: number, rounding: Float64Array): boolean {
+  return e.error[i]! <= Math.sqrt(eps) * Math.abs(e.value[i]!) + (amplified * rounding[i]!) / e.step[i]!;
 }
 
 /**
@@ -387,12 +407,12 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
   const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
   if (n < 4) return { rounding: own, believed, rough: false };
-  const fourth = (outer: number, inner: number) => plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
   // read at the three smallest steps, and — where the steps went on — at the two triples above
   // them: one reading of random rounding can come out small by chance
   let staircase = 0;
   for (let k = n - 1; k >= Math.max(3, n - 3); k--) {
-    staircase = Math.max(staircase, Math.abs(fourth(k - 1, k) - (9 / 16) * fourth(k - 2, k - 1) + fourth(k - 3, k - 2) / 32) / 25.5);
+    const remainder = fourth(plus, minus, f, k - 1, k) - (9 / 16) * fourth(plus, minus, f, k - 2, k - 1) + fourth(plus, minus, f, k - 3, k - 2) / 32;
+    staircase = Math.max(staircase, Math.abs(remainder) / 25.5);
   }
   // rough: read well above rounding, and a backward error as large as a thousandth of φ's range to explain it
   const rough = staircase > Math.max(rounded, range * 2 ** -10) && 4 * eps * sizes.backward > range * 2 ** -10;
@@ -404,6 +424,11 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine), believed, rough };
 }
 
+/** The symmetric fourth difference of φ between steps `outer` and `inner` (φ(0) = f). */
+function fourth(plus: Float64Array, minus: Float64Array, f: number, outer: number, inner: number): number {
+  return plus[outer]! - 4 * plus[inner]! + 6 * f - 4 * minus[inner]! + minus[outer]!;
+}
+
 /**
  * The coarsest grid every sample lies on, relative to φ(0): a value rounded to a coarser grid than
  * its own last place (a small result of large intermediates: lse − logit rounds to the logit's
@@ -412,14 +437,14 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
  * last place.
  */
 function grid(plus: Float64Array, minus: Float64Array, f: number): number {
-  let step = Infinity;
-  for (const samples of [plus, minus]) {
-    for (const sample of samples) {
-      const d = Math.abs(sample - f);
-      if (d > 0) step = Math.min(step, lowestBit(d));
-    }
+  let lowest = Infinity;
+  for (let k = 0; k < plus.length; k++) {
+    const above = Math.abs(plus[k]! - f);
+    const below = Math.abs(minus[k]! - f);
+    if (above > 0) lowest = Math.min(lowest, lowestBitExponent(above));
+    if (below > 0) lowest = Math.min(lowest, lowestBitExponent(below));
   }
-  return Number.isFinite(step) ? step : 0;
+  return Number.isFinite(lowest) ? 2 ** lowest : 0;
 }
 
 const bits = new Float64Array(1);
@@ -429,6 +454,11 @@ const HIGH = (bits[0] = 1, words[1] === 0x3ff00000 ? 1 : 0);
 
 /** The largest power of two that divides a (positive, finite) double. */
 export function lowestBit(x: number): number {
+  return 2 ** lowestBitExponent(x);
+}
+
+/** log2 of lowestBit(x): an integer. */
+function lowestBitExponent(x: number): number {
   bits[0] = x;
   const high = words[HIGH]!;
   const low = words[1 - HIGH]!;
@@ -436,10 +466,10 @@ export function lowestBit(x: number): number {
   // normal numbers: the trailing zeros of the significand, its implicit leading bit included
   if (biased > 0) {
     const zeros = low !== 0 ? trailingZeros(low) : 32 + trailingZeros((high & 0xfffff) | 0x100000);
-    return 2 ** (biased - 1075 + zeros);
+    return biased - 1075 + zeros;
   }
   // subnormal: the significand alone, in units of the smallest subnormal
-  return 2 ** (-1074 + (low !== 0 ? trailingZeros(low) : 32 + trailingZeros(high & 0xfffff)));
+  return -1074 + (low !== 0 ? trailingZeros(low) : 32 + trailingZeros(high & 0xfffff));
 }
 
 function trailingZeros(word: number): number {
@@ -475,39 +505,59 @@ interface Sample {
 export function extrapolate(quotients: ArrayLike<number>, steps: ArrayLike<number>, ratio: number, limits: Limits = {}): { value: number; error: number; step: number } {
   const { rounding = 0, noise = rounding, finer = 0 } = limits;
   const n = quotients.length;
-  // each row's best entry; the tableau is kept a row at a time
-  const values = new Float64Array(n);
-  const errors = new Float64Array(n);
-  let previous = new Float64Array(n);
-  let row = new Float64Array(n);
+  // each row's best entry (values, errors); the tableau is kept a row at a time, in the rows of a
+  // buffer reused across calls (every entry a row reads was written by the row before it)
+  if (tableauRows.length < 4 * n) tableauRows = new Float64Array(4 * n);
+  const t = tableauRows;
+  const values = 0;
+  const errors = n;
+  let previous = 2 * n;
+  let row = 3 * n;
   for (let k = 0; k < n; k++) {
-    row[0] = quotients[k]!;
-    let best = { value: 0, error: Infinity };
+    t[row] = quotients[k]!;
+    let bestValue = 0;
+    let bestError = Infinity;
     for (let j = 1, factor = ratio; j <= k; j++, factor *= ratio) {
-      const extrapolated = row[j - 1]! + (row[j - 1]! - previous[j - 1]!) / (factor - 1);
-      row[j] = extrapolated;
-      const error = Math.max(Math.abs(extrapolated - row[j - 1]!), Math.abs(extrapolated - previous[j - 1]!));
-      if (error <= best.error) best = { value: extrapolated, error };
+      const extrapolated = t[row + j - 1]! + (t[row + j - 1]! - t[previous + j - 1]!) / (factor - 1);
+      t[row + j] = extrapolated;
+      const error = Math.max(Math.abs(extrapolated - t[row + j - 1]!), Math.abs(extrapolated - t[previous + j - 1]!));
+      if (error <= bestError) {
+        bestValue = extrapolated;
+        bestError = error;
+      }
     }
-    values[k] = best.value;
-    errors[k] = best.error;
-    [previous, row] = [row, previous];
+    t[values + k] = bestValue;
+    t[errors + k] = bestError;
+    const swap = previous;
+    previous = row;
+    row = swap;
   }
   // the uncertainty a row's entry is taken with: its error and the rounding its step amplifies
-  let chosen = { value: 0, error: Infinity, step: steps[0] ?? 1, uncertainty: Infinity };
+  let chosenValue = 0;
+  let chosenError = Infinity;
+  let chosenStep = steps[0] ?? 1;
+  let uncertainty = Infinity;
   for (let r = 0; r < n - finer; r++) {
-    const value = values[r]!;
-    let error = errors[r]!;
+    const value = t[values + r]!;
+    let error = t[errors + r]!;
     let truncation = Math.abs(quotients[r]! - value);
     const amplified = rounding / steps[r]!;
-    for (let k = r + 1; k < n && error + amplified <= chosen.uncertainty; k++) {
+    for (let k = r + 1; k < n && error + amplified <= uncertainty; k++) {
       truncation /= ratio;
       error = Math.max(error, Math.abs(quotients[k]! - value) - truncation - (SAFETY * noise) / steps[k]!);
     }
-    if (error + amplified <= chosen.uncertainty) chosen = { value, error, step: steps[r]!, uncertainty: error + amplified };
+    if (error + amplified <= uncertainty) {
+      chosenValue = value;
+      chosenError = error;
+      chosenStep = steps[r]!;
+      uncertainty = error + amplified;
+    }
   }
-  return { value: chosen.value, error: chosen.error, step: chosen.step };
+  return { value: chosenValue, error: chosenError, step: chosenStep };
 }
+
+/** extrapolate's working rows, grown as needed. */
+let tableauRows = new Float64Array(64);
 
 /**
  * What bounds an extrapolation (see extrapolate): the rounding in φ, which a row's quotient

@@ -1,4 +1,5 @@
 import { Rng, type Shape, Tensor, sizeOf, unravelIndex } from '../tensor/index.js';
+import { floorLog2, powerOfTwo } from './binary.js';
 
 /**
  * The entries of all differentiable inputs, laid end to end: a direction in input space is one
@@ -46,8 +47,8 @@ export class InputSpace {
     this.differentiable.forEach((k, slot) => {
       const x = this.inputs[k]!;
       const offset = this.offsets[slot]!;
-      const data = new Float64Array(x.size);
-      for (let i = 0; i < x.size; i++) data[i] = x.data[i]! + t * direction[offset + i]!;
+      const [from, data] = [x.data, new Float64Array(x.size)];
+      for (let i = 0; i < data.length; i++) data[i] = from[i]! + t * direction[offset + i]!;
       moved[k] = new Tensor(data, x.shape);
     });
     return moved;
@@ -81,7 +82,13 @@ export class InputSpace {
    * lowest bit is the quantum's (see odd): the arithmetic is read along the first one.
    */
   randomDirection(rng: Rng): Float64Array {
-    return this.scale.map((s, position) => this.odd(position, s * randomEntry(rng)));
+    const direction = new Float64Array(this.size);
+    this.differentiable.forEach((k, slot) => {
+      const x = this.inputs[k]!.data;
+      const offset = this.offsets[slot]!;
+      for (let i = 0; i < x.length; i++) direction[offset + i] = this.odd(x[i]!, this.scale[offset + i]! * randomEntry(rng));
+    });
+    return direction;
   }
 
   /**
@@ -102,22 +109,17 @@ export class InputSpace {
   }
 
   /**
-   * The same, to an odd multiple of the quantum, so that its lowest bit is the quantum's: a float64
+   * The same for an entry of value x, to an odd multiple of the quantum (x's spacing over the
+   * smallest exact step, see the constructor), so that its lowest bit is the quantum's: a float64
    * input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a
    * float32 forward rounds every moved input — its noise shows in the reading of the arithmetic
    * (see arithmetic.ts), however short the draw.
    */
-  private odd(position: number, d: number): number {
-    const quantum = this.quantum(position);
+  private odd(x: number, d: number): number {
+    const quantum = ulp(x, this.mantissaBits) / this.exactStep;
     if (!(quantum > 0)) return d;
     const k = Math.round(d / quantum);
     return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
-  }
-
-  /** The unit a direction's entry is a multiple of: exact steps down to exactStep (see the constructor). */
-  private quantum(position: number): number {
-    const { input, flat } = this.entry(position);
-    return ulp(this.inputs[input]!.data[flat]!, this.mantissaBits) / this.exactStep;
   }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
@@ -169,7 +171,7 @@ function entryScales(data: Float64Array, scale: Float64Array, offset: number): v
 }
 
 function powerOfTwoBelow(x: number): number {
-  return 2 ** Math.floor(Math.log2(x));
+  return powerOfTwo(floorLog2(x));
 }
 
 /**
@@ -184,7 +186,7 @@ export function exactStepDirection(x: number, d: number, smallestStep: number, m
 
 /** The spacing of floating-point values at x, for a format with this many mantissa bits. */
 function ulp(x: number, mantissaBits: number): number {
-  return x === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(x))) - mantissaBits), 2 ** -1074);
+  return x === 0 ? 0 : Math.max(powerOfTwo(floorLog2(Math.abs(x)) - mantissaBits), 2 ** -1074);
 }
 
 /**

@@ -116,7 +116,7 @@ export class GuardedTarget {
     const tensor = this.received(`${this.name}: forward`, output);
     if (typeof tensor === 'string') return this.failed(`forward returned ${tensor}`);
     if (tensor.size !== size) return this.failed(`forward gave ${tensor.size} values where it gave ${size} at the input`);
-    if (!tensor.data.every(Number.isFinite)) return this.failed('forward was not finite');
+    if (firstNonFinite(tensor.data) >= 0) return this.failed('forward was not finite');
     return tensor.data;
   }
 
@@ -171,7 +171,7 @@ export class GuardedTarget {
       throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
     }
     untouched.forEach(([label, t], k) => {
-      const i = before[k]!.findIndex((v, j) => !Object.is(v, t.data[j]));
+      const i = firstChange(before[k]!, t.data);
       if (i >= 0) {
         throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${numberText(before[k]![i]!)} → ${numberText(t.data[i]!)})`);
       }
@@ -186,7 +186,7 @@ export class GuardedTarget {
     if (!shapesEqual(tensor.shape, shape)) {
       throw new ContractError('gradient-shape', `${what} has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
     }
-    const i = tensor.data.findIndex((v) => !Number.isFinite(v));
+    const i = firstNonFinite(tensor.data);
     if (i >= 0) throw new ContractError('non-finite-gradient', `${what} is not finite: ${tensor.data[i]} at flat index ${i}`);
     return tensor;
   }
@@ -194,7 +194,9 @@ export class GuardedTarget {
   /**
    * A copy of what the target returned, if it is a tensor; otherwise a description of what it is.
    * Reading it may throw (a Proxy): that is what it is. A buffer the target returned before and has
-   * overwritten since is a broken contract — every result a caller kept changed with it.
+   * overwritten since is a broken contract — every result a caller kept changed with it. The copy
+   * handed out is also what the buffer is compared with later: the checker never writes into what
+   * it receives, so one copy per call serves both.
    */
   private received(what: string, value: unknown): Tensor | string {
     let copy: Tensor;
@@ -211,7 +213,7 @@ export class GuardedTarget {
     const previous = this.returned.get(buffer);
     if (previous) {
       const now = new Float64Array(buffer as ArrayBuffer, previous.offset, previous.values.length);
-      const i = previous.values.findIndex((v, j) => !Object.is(v, now[j]));
+      const i = firstChange(previous.values, now);
       if (i >= 0) {
         throw new ContractError(
           'aliased-output',
@@ -220,7 +222,7 @@ export class GuardedTarget {
         );
       }
     }
-    this.returned.set(buffer, { offset, values: copy.data.slice() });
+    this.returned.set(buffer, { offset, values: copy.data });
     return copy;
   }
 }
@@ -254,6 +256,22 @@ function nameOf(target: Differentiable): string {
   } catch {
     return '(target whose name cannot be read)';
   }
+}
+
+/** The first index where b differs from a (as Object.is tells: −0 is not 0, NaN is NaN), or −1. */
+function firstChange(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y ? x === 0 && 1 / x !== 1 / y : x === x || y === y) return i;
+  }
+  return -1;
+}
+
+/** The first index of a value that is not finite, or −1. */
+function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
 }
 
 function labelled(tensors: readonly Tensor[], role = 'input'): [string, Tensor][] {

@@ -1,0 +1,157 @@
+/**
+ * One row of the scale bench, in a process of its own (started by check-scale.ts with
+ * --expose-gc): a fresh process has no other row's garbage, JIT state or peak memory.
+ *
+ * It warms up the checker and the target on a small case of the same kind, times one forward +
+ * backward of the target, then runs one check through a front that counts and times the target's
+ * own calls, and prints the row as JSON on stdout. After every call it writes the counts so far to
+ * stderr, so that a row stopped at the time limit still says how far it got.
+ *
+ * In --memory runs it instead collects garbage before and after every call of the target and
+ * records what is still alive: what the checker holds, without the target's own temporaries (the
+ * samples are taken outside its calls) and without garbage not yet collected.
+ */
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { type Differentiable, type Mode, checkGradients } from '../src/check/index.js';
+import { type Tensor, randn, unravelIndex } from '../src/tensor/index.js';
+import { alternate, cpuMs } from './measure.js';
+import { type ScaleKind, scaleCase } from './scale-targets.js';
+
+/** What the parent asks of one row. */
+export interface RowSpec {
+  kind: ScaleKind;
+  n: number;
+  mode: Mode;
+  planted: boolean;
+  memory: boolean;
+}
+
+/** The counts and the time inside the target so far: what a progress line carries. */
+export interface Spent {
+  forward: number;
+  vjp: number;
+  jvp: number;
+  /** CPU and wall ms inside the target's own calls. */
+  targetCpuMs: number;
+  targetWallMs: number;
+  /** CPU ms since the check started. */
+  cpuMs: number;
+}
+
+/** What a row measured. */
+export interface RowResult extends RowSpec, Spent {
+  params: number;
+  /** Bytes of every input's entries. */
+  inputBytes: number;
+  verdict: string;
+  /** The entry the report names, and whether it is the planted one (planted rows). */
+  entry: string;
+  found: boolean;
+  wallMs: number;
+  /** CPU ms of one forward + vjp of the target, and of one forward (medians). */
+  fbMs: number;
+  fMs: number;
+  /** Peak resident memory during the check above the resident memory just before it (time runs). */
+  peakRssBytes?: number;
+  /** The most the check held alive at any call of the target (memory runs). */
+  heldBytes?: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('check-scale-row.ts runs with --expose-gc');
+
+const spec = JSON.parse(process.argv[2]!) as RowSpec;
+
+/** The target behind a front that counts and times its calls, and in memory runs samples what is alive around them. */
+function instrumented(target: Differentiable, spent: Spent, memory: { base: number; held: number } | null): Differentiable {
+  const alive = () => {
+    // twice: V8 sweeps array buffers concurrently, and counts their memory freed only by the next collection
+    gc!();
+    gc!();
+    const { heapUsed, external } = process.memoryUsage();
+    memory!.held = Math.max(memory!.held, heapUsed + external - memory!.base);
+  };
+  const timed = <T>(kind: 'forward' | 'vjp' | 'jvp', call: () => T): T => {
+    if (memory) alive();
+    const cpu = cpuMs();
+    const wall = performance.now();
+    try {
+      return call();
+    } finally {
+      spent.targetCpuMs += cpuMs() - cpu;
+      spent.targetWallMs += performance.now() - wall;
+      spent[kind]++;
+      if (memory) alive();
+      writeSync(2, `progress ${JSON.stringify({ ...spent, cpuMs: cpuMs() - spent.cpuMs })}\n`);
+    }
+  };
+  return {
+    name: target.name,
+    forward: (xs) => timed('forward', () => target.forward(xs)),
+    vjp: (xs, v) => timed('vjp', () => target.vjp(xs, v)),
+    ...(target.jvp ? { jvp: (xs: readonly Tensor[], ts: readonly Tensor[]) => timed('jvp', () => target.jvp!(xs, ts)) } : {}),
+  };
+}
+
+/** Resident memory's high-water mark, reset (Linux: /proc/self/clear_refs); false where it cannot be. */
+function resetPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function peakRss(): number {
+  const status = readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return status ? Number(status[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+}
+
+// warm-up: the checker's and the target's code compiled on a small case of the same kind
+const warm = scaleCase(spec.kind, 1024, spec.planted);
+checkGradients(warm.target, warm.inputs, { mode: spec.mode, seed: 7 });
+
+const { target, inputs, params, wrong } = scaleCase(spec.kind, spec.n, spec.planted);
+const cotangent = randn(target.forward(inputs).shape, 3);
+const t = alternate(
+  [
+    { name: 'fb', run: () => [target.forward(inputs), target.vjp(inputs, cotangent)] },
+    { name: 'f', run: () => target.forward(inputs) },
+  ],
+  { samples: 5, sampleMs: 50, warmupMs: 200 },
+);
+writeSync(2, `fb ${JSON.stringify({ fbMs: t.fb!.median, fMs: t.f!.median })}\n`);
+
+const spent: Spent = { forward: 0, vjp: 0, jvp: 0, targetCpuMs: 0, targetWallMs: 0, cpuMs: 0 };
+gc();
+gc();
+const memory = spec.memory ? { base: 0, held: 0 } : null;
+if (memory) memory.base = process.memoryUsage().heapUsed + process.memoryUsage().external;
+const peakKnown = resetPeak();
+const rssBefore = process.memoryUsage.rss();
+const front = instrumented(target, spent, memory);
+spent.cpuMs = cpuMs();
+const wallStart = performance.now();
+const report = checkGradients(front, inputs, { mode: spec.mode, seed: 7 });
+const wallMs = performance.now() - wallStart;
+spent.cpuMs = cpuMs() - spent.cpuMs;
+
+const worst = report.worst;
+const entry = worst && worst.input !== null ? `input ${worst.input} [${worst.index.join(', ')}]` : report.verdict === 'fail' ? 'a projection' : '—';
+const wrongShape = inputs[wrong.input]!.shape;
+const expected = `input ${wrong.input} [${unravelIndex(wrong.flat, wrongShape).join(', ')}]`;
+const result: RowResult = {
+  ...spec,
+  ...spent,
+  params,
+  inputBytes: inputs.reduce((bytes, x) => bytes + x.data.byteLength, 0),
+  verdict: report.verdict,
+  entry,
+  found: spec.planted && report.verdict === 'fail' && entry === expected,
+  wallMs,
+  fbMs: t.fb!.median,
+  fMs: t.f!.median,
+  ...(memory ? { heldBytes: memory.held } : { peakRssBytes: peakKnown ? peakRss() - rssBefore : NaN }),
+};
+console.log(JSON.stringify(result));

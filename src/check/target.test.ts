@@ -1,0 +1,97 @@
+/**
+ * The guard's own invariants, beneath the checks: every result is held apart from the target's
+ * buffers by one copy, which also serves to catch a buffer returned again after being overwritten;
+ * and inputs compare as Object.is does (−0 is not 0, a NaN rewritten as a NaN is untouched).
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Tensor, tensor } from '../tensor/index.js';
+import type { Differentiable } from './differentiable.js';
+import { ContractError, GuardedTarget } from './target.js';
+
+const guarded = (target: Differentiable) => {
+  const guard = new GuardedTarget(target);
+  guard.declare(1);
+  return guard;
+};
+
+const identity: Differentiable = { name: 'id', forward: ([x]) => new Tensor(x!.data.slice(), x!.shape), vjp: (_, g) => [g] };
+
+/** The ContractError a call throws (or undefined). */
+function thrown(call: () => unknown): ContractError | undefined {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof ContractError) return error;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('results are held apart from the target', () => {
+  // a target that keeps every buffer it returned, and overwrites the previous one on each call
+  // while returning a new one: nothing it returns is aliased, but what callers kept would change
+  const scribbling = (): Differentiable & { kept: Float64Array[] } => {
+    const kept: Float64Array[] = [];
+    return {
+      name: 'scribbler',
+      kept,
+      forward: ([x]) => {
+        kept.at(-1)?.fill(-1);
+        const data = x!.data.map((v) => 2 * v);
+        kept.push(data);
+        return new Tensor(data, x!.shape);
+      },
+      vjp: (_, g) => [new Tensor(g.data.map((v) => 2 * v), g.shape)],
+    };
+  };
+
+  test('what forward and tryForward returned does not change when the target writes into its old buffers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 20 }), (values) => {
+        const target = scribbling();
+        const guard = guarded(target);
+        const x = tensor(values.map((v) => v / 8));
+        const first = guard.forward([x]);
+        const second = guard.tryForward([x], x.size)!;
+        guard.forward([x]);
+        expect(target.kept[0]!.every((v) => v === -1)).toBe(true);
+        expect(Array.from(first.data)).toEqual(values.map((v) => v / 4));
+        expect(Array.from(second)).toEqual(values.map((v) => v / 4));
+      }),
+    );
+  });
+
+  test('a buffer returned again after being overwritten is still caught, once per buffer, with what changed', () => {
+    const out = new Tensor(new Float64Array(2), [2]);
+    const reusing: Differentiable = { ...identity, forward: ([x]) => (out.data.set(x!.data), out) };
+    const guard = guarded(reusing);
+    guard.forward([tensor([1, 2])]);
+    expect(guard.forward([tensor([1, 2])]).data).toEqual(Float64Array.from([1, 2]));
+    expect(thrown(() => guard.forward([tensor([1, 3])]))?.message).toBe(
+      'id: forward returned the buffer it returned for an earlier call, overwritten since (flat index 1: 2 → 3): every earlier result a caller kept changed with it — return a new tensor from every call',
+    );
+  });
+});
+
+describe('inputs compare as Object.is does', () => {
+  const writing = (index: number, value: number): Differentiable => ({
+    ...identity,
+    forward: (xs) => {
+      (xs[0]!.data as Float64Array)[index] = value;
+      return identity.forward(xs);
+    },
+  });
+  // a NaN with another payload than the one Float64Array writes for NaN
+  const otherNaN = new Float64Array(new BigUint64Array([0x7ff8_0000_0000_0001n]).buffer)[0]!;
+
+  test.each([
+    ['1 → NaN', 1, NaN, 'id: forward mutated input 0 at flat index 1 (1 → NaN)'],
+    ['0 → −0', 0, -0, 'id: forward mutated input 0 at flat index 0 (0 → -0)'],
+    ['NaN → a NaN of another payload', 2, otherNaN, undefined],
+    ['1 → 1', 1, 1, undefined],
+  ] as const)('%s', (_, index, value, message) => {
+    const guard = guarded(writing(index, value));
+    expect(thrown(() => guard.forward([tensor([0, 1, NaN])]))?.message).toBe(message);
+  });
+});
