@@ -7,7 +7,7 @@
  * float64 (a cancelling formula, float32-accurate kernels in float64 arrays): such a forward gets
  * a statistical second opinion where finite differences fail it (see checkGradients).
  */
-import { type Tensor, randn } from '../tensor/index.js';
+import { Rng, type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
 import { type NoiseReading, isRoundingNoise, judgeNoise, readNoise } from './noise.js';
@@ -82,13 +82,13 @@ export interface Measured {
  * values where those are too simple to tell), and the noise they show.
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
-  const { values, noise } = sampled(ctx, ctx.settings.step);
+  const { values, noise } = sampled(ctx, firstRun(ctx));
   return { precision: arithmeticOf(values, more), ...(noise ? { noise } : {}) };
 }
 
-/** The first run's steps from `first`: `levels` halvings, both signs. */
-function stepsFrom(ctx: Context, first: number): number[] {
-  return Array.from({ length: ctx.settings.levels }, (_, k) => first * 2 ** -k).flatMap((h) => [h, -h]);
+/** The first run's steps: `levels` halvings from the first step, both signs. */
+function firstRun(ctx: Context): number[] {
+  return Array.from({ length: ctx.settings.levels }, (_, k) => ctx.settings.step * 2 ** -k).flatMap((h) => [h, -h]);
 }
 
 /**
@@ -99,25 +99,34 @@ function stepsFrom(ctx: Context, first: number): number[] {
 const SMALL_STEP = 2 ** -20;
 
 /**
- * A noisy float64 forward's noise (`first`, read at the first probe's steps), read again where
- * finite differences doubt it, at steps of SMALL_STEP (costs 8 forward evaluations): the noisier
- * of the two rounding-like readings. Small steps that move the forward and show no noise say the
- * first reading saw structure (a kink, a change of curvature a step away), and small steps whose
- * values scatter beyond any rounding an oscillation: then undefined. Small steps that do not move
- * the forward at all (a tiny entry of a cancelling formula) say nothing.
+ * The noise of a forward whose finite differences fail or cannot tell, read again (costs 8 forward
+ * evaluations): the noisier of the two rounding-like readings, or undefined where neither is
+ * rounding noise. The steps are drawn at random, not halved: the first reading's steps, powers of
+ * two times a direction that is a multiple of a power of two, can move the input by amounts a
+ * forward's rounding lattice aliases on — every sample at one offset within a tread of its
+ * staircase, where the rounding is a straight line that the polynomial absorbs (tanh as
+ * (e^{2x} − 1)/(e^{2x} + 1) at 1.67e-9 read 1.6e-16 of noise there, 2e-8 at other steps). Where
+ * the first reading was quiet it is read again at its own scale (it saw no structure there); where
+ * it was noisy, at steps of about SMALL_STEP: small steps that move the forward and show no noise
+ * say the first reading saw structure (a kink, a change of curvature a step away), and small steps
+ * whose values scatter beyond any rounding an oscillation: then undefined. Small steps that do not
+ * move the forward at all (a tiny entry of a cancelling formula) say nothing.
  */
 export function noiseOfDoubted(ctx: Context, first: NoiseReading): NoiseReading | undefined {
-  const small = sampled(ctx, SMALL_STEP).noise;
-  if (small === undefined || judgeNoise(small) === undefined) return first;
-  if (!isRoundingNoise(small)) return undefined;
-  return small.noise > first.noise ? small : first;
+  const firstCounts = isRoundingNoise(first);
+  const rng = new Rng(ctx.settings.seed);
+  const scale = firstCounts ? SMALL_STEP : ctx.settings.step;
+  const steps = Array.from({ length: ctx.settings.levels }, () => scale * rng.uniform(1 / 8, 1)).flatMap((h) => [h, -h]);
+  const again = sampled(ctx, steps).noise;
+  if (again === undefined || judgeNoise(again) === undefined) return firstCounts ? first : undefined;
+  if (!isRoundingNoise(again)) return undefined;
+  return firstCounts && first.noise > again.noise ? first : again;
 }
 
-/** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */
-function sampled(ctx: Context, first: number): { values: Float64Array; noise?: NoiseReading } {
+/** The forward along the first probe's direction at these steps: every value, and the noise they show. */
+function sampled(ctx: Context, steps: readonly number[]): { values: Float64Array; noise?: NoiseReading } {
   const { output } = ctx;
   const direction = probeDirection(ctx);
-  const steps = stepsFrom(ctx, first);
   const samples = steps.map((t) => sampleAt(ctx, direction, t));
   const values = Float64Array.from([output.data, ...samples.filter((y) => y !== null)].flatMap((y) => Array.from(y)));
   if (samples.some((y) => y === null)) return { values };
