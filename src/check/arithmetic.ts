@@ -99,28 +99,37 @@ function firstRun(ctx: Context): number[] {
 const SMALL_STEP = 2 ** -20;
 
 /**
- * The noise of a forward whose finite differences fail or cannot tell, read again (costs 8 forward
- * evaluations): the noisier of the two rounding-like readings, or undefined where neither is
- * rounding noise. The steps are drawn at random, not halved: the first reading's steps, powers of
- * two times a direction that is a multiple of a power of two, can move the input by amounts a
- * forward's rounding lattice aliases on — every sample at one offset within a tread of its
- * staircase, where the rounding is a straight line that the polynomial absorbs (tanh as
- * (e^{2x} − 1)/(e^{2x} + 1) at 1.67e-9 read 1.6e-16 of noise there, 2e-8 at other steps). Where
- * the first reading was quiet it is read again at its own scale (it saw no structure there); where
- * it was noisy, at steps of about SMALL_STEP: small steps that move the forward and show no noise
- * say the first reading saw structure (a kink, a change of curvature a step away), and small steps
- * whose values scatter beyond any rounding an oscillation: then undefined. Small steps that do not
- * move the forward at all (a tiny entry of a cancelling formula) say nothing.
+ * The noise of a forward whose finite differences fail or cannot tell (`first`: the reading at the
+ * first probe's steps), read again at steps drawn at random, not halved: the first reading's steps,
+ * powers of two times a direction that is a multiple of a power of two, can move the input by
+ * amounts a forward's rounding lattice aliases on — every sample at one offset within a tread of
+ * its staircase, where the rounding is a straight line the polynomial absorbs (tanh as
+ * (e^{2x} − 1)/(e^{2x} + 1) at 1.67e-9 read 1.6e-16 of noise there, 2e-8 at other steps). A quiet
+ * first reading is read again at its own scale (8 forward evaluations); noise found there, or by
+ * the first reading, is read again at steps of about SMALL_STEP (8 more). Small steps across many
+ * treads of a staircase of that noise (SPAN standard deviations) that show none say the larger
+ * steps saw structure (a kink, a change of curvature a step away: a float64 tanh MLP read 1.5e-11
+ * at random steps of 2^-10 to 2^-7 of its entries), and small steps whose values scatter beyond
+ * any rounding an oscillation — then undefined; small steps that move the forward less (a tiny
+ * entry of a cancelling formula) say nothing. Otherwise the noisier of the rounding-like readings.
  */
 export function noiseOfDoubted(ctx: Context, first: NoiseReading): NoiseReading | undefined {
-  const firstCounts = isRoundingNoise(first);
   const rng = new Rng(ctx.settings.seed);
-  const scale = firstCounts ? SMALL_STEP : ctx.settings.step;
-  const steps = Array.from({ length: ctx.settings.levels }, () => scale * rng.uniform(1 / 8, 1)).flatMap((h) => [h, -h]);
-  const again = sampled(ctx, steps).noise;
-  if (again === undefined || judgeNoise(again) === undefined) return firstCounts ? first : undefined;
-  if (!isRoundingNoise(again)) return undefined;
-  return firstCounts && first.noise > again.noise ? first : again;
+  const reading = isRoundingNoise(first) ? first : atRandomSteps(ctx, ctx.settings.step, rng);
+  if (!isRoundingNoise(reading)) return undefined;
+  const small = atRandomSteps(ctx, SMALL_STEP, rng);
+  if (small === undefined || (judgeNoise(small) !== 'noisy' && small.range < SPAN * reading!.noise)) return reading;
+  if (!isRoundingNoise(small)) return undefined;
+  return small.noise > reading!.noise ? small : reading;
+}
+
+/** Samples spread over this many standard deviations of a staircase's noise cross several of its treads (one is √12 of them). */
+const SPAN = 16;
+
+/** The noise at `levels` random steps between 1/8 of `scale` and `scale`, both signs. */
+function atRandomSteps(ctx: Context, scale: number, rng: Rng): NoiseReading | undefined {
+  const steps = Array.from({ length: ctx.settings.levels }, () => scale * rng.uniform(1 / 8, 1));
+  return sampled(ctx, steps.flatMap((h) => [h, -h])).noise;
 }
 
 /** The forward along the first probe's direction at these steps: every value, and the noise they show. */
