@@ -7,7 +7,7 @@
  * float64 (a cancelling formula, float32-accurate kernels in float64 arrays): such a forward gets
  * a statistical second opinion where finite differences fail it (see checkGradients).
  */
-import { type Tensor, randn } from '../tensor/index.js';
+import { Rng, type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
 import { type NoiseReading, isRoundingNoise, judgeNoise, readNoiseByStep } from './noise.js';
@@ -82,13 +82,13 @@ export interface Measured {
  * values where those are too simple to tell), and the noise they show.
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
-  const { values, noise } = sampled(ctx, ctx.settings.step);
+  const { values, noise } = sampled(ctx, firstRun(ctx));
   return { precision: arithmeticOf(values, more), ...(noise ? { noise } : {}) };
 }
 
-/** The first run's steps from `first`: `levels` halvings, both signs. */
-function stepsFrom(ctx: Context, first: number): number[] {
-  return Array.from({ length: ctx.settings.levels }, (_, k) => first * 2 ** -k).flatMap((h) => [h, -h]);
+/** The first run's steps: `levels` halvings from the first step, both signs. */
+function firstRun(ctx: Context): number[] {
+  return Array.from({ length: ctx.settings.levels }, (_, k) => ctx.settings.step * 2 ** -k).flatMap((h) => [h, -h]);
 }
 
 /**
@@ -99,25 +99,43 @@ function stepsFrom(ctx: Context, first: number): number[] {
 const SMALL_STEP = 2 ** -20;
 
 /**
- * A noisy float64 forward's noise (`first`, read at the first probe's steps), read again where
- * finite differences doubt it, at steps of SMALL_STEP (costs 8 forward evaluations): the noisier
- * of the two rounding-like readings. Small steps that move the forward and show no noise say the
- * first reading saw structure (a kink, a change of curvature a step away), and small steps whose
- * values scatter beyond any rounding an oscillation: then undefined. Small steps that do not move
- * the forward at all (a tiny entry of a cancelling formula) say nothing.
+ * The noise of a forward whose finite differences fail or cannot tell (`first`: the reading at the
+ * first probe's steps), read again at steps drawn at random, not halved: the first reading's steps,
+ * powers of two times a direction that is a multiple of a power of two, can move the input by
+ * amounts a forward's rounding lattice aliases on — every sample at one offset within a tread of
+ * its staircase, where the rounding is a straight line the polynomial absorbs (tanh as
+ * (e^{2x} − 1)/(e^{2x} + 1) at 1.67e-9 read 1.6e-16 of noise there, 2e-8 at other steps). A quiet
+ * first reading is read again at its own scale (8 forward evaluations); noise found there, or by
+ * the first reading, is read again at steps of about SMALL_STEP (8 more). Small steps across many
+ * treads of a staircase of that noise (SPAN standard deviations) that show none say the larger
+ * steps saw structure (a kink, a change of curvature a step away: a float64 tanh MLP read 1.5e-11
+ * at random steps of 2^-10 to 2^-7 of its entries), and small steps whose values scatter beyond
+ * any rounding an oscillation — then undefined; small steps that move the forward less (a tiny
+ * entry of a cancelling formula) say nothing. Otherwise the noisier of the rounding-like readings.
  */
 export function noiseOfDoubted(ctx: Context, first: NoiseReading): NoiseReading | undefined {
-  const small = sampled(ctx, SMALL_STEP).noise;
-  if (small === undefined || judgeNoise(small) === undefined) return first;
+  const rng = new Rng(ctx.settings.seed);
+  const reading = isRoundingNoise(first) ? first : atRandomSteps(ctx, ctx.settings.step, rng);
+  if (!isRoundingNoise(reading)) return undefined;
+  const small = atRandomSteps(ctx, SMALL_STEP, rng);
+  if (small === undefined || (judgeNoise(small) !== 'noisy' && small.range < SPAN * reading!.noise)) return reading;
   if (!isRoundingNoise(small)) return undefined;
-  return small.noise > first.noise ? small : first;
+  return small.noise > reading!.noise ? small : reading;
 }
 
-/** The forward along the first probe's direction at `levels` halving steps from `first`, both signs: every value, and the noise they show. */
-function sampled(ctx: Context, first: number): { values: Float64Array; noise?: NoiseReading } {
+/** Samples spread over this many standard deviations of a staircase's noise cross several of its treads (one is √12 of them). */
+const SPAN = 16;
+
+/** The noise at `levels` random steps between 1/8 of `scale` and `scale`, both signs. */
+function atRandomSteps(ctx: Context, scale: number, rng: Rng): NoiseReading | undefined {
+  const steps = Array.from({ length: ctx.settings.levels }, () => scale * rng.uniform(1 / 8, 1));
+  return sampled(ctx, steps.flatMap((h) => [h, -h])).noise;
+}
+
+/** The forward along the first probe's direction at these steps: every value, and the noise they show. */
+function sampled(ctx: Context, steps: readonly number[]): { values: Float64Array; noise?: NoiseReading } {
   const { output } = ctx;
   const direction = probeDirection(ctx);
-  const steps = stepsFrom(ctx, first);
   const samples = steps.map((t) => sampleAt(ctx, direction, t));
   const rows = [output.data, ...samples.filter((y) => y !== null)];
   const values = new Float64Array(rows.length * output.size);

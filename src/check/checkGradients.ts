@@ -8,7 +8,7 @@ import { fullJacobian } from './full.js';
 import { Ledger, mostSevere } from './ledger.js';
 import { numericOf } from './numeric.js';
 import { type Localised, UNCLEAN_LIMIT, atKink, localise } from './localise.js';
-import { type NoiseReading, effectiveRounding, isRoundingNoise } from './noise.js';
+import { type NoiseReading, effectiveRounding } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 import { checkSecondOrder } from './second-order.js';
@@ -55,7 +55,7 @@ export function checkGradients(target: Differentiable, inputs: readonly Tensor[]
     let outcome = conclude(guarded.name, ledger, compare(ctx, settings.mode));
     // finite differences of a noisy float64 forward: what they blame may be its noise
     const doubted = outcome.verdict === 'inconclusive' || outcome.verdict === 'fail';
-    const noisy = isRoundingNoise(noise) && method === 'finite differences' && !settings.tolerance && doubted ? noiseOfDoubted(ctx, noise!) : undefined;
+    const noisy = noise && method === 'finite differences' && !settings.tolerance && doubted ? noiseOfDoubted(ctx, noise) : undefined;
     if (noisy && ledger.mismatches.every((c) => continuous(c, noisy))) {
       // A second opinion, at the noise measured, decides.
       const atNoise = { ...settings, eps: effectiveRounding('float64', noisy) };

@@ -119,6 +119,10 @@ export function judge(
     ({ ...comparisonOf(where, analytic, value, within, verdict), ...extra });
   // φ rough at the smallest steps says nothing of its slope, nor of a jump or a kink
   if (numeric.rough) return compared(central, tolerance, 'inconclusive');
+  // an analytic slope beyond any the smallest step could show, against estimates that did not
+  // settle on time: an oscillation no step resolves, whose runs aliased alike by chance — into a
+  // smooth slope, or into one-sided slopes that differ (sin(1.3·10¹²·x) at 2.5: 4.1e6 and 3.9e3)
+  const beyondSteps = !numeric.crisp && Math.abs(analytic) > numeric.limit;
   const jump = Math.abs(numeric.jump) > SAFETY * (numeric.jumpError + 2 * numeric.noise);
   if (jump) {
     // φ jumps: its central quotients grow as 1/h and mean nothing; the slopes beside the jump do,
@@ -136,16 +140,14 @@ export function judge(
   const kink = slopeJump > sidedTolerance && slopeJump > Math.cbrt(settings.eps) * Math.max(Math.abs(left), Math.abs(right));
   if (kink) {
     const between = analytic >= Math.min(left, right) - sidedTolerance && analytic <= Math.max(left, right) + sidedTolerance;
-    return compared(central, tolerance, absError <= tolerance || between ? 'nonsmooth' : 'fail', { oneSided: [left, right] });
+    return compared(central, tolerance, absError <= tolerance || between ? 'nonsmooth' : beyondSteps ? 'inconclusive' : 'fail', { oneSided: [left, right] });
   }
   // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
   // makes no estimate better
   const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
-  // an analytic slope beyond any the smallest step could show, against an estimate that did not
-  // settle on time and is not φ's own slope across the steps either: an oscillation no step
-  // resolves, whose runs aliased alike by chance — no evidence (a smooth φ's estimate is its secant)
+  // beyond the steps, and not φ's own slope across them either: no evidence (a smooth φ's estimate is its secant)
   const smooth = Math.abs(Math.abs(central) - numeric.secant) <= numeric.secant * 2 ** -6;
-  const untestable = !numeric.crisp && Math.abs(analytic) > numeric.limit && !smooth;
+  const untestable = beyondSteps && !smooth;
   const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? 'agree' : 'fail';
   return compared(central, tolerance, verdict);
 }

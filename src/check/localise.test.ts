@@ -128,10 +128,10 @@ describe('how far localisation goes', () => {
   });
 
   test.each([
-    // 4 forwards at the input, 8 for the probe direction, 8 per entry or bisected half, and 8 to
-    // confirm each wrong entry on a second run of steps
-    ['up to the entrywise limit, entry by entry', { entrywiseLimit: 8 }, 4 + 8 + 8 * 8 + 8 * 2],
-    ['past it, by bisection', { entrywiseLimit: 7 }, 4 + 8 + 8 * 10 + 8 * 2],
+    // 4 forwards at the input, 8 for the probe direction, 8 per entry or bisected half, 8 to
+    // confirm each wrong entry on a second run of steps, and 8 to read the failed forward's noise again
+    ['up to the entrywise limit, entry by entry', { entrywiseLimit: 8 }, 4 + 8 + 8 * 8 + 8 * 2 + 8],
+    ['past it, by bisection', { entrywiseLimit: 7 }, 4 + 8 + 8 * 10 + 8 * 2 + 8],
   ])('what localising costs: %s', (_, options, forwards) => {
     const report = checkGradients(wrongAt([1, 5]), [small], options);
     expect(named(report)).toEqual([1, 5]);
@@ -152,7 +152,7 @@ describe('when no half disagrees, the search follows the one further past its to
     const report = checkGradients(shifted, [entries(64)]);
     expect(named(report)).toEqual([10]);
     // 4 forwards at the input, 8 for the probe, 8 for each of 2 halves at 6 levels, 8 to confirm
-    // the entry: no look at every entry
-    expect(report.evaluations.forward).toBe(4 + 8 + 8 * 2 * 6 + 8);
+    // the entry, 8 to read the failed forward's noise again: no look at every entry
+    expect(report.evaluations.forward).toBe(4 + 8 + 8 * 2 * 6 + 8 + 8);
   });
 });

@@ -82,8 +82,8 @@ describe('the rounding a check budgets for', () => {
   test('its arithmetic’s unit, or the measured noise where that is larger', () => {
     expect(effectiveRounding('float64')).toBe(2 ** -53);
     expect(effectiveRounding('float32', reading(Math.tanh, inputs))).toBe(2 ** -24);
-    expect(effectiveRounding('float64', { noise: 1, relative: 1e-9, moved: true, dof: 4 })).toBe(1e-9);
-    expect(effectiveRounding('float64', { noise: 1, relative: Infinity, moved: false, dof: 4 })).toBe(2 ** -53);
+    expect(effectiveRounding('float64', { noise: 1, relative: 1e-9, moved: true, range: 1, dof: 4 })).toBe(1e-9);
+    expect(effectiveRounding('float64', { noise: 1, relative: Infinity, moved: false, range: 0, dof: 4 })).toBe(2 ** -53);
   });
 
   test('the threshold sits far from both arithmetics', () => {

@@ -27,6 +27,8 @@ export interface NoiseReading {
    * shows none, whatever its arithmetic.
    */
   moved: boolean;
+  /** How far φ moved over the samples (summed over the series read): against its noise, how many treads of a staircase they span. */
+  range: number;
   /** Degrees of freedom of the noise estimate. */
   dof: number;
 }
@@ -92,7 +94,7 @@ function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Flo
     range += high - low;
   }
   const noise = Math.sqrt(variance);
-  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, dof };
+  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, range, dof };
 }
 
 /** The precision of each arithmetic: the relative noise its rounding leaves, at most. */

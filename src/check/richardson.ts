@@ -204,9 +204,16 @@ function agreeing(runs: readonly Derivatives[]): boolean {
   });
 }
 
-/** Each value from the two runs that agree best (the one with the smaller error), its error no smaller than their disagreement. */
+/**
+ * Each value from the two runs that agree best (the one with the smaller error), its error no
+ * smaller than their disagreement. Crisp only where the first run was and every central value
+ * comes from a pair with the first run in it: two later runs that agree with each other and not
+ * with it (sin(4.7·10¹²·x) at 0.55: a crisp -1.09 on the first, 6.89·10⁴ on the next two, for
+ * 6·10¹¹) say the first run aliased, and their own agreement is no more than chance.
+ */
 function combined(runs: readonly Derivatives[]): Derivatives {
   if (runs.length === 1) return { ...runs[0]!, confirmed: true };
+  const firstAgrees = runs[0]!.central.value.every((_, i) => closest(runs.map((r) => r.central.value[i]!)).includes(0));
   const pick = (of: (d: Derivatives) => Estimate): Estimate => {
     const estimates = runs.map(of);
     const m = estimates[0]!.value.length;
@@ -231,7 +238,7 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     secant: runs[0]!.secant,
     rough: runs[0]!.rough.map((_, i) => Math.max(...runs.map((r) => r.rough[i]!))),
     limit: runs[0]!.limit.map((_, i) => Math.max(...runs.map((r) => r.limit[i]!))),
-    crisp: runs[0]!.crisp,
+    crisp: runs[0]!.crisp && firstAgrees,
     tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
 }
