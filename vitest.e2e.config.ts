@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The suites that run gradprop as a user does, in processes of their own: `gradprop check` on
- * hostile modules, modules in every format and the HTML report; a failure's paste-ready test run
- * by a vitest of its own; every README block compiled and run. Each starts Node processes (and the
+ * hostile modules, modules in every format, a custom tfjs layer and the HTML report; a failure's
+ * paste-ready test run by a vitest of its own; every README block compiled and run. Each starts Node processes (and the
  * CLI its worker pool), so together they cost more than the in-process suites of `npm test`.
  */
 export const E2E_SUITES = [
@@ -12,6 +12,7 @@ export const E2E_SUITES = [
   'src/cli/html.test.ts',
   'src/cli/loading.test.ts',
   'examples/paste-ready.test.ts',
+  'examples/tfjs/swish.test.ts',
   'packaging/readme.test.ts',
 ];
 
