@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,scale,detection,suite,workers] [-- --quick]
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,scale,mutants,detection,suite,workers] [-- --quick]
  *   [-- --limit=<seconds a scale row may take>] [-- --kinds=softsign,tanh,dense,logcosh]
  *   [-- --profile=<folder for a CPU profile of every scale row>]
  *
@@ -21,6 +21,7 @@ import { benchEngine, engineTable, modelCases, type EngineRow } from './engine-v
 import { benchMatmul, matmulTable, type MatmulRow } from './matmul.js';
 import { TARGETS, alarmTable, benchDetection, catchTable, defaultChecker, type DetectionResult } from './detection.js';
 import { load, machine, median, table } from './measure.js';
+import { type MutantCatchRow, benchMutantCatchRates, mutantCatchTable } from './mutant-catch-rates.js';
 import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
 import { SCALE_FORMULAS, SCALE_KINDS, type ScaleKind } from './scale-targets.js';
 import { loadTfjsCpu } from './tfjs-models.js';
@@ -69,6 +70,7 @@ const results: {
   matmul?: MatmulRow[];
   checkCost?: CheckCostRow[];
   checkScale?: ScaleRow[];
+  mutantCatchRates?: MutantCatchRow[];
   suite?: SuiteRun[];
   detection?: DetectionResult;
   workers?: WorkersBench;
@@ -148,6 +150,13 @@ if (wants('scale')) {
   console.log(`\n${checkScaleTable(rows)}\n`);
   console.log(`${SCALE_LEGEND}\n${Object.entries(SCALE_FORMULAS).map(([kind, formula]) => `${kind}: ${formula}`).join('\n')}\n`);
   for (const t of scaleTargets(rows, limitSeconds)) target(t.target, t.met, t.measured);
+}
+
+if (wants('mutants')) {
+  console.log('The mutant corpus: the share of fresh cases at which one check catches each buggy layer');
+  const rows = benchMutantCatchRates(quick ? 20 : 100);
+  results.mutantCatchRates = rows;
+  console.log(`\n${mutantCatchTable(rows)}\n`);
 }
 
 if (wants('detection')) {
