@@ -1,13 +1,14 @@
 /**
- * npm run test:seeds: the property suites (properties/*.prop.ts) once per fast-check seed,
- * GRADPROP_SEED = 1 … 20 by default (`-- --from 5 --to 9` for others), one seed after another
- * (vitest already spreads a seed's suites over the cores). Prints each seed's result and the tests
- * it failed, with how to replay them; exits 1 when any seed failed.
+ * npm run test:seeds: npm test's suites (the property suites, and the unit tests that draw with
+ * fast-check too) once per fast-check seed, GRADPROP_SEED = 1 … 20 by default (`-- --from 5 --to 9`
+ * for others), one seed after another (vitest already spreads a seed's files over the cores).
+ * Prints each seed's result and the tests it failed, with how to replay them; exits 1 when any
+ * seed failed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
 interface VitestJson {
@@ -27,7 +28,7 @@ const started = performance.now();
 for (let seed = from; seed <= to; seed++) {
   const output = join(scratch, `seed-${seed}.json`);
   const began = performance.now();
-  const run = spawnSync('npx', ['vitest', 'run', 'properties', '--reporter=json', `--outputFile=${output}`], {
+  const run = spawnSync('npx', ['vitest', 'run', '--reporter=json', `--outputFile=${output}`], {
     env: { ...process.env, GRADPROP_SEED: String(seed) },
     encoding: 'utf8',
   });
@@ -35,7 +36,7 @@ for (let seed = from; seed <= to; seed++) {
   let failures: string[];
   try {
     const results = JSON.parse(readFileSync(output, 'utf8')) as VitestJson;
-    failures = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.replace(/.*\/properties\//, 'properties/')}: ${t.fullName}`));
+    failures = results.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${relative(process.cwd(), file.name)}: ${t.fullName}`));
   } catch {
     failures = [`vitest did not report (exit ${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`];
   }
@@ -49,6 +50,6 @@ const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 console.log(
   failed.length === 0
     ? `test:seeds: every seed from ${from} to ${to} passes (${minutes} min)`
-    : `test:seeds: seeds ${failed.join(', ')} fail (${minutes} min) — replay one with GRADPROP_SEED=<seed> npx vitest run properties`,
+    : `test:seeds: seeds ${failed.join(', ')} fail (${minutes} min) — replay one with GRADPROP_SEED=<seed> npx vitest run <file>`,
 );
 process.exitCode = failed.length === 0 ? 0 : 1;
