@@ -262,7 +262,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
   const quotients = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const { unit, f, range } = scaled(samples, base, i, plus, minus);
-    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit, measured: sizes.measured });
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
@@ -391,6 +391,11 @@ function settledWithin(e: Estimate, i: number, eps: number, amplified: number, r
 export interface Sizes {
   input: number;
   backward: number;
+  /**
+   * The forward's measured noise per unit of its values (see measuredRounding): a sum of 10⁶ terms
+   * rounds by about √n units of its last place, not one, and a staircase read that high is rounding.
+   */
+  measured: number;
 }
 
 /**
@@ -405,8 +410,11 @@ export interface Sizes {
  * backward error — a forward computed in floating point is exact for inputs moved by ε of
  * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
  * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
- * (sin(10^15·x)), and that is no rounding: φ is rough there. Returns the reading, what it may be
- * believed up to, and whether φ is rough.
+ * (sin(10^15·x)), and that is no rounding: φ is rough there. A long sum rounds by more than any
+ * of this (the sum of 10⁶ terms by about √10⁶ units in its last place): a staircase read beyond
+ * what one rounding can be stands where the forward was measured that noisy (Sizes.measured),
+ * as the noise of many roundings (see SUMMED). Returns the reading, what it may be believed up
+ * to, and whether φ is rough.
  */
 function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
   const own = eps * Math.abs(f);
@@ -428,7 +436,10 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   // a jump (floor) on one as coarse as all φ does
   const step = grid(plus, minus, f);
   const fine = step <= range * 2 ** -10 ? Math.min(staircase * 25.5, step) : 0;
-  return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine), believed, rough };
+  // a staircase beyond what one rounding can be, where the forward was measured that noisy: a long
+  // sum's rounding, the sum of many, which strays further than a staircase reads (see SUMMED)
+  const summed = staircase > believed ? Math.min(MEASURED_BOUND * sizes.measured * Math.abs(f), SUMMED * staircase) : 0;
+  return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine, summed), believed, rough };
 }
 
 /** The symmetric fourth difference of φ between steps `outer` and `inner` (φ(0) = f). */
@@ -485,6 +496,23 @@ function trailingZeros(word: number): number {
 
 /** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
 const SAFETY = 16;
+
+/**
+ * How far a value strays, for noise of standard deviation σ: 3σ, among the few dozen values a
+ * check takes. The first probe's measured σ (see Sizes.measured) bounds a staircase believed
+ * beyond one rounding; it is read at larger steps, where curvature passes for noise too (a dense
+ * layer's loss at 10⁶ parameters reads 1.6e-13 of its value there, its staircase 7e-16), so it is
+ * a bound only.
+ */
+const MEASURED_BOUND = 3;
+
+/**
+ * A long sum's rounding is the sum of many independent roundings: noise of a deviation σ, not a
+ * bounded rounding r, which the staircase reads as r at most. Its remainder (see roundingOf)
+ * scatters by about 9.6σ, a reading |remainder|/25.5 by 0.38σ, the largest of three up to about σ;
+ * values stray up to 3σ: 8 staircases.
+ */
+const SUMMED = 8;
 
 /** The spacing of subnormal numbers: no value is computed closer than this. */
 const SUBNORMAL = 2 ** -1074;
