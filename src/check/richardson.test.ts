@@ -211,7 +211,7 @@ describe('a long sum’s rounding, measured (Sizes.measured)', () => {
     expect(unmeasured.filter(({ calls }) => calls >= 48).length, `seed ${seed}`).toBeGreaterThanOrEqual(draws.length / 2);
   });
 
-  test('measured noise is believed only as far as the staircase shows it: up to 8 readings of one beyond a rounding (curvature read as noise), not within one', () => {
+  test('measured noise is believed only as far as the staircase shows it (8 readings at most: curvature read as noise), and only where it is more than one rounding', () => {
     for (const draw of draws) {
       const { d } = taken(noisySum(draw), 1e-6);
       expect(d.rounding[0]).toBeGreaterThan(8 * 4 * EPS * 1000);
@@ -220,12 +220,14 @@ describe('a long sum’s rounding, measured (Sizes.measured)', () => {
     // a φ rounded once shows no staircase beyond one rounding: what was measured plays no part
     const smooth = (t: number) => of(1000 + t / 2 + 3 * t * t + t ** 3);
     expect(taken(smooth, 1e-6).d).toEqual(taken(smooth, 0).d);
-    // nor where the staircase is within one rounding (a step of 2^-48 at one step, read as about
-    // 2^-46/25.5, below 4ε·2): it is taken as read, not as noise of a deviation 8 times it
+    // a staircase within one rounding (a step of 2^-48 at one step, read as about 2^-46/25.5, below
+    // 4ε·2) stands as read where the forward was measured no noisier than one rounding (3σ = 7.5ε < 4ε·2);
+    // measured noisier, it is taken as the noise of many roundings, 8 times the reading
     const stair = (t: number) => of(1 + t / 3 + (t === 2 ** -10 ? 2 ** -48 : 0));
-    const read = differentiate(stair, stair(0)!, LADDER, EPS, sizes(2))!.rounding[0]!;
-    expect(read).toBeGreaterThan(EPS);
-    expect(differentiate(stair, stair(0)!, LADDER, EPS, sizes(2, 1e-6))!.rounding[0]).toBe(read);
+    const rounding = (measured: number) => differentiate(stair, stair(0)!, LADDER, EPS, sizes(2, measured))!.rounding[0]!;
+    expect(rounding(0)).toBeGreaterThan(EPS);
+    expect(rounding(2.5 * EPS)).toBe(rounding(0));
+    expect(rounding(1e-6)).toBe(8 * rounding(0));
   });
 });
 

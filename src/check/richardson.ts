@@ -393,7 +393,7 @@ export interface Sizes {
   backward: number;
   /**
    * The forward's measured noise per unit of its values (see measuredRounding): a sum of 10⁶ terms
-   * rounds by about √n units of its last place, not one, and a staircase read that high is rounding.
+   * rounds by about √10⁶ units in its last place, not one, and its staircase is read as such noise.
    */
   measured: number;
 }
@@ -411,9 +411,9 @@ export interface Sizes {
  * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
  * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
  * (sin(10^15·x)), and that is no rounding: φ is rough there. A long sum rounds by more than any
- * of this (the sum of 10⁶ terms by about √10⁶ units in its last place): a staircase read beyond
- * what one rounding can be stands where the forward was measured that noisy (Sizes.measured),
- * as the noise of many roundings (see SUMMED). Returns the reading, what it may be believed up
+ * of this (the sum of 10⁶ terms by about √10⁶ units in its last place): where the forward was
+ * measured noisier than one rounding can be (Sizes.measured), the staircase is read as the noise
+ * of many roundings (see SUMMED), up to what was measured. Returns the reading, what it may be believed up
  * to, and whether φ is rough.
  */
 function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
@@ -436,9 +436,11 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   // a jump (floor) on one as coarse as all φ does
   const step = grid(plus, minus, f);
   const fine = step <= range * 2 ** -10 ? Math.min(staircase * 25.5, step) : 0;
-  // a staircase beyond what one rounding can be, where the forward was measured that noisy: a long
-  // sum's rounding, the sum of many, which strays further than a staircase reads (see SUMMED)
-  const summed = staircase > believed ? Math.min(MEASURED_BOUND * sizes.measured * Math.abs(f), SUMMED * staircase) : 0;
+  // a forward measured noisier than one rounding can be: a long sum's rounding, the sum of many,
+  // which strays further than a staircase reads (see SUMMED). Its smallest steps may show less of
+  // it: a sum that moves in a few of its terms keeps most roundings there (localisation's halves)
+  const measured = MEASURED_BOUND * sizes.measured * Math.abs(f);
+  const summed = measured > believed ? Math.min(measured, SUMMED * staircase) : 0;
   return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine, summed), believed, rough };
 }
 
@@ -499,8 +501,8 @@ const SAFETY = 16;
 
 /**
  * How far a value strays, for noise of standard deviation σ: 3σ, among the few dozen values a
- * check takes. The first probe's measured σ (see Sizes.measured) bounds a staircase believed
- * beyond one rounding; it is read at larger steps, where curvature passes for noise too (a dense
+ * check takes. The first probe's measured σ (see Sizes.measured) bounds the staircase read as
+ * such noise; it is read at larger steps, where curvature passes for noise too (a dense
  * layer's loss at 10⁶ parameters reads 1.6e-13 of its value there, its staircase 7e-16), so it is
  * a bound only.
  */
