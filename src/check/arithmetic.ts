@@ -10,7 +10,7 @@
 import { Rng, type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
-import { type NoiseReading, isRoundingNoise, judgeNoise, readNoiseByStep } from './noise.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep } from './noise.js';
 import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
@@ -41,6 +41,7 @@ export function judgedBy(
   const judged = (settings: Settings, noise?: NoiseReading): Judged => {
     const statistical = settings.precision === 'float32' && !settings.tolerance;
     const ctx = contextFor(settings, statistical ? statisticalJudging(probeSettings(settings)) : finiteDifferences);
+    if (!statistical) ctx.measured = measuredRounding(noise, output.data);
     return { settings, ctx, method: statistical ? 'statistical' : 'finite differences', ...(noise ? { noise } : {}) };
   };
   if (!measured) return judged(resolveOptions(given, output.data));
@@ -50,7 +51,9 @@ export function judgedBy(
   if (precision === 'float32') return judged(resolveOptions({ ...given, precision }, output.data), noise);
   // float64 probes go on along the direction read (its samples cost nothing again); full mode's
   // Jacobian draws from the seed as if nothing had been read before
-  return float64.mode === 'full' ? judged(float64, noise) : { settings: float64, ctx: reading, method: 'finite differences', ...(noise ? { noise } : {}) };
+  if (float64.mode === 'full') return judged(float64, noise);
+  reading.measured = measuredRounding(noise, output.data);
+  return { settings: float64, ctx: reading, method: 'finite differences', ...(noise ? { noise } : {}) };
 }
 
 /**

@@ -34,6 +34,12 @@ export interface Context {
   sampled: WeakMap<Float64Array, Map<number, Float64Array | null>>;
   /** The first probe's direction, drawn once: the noise is read along it before the probes use it. */
   direction?: Float64Array;
+  /**
+   * The forward's noise per unit of its values, as read along the first probe (see
+   * measuredRounding), once it has been; 0 before. Rounding that finite differences read off φ is
+   * believed up to it: a long sum's rounding is far above one unit in its last place.
+   */
+  measured: number;
 }
 
 /** A cotangent, the gradient the vjp gave for it, and the analytic derivative along directions compared (the vjp's or the jvp's). */
@@ -90,7 +96,7 @@ export function newContext(
   const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
-    pushed: new WeakMap(), differenced: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size),
+    pushed: new WeakMap(), differenced: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
   };
 }
 
@@ -166,7 +172,7 @@ export function pushForward(ctx: Context, direction: Float64Array): Float64Array
 export function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
   const known = ctx.differenced.get(direction);
   if (known && (known.confirmed || !confirm)) return known;
-  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, confirm ? known : undefined);
+  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined);
   ctx.differenced.set(direction, made);
   return made;
 }

@@ -490,6 +490,7 @@ describe('numericOf picks one derivative out of the vector ones', () => {
     secant: Float64Array.of(16, 32),
     tread: Float64Array.of(0, 64),
     rough: Uint8Array.of(0, 1),
+    summed: Uint8Array.of(0, 0),
     limit: Float64Array.of(128, 256),
     crisp: false,
     confirmed: false,

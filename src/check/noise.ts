@@ -133,6 +133,23 @@ export function effectiveRounding(arithmetic: 'float64' | 'float32', reading?: N
  */
 export const ROUNDING_LIKE = 2 ** -8;
 
+/**
+ * The reading's noise per unit of the values' root-sum-square: each value's share of it, in
+ * proportion to its size, whatever the output's shape — an elementwise forward's entries each round
+ * by their own last place, a sum of n terms by about √n of them. 0 where nothing was read, or
+ * where what was read is more than float64 rounding accumulates (see NOISY): a forward that noisy
+ * gets a statistical second opinion instead (see checkGradients).
+ */
+export function measuredRounding(reading: NoiseReading | undefined, values: ArrayLike<number>): number {
+  if (reading === undefined || !(reading.relative <= NOISY)) return 0;
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  if (largest === 0 || !Number.isFinite(largest)) return 0;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += (values[i]! / largest) ** 2;
+  return reading.noise / largest / Math.sqrt(squares);
+}
+
 /** Noisy, and no more than rounding makes: what a statistical judgement can stand on. */
 export function isRoundingNoise(reading: NoiseReading | undefined): boolean {
   return reading !== undefined && judgeNoise(reading) === 'noisy' && reading.relative <= ROUNDING_LIKE;

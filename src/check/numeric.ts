@@ -4,7 +4,7 @@ import { type Derivatives, type Estimate, type Sampler, differentiate } from './
 import { ContractError, type GuardedTarget } from './target.js';
 import { type InputSpace, absDot, dot } from './space.js';
 
-/** Finite-difference derivatives of every output entry along a direction in input space, from φ sampled by `phi` (`typical`: see Context.typical; `confirm`: see differentiate). */
+/** Finite-difference derivatives of every output entry along a direction in input space, from φ sampled by `phi` (`typical`, `measured`: see Context; `confirm`: see differentiate). */
 export function alongDirection(
   target: GuardedTarget,
   space: InputSpace,
@@ -13,10 +13,11 @@ export function alongDirection(
   base: Float64Array,
   settings: Settings,
   typical: Float64Array,
+  measured: number,
   confirm?: Derivatives,
 ): Derivatives {
   const ladder = { first: settings.step, levels: settings.levels, smallest: settings.smallestStep, exact: settings.exactStep };
-  const derivatives = differentiate(phi, base, ladder, settings.eps, { input: space.largest, backward: space.backward(direction, typical) }, confirm);
+  const derivatives = differentiate(phi, base, ladder, settings.eps, { input: space.largest, backward: space.backward(direction, typical), measured }, confirm);
   if (!derivatives) {
     throw new ContractError(
       'non-finite-output',

@@ -5,12 +5,13 @@
  * rounding it reads off the samples by fourth differences, and what it says of a jump.
  */
 import { describe, expect, test } from 'vitest';
+import { Rng } from '../tensor/index.js';
 import { type Ladder, type Sampler, differentiate, lowestBit } from './richardson.js';
 
 const EPS = 2 ** -53;
 const LADDER: Ladder = { first: 2 ** -7, levels: 4, smallest: 2 ** -30, exact: 2 ** -34 };
 /** The largest input, and no backward error beyond it. */
-const sizes = (input: number) => ({ input, backward: 0 });
+const sizes = (input: number, measured = 0) => ({ input, backward: 0, measured });
 const at = (levels: number): Ladder => ({ ...LADDER, levels });
 
 /** φ counted: the number of samples is the cost of a finite difference. */
@@ -173,6 +174,64 @@ describe('the rounding read off the samples', () => {
     expect(differentiate(stair, of(0), LADDER, EPS, sizes(2))!.rounding[0]).toBe(2 ** -46 / 25.5);
     // believed only up to 4ε·max(|φ(0)|, largest input)
     expect(differentiate(stair, of(0), LADDER, EPS, sizes(0.5))!.rounding[0]).toBe(4 * EPS * 0.5);
+  });
+});
+
+describe('a long sum’s rounding, measured (Sizes.measured)', () => {
+  // φ = 1000 + t/2 + 3t² + t³ plus noise of σ = 2e-11 (180 units in the last place of 1000, a sum
+  // of 10⁵ terms rounds so): each step's value drawn once, from a seed that GRADPROP_SEED moves
+  const SIGMA = 2e-11;
+  const seed = Number(process.env.GRADPROP_SEED ?? 11);
+  const noisySum = (draw: number): Sampler => {
+    const rng = new Rng(seed * 16 + draw);
+    const drawn = new Map<number, number>();
+    return (t) => {
+      if (!drawn.has(t)) drawn.set(t, SIGMA * rng.normal());
+      return of(1000 + t / 2 + 3 * t * t + t ** 3 + drawn.get(t)!);
+    };
+  };
+  const draws = Array.from({ length: 8 }, (_, k) => k);
+  const taken = (phi: Sampler, measured: number) => {
+    const c = counted(phi);
+    const d = differentiate(c.phi, c.phi(0)!, LADDER, EPS, sizes(1, measured))!;
+    return { d, calls: c.calls() - 1 };
+  };
+
+  test('its steps settle where the noise measured bounds its rounding (3σ, or what the staircase bears out), crisp on the first run — and, not measured, they halve to the smallest', () => {
+    let crisp = 0;
+    for (const draw of draws) {
+      const { d, calls } = taken(noisySum(draw), SIGMA / 1000);
+      expect(calls, `draw ${draw}, seed ${seed}`).toBeLessThanOrEqual(24);
+      // settled on time within a few times such rounding (see Derivatives.summed): no second run
+      if (d.crisp && calls === 8) crisp++;
+      // 3σ at most, eight times what the staircase reads if that is less, and never below one rounding (4ε·1000)
+      expect(d.rounding[0]).toBeLessThanOrEqual(3 * SIGMA * (1 + 1e-12));
+      expect(d.rounding[0]! / (4 * EPS * 1000)).toBeGreaterThan(1 - 1e-9);
+    }
+    expect(crisp, `seed ${seed}`).toBeGreaterThanOrEqual(draws.length / 2);
+    // the twin: rounding believed only up to 4ε·|φ(0)|, the one-sided slopes never settle on it
+    const unmeasured = draws.map((draw) => taken(noisySum(draw), 0));
+    for (const { d } of unmeasured) expect(d.rounding[0]! / (4 * EPS * 1000)).toBeCloseTo(1, 9);
+    expect(unmeasured.filter(({ calls }) => calls >= 48).length, `seed ${seed}`).toBeGreaterThanOrEqual(draws.length / 2);
+  });
+
+  test('measured noise is believed only as far as the staircase shows it (8 readings at most: curvature read as noise), and only where it is more than one rounding', () => {
+    for (const draw of draws) {
+      const { d } = taken(noisySum(draw), 1e-6);
+      expect(d.rounding[0]! / (4 * EPS * 1000)).toBeGreaterThan(1 - 1e-9);
+      expect(d.rounding[0]).toBeLessThan(100 * SIGMA);
+    }
+    // a φ rounded once shows no staircase beyond one rounding: what was measured plays no part
+    const smooth = (t: number) => of(1000 + t / 2 + 3 * t * t + t ** 3);
+    expect(taken(smooth, 1e-6).d).toEqual(taken(smooth, 0).d);
+    // a staircase within one rounding (a step of 2^-48 at one step, read as about 2^-46/25.5, below
+    // 4ε·2) stands as read where the forward was measured no noisier than one rounding (3σ = 7.5ε < 4ε·2);
+    // measured noisier, it is taken as the noise of many roundings, 8 times the reading
+    const stair = (t: number) => of(1 + t / 3 + (t === 2 ** -10 ? 2 ** -48 : 0));
+    const rounding = (measured: number) => differentiate(stair, stair(0)!, LADDER, EPS, sizes(2, measured))!.rounding[0]!;
+    expect(rounding(0)).toBeGreaterThan(EPS);
+    expect(rounding(2.5 * EPS)).toBe(rounding(0));
+    expect(rounding(1e-6)).toBe(8 * rounding(0));
   });
 });
 

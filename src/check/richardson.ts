@@ -51,6 +51,14 @@ export interface Derivatives {
    */
   rough: Uint8Array;
   /**
+   * 1 where φ's rounding is a long sum's noise, measured (see roundingOf): a one-sided tableau
+   * spreads noise of a deviation σ over several σ/h (1 to 11 times the rounding its step amplifies,
+   * localising a wrong entry of a log-cosh loss at 1e5), and settling within a few times the
+   * rounding (see AMPLIFIED) is as crisp as it gets. An oscillation that aliases on the steps is
+   * measured noisier than float64 rounds (see measuredRounding) and has no such rounding.
+   */
+  summed: Uint8Array;
+  /**
    * The largest slope the steps could show: (max φ − min φ + 2·rounding) / 2h for the smallest step
    * h. A derivative beyond it would change φ by more than φ ever changes, even over the smallest
    * step: unless the steps settled on time, the samples cannot test it (an oscillation far faster
@@ -139,8 +147,8 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
 
 /**
  * One run of halving steps: the estimate, how many steps it took (Infinity when it never settled),
- * and whether it settled within its rounding (`strict`, two steps in a row as settling takes) rather
- * than a few times it: an oscillation aliasing on the steps settles on time as often as not within
+ * and whether it settled within its rounding (`strict`, two steps in a row as settling takes; a
+ * few times a long sum's noise, see Derivatives.summed) rather than a few times it: an oscillation aliasing on the steps settles on time as often as not within
  * a few times the rounding its fast phase makes of the input's, and must be taken again on other
  * runs before it is believed.
  */
@@ -166,7 +174,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     if (samples.length < levels) continue;
     // null as soon as one component has not settled: the estimate is taken again a step further
     const derivatives = estimate(samples, base, exact, eps, sizes, 0, (into ??= blank(base.length)), within);
-    const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, 1));
+    const strict = derivatives !== null && derivatives.rounding.every((_, i) => settledAt(derivatives, i, eps, derivatives.summed[i] ? AMPLIFIED : 1));
     const alone = samples.length === levels || exact > smallest;
     if (derivatives && (before || alone)) {
       return { derivatives: withJumps(derivatives, samples, base, levels), levels: samples.length, strict: strict && (strictBefore || alone) };
@@ -237,6 +245,7 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     rounding: runs[0]!.rounding.map((_, i) => Math.max(...runs.map((r) => r.rounding[i]!))),
     secant: runs[0]!.secant,
     rough: runs[0]!.rough.map((_, i) => Math.max(...runs.map((r) => r.rough[i]!))),
+    summed: runs[0]!.summed.map((_, i) => Math.min(...runs.map((r) => r.summed[i]!))),
     limit: runs[0]!.limit.map((_, i) => Math.max(...runs.map((r) => r.limit[i]!))),
     crisp: runs[0]!.crisp && firstAgrees,
     tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
@@ -262,7 +271,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
   const quotients = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const { unit, f, range } = scaled(samples, base, i, plus, minus);
-    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit });
+    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit, measured: sizes.measured });
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
@@ -271,6 +280,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
     d.tread[i] = flat ? (read.believed * unit) / (2 * steps[0]!) : 0;
     d.secant[i] = (range * unit) / (2 * steps[0]!);
     d.rough[i] = Number(read.rough);
+    d.summed[i] = Number(read.summed);
     d.limit[i] = (range * unit + 2 * d.rounding[i]!) / (2 * steps[n - 1]!);
     const limits = limitsOf(d, i, unit, range, finer);
     for (let k = 0; k < n; k++) quotients[k] = (plus[k]! - minus[k]!) / (2 * steps[k]!);
@@ -287,7 +297,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
 /** Derivatives of m components, to be written (see estimate). */
 function blank(m: number): Derivatives {
   const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
+  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), summed: new Uint8Array(m), limit: new Float64Array(m), crisp: false, confirmed: false };
 }
 
 /**
@@ -391,6 +401,11 @@ function settledWithin(e: Estimate, i: number, eps: number, amplified: number, r
 export interface Sizes {
   input: number;
   backward: number;
+  /**
+   * The forward's measured noise per unit of its values (see measuredRounding): a sum of 10⁶ terms
+   * rounds by about √10⁶ units in its last place, not one, and its staircase is read as such noise.
+   */
+  measured: number;
 }
 
 /**
@@ -405,15 +420,18 @@ export interface Sizes {
  * backward error — a forward computed in floating point is exact for inputs moved by ε of
  * themselves, so sin(10⁶·x) is as noisy as 10⁶·x is large. The backward error is believed only
  * up to 2^-10 of all φ does over the steps: beyond, the function changes faster than the steps
- * (sin(10^15·x)), and that is no rounding: φ is rough there. Returns the reading, what it may be
- * believed up to, and whether φ is rough.
+ * (sin(10^15·x)), and that is no rounding: φ is rough there. A long sum rounds by more than any of
+ * this (the sum of 10⁶ terms by about √10⁶ units in its last place): where the forward was
+ * measured noisier than one rounding can be (Sizes.measured), the staircase is read as the noise
+ * of many roundings (see SUMMED), up to what was measured. Returns the reading, what it may be
+ * believed up to, whether φ is rough, and whether its rounding is such noise.
  */
-function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean } {
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean; summed: boolean } {
   const own = eps * Math.abs(f);
   const n = plus.length;
   const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
   const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
-  if (n < 4) return { rounding: own, believed, rough: false };
+  if (n < 4) return { rounding: own, believed, rough: false, summed: false };
   // read at the three smallest steps, and — where the steps went on — at the two triples above
   // them: one reading of random rounding can come out small by chance
   let staircase = 0;
@@ -428,7 +446,13 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   // a jump (floor) on one as coarse as all φ does
   const step = grid(plus, minus, f);
   const fine = step <= range * 2 ** -10 ? Math.min(staircase * 25.5, step) : 0;
-  return { rounding: Math.max(own, Math.min(Math.max(staircase, step), believed), fine), believed, rough };
+  // a forward measured noisier than one rounding can be: a long sum's rounding, the sum of many,
+  // which strays further than a staircase reads (see SUMMED). Its smallest steps may show less of
+  // it: a sum that moves in a few of its terms keeps most roundings there (localisation's halves)
+  const measured = MEASURED_BOUND * sizes.measured * Math.abs(f);
+  const summed = measured > believed ? Math.min(measured, SUMMED * staircase) : 0;
+  const rounding = Math.max(own, Math.min(Math.max(staircase, step), believed), fine);
+  return { rounding: Math.max(rounding, summed), believed, rough, summed: summed > rounding };
 }
 
 /** The symmetric fourth difference of φ between steps `outer` and `inner` (φ(0) = f). */
@@ -485,6 +509,23 @@ function trailingZeros(word: number): number {
 
 /** How far an error estimate is trusted (see compare.ts): quotients this many times their rounding apart are noise. */
 const SAFETY = 16;
+
+/**
+ * How far a value strays, for noise of standard deviation σ: 3σ, among the few dozen values a
+ * check takes. The first probe's measured σ (see Sizes.measured) bounds the staircase read as
+ * such noise; it is read at larger steps, where curvature passes for noise too (a dense
+ * layer's loss at 10⁶ parameters reads 1.6e-13 of its value there, its staircase 7e-16), so it is
+ * a bound only.
+ */
+const MEASURED_BOUND = 3;
+
+/**
+ * A long sum's rounding is the sum of many independent roundings: noise of a deviation σ, not a
+ * bounded rounding r, which the staircase reads as r at most. Its remainder (see roundingOf)
+ * scatters by about 9.6σ, a reading |remainder|/25.5 by 0.38σ, the largest of three up to about σ;
+ * values stray up to 3σ: 8 staircases.
+ */
+const SUMMED = 8;
 
 /** The spacing of subnormal numbers: no value is computed closer than this. */
 const SUBNORMAL = 2 ** -1074;
