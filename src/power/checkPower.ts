@@ -57,12 +57,23 @@ export function checkPower(subject: Subject, inputs?: fc.Arbitrary<Tensor[]>, op
     if (longer.caught) {
       weaknesses.push(`too few runs: ${p.name} (${p.description}) passes all ${numRuns} cases and is caught only at case ${longer.cases} — run at least ${longer.cases} cases`);
     } else if (longer.applicable > 0) {
-      const why = tighter && !tightened ? `with ${tighter.loosened}, which the target needs: it fails the derived float64 tolerance` : 'the inputs cannot show it';
-      weaknesses.push(`${p.name} (${p.description}) goes unnoticed over ${longer.cases} cases (seed ${seed}): ${why}`);
+      weaknesses.push(`${p.name} (${p.description}) goes unnoticed over ${longer.cases} cases (seed ${seed}): ${unnoticedBecause(tighter && !tightened ? tighter.loosened : undefined, baseline.float32, numRuns)}`);
     }
     return result;
   });
   return { target: name, perturbations: results, weaknesses, ok: weaknesses.length === 0 };
+}
+
+/**
+ * Why a perturbation no check caught went unnoticed: a loosened tolerance the target needs (it
+ * fails the derived float64 one), float32 arithmetic whose rounding is larger than the error (a
+ * forward the checker judged by its noise passes the derived float64 tolerance too: the check then
+ * judges it by that noise whatever it is told), or inputs that cannot show it.
+ */
+function unnoticedBecause(neededLoosening: string | undefined, float32Cases: number, numRuns: number): string {
+  if (neededLoosening) return `with ${neededLoosening}, which the target needs: it fails the derived float64 tolerance`;
+  if (float32Cases > 0) return `its forward computes in float32 (read off its noise in ${float32Cases} of ${numRuns} cases), whose rounding hides an error this small`;
+  return 'the inputs cannot show it';
 }
 
 /**

@@ -53,7 +53,10 @@ describe('a strong test and its deliberately weak twins', () => {
     const report = checkPower(weightedSquares(Math.fround), tensorOf([64]).map((x) => [x]), { numRuns: 20, extendedRuns: 20 });
     expect(report.weaknesses.length).toBeGreaterThan(0);
     expect(report.weaknesses.join('\n')).not.toMatch(/tolerance too loose/);
-    expect(report.weaknesses[0]).toMatch(/goes unnoticed over 20 cases \(seed \d+\): with float32 arithmetic read off the forward's noise .*, which the target needs: it fails the derived float64 tolerance$/);
+    // whether one of 20 cases fails the float64 tolerance depends on the seed: the check judges a noisy forward by its noise
+    expect(report.weaknesses[0]).toMatch(
+      /goes unnoticed over 20 cases \(seed \d+\): (with float32 arithmetic read off the forward's noise .*, which the target needs: it fails the derived float64 tolerance|its forward computes in float32 \(read off its noise in 20 of 20 cases\), whose rounding hides an error this small)$/,
+    );
   });
 
   test('too few runs are named, with the number of cases that would do', () => {
