@@ -1,12 +1,11 @@
 import { Tensor, formatShape, isTensor } from '../tensor/index.js';
 import { judgedBy, noiseOfDoubted } from './arithmetic.js';
-import { type Context, type Disagreement, type Judging, compareAlong, differenced, newContext } from './context.js';
+import { type Context, type Disagreement, type Judging, compareAlong, confirmedProjection, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { finiteDifferences } from './fast.js';
 import { describeComparison } from './format.js';
 import { fullJacobian } from './full.js';
 import { Ledger, mostSevere } from './ledger.js';
-import { numericOf } from './numeric.js';
 import { type Localised, UNCLEAN_LIMIT, atKink, localise } from './localise.js';
 import { type NoiseReading, effectiveRounding } from './noise.js';
 import { type CheckOptions, type Settings, cleanOptions } from './options.js';
@@ -278,7 +277,7 @@ function standing(ctx: Context, { comparison, direction, cotangent, analytic }: 
   const untold = ctx.ledger.mismatches.some((c) => c.input !== null && c.quantity === quantity && c.verdict === 'inconclusive');
   if (comparison.verdict !== 'fail' || !untold) return undefined;
   const confirmed = compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }, true);
-  const sharp = confirmed.tolerance < Math.abs(confirmed.numeric) && Math.abs(confirmed.analytic) <= numericOf(differenced(ctx, direction, true), cotangent).limit;
+  const sharp = confirmed.tolerance < Math.abs(confirmed.numeric) && Math.abs(confirmed.analytic) <= confirmedProjection(ctx, direction, cotangent).limit;
   return confirmed.verdict === 'fail' && sharp ? Object.assign(comparison, confirmed) : undefined;
 }
 

@@ -1,12 +1,12 @@
 import { Rng, type Tensor } from '../tensor/index.js';
-import { judge } from './compare.js';
+import { type NumericDerivative, judge } from './compare.js';
 import { Ledger } from './ledger.js';
 import type { Derivatives } from './richardson.js';
 import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
 
-import { InputSpace, absDot, dot, rootMeanSquare } from './space.js';
+import { InputSpace, absDot, dot, rootMeanSquare, rootSumSquareOfProducts } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -21,6 +21,8 @@ export interface Context {
   pushed: WeakMap<Float64Array, Float64Array>;
   /** Finite differences by direction, so probes along one direction share their evaluations. */
   differenced: WeakMap<Float64Array, Derivatives>;
+  /** Projections of the forward on cotangents, by direction (see Projected). */
+  projected: WeakMap<Float64Array, Projected>;
   /**
    * Each entry's typical gradient: the root-mean-square of its input's gradient entries over every
    * vjp of the check. A derivative's rounding follows the size of the intermediates it was
@@ -96,7 +98,7 @@ export function newContext(
   const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
-    pushed: new WeakMap(), differenced: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
+    pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
   };
 }
 
@@ -178,15 +180,98 @@ export function differenced(ctx: Context, direction: Float64Array, confirm = fal
 }
 
 /**
+ * Outputs of at least this many entries are differenced as projections where a comparison is of
+ * one (a probe, a part of a direction in localisation): φ_v(t) = ⟨v, f(x + t·u)⟩ for the
+ * cotangents v compared along u, one dot product per cotangent per sample, where every output
+ * entry's tableaux cost about 6 µs per entry per direction — 400 times a cheap elementwise
+ * target's own work. A projection's rounding is read off its own samples, and its noise is a
+ * sum's: a kink in one entry of many shows in it at that entry's weight, against rounding that
+ * grows as the root of the entries, not their sum. Below this size the entries' own tableaux cost
+ * no more than the target, and every verdict stays as measured on the detection bench. Entries'
+ * comparisons (what a verdict names) and full mode's columns are always differenced entry by entry.
+ */
+export const PROJECTED_FROM = 4096;
+
+/**
+ * Projections of the forward along a direction on the cotangents compared there: one run of steps
+ * serves them all, and keeps k values a step, not the output.
+ */
+export interface Projected {
+  cotangents: Float64Array[];
+  /** ⟨v, f(x + t·u)⟩ for every cotangent v, by step t (null where f is undefined). */
+  at: Map<number, Float64Array | null>;
+  derivatives?: Derivatives;
+}
+
+/**
+ * Project along a direction on these cotangents, before anything is sampled there: the probes of
+ * fast mode compare several cotangents along one direction, from the same forward evaluations.
+ */
+export function projectOnto(ctx: Context, direction: Float64Array, cotangents: readonly Float64Array[]): void {
+  if (ctx.output.size >= PROJECTED_FROM && !ctx.projected.has(direction)) ctx.projected.set(direction, { cotangents: [...cotangents], at: new Map() });
+}
+
+/** Where ⟨cotangent, f⟩ along a direction is differenced as a projection (see PROJECTED_FROM): its group and component. */
+function projection(ctx: Context, direction: Float64Array, cotangent: Float64Array): { group: Projected; component: number } | undefined {
+  if (ctx.output.size < PROJECTED_FROM) return undefined;
+  const group = cached(ctx.projected, direction, (): Projected => ({ cotangents: [], at: new Map() }));
+  let component = group.cotangents.indexOf(cotangent);
+  // a cotangent new to a direction already sampled is differenced entry by entry rather than sample it all again
+  if (component < 0 && group.at.size === 0) component = group.cotangents.push(cotangent) - 1;
+  return component < 0 ? undefined : { group, component };
+}
+
+/** Finite differences of a direction's projections (see Projected), taken once (and once more to confirm them). */
+function projectedDerivatives(ctx: Context, direction: Float64Array, group: Projected, confirm: boolean): Derivatives {
+  const known = group.derivatives;
+  if (known && (known.confirmed || !confirm)) return known;
+  const { cotangents, at } = group;
+  const project = (f: Float64Array | null) => f && Float64Array.from(cotangents, (v) => dot(v, f));
+  const sample = (t: number) => {
+    if (!at.has(t)) {
+      // the samples the noise was read on are there already; others are projected and let go
+      const sampled = ctx.sampled.get(direction);
+      at.set(t, project(sampled?.has(t) ? sampled.get(t)! : ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size)));
+    }
+    return at.get(t)!;
+  };
+  const y = ctx.output.data;
+  const sizes = { terms: Float64Array.from(cotangents, (v) => absDot(v, y)), spread: Float64Array.from(cotangents, (v) => rootSumSquareOfProducts(v, y)), weight: Float64Array.from(cotangents, (v) => v.reduce((sum, x) => sum + Math.abs(x), 0)) };
+  group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, project(y)!, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined, sizes);
+  return group.derivatives;
+}
+
+/**
+ * The numeric derivative of ⟨cotangent, f⟩ along a direction, with the derivatives it was read
+ * from (`take`, confirmed when asked) and its component in them: a projection's own where the
+ * output is large (see PROJECTED_FROM), else every entry's, weighted by the cotangent.
+ */
+function derivativeOf(ctx: Context, direction: Float64Array, cotangent: Float64Array, projected: boolean): { take: (confirm: boolean) => Derivatives; component: Float64Array | number } {
+  const found = projected ? projection(ctx, direction, cotangent) : undefined;
+  if (found) return { take: (confirm) => projectedDerivatives(ctx, direction, found.group, confirm), component: found.component };
+  return { take: (confirm) => differenced(ctx, direction, confirm), component: cotangent };
+}
+
+/** ⟨cotangent, f⟩'s numeric derivative along a direction, of a projection (see derivativeOf), confirmed on further runs of steps. */
+export function confirmedProjection(ctx: Context, direction: Float64Array, cotangent: Float64Array): NumericDerivative {
+  const { take, component } = derivativeOf(ctx, direction, cotangent, true);
+  return numericOf(take(true), component);
+}
+
+/**
  * Judged against finite differences along a direction. An entry's failure or kink — what a verdict
  * names — is confirmed on further runs of steps before it stands (`confirm`): an oscillation can
  * alias on one run and look smooth, and noise can set one-sided slopes apart on one run, but not
  * the same way on another. Projections only guide the search to entries, and are not confirmed.
  */
 export function judgedAlong(ctx: Context, direction: Float64Array, judgeWith: (d: Derivatives) => Comparison[], confirm = true): Comparison[] {
-  const first = judgeWith(differenced(ctx, direction));
-  if (!confirm || !first.some((c) => c.verdict === 'fail' || c.verdict === 'nonsmooth') || differenced(ctx, direction).confirmed) return first;
-  return judgeWith(differenced(ctx, direction, true));
+  return judgedFrom((again) => differenced(ctx, direction, again), judgeWith, confirm);
+}
+
+function judgedFrom(take: (confirm: boolean) => Derivatives, judgeWith: (d: Derivatives) => Comparison[], confirm: boolean): Comparison[] {
+  const first = judgeWith(take(false));
+  if (!confirm || !first.some((c) => c.verdict === 'fail' || c.verdict === 'nonsmooth') || take(false).confirmed) return first;
+  return judgeWith(take(true));
 }
 
 function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () => V): V {
@@ -221,7 +306,8 @@ export function compareAlong(
   confirm = where.input !== null,
 ): Comparison {
   const { value, scale } = analytic(direction);
-  return judgedAlong(ctx, direction, (d) => [judge(value, numericOf(d, cotangent), scale, ctx.settings, where)], confirm)[0]!;
+  const { take, component } = derivativeOf(ctx, direction, cotangent, where.input === null);
+  return judgedFrom(take, (d) => [judge(value, numericOf(d, component), scale, ctx.settings, where)], confirm)[0]!;
 }
 
 /** A comparison along scale·e_j, restated per unit of the entry itself. */

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/index.js';
 import { comparisonOf, roundingTolerance } from './compare.js';
-import { AROUND, type Analytic, type Context, type Disagreement, type Judging, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection } from './context.js';
+import { AROUND, type Analytic, type Context, type Disagreement, type Judging, aroundOutput, compareAlong, fromGradient, fromJvp, noteGradients, probeDirection, projectOnto } from './context.js';
 import { differencedColumn } from './full.js';
 import { jvpLinearity, opposite, vjpLinearity } from './linearity.js';
 import type { Comparison } from './report.js';
@@ -29,6 +29,8 @@ export function fastProbes(ctx: Context): Disagreement[] {
     return { cotangent, gradient, vjp, jvp };
   });
   if (target.hasJvp) jvpLinearity(ctx, direction);
+  // one run of steps differences every probe's projection
+  projectOnto(ctx, direction, probes.map((p) => p.cotangent));
   const disagreements: Disagreement[] = [];
   const compare = (cotangent: Float64Array, gradient: Float64Array, analytic: Analytic, quantity: Comparison['quantity']) => {
     const comparison = ledger.add(compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }));

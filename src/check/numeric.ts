@@ -1,10 +1,10 @@
 import type { NumericDerivative } from './compare.js';
 import type { Settings } from './options.js';
-import { type Derivatives, type Estimate, type Sampler, differentiate } from './richardson.js';
+import { type Derivatives, type Estimate, type Projections, type Sampler, differentiate } from './richardson.js';
 import { ContractError, type GuardedTarget } from './target.js';
 import { type InputSpace, absDot, dot } from './space.js';
 
-/** Finite-difference derivatives of every output entry along a direction in input space, from φ sampled by `phi` (`typical`, `measured`: see Context; `confirm`: see differentiate). */
+/** Finite-difference derivatives along a direction in input space of every output entry — or of projections of the output, with their sizes — from φ sampled by `phi` (`typical`, `measured`: see Context; `confirm`: see differentiate). */
 export function alongDirection(
   target: GuardedTarget,
   space: InputSpace,
@@ -15,9 +15,11 @@ export function alongDirection(
   typical: Float64Array,
   measured: number,
   confirm?: Derivatives,
+  projections?: Projections,
 ): Derivatives {
   const ladder = { first: settings.step, levels: settings.levels, smallest: settings.smallestStep, exact: settings.exactStep };
-  const derivatives = differentiate(phi, base, ladder, settings.eps, { input: space.largest, backward: space.backward(direction, typical), measured }, confirm);
+  const sizes = { input: space.largest, backward: space.backward(direction, typical), measured, ...(projections ? { projections } : {}) };
+  const derivatives = differentiate(phi, base, ladder, settings.eps, sizes, confirm);
   if (!derivatives) {
     throw new ContractError(
       'non-finite-output',

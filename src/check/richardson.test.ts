@@ -235,6 +235,26 @@ describe('a long sum’s rounding, measured (Sizes.measured)', () => {
   });
 });
 
+describe('a projection’s rounding (Sizes.projections)', () => {
+  // φ = ⟨v, f⟩ whose terms, 1e3 in all, cancel to a value near 0.25: it rounds as its terms do
+  const phi = (t: number) => of(0.25 + t / 3);
+  const projections = (terms: number) => ({ terms: of(terms), spread: of(terms / 8), weight: of(1000) });
+
+  test('is at least a rounding of its terms, ε·Σ|v_i·f_i|, however small its value — the twin, read as an output entry, is one of its value', () => {
+    const asProjection = differentiate(phi, phi(0)!, LADDER, EPS, { ...sizes(1), projections: projections(1e3) })!;
+    expect(asProjection.rounding[0]).toBeGreaterThanOrEqual(EPS * 1e3);
+    const asEntry = differentiate(phi, phi(0)!, LADDER, EPS, sizes(1))!;
+    expect(asEntry.rounding[0]).toBeLessThan(EPS * 1e3 * 2 ** -10);
+  });
+
+  test('its measured noise is the root-sum-square of its terms’ shares (spread), not its value’s', () => {
+    // a staircase of 2^-40 at one step: more than any one rounding of φ, within what was measured of 8 terms' noise
+    const stair = (t: number) => of(0.25 + t / 3 + (t === 2 ** -10 ? 2 ** -40 : 0));
+    const read = (spread: number) => differentiate(stair, stair(0)!, LADDER, EPS, { ...sizes(1, 1e-12), projections: { terms: of(1), spread: of(spread), weight: of(1) } })!.rounding[0]!;
+    expect(read(1e3)).toBeGreaterThan(read(1e-3));
+  });
+});
+
 describe('near overflow', () => {
   test('values near the largest double are differenced without overflowing: x² at 2^511', () => {
     const [x, d1] = [2 ** 511 * 1.3, 2 ** 500];

@@ -271,7 +271,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
   const quotients = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const { unit, f, range } = scaled(samples, base, i, plus, minus);
-    const read = roundingOf(plus, minus, f, range, eps, { input: sizes.input / unit, backward: sizes.backward / unit, measured: sizes.measured });
+    const read = roundingOf(plus, minus, f, range, eps, componentSizes(sizes, i, unit, f));
     d.rounding[i] = Math.max(read.rounding * unit, SUBNORMAL);
     // φ equal to the last bit at every step that moved the input exactly: no staircase shows, but
     // it may stand on a tread wider than the steps (lse − logit of a confident logit, rounded to the
@@ -406,6 +406,39 @@ export interface Sizes {
    * rounds by about √10⁶ units in its last place, not one, and its staircase is read as such noise.
    */
   measured: number;
+  /** Where φ's components are projections ⟨v, f⟩ on cotangents, not output entries: their sizes (see Projections). */
+  projections?: Projections;
+}
+
+/**
+ * The sizes of projections ⟨v, f⟩ at the input, per component: a projection rounds as its terms
+ * v_i·f_i do, not as its value (which cancels to near 0 for a random-sign v): by ε·Σ|v_i f_i| at
+ * most, its measured noise by the root-sum-square of the terms' (each entry's share of the measured
+ * noise is in proportion to it), and what an entry's rounding is believed up to, Σ|v_i| times.
+ */
+export interface Projections {
+  /** Σ|v_i·f_i|. */
+  terms: Float64Array;
+  /** √Σ(v_i·f_i)². */
+  spread: Float64Array;
+  /** Σ|v_i|. */
+  weight: Float64Array;
+}
+
+/** Component i's sizes, in units of `unit` (f: its value at the input, in that unit). */
+function componentSizes({ input, backward, measured, projections }: Sizes, i: number, unit: number, f: number): ComponentSizes {
+  if (!projections) return { input: input / unit, backward: backward / unit, measured, terms: Math.abs(f), spread: Math.abs(f) };
+  const weight = projections.weight[i]!;
+  return { input: (input * weight) / unit, backward: (backward * weight) / unit, measured, terms: projections.terms[i]! / unit, spread: projections.spread[i]! / unit };
+}
+
+/** What roundingOf reads one component against: Sizes in its unit, and the size of its terms (|φ(0)| for an output entry). */
+interface ComponentSizes {
+  input: number;
+  backward: number;
+  measured: number;
+  terms: number;
+  spread: number;
 }
 
 /**
@@ -426,10 +459,10 @@ export interface Sizes {
  * of many roundings (see SUMMED), up to what was measured. Returns the reading, what it may be
  * believed up to, whether φ is rough, and whether its rounding is such noise.
  */
-function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: Sizes): { rounding: number; believed: number; rough: boolean; summed: boolean } {
-  const own = eps * Math.abs(f);
+function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: number, eps: number, sizes: ComponentSizes): { rounding: number; believed: number; rough: boolean; summed: boolean } {
+  const own = eps * sizes.terms;
   const n = plus.length;
-  const rounded = 4 * eps * Math.max(Math.abs(f), sizes.input);
+  const rounded = 4 * eps * Math.max(sizes.terms, sizes.input);
   const believed = Math.max(rounded, Math.min(4 * eps * sizes.backward, range * 2 ** -10));
   if (n < 4) return { rounding: own, believed, rough: false, summed: false };
   // read at the three smallest steps, and — where the steps went on — at the two triples above
@@ -449,7 +482,7 @@ function roundingOf(plus: Float64Array, minus: Float64Array, f: number, range: n
   // a forward measured noisier than one rounding can be: a long sum's rounding, the sum of many,
   // which strays further than a staircase reads (see SUMMED). Its smallest steps may show less of
   // it: a sum that moves in a few of its terms keeps most roundings there (localisation's halves)
-  const measured = MEASURED_BOUND * sizes.measured * Math.abs(f);
+  const measured = MEASURED_BOUND * sizes.measured * sizes.spread;
   const summed = measured > believed ? Math.min(measured, SUMMED * staircase) : 0;
   const rounding = Math.max(own, Math.min(Math.max(staircase, step), believed), fine);
   return { rounding: Math.max(rounding, summed), believed, rough, summed: summed > rounding };

@@ -235,3 +235,13 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! * b[i]!);
   return sum;
 }
+
+/** √Σ(a_i b_i)², scaled by the largest product first so that no square overflows: how a dot product's terms' independent noise adds up. */
+export function rootSumSquareOfProducts(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]! * b[i]!));
+  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  let squares = 0;
+  for (let i = 0; i < a.length; i++) squares += ((a[i]! * b[i]!) / largest) ** 2;
+  return largest * Math.sqrt(squares);
+}
