@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor } from '../tensor/index.js';
-import { PROJECTED_FROM, newContext, probeDirection } from './context.js';
+import { PROJECTED_FROM, compareAlong, fromGradient, newContext, probeDirection } from './context.js';
 import { fastProbes, finiteDifferences } from './fast.js';
 import { type Differentiable, type GradCheckReport, checkGradients, formatReport } from './index.js';
 import { resolveOptions } from './options.js';
@@ -52,6 +52,24 @@ describe('which comparisons are differenced as projections', () => {
   test('the probes of an output of PROJECTED_FROM entries — and, the twin, one entry fewer: every entry', () => {
     expect(along(n)).toEqual({ projected: true, entrywise: false });
     expect(along(n - 1)).toEqual({ projected: false, entrywise: true });
+  });
+
+  // what localisation ends with: one input entry's direction, compared on a cotangent
+  const alongEntry = (size: number) => {
+    const target = new GuardedTarget(elementwise('tanh', Math.tanh, (v) => 1 - Math.tanh(v) ** 2));
+    const inputs = [inputOf(size)];
+    const output = target.forward(inputs);
+    const ctx = newContext(target, inputs, [], output, resolveOptions({ precision: 'float64', seed }, output.data), finiteDifferences);
+    const direction = ctx.space.basis(wrong, ctx.rng);
+    const cotangent = Float64Array.from(output.data, () => (ctx.rng.next() < 0.5 ? -1 : 1));
+    const analytic = fromGradient(ctx, ctx.space.join(target.vjp(inputs, new Tensor(cotangent, output.shape), [0])));
+    expect(compareAlong(ctx, direction, cotangent, analytic, { input: 0, index: [wrong], quantity: 'vjp' }).verdict, replay).toBe('agree');
+    return { projected: ctx.projected.has(direction), entrywise: ctx.differenced.has(direction) };
+  };
+
+  test('an input entry’s comparison on an output of PROJECTED_FROM entries — and, the twin, one entry fewer: every entry', () => {
+    expect(alongEntry(n)).toEqual({ projected: true, entrywise: false });
+    expect(alongEntry(n - 1)).toEqual({ projected: false, entrywise: true });
   });
 });
 
