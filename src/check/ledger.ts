@@ -13,6 +13,8 @@ export class Ledger {
    * intermediates). How many, and the largest tolerance among them.
    */
   vague = { count: 0, tolerance: 0 };
+  /** Probes' disagreements revised to agreements: no entry reproduced them (see revise). */
+  unconfirmed = 0;
 
   add(comparison: Comparison): Comparison {
     this.count++;
@@ -34,6 +36,7 @@ export class Ledger {
    */
   revise(): void {
     const revised = this.mismatches.filter((c) => c.verdict === 'agree' && Number.isFinite(c.tolerance));
+    this.unconfirmed += this.mismatches.filter((c) => c.unconfirmed).length;
     this.mismatches = this.mismatches.filter((c) => c.verdict !== 'agree');
     this.worst = mostSevere([...this.mismatches, ...revised, ...(this.agreeing ? [this.agreeing] : [])]) ?? this.worst;
   }

@@ -220,6 +220,15 @@ describe('forwards noisier than their arithmetic are never blamed on the backwar
     expect(checkGradients(tanhOf(1.01), [tensor([...x])], { seed, mode }).verdict).toBe('fail');
   });
 
+  test.each(['fast', 'auto'] as const)('the cancelling tanh at 2.2e-11 (%s mode): a probe 1% off that its one entry, within the noise, did not reproduce is judged again at the noise, not passed', (mode) => {
+    // the entry agreed within 10%, its tolerance the noise's; the probe's 1e-22 said 1% off
+    const tanhOf = (k: number) => elementwise('cancelling tanh', cancellingTanh, (v) => 1 - cancellingTanh(v) ** 2, k);
+    const x = [tensor([2.2021835236129557e-11])];
+    const wrong = checkGradients(tanhOf(1.01), x, { seed: 1511123963, mode });
+    expect(wrong, text(wrong)).toMatchObject({ verdict: 'fail', method: 'statistical' });
+    expect(checkGradients(tanhOf(1), x, { seed: 1511123963, mode }).verdict).toBe('pass');
+  });
+
   test('curvature is not taken for noise: a float64 tanh MLP read 1.5e-11 of "noise" at random steps of its first scale, none at small ones, and its gradient 1e-3 off fails', () => {
     // the detection bench's seed 90: a second opinion at that noise called the error inconclusive
     const c = float32Cases.mlp('float64', 90);
