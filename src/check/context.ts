@@ -171,7 +171,7 @@ export function pushForward(ctx: Context, direction: Float64Array): Float64Array
 }
 
 /** Finite differences along a direction, taken once however many comparisons use them (and once more to confirm them). */
-export function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
+function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
   const known = ctx.differenced.get(direction);
   if (known && (known.confirmed || !confirm)) return known;
   const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined);
