@@ -24,7 +24,7 @@ import { DEFAULT_PROBE, type ProbeComparison, type ProbeSettings, probeAlong, st
  */
 export function probeSettings(settings: Settings): ProbeSettings {
   const float32 = settings.precision === 'float32';
-  return { ...DEFAULT_PROBE, round: float32 ? Math.fround : (x) => x, eps: settings.eps, mantissaBits: float32 ? 23 : 52, cotangents: settings.probes };
+  return { ...DEFAULT_PROBE, round: float32 ? Math.fround : (x) => x, eps: settings.eps, rounding: float32 ? 2 ** -24 : 2 ** -53, mantissaBits: float32 ? 23 : 52, cotangents: settings.probes };
 }
 
 /** Judging by the significance test, with the given probe settings. */
@@ -92,8 +92,7 @@ function statisticalProbes(ctx: Context, settings: ProbeSettings): Disagreement[
  */
 function comparisonFrom(c: ProbeComparison, where: Pick<Comparison, 'input' | 'index' | 'output' | 'quantity'>, settings: ProbeSettings): Comparison {
   const e = c.estimate;
-  const allowance = settings.allowance * settings.eps * c.scale;
-  const tolerance = e ? allowance + settings.threshold * Math.hypot(e.se, e.kinkSe) : NaN;
+  const tolerance = e ? c.allowance + settings.threshold * Math.hypot(e.se, e.kinkSe) : NaN;
   const statistics: Statistics = e
     ? { standardError: e.se, z: c.z, threshold: settings.threshold, noise: e.noise, halfWidth: e.halfWidth, samples: e.samples, ...(c.scatter ? { misfit: describeScatter(c.scatter) } : {}) }
     : { standardError: NaN, z: 0, threshold: settings.threshold, noise: NaN, halfWidth: NaN, samples: 0, misfit: describeMisfit(c.misfit) };

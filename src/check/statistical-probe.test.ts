@@ -100,7 +100,7 @@ describe('kinks', () => {
 });
 
 describe('forwards noisier than their arithmetic', () => {
-  const float64: ProbeSettings = { ...DEFAULT_PROBE, round: (x) => x, eps: 2 ** -53, mantissaBits: 52 };
+  const float64: ProbeSettings = { ...DEFAULT_PROBE, round: (x) => x, eps: 2 ** -53, rounding: 2 ** -53, mantissaBits: 52 };
 
   test('tanh as (e^{2x} − 1)/(e^{2x} + 1) at 1e-9 with its exact vjp 1 − y² is not failed; 1% off, it is', () => {
     const inputs = [tensor([1e-9, -2e-9, 3e-9])];
@@ -116,6 +116,24 @@ describe('forwards noisier than their arithmetic', () => {
     // at [4, 0] the same loss is resolved, and a vjp 1% off fails
     expect(probe(crossEntropyAsLseMinusLogit(), [tensor([4, 0])], 1, float64).verdicts).toEqual(['agree']);
     expect(probe(crossEntropyAsLseMinusLogit(1.01), [tensor([4, 0])], 1, float64).verdicts).toEqual(['fail']);
+  });
+
+  test('a noise read before the probe that its windows do not show (a kink\'s residuals) allows the vjp no more than the windows measured: 1% off fails', () => {
+    // a sum of 16 entries 0.02 from 0 — a relu of it on the right of its kink — said to be noisy to
+    // 3e-3 of its values, as the relu was read: its windows show the sum's float64 rounding, no more
+    const said = { ...float64, eps: 3e-3 };
+    const inputs = [tensor(Array.from({ length: 16 }, (_, i) => (i % 2 ? -1 : 1) + (i === 15 ? 0.02 : 0)))];
+    const sumOf = (k: number): Differentiable => ({
+      name: 'a sum',
+      forward: ([x]) => new Tensor(Float64Array.of(x!.data.reduce((a, b) => a + b)), []),
+      vjp: ([x], g) => [new Tensor(x!.data.map(() => k * g.data[0]!), x!.shape)],
+    });
+    for (const seed of [1, 2, 3]) {
+      expect(probe(sumOf(1), inputs, seed, said).verdicts).not.toContain('fail');
+      expect(probe(sumOf(1.01), inputs, seed, said).verdicts).toContain('fail');
+      // allowed for at the noise said, as before the windows bounded it, the 1% passed
+      expect(probe(sumOf(1.01), inputs, seed, { ...said, rounding: said.eps }).verdicts).not.toContain('fail');
+    }
   });
 
   test('float64 values accurate to float32 only, judged at their measured noise: passed; 0.1% off: failed', () => {

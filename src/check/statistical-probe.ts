@@ -19,6 +19,11 @@ export interface ProbeSettings {
   round: (x: number) => number;
   /** Unit roundoff the vjp's own rounding is allowed for (the arithmetic's, or the forward's measured noise). */
   eps: number;
+  /**
+   * The arithmetic's own unit roundoff: where `eps` is a noise measured before the probe, the
+   * allowance is at most what each window's samples measure, and at least this (see judge).
+   */
+  rounding: number;
   /** Mantissa bits of the outputs' format: their last place is the floor of φ's noise. */
   mantissaBits: number;
   /** A disagreement this many standard errors beyond the allowance fails. */
@@ -39,6 +44,7 @@ export interface ProbeSettings {
 export const DEFAULT_PROBE: ProbeSettings = {
   round: Math.fround,
   eps: 2 ** -24,
+  rounding: 2 ** -24,
   mantissaBits: 23,
   threshold: 6,
   firstHalfWidth: 1 / 4,
@@ -62,6 +68,8 @@ export interface ProbeComparison {
   numeric: number;
   /** Σ of the absolute terms of the analytic value: what its rounding scales with. */
   scale: number;
+  /** The slope's disagreement allowed for the analytic value's own rounding (see judge). */
+  allowance: number;
   /** The window's estimate, when one described R. */
   estimate?: SlopeEstimate;
   /** Why none did, when none did. */
@@ -280,6 +288,25 @@ interface Movement {
 }
 
 /**
+ * The slope's disagreement allowed for the analytic value's rounding: `said`, `allowance` times
+ * eps times its scale — but where eps is a noise measured before the probe (a float64 forward
+ * noisier than float64), no more than this window justifies. That noise was read on a few samples
+ * at larger steps, where a kink or a bend leaves residuals too (a relu of a sum 0.02 from its kink
+ * read 3e-3 of its values), and a vjp 1% off fits inside 16 times that; a forward that really is
+ * that noisy scatters as much here (`scatter`, relative to the size of φ's terms). Or the samples
+ * alias on its staircase (every one at the same offset within a tread, as an evenly spaced window
+ * on a cancelling tanh can land: it scatters by a few units in its last place, the noise read
+ * before by 1e8 of them), and its slope may be off by up to a tread across the window — √12 times
+ * the noise read before (uniform rounding) over the window's width: the allowance keeps that much.
+ */
+function windowAllowance(said: number, settings: ProbeSettings, scale: number, scatter: number, movement: Movement, halfWidth: number): number {
+  if (settings.eps <= settings.rounding || !(movement.size > 0)) return said;
+  const scattered = settings.allowance * Math.max(settings.rounding, scatter) * scale;
+  const aliased = (Math.sqrt(12) * settings.eps * movement.size) / (2 * halfWidth);
+  return Math.min(said, Math.max(scattered, aliased));
+}
+
+/**
  * A forward that moves by fewer units in its last place than this across a window, where the
  * derivative also says it should, rounds to a few levels there (a softmax probability of 1e-7
  * added into a sum of 1, a softmax whose derivative along the probe nearly cancels): its rounding
@@ -299,12 +326,14 @@ function judge(
   movement: Movement | undefined,
   settings: ProbeSettings,
 ): ProbeComparison {
-  const base = { quantity, cotangent, analytic, scale };
-  if (!fitted) return { ...base, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
+  const said = settings.allowance * settings.eps * scale;
+  if (!fitted) return { quantity, cotangent, analytic, scale, allowance: said, numeric: NaN, ...(misfit ? { misfit } : {}), z: 0, verdict: 'inconclusive' };
   const levels = movement && Math.max(movement.range, Math.abs(analytic) * 2 * fitted.halfWidth) / movement.quantum;
   const staircase = levels !== undefined && levels < FEWEST_LEVELS ? (FEWEST_LEVELS * movement!.quantum) / (2 * fitted.halfWidth * settings.threshold) : 0;
   const estimate = { ...fitted, se: Math.max(fitted.se, staircase) };
-  const allowance = settings.allowance * settings.eps * scale;
+  const scatter = movement && movement.size > 0 ? estimate.noise / movement.size : 0;
+  const allowance = movement ? windowAllowance(said, settings, scale, scatter, movement, fitted.halfWidth) : said;
+  const base = { quantity, cotangent, analytic, scale, allowance };
   const excess = Math.abs(estimate.slope) - allowance;
   const z = estimate.se > 0 ? excess / estimate.se : excess > 0 ? Infinity : 0;
   let verdict: ProbeVerdict;
@@ -316,7 +345,6 @@ function judge(
   // samples scattered beyond any arithmetic's rounding may be an oscillation faster than the
   // window (sin(10¹²·x)): their slope says nothing of the derivative at the input, and a
   // disagreement with it is no evidence
-  const scatter = movement && movement.size > 0 ? estimate.noise / movement.size : 0;
   if (verdict === 'fail' && scatter > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter };
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }
