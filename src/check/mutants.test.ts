@@ -377,6 +377,18 @@ describe('judge', () => {
     expect(judge(1.5, kinked, 0, settings, where).verdict).toBe('fail');
   });
 
+  test('one-sided slopes uncertain by more than the central value itself make a disagreement inconclusive, not an agreement', () => {
+    // sin(1.8·10¹¹·x) where its cosine is 6e-4: the central quotients cancelled to 0.015 and settled
+    const cancelled = numeric({ central: 0.015, error: 1e-4, secant: 81, left: -958, right: -916, sidedError: 1.1e8, limit: 9e8, crisp: false });
+    expect(judge(7.2e7, cancelled, 0, settings, where).verdict).toBe('inconclusive');
+    expect(judge(0.015, cancelled, 0, settings, where).verdict).toBe('agree');
+    // its twin: sides that resolve the slope to 8% of it leave the disagreement standing (sin(4.9·10⁸·x) at ½)
+    const resolved = numeric({ central: -8.31e5, error: 3e-3, secant: 157, left: -8.31e5, right: -8.31e5, sidedError: 6.6e4, limit: 4.4e8, crisp: false });
+    expect(judge(-8.4e5, resolved, 0, settings, where).verdict).toBe('fail');
+    // and a slope's rounding bounds what the sides are held to
+    expect(judge(7.2e7, { ...cancelled, sidedError: 2, sidedRounding: 1 }, 0, settings, where).verdict).toBe('fail');
+  });
+
   test('one-sided slopes within their tolerance are no kink', () => {
     const noisy = numeric({ central: 1, left: 0, right: 1, sidedError: 1 / 16 });
     const c = judge(1, noisy, 0, settings, where);

@@ -1,6 +1,6 @@
 import type { NumericDerivative } from './compare.js';
 import type { Settings } from './options.js';
-import { type Derivatives, type Estimate, type Projections, type Sampler, differentiate } from './richardson.js';
+import { type Derivatives, type Estimate, type Projections, type Sampler, differentiate, rerunsAlong } from './richardson.js';
 import { ContractError, type GuardedTarget } from './target.js';
 import { type InputSpace, absDot, dot } from './space.js';
 
@@ -17,7 +17,7 @@ export function alongDirection(
   confirm?: Derivatives,
   projections?: Projections,
 ): Derivatives {
-  const ladder = { first: settings.step, levels: settings.levels, smallest: settings.smallestStep, exact: settings.exactStep };
+  const ladder = { first: settings.step, levels: settings.levels, smallest: settings.smallestStep, exact: settings.exactStep, reruns: () => rerunsAlong(direction) };
   const sizes = { input: space.largest, backward: space.backward(direction, typical), measured, ...(projections ? { projections } : {}) };
   const derivatives = differentiate(phi, base, ladder, settings.eps, sizes, confirm);
   if (!derivatives) {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
-import { type Ladder, type Sampler, differentiate, lowestBit } from './richardson.js';
+import { type Ladder, type Sampler, differentiate, lowestBit, rerunsAlong } from './richardson.js';
 
 const EPS = 2 ** -53;
 const LADDER: Ladder = { first: 2 ** -7, levels: 4, smallest: 2 ** -30, exact: 2 ** -34 };
@@ -105,6 +105,31 @@ describe('runs of steps', () => {
       const d = differentiate((t) => of(Math.sin(1e12 * (x + t))), of(Math.sin(1e12 * x)), LADDER, EPS, sizes(1))!;
       expect(d.central.error[0]!).toBeGreaterThan(Math.abs(d.central.value[0]!) / 32);
     }
+  });
+
+  test('further runs along one entry start at fractions prime to its direction, and every step of theirs stays exact', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 1));
+    for (let k = 0; k < 100; k++) {
+      // an entry's direction as the input space draws it: a multiple of x's spacing over 2^-34
+      const x = (rng.next() * 4 - 2) * 2 ** Math.floor(rng.next() * 20 - 10);
+      const quantum = lowestBit(Math.abs(x)) > 0 ? 2 ** (Math.floor(Math.log2(Math.abs(x))) - 52 + 34) : 1;
+      const d = Math.round((Math.abs(x) * (0.5 + rng.next())) / quantum) * quantum;
+      const odd = d / lowestBit(d);
+      for (const factor of rerunsAlong(of(0, d, 0))) {
+        // factor = j/(16·m) for d = m·2^e, m odd: the input moves by j·2^(e−4) times the step's power of two, exactly
+        const j = Math.round(factor * 16 * odd);
+        expect(Math.abs(factor * 16 * odd - j)).toBeLessThan(1e-6);
+        if (odd > 1) expect(j % odd, `a fraction of ${odd} that reduces to a power of two's`).not.toBe(0);
+        for (let level = 0; level <= 23; level++) {
+          const step = LADDER.first * factor * 2 ** -level;
+          const exact = ((j * lowestBit(d)) / 16) * LADDER.first * 2 ** -level;
+          expect(x + step * d - x, `x = ${x}, d = ${d}, factor ${factor}, level ${level}`).toBe(exact);
+        }
+      }
+    }
+    // twins: a direction that moves two entries, or none, keeps the four-bit fractions
+    expect(rerunsAlong(of(0.5, 0.25))).toEqual([3 / 4, 5 / 8, 7 / 8, 9 / 16]);
+    expect(rerunsAlong(of(0, 0))).toEqual([3 / 4, 5 / 8, 7 / 8, 9 / 16]);
   });
 
   test('a resolvable oscillation is resolved at small steps by both runs', () => {

@@ -88,6 +88,8 @@ export interface Ladder {
    * float32 target's input has too few bits for that.
    */
   exact: number;
+  /** The factors further runs start at, times `first` (RERUNS where not given; see rerunsAlong). */
+  reruns?: () => readonly number[];
 }
 
 /**
@@ -100,6 +102,31 @@ export interface Ladder {
  * the wrong value. Runs are taken until two agree.
  */
 const RERUNS = [3 / 4, 5 / 8, 7 / 8, 9 / 16];
+
+/**
+ * The factors further runs start at along a direction. Four-bit fractions alias alongside the
+ * first run whenever the oscillation's phase over the first step falls short of a multiple of
+ * 2π·2^(k+4) rather than of 2π·2^k: once in 2^(k+4), for k the levels a run settles in — sin(w·x)
+ * at w = 10¹¹ … 10¹³ failed its correct vjp in 16 of 1,800 checks, each entry's runs agreeing on
+ * one aliased slope. A direction that moves one entry, by d = m·2^e (m odd), keeps every step
+ * exact at any multiple of 2^(e−4) (the four bits below the smallest step, see Settings.exactStep):
+ * fractions j/(16·m) next to the four-bit ones, with j prime to m, alias alongside the first run
+ * only where m (of some 17 bits for a drawn direction) divides the phase's multiple of 2π, by a
+ * chance of 1/m. Other directions keep RERUNS: no fraction but the four-bit ones moves every entry
+ * exactly.
+ */
+export function rerunsAlong(direction: Float64Array): readonly number[] {
+  let moved = NaN;
+  for (let i = 0; i < direction.length; i++) {
+    if (direction[i] === 0) continue;
+    if (!Number.isNaN(moved)) return RERUNS;
+    moved = Math.abs(direction[i]!);
+  }
+  if (!(moved > 0 && Number.isFinite(moved))) return RERUNS;
+  const odd = moved / lowestBit(moved);
+  // one 16·m-th past each four-bit fraction f: (16·m·f + 1)/(16·m), whose numerator m does not divide
+  return RERUNS.map((f) => (16 * odd * f + 1) / (16 * odd));
+}
 
 /** Where a run never settled, its estimates come from rows with at least this many smaller steps after them. */
 const UNSETTLED = 2;
@@ -135,7 +162,7 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
   if (ladder.exact > ladder.smallest * 2 ** -4) return { ...first.derivatives, confirmed: true };
   if (first.derivatives.crisp && !confirm) return first.derivatives;
   const runs = [first.derivatives];
-  for (const factor of RERUNS) {
+  for (const factor of ladder.reruns?.() ?? RERUNS) {
     // confirming what a verdict names, steps go on until the estimate settles within its rounding:
     // runs of an oscillation that stop where it looks smooth within a few times that can agree by chance
     const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes, confirm ? 1 : AMPLIFIED);
