@@ -45,13 +45,11 @@ export class InputSpace {
   /** The inputs moved by t·direction (nondifferentiable inputs are passed through). */
   shifted(direction: Float64Array, t: number): Tensor[] {
     const moved = [...this.inputs];
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!;
-      const offset = this.offsets[slot]!;
+    for (const [x, offset, k] of this.slots()) {
       const [from, data] = [x.data, new Float64Array(x.size)];
       for (let i = 0; i < data.length; i++) data[i] = from[i]! + t * direction[offset + i]!;
       moved[k] = new Tensor(data, x.shape);
-    });
+    }
     return moved;
   }
 
@@ -85,11 +83,9 @@ export class InputSpace {
   randomDirection(rng: Rng): Float64Array {
     const direction = new Float64Array(this.size);
     const { scale, exactStep, mantissaBits } = this;
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!.data;
-      const offset = this.offsets[slot]!;
+    for (const [{ data: x }, offset] of this.slots()) {
       for (let i = 0; i < x.length; i++) direction[offset + i] = oddStep(x[i]!, scale[offset + i]! * randomEntry(rng), exactStep, mantissaBits);
-    });
+    }
     return direction;
   }
 
@@ -114,11 +110,9 @@ export class InputSpace {
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
   backward(direction: Float64Array, typical: Float64Array): number {
     let largest = 0;
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!.data;
-      const offset = this.offsets[slot]!;
+    for (const [{ data: x }, offset] of this.slots()) {
       for (let i = 0; i < x.length; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
-    });
+    }
     return largest;
   }
 
@@ -131,6 +125,15 @@ export class InputSpace {
     if (whole.length === 0) return 'If an input holds integer ids or class targets, list its position in `nondifferentiable`. ';
     const which = whole.length === 1 ? `Input ${whole[0]} holds` : `Inputs ${whole.join(', ')} hold`;
     return `${which} only whole numbers: if they are integer ids or class targets, list them in \`nondifferentiable\` (nondifferentiable: [${whole.join(', ')}]). `;
+  }
+
+  /**
+   * Each differentiable input, its first entry's global offset and its position among the inputs:
+   * for plain loops over the entries (a sum a closure captured would live on the heap, written at
+   * every entry).
+   */
+  private slots(): [input: Tensor, offset: number, position: number][] {
+    return this.differentiable.map((k, slot) => [this.inputs[k]!, this.offsets[slot]!, k]);
   }
 
   /** Which input a global position is in, and its flat index there. */
@@ -238,20 +241,23 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * overflow.
  */
 export function rootMeanSquare(vectors: readonly ArrayLike<number>[], from = 0, to?: number, coefficients?: readonly number[]): number {
+  // plain loops: sums a closure captured would live on the heap, written at every entry
   let largest = 0;
   let count = 0;
-  vectors.forEach((v, k) => {
+  for (let k = 0; k < vectors.length; k++) {
+    const v = vectors[k]!;
     const c = coefficients?.[k] ?? 1;
     const end = to ?? v.length;
     for (let i = from; i < end; i++, count++) largest = Math.max(largest, Math.abs(c * v[i]!));
-  });
+  }
   if (largest === 0 || !Number.isFinite(largest)) return largest;
   let squares = 0;
-  vectors.forEach((v, k) => {
+  for (let k = 0; k < vectors.length; k++) {
+    const v = vectors[k]!;
     const c = coefficients?.[k] ?? 1;
     const end = to ?? v.length;
     for (let i = from; i < end; i++) squares += ((c * v[i]!) / largest) ** 2;
-  });
+  }
   return largest * Math.sqrt(squares / count);
 }
 
