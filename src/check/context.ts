@@ -23,6 +23,8 @@ export interface Context {
   differenced: WeakMap<Float64Array, Derivatives>;
   /** Projections of the forward on cotangents, by direction (see Projected). */
   projected: WeakMap<Float64Array, Projected>;
+  /** What sets a projection's rounding, by cotangent (see projectionSizes). */
+  projectionSizes: WeakMap<Float64Array, ProjectionSizes>;
   /**
    * Each entry's typical gradient: the root-mean-square of its input's gradient entries over every
    * vjp of the check. A derivative's rounding follows the size of the intermediates it was
@@ -98,7 +100,7 @@ export function newContext(
   const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
-    pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
+    pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), projectionSizes: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
   };
 }
 
@@ -147,15 +149,17 @@ export function typicalScale(ctx: Context, direction: Float64Array): number {
 export const AROUND = 1 / 64;
 
 /**
- * ⟨|v|, |f|⟩ for cotangent weights v ≥ 0 and the output f: the size of the intermediates nearest
- * the output, a cotangent's times an output's, that a derivative along a direction of one scale
- * unit was computed from (a saturated softmax's vjp, p ⊙ (v − ⟨v, p⟩), is tiny and off by ε·|v|).
- * As `size` in units of `unit`, a power of two, so that outputs near overflow stay finite.
+ * ⟨|v|, |f|⟩ for cotangent weights v (their magnitudes: a cotangent itself will do) and the output
+ * f: the size of the intermediates nearest the output, a cotangent's times an output's, that a
+ * derivative along a direction of one scale unit was computed from (a saturated softmax's vjp,
+ * p ⊙ (v − ⟨v, p⟩), is tiny and off by ε·|v|). As `size` in units of `unit`, a power of two, so
+ * that outputs near overflow stay finite.
  */
 export function aroundOutput(ctx: Context, weights: Float64Array): { unit: number; size: number } {
   const unit = outputUnit(ctx);
+  const output = ctx.output.data;
   let size = 0;
-  ctx.output.data.forEach((f, i) => (size += (Math.abs(f) / unit) * weights[i]!));
+  for (let i = 0; i < output.length; i++) size += (Math.abs(output[i]!) / unit) * Math.abs(weights[i]!);
   return { unit, size };
 }
 
@@ -238,9 +242,30 @@ function projectedDerivatives(ctx: Context, direction: Float64Array, group: Proj
     return at.get(t)!;
   };
   const y = ctx.output.data;
-  const sizes = { terms: Float64Array.from(cotangents, (v) => absDot(v, y)), spread: Float64Array.from(cotangents, (v) => rootSumSquareOfProducts(v, y)), weight: Float64Array.from(cotangents, (v) => v.reduce((sum, x) => sum + Math.abs(x), 0)) };
+  const each = cotangents.map((v) => projectionSizes(ctx, v));
+  const sizes = { terms: Float64Array.from(each, (s) => s.terms), spread: Float64Array.from(each, (s) => s.spread), weight: Float64Array.from(each, (s) => s.weight) };
   group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, project(y)!, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined, sizes);
   return group.derivatives;
+}
+
+/** What sets the rounding of a projection on a cotangent v: Σ|v_i f_i|, √Σ(v_i f_i)², Σ|v_i|. */
+interface ProjectionSizes {
+  terms: number;
+  spread: number;
+  weight: number;
+}
+
+/**
+ * A cotangent's projection sizes, taken once per check: localisation projects every part of a
+ * direction on the same cotangent, and three passes over a 10⁶-entry output per part cost more
+ * than a cheap target's call.
+ */
+function projectionSizes(ctx: Context, v: Float64Array): ProjectionSizes {
+  return cached(ctx.projectionSizes, v, () => {
+    let weight = 0;
+    for (let i = 0; i < v.length; i++) weight += Math.abs(v[i]!);
+    return { terms: absDot(v, ctx.output.data), spread: rootSumSquareOfProducts(v, ctx.output.data), weight };
+  });
 }
 
 /**

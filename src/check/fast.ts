@@ -63,7 +63,7 @@ export const finiteDifferences: Judging = {
 /** ⟨vjp(v), u⟩ = ⟨v, jvp(u)⟩ up to rounding, of their terms and of the values around them (see aroundOutput). */
 export function duality(ctx: Context, cotangent: Float64Array, vjp: { value: number; scale: number }, jvp: { value: number; scale: number }): Comparison {
   const { settings } = ctx;
-  const around = aroundOutput(ctx, cotangent.map(Math.abs));
+  const around = aroundOutput(ctx, cotangent);
   const tolerance = settings.tolerance
     ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(vjp.value)
     : roundingTolerance(vjp.scale + jvp.scale, settings.eps) + roundingTolerance(AROUND * around.size, settings.eps) * around.unit;

@@ -29,11 +29,13 @@ export interface Around {
 export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp linearity', combined: Float64Array, terms: readonly Term[], around: Around): void {
   const { space, output, settings, ledger } = ctx;
   const entries = quantity === 'vjp linearity' ? space.size : output.size;
-  const parts = terms.map(([c, v]) => v.map((x) => c * x));
+  // the terms' parts c·v are taken where they are used, never written out: a 10⁶-entry vector each
+  const coefficients = [1, ...terms.map(([c]) => c)];
+  const vectors = terms.map(([, v]) => v);
   // rounding follows the size of the values around an entry, as the typical gradient does for
   // the finite differences (see Context.typical): here, every value of the combination. Sums are
   // taken in units of a power of two near the largest value, so that none overflows.
-  const typical = rootMeanSquare([combined, ...parts]);
+  const typical = rootMeanSquare([combined, ...vectors], 0, undefined, coefficients);
   const unit = typical > 0 && Number.isFinite(typical) ? 2 ** Math.floor(Math.log2(typical)) : 1;
   const aroundInUnits = (around.unit / unit) * AROUND;
   // comparisons are made only of the entries reported: the failing ones, or else the closest to failing
@@ -46,9 +48,10 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
   for (let i = 0; i < entries; i++) {
     let expected = 0;
     let scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits;
-    for (const part of parts) {
-      expected += part[i]! / unit;
-      scale += Math.abs(part[i]!) / unit;
+    for (let k = 0; k < vectors.length; k++) {
+      const part = coefficients[k + 1]! * vectors[k]![i]!;
+      expected += part / unit;
+      scale += Math.abs(part) / unit;
     }
     expected *= unit;
     const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(expected) : roundingTolerance(scale, settings.eps) * unit;
@@ -72,7 +75,16 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
  * linearity at every entry, whatever the draw.
  */
 export function opposite(rng: Rng, first: Float64Array, scale?: Float64Array): Float64Array {
-  return first.map((x, i) => -Math.sign(x) * (1 + rng.next()) * (scale ? scale[i]! : 1));
+  const second = new Float64Array(first.length);
+  for (let i = 0; i < first.length; i++) second[i] = -Math.sign(first[i]!) * (1 + rng.next()) * (scale ? scale[i]! : 1);
+  return second;
+}
+
+/** a·v₁ + (1 − a)·v₂, of the values or (`magnitudes`) of their magnitudes. */
+function combination(a: number, v1: Float64Array, v2: Float64Array, magnitudes = false): Float64Array {
+  const combined = new Float64Array(v1.length);
+  for (let i = 0; i < v1.length; i++) combined[i] = magnitudes ? a * Math.abs(v1[i]!) + (1 - a) * Math.abs(v2[i]!) : a * v1[i]! + (1 - a) * v2[i]!;
+  return combined;
 }
 
 function weight(rng: Rng): number {
@@ -88,8 +100,8 @@ function weight(rng: Rng): number {
 export function vjpLinearity(ctx: Context, [v1, g1]: readonly [Float64Array, Float64Array], [v2, g2]: readonly [Float64Array, Float64Array]): void {
   const { space, target, output } = ctx;
   const a = weight(ctx.rng);
-  const g = space.join(target.vjp(space.inputs, new Tensor(v1.map((x, i) => a * x + (1 - a) * v2[i]!), output.shape), space.differentiable));
-  const { unit, size } = aroundOutput(ctx, v1.map((x, i) => a * Math.abs(x) + (1 - a) * Math.abs(v2[i]!)));
+  const g = space.join(target.vjp(space.inputs, new Tensor(combination(a, v1, v2), output.shape), space.differentiable));
+  const { unit, size } = aroundOutput(ctx, combination(a, v1, v2, true));
   compareLinearity(ctx, 'vjp linearity', g, [[a, g1], [1 - a, g2]], { unit, of: (j) => size / space.scale[j]! });
 }
 
@@ -101,6 +113,6 @@ export function jvpLinearity(ctx: Context, u1: Float64Array): void {
   // directions are in units of each entry's scale: the values around an output entry are its own
   const output = ctx.output.data;
   const unit = outputUnit(ctx);
-  compareLinearity(ctx, 'jvp linearity', pushForward(ctx, u1.map((x, i) => a * x + (1 - a) * u2[i]!)), [[a, p1], [1 - a, p2]], { unit, of: (i) => Math.abs(output[i]!) / unit });
+  compareLinearity(ctx, 'jvp linearity', pushForward(ctx, combination(a, u1, u2)), [[a, p1], [1 - a, p2]], { unit, of: (i) => Math.abs(output[i]!) / unit });
 }
 

@@ -37,20 +37,19 @@ export class InputSpace {
     }
     this.size = size;
     this.scale = new Float64Array(size);
-    this.differentiable.forEach((k, slot) => entryScales(inputs[k]!.data, this.scale, this.offsets[slot]!));
-    this.largest = this.differentiable.reduce((largest, k) => inputs[k]!.data.reduce((m, x) => Math.max(m, Math.abs(x)), largest), 0);
+    let largest = 0;
+    this.differentiable.forEach((k, slot) => (largest = Math.max(largest, entryScales(inputs[k]!.data, this.scale, this.offsets[slot]!))));
+    this.largest = largest;
   }
 
   /** The inputs moved by t·direction (nondifferentiable inputs are passed through). */
   shifted(direction: Float64Array, t: number): Tensor[] {
     const moved = [...this.inputs];
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!;
-      const offset = this.offsets[slot]!;
+    for (const [x, offset, k] of this.slots()) {
       const [from, data] = [x.data, new Float64Array(x.size)];
       for (let i = 0; i < data.length; i++) data[i] = from[i]! + t * direction[offset + i]!;
       moved[k] = new Tensor(data, x.shape);
-    });
+    }
     return moved;
   }
 
@@ -83,11 +82,10 @@ export class InputSpace {
    */
   randomDirection(rng: Rng): Float64Array {
     const direction = new Float64Array(this.size);
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!.data;
-      const offset = this.offsets[slot]!;
-      for (let i = 0; i < x.length; i++) direction[offset + i] = this.odd(x[i]!, this.scale[offset + i]! * randomEntry(rng));
-    });
+    const { scale, exactStep, mantissaBits } = this;
+    for (const [{ data: x }, offset] of this.slots()) {
+      for (let i = 0; i < x.length; i++) direction[offset + i] = oddStep(x[i]!, scale[offset + i]! * randomEntry(rng), exactStep, mantissaBits);
+    }
     return direction;
   }
 
@@ -108,28 +106,13 @@ export class InputSpace {
     return exactStepDirection(this.inputs[input]!.data[flat]!, d, this.exactStep, this.mantissaBits);
   }
 
-  /**
-   * The same for an entry of value x, to an odd multiple of the quantum (x's spacing over the
-   * smallest exact step, see the constructor), so that its lowest bit is the quantum's: a float64
-   * input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a
-   * float32 forward rounds every moved input — its noise shows in the reading of the arithmetic
-   * (see arithmetic.ts), however short the draw.
-   */
-  private odd(x: number, d: number): number {
-    const quantum = ulp(x, this.mantissaBits) / this.exactStep;
-    if (!(quantum > 0)) return d;
-    const k = Math.round(d / quantum);
-    return (k % 2 !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
-  }
 
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
   backward(direction: Float64Array, typical: Float64Array): number {
     let largest = 0;
-    this.differentiable.forEach((k, slot) => {
-      const x = this.inputs[k]!.data;
-      const offset = this.offsets[slot]!;
+    for (const [{ data: x }, offset] of this.slots()) {
       for (let i = 0; i < x.length; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
-    });
+    }
     return largest;
   }
 
@@ -142,6 +125,15 @@ export class InputSpace {
     if (whole.length === 0) return 'If an input holds integer ids or class targets, list its position in `nondifferentiable`. ';
     const which = whole.length === 1 ? `Input ${whole[0]} holds` : `Inputs ${whole.join(', ')} hold`;
     return `${which} only whole numbers: if they are integer ids or class targets, list them in \`nondifferentiable\` (nondifferentiable: [${whole.join(', ')}]). `;
+  }
+
+  /**
+   * Each differentiable input, its first entry's global offset and its position among the inputs:
+   * for plain loops over the entries (a sum a closure captured would live on the heap, written at
+   * every entry).
+   */
+  private slots(): [input: Tensor, offset: number, position: number][] {
+    return this.differentiable.map((k, slot) => [this.inputs[k]!, this.offsets[slot]!, k]);
   }
 
   /** Which input a global position is in, and its flat index there. */
@@ -158,20 +150,45 @@ export class InputSpace {
  * far from 0 (sin, tanh, a clamp at 5) — but at least 2^-16 of its magnitude, so that a step
  * never rounds away. A zero has no magnitude of its own and borrows its tensor's root-mean-square
  * (1 for an all-zero tensor). Powers of two, so that steps are exact.
+ * Returns the largest magnitude among the entries, read on the same pass.
  */
-function entryScales(data: Float64Array, scale: Float64Array, offset: number): void {
+function entryScales(data: Float64Array, scale: Float64Array, offset: number): number {
   let squares = 0;
-  for (const x of data) squares += x * x;
+  let largest = 0;
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    squares += x * x;
+    largest = Math.max(largest, Math.abs(x));
+  }
   const rms = Math.sqrt(squares / Math.max(data.length, 1));
   const zero = rms > 0 && Number.isFinite(rms) ? rms : 1;
   for (let i = 0; i < data.length; i++) {
     const magnitude = Math.abs(data[i]!) || zero;
-    scale[offset + i] = powerOfTwoBelow(magnitude <= 1 ? magnitude : Math.max(1, magnitude * 2 ** -16));
+    scale[offset + i] = powerOfTwoBelow(magnitude <= 1 ? magnitude : Math.max(1, magnitude * FAR));
   }
+  return largest;
 }
+
+/** How far below a large entry's magnitude its scale may be: 2^-16. */
+const FAR = 2 ** -16;
 
 function powerOfTwoBelow(x: number): number {
   return powerOfTwo(floorLog2(x));
+}
+
+/**
+ * The same as exactStepDirection, to an odd multiple of the quantum (x's spacing over the smallest
+ * exact step), so that its lowest bit is the quantum's: a float64 input moved by the first steps
+ * (2^-7 … 2^-10 of it) then never lands on a float32 value, and a float32 forward rounds every
+ * moved input — its noise shows in the reading of the arithmetic (see arithmetic.ts), however
+ * short the draw.
+ */
+function oddStep(x: number, d: number, smallestStep: number, mantissaBits: number): number {
+  const quantum = ulp(x, mantissaBits) / smallestStep;
+  if (!(quantum > 0)) return d;
+  const k = Math.round(d / quantum);
+  // k − 2⌊k/2⌋ is k % 2 without the floating-point remainder's library call
+  return (k - 2 * Math.floor(k / 2) !== 0 ? k : k + (d >= k * quantum ? 1 : -1)) * quantum;
 }
 
 /**
@@ -184,9 +201,12 @@ export function exactStepDirection(x: number, d: number, smallestStep: number, m
   return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
 }
 
+/** The smallest positive double, 2^-1074. */
+const SMALLEST = Number.MIN_VALUE;
+
 /** The spacing of floating-point values at x, for a format with this many mantissa bits. */
 function ulp(x: number, mantissaBits: number): number {
-  return x === 0 ? 0 : Math.max(powerOfTwo(floorLog2(Math.abs(x)) - mantissaBits), 2 ** -1074);
+  return x === 0 ? 0 : Math.max(powerOfTwo(floorLog2(Math.abs(x)) - mantissaBits), SMALLEST);
 }
 
 /**
@@ -216,16 +236,28 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * √(mean of squares) of the entries from..to of each vector; scaled by the largest entry first, so
- * that squares of values near overflow do not overflow.
+ * √(mean of squares) of the entries from..to of each vector (each times its coefficient, if
+ * given); scaled by the largest entry first, so that squares of values near overflow do not
+ * overflow.
  */
-export function rootMeanSquare(vectors: readonly ArrayLike<number>[], from = 0, to?: number): number {
+export function rootMeanSquare(vectors: readonly ArrayLike<number>[], from = 0, to?: number, coefficients?: readonly number[]): number {
+  // plain loops: sums a closure captured would live on the heap, written at every entry
   let largest = 0;
   let count = 0;
-  for (const v of vectors) for (let i = from; i < (to ?? v.length); i++, count++) largest = Math.max(largest, Math.abs(v[i]!));
+  for (let k = 0; k < vectors.length; k++) {
+    const v = vectors[k]!;
+    const c = coefficients?.[k] ?? 1;
+    const end = to ?? v.length;
+    for (let i = from; i < end; i++, count++) largest = Math.max(largest, Math.abs(c * v[i]!));
+  }
   if (largest === 0 || !Number.isFinite(largest)) return largest;
   let squares = 0;
-  for (const v of vectors) for (let i = from; i < (to ?? v.length); i++) squares += (v[i]! / largest) ** 2;
+  for (let k = 0; k < vectors.length; k++) {
+    const v = vectors[k]!;
+    const c = coefficients?.[k] ?? 1;
+    const end = to ?? v.length;
+    for (let i = from; i < end; i++) squares += ((c * v[i]!) / largest) ** 2;
+  }
   return largest * Math.sqrt(squares / count);
 }
 

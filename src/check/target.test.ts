@@ -95,3 +95,47 @@ describe('inputs compare as Object.is does', () => {
     expect(thrown(() => guard.forward([tensor([0, 1, NaN])]))?.message).toBe(message);
   });
 });
+
+describe('every call is held to its own inputs, whatever the calls before it were given', () => {
+  // inputs of several sizes, in any order: the copies taken before a call are reused from call to
+  // call, and a copy left from an earlier, larger or different input must neither hide a mutation
+  // nor raise one
+  const calls = fc.array(fc.record({ size: fc.integer({ min: 1, max: 3000 }), seed: fc.integer() }), { minLength: 1, maxLength: 6 });
+  const input = (size: number, seed: number) => new Tensor(Float64Array.from({ length: size }, (_, i) => Math.sin(seed + i)), [size]);
+  const mutatingOn = (call: number, at: (size: number) => number): Differentiable => {
+    let count = 0;
+    return {
+      ...identity,
+      vjp: (xs, g) => {
+        if (count++ === call) (xs[0]!.data as Float64Array)[at(xs[0]!.size)]! += 1;
+        return [new Tensor(g.data.slice(), g.shape)];
+      },
+    };
+  };
+
+  test('one entry of 10⁵ changed on the third vjp is caught there, at its index', () => {
+    const guard = guarded(mutatingOn(2, (size) => size - 1 - 12_345));
+    const big = input(100_000, 1);
+    const small = input(10, 2);
+    guard.vjp([big], big, [0]);
+    guard.vjp([small], small, [0]);
+    const before = big.data[100_000 - 1 - 12_345]!;
+    expect(thrown(() => guard.vjp([big], big, [0]))?.message).toBe(`id: vjp mutated input 0 at flat index 87654 (${before} → ${before + 1})`);
+  });
+
+  test('a mutation is caught on the call that made it, and its twin that mutates nothing passes every call', () => {
+    fc.assert(
+      fc.property(calls, fc.nat(), fc.nat(), (sizes, which, where) => {
+        const call = which % sizes.length;
+        const guard = guarded(mutatingOn(call, (size) => where % size));
+        const twin = guarded(mutatingOn(-1, () => 0));
+        sizes.forEach(({ size, seed }, k) => {
+          const x = input(size, seed);
+          const g = input(size, seed + 1);
+          expect(thrown(() => twin.vjp([x], g, [0]))).toBeUndefined();
+          expect(thrown(() => guard.vjp([x], g, [0]))?.problem).toBe(k === call ? 'mutation' : undefined);
+        });
+      }),
+    );
+  });
+});

@@ -159,8 +159,26 @@ export class GuardedTarget {
     if (this.lastForward !== inputs) this.forward(inputs);
   }
 
+  /**
+   * Buffers the untouched tensors are copied into before each call, reused from call to call: a
+   * fresh copy of a 10⁶-entry input costs the checker as much as a cheap target's whole call (the
+   * new memory's first touch, not the copying). Null while a call is under way, should a target
+   * call through this guard again.
+   */
+  private snapshots: Float64Array[] | null = [];
+
   private call<T>(what: string, run: () => T, untouched: readonly (readonly [string, Tensor])[]): T {
-    const before = untouched.map(([, t]) => t.data.slice());
+    const snapshots = this.snapshots ?? [];
+    this.snapshots = null;
+    const before: Float64Array[] = [];
+    for (let k = 0; k < untouched.length; k++) {
+      const data = untouched[k]![1].data;
+      let snapshot = snapshots[k];
+      if (snapshot === undefined || snapshot.length < data.length) snapshot = snapshots[k] = new Float64Array(data.length);
+      const copy = snapshot.length === data.length ? snapshot : snapshot.subarray(0, data.length);
+      copy.set(data);
+      before.push(copy);
+    }
     let result: T;
     try {
       result = run();
@@ -169,13 +187,16 @@ export class GuardedTarget {
       if (error instanceof ContractError) throw error;
       const bug = what === 'forward' ? '' : ` — a ${what} that throws is a bug of the target: the check counts as failed (ok = false)`;
       throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
+    } finally {
+      this.snapshots = snapshots;
     }
-    untouched.forEach(([label, t], k) => {
+    for (let k = 0; k < untouched.length; k++) {
+      const [label, t] = untouched[k]!;
       const i = firstChange(before[k]!, t.data);
       if (i >= 0) {
         throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${numberText(before[k]![i]!)} → ${numberText(t.data[i]!)})`);
       }
-    });
+    }
     return result;
   }
 
