@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
+import { leastSquares } from './least-squares.js';
 import { NOISY, effectiveRounding, judgeNoise, measuredRounding, readNoise, readNoiseByStep } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
@@ -156,5 +157,30 @@ describe('series given by step', () => {
     const rows = STEPS.map((_, k) => Float64Array.from(series, (s) => s[k]!));
     expect(readNoiseByStep(STEPS, rows, 3)).toEqual(readNoise(STEPS, series, 3));
     expect(() => readNoiseByStep(STEPS, rows.slice(1), 3)).toThrow(RangeError);
+  });
+});
+
+describe('one factorisation for the quartic and the sextic', () => {
+  /** The reading as two fits of their own give it: each series' quartic and sextic rss, pooled. */
+  function twoFits(t: readonly number[], series: readonly number[][]) {
+    const span = Math.max(...t.map(Math.abs));
+    const columns = (degree: number) => Array.from({ length: degree + 1 }, (_, p) => Float64Array.from(t, (x) => (x / span) ** p));
+    const pooled = (degree: number) => Math.sqrt(series.reduce((v, s) => v + leastSquares(columns(degree), Float64Array.from(s)).rss / (t.length - degree - 1), 0));
+    return { noise: pooled(4), unbent: pooled(6) };
+  }
+
+  test('reads what two fits read, to 1e-12, on random series; a series 1e-9 off does not', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 3));
+    for (let k = 0; k < 20; k++) {
+      const series = Array.from({ length: 1 + Math.floor(5 * rng.next()) }, () => STEPS.map((t) => Math.exp((rng.next() - 0.5) * t * 50) + (rng.next() - 0.5) * 10 ** (-1 - 5 * rng.next())));
+      const { noise, unbent } = readNoise(STEPS, series, 1);
+      const two = twoFits(STEPS, series);
+      expect(Math.abs(noise - two.noise)).toBeLessThanOrEqual(1e-12 * two.noise);
+      expect(Math.abs(unbent - two.unbent)).toBeLessThanOrEqual(1e-12 * two.unbent);
+      // the twin: one sample 1e-9 (of the series' size) off reads apart from the two fits
+      const off = series.map((s, i) => (i === 0 ? s.map((y, j) => (j === 3 ? y + 1e-9 * Math.abs(s[0]!) : y)) : s));
+      const moved = readNoise(STEPS, off, 1);
+      expect(Math.abs(moved.noise - two.noise) + Math.abs(moved.unbent - two.unbent)).toBeGreaterThan(1e-12 * (two.noise + two.unbent));
+    }
   });
 });

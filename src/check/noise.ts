@@ -86,9 +86,11 @@ export function readNoiseByStep(t: ArrayLike<number>, rows: readonly ArrayLike<n
 function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Float64Array) => void, size: number): NoiseReading {
   const span = Math.max(...Array.from(t, Math.abs));
   const xi = Float64Array.from(t, (v) => v / span);
-  const curve = (degree: number) => prepare(Array.from({ length: degree + 1 }, (_, p) => xi.map((x) => x ** p)));
-  const design = curve(DEGREE);
-  const unbent = t.length > UNBENT + 1 ? curve(UNBENT) : undefined;
+  // the quartic's columns lead the sextic's: one factorisation and one reduction a series give both fits
+  const unbent = t.length > UNBENT + 1;
+  const design = prepare(Array.from({ length: (unbent ? UNBENT : DEGREE) + 1 }, (_, p) => xi.map((x) => x ** p)));
+  const leading = unbent ? [DEGREE + 1, UNBENT + 1] : [DEGREE + 1];
+  const rss = new Float64Array(leading.length);
   const s = new Float64Array(t.length);
   const dof = t.length - DEGREE - 1;
   let variance = 0;
@@ -96,8 +98,9 @@ function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Flo
   let range = 0;
   for (let i = 0; i < count; i++) {
     fill(i, s);
-    variance += design.rss(s) / dof;
-    if (unbent) unbentVariance += unbent.rss(s) / (t.length - UNBENT - 1);
+    design.nestedRss(s, leading, rss);
+    variance += rss[0]! / dof;
+    if (unbent) unbentVariance += rss[1]! / (t.length - UNBENT - 1);
     let high = -Infinity;
     let low = Infinity;
     for (const y of s) {
