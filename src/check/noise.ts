@@ -130,21 +130,20 @@ function randomSigns(rng: Rng, length: number): Uint8Array {
 
 /** Σ ±y_i for each of PROJECTIONS sign vectors, compensated (Neumaier): ±y_i is exact, and so, to a rounding of the result, is the sum. */
 function signedSums(y: ArrayLike<number>, signs: Uint8Array): Float64Array {
-  const sum = new Float64Array(PROJECTIONS);
-  const lost = new Float64Array(PROJECTIONS);
-  for (let i = 0; i < y.length; i++) {
-    const bits = signs[i]!;
-    const value = y[i]!;
-    for (let j = 0; j < PROJECTIONS; j++) {
-      const x = (bits >>> j) & 1 ? -value : value;
-      const s = sum[j]!;
-      const total = s + x;
-      lost[j] = lost[j]! + (Math.abs(s) >= Math.abs(x) ? s - total + x : x - total + s);
-      sum[j] = total;
+  // one pass a cotangent, its sum and what rounding lost in locals, the sign a factor: a branch on
+  // random signs mispredicts half the time (2.6 times slower), and so did a pass over all eight
+  // sums at once kept in arrays
+  return Float64Array.from({ length: PROJECTIONS }, (_, j) => {
+    let sum = 0;
+    let lost = 0;
+    for (let i = 0; i < y.length; i++) {
+      const x = y[i]! * (1 - 2 * ((signs[i]! >>> j) & 1));
+      const total = sum + x;
+      lost += Math.abs(sum) >= Math.abs(x) ? sum - total + x : x - total + sum;
+      sum = total;
     }
-  }
-  for (let j = 0; j < PROJECTIONS; j++) sum[j] = sum[j]! + lost[j]!;
-  return sum;
+    return sum + lost;
+  });
 }
 
 function checkRows(t: ArrayLike<number>, rows: readonly ArrayLike<number>[]): void {
