@@ -8,10 +8,10 @@
  * a statistical second opinion where finite differences fail it (see checkGradients).
  */
 import { Rng, type Tensor, randn } from '../tensor/index.js';
-import { type Context, type Judging, probeDirection, sampleAt } from './context.js';
+import { type Context, type Judging, PROJECTED_FROM, probeDirection, sampleAt } from './context.js';
 import { finiteDifferences } from './fast.js';
-import { type NoiseReading, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep } from './noise.js';
-import { type CheckOptions, type Settings, arithmeticOf, resolveOptions } from './options.js';
+import { type NoiseReading, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep, readNoiseProjected } from './noise.js';
+import { type CheckOptions, type Settings, arithmeticOfParts, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
 
@@ -85,8 +85,8 @@ export interface Measured {
  * values where those are too simple to tell), and the noise they show.
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
-  const { values, noise } = sampled(ctx, firstRun(ctx));
-  return { precision: arithmeticOf(values, more), ...(noise ? { noise } : {}) };
+  const { rows, noise } = sampled(ctx, firstRun(ctx));
+  return { precision: arithmeticOfParts(rows, more), ...(noise ? { noise } : {}) };
 }
 
 /** The first run's steps: `levels` halvings from the first step, both signs. */
@@ -149,14 +149,23 @@ function atRandomSteps(ctx: Context, scale: number, rng: Rng): NoiseReading | un
   return sampled(ctx, steps.flatMap((h) => [h, -h])).noise;
 }
 
-/** The forward along the first probe's direction at these steps: every value, and the noise they show. */
-function sampled(ctx: Context, steps: readonly number[]): { values: Float64Array; noise?: NoiseReading } {
+/**
+ * The forward along the first probe's direction at these steps: the output and every sample (the
+ * context's, see sampleAt: the probes difference them), and the noise they show — read off
+ * projections where the output is large (see readNoiseProjected), on signs of their own seed so
+ * that the check's draws stay as they were.
+ */
+function sampled(ctx: Context, steps: readonly number[]): { rows: Float64Array[]; noise?: NoiseReading } {
   const { output } = ctx;
   const direction = probeDirection(ctx);
   const samples = steps.map((t) => sampleAt(ctx, direction, t));
   const rows = [output.data, ...samples.filter((y) => y !== null)];
-  const values = new Float64Array(rows.length * output.size);
-  rows.forEach((y, k) => values.set(y, k * output.size));
-  if (rows.length <= samples.length) return { values };
-  return { values, noise: readNoiseByStep([0, ...steps], rows, output.data.reduce((s, y) => s + Math.abs(y), 0)) };
+  if (rows.length <= samples.length) return { rows };
+  const t = [0, ...steps];
+  const size = output.data.reduce((s, y) => s + Math.abs(y), 0);
+  const noise = output.size >= PROJECTED_FROM ? readNoiseProjected(t, rows, size, new Rng(ctx.settings.seed ^ SIGNS)) : readNoiseByStep(t, rows, size);
+  return { rows, noise };
 }
+
+/** Sets the seed of the projections' signs apart from the check's own: a stream of their own. */
+const SIGNS = 0x9e3779b1;

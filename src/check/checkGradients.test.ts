@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { neuron, neuronInputs } from '../../fixtures/neuron.js';
 import { Tensor, randn, scalar, tensor } from '../tensor/index.js';
 import { checkGradients, formatReport } from './index.js';
-import { arithmeticOf } from './options.js';
+import { arithmeticOf, arithmeticOfParts } from './options.js';
 import type { Differentiable, Mode } from './index.js';
 
 const modes: Mode[] = ['auto', 'fast', 'full'];
@@ -264,6 +264,24 @@ describe('sensitivity and specificity of the derived tolerance', () => {
     expect(arithmeticOf(Float64Array.of(Math.fround(0.1), 1))).toBe('float32');
     expect(arithmeticOf(Float64Array.of(Math.fround(0.1)))).toBe('float64');
     expect(checkGradients(relu, [tensor([1, 2, -1])]).precision).toBe('float64');
+  });
+
+  test('values in parts (the samples along the first probe) tell what the same values joined tell', () => {
+    const f = Math.fround(0.1);
+    const cases: [number[][], 'float64' | 'float32'][] = [
+      [[[1, 0.5], [f]], 'float32'], // the one intricate value, and the count, in different parts
+      [[[f], [0.1]], 'float64'], // a float64 value in a later part
+      [[[f], []], 'float64'], // a lone value, however the parts fall
+      [[[0, 1], [0.5, -3]], 'float64'],
+    ];
+    for (const [parts, expected] of cases) {
+      expect(arithmeticOfParts(parts)).toBe(expected);
+      expect(arithmeticOf(parts.flat())).toBe(expected);
+    }
+    // the twin: the first part alone tells otherwise
+    expect(arithmeticOf(cases[0]![0][0]!)).toBe('float64');
+    expect(arithmeticOfParts([[f]], () => [0.1])).toBe('float64');
+    expect(arithmeticOfParts([[f]], () => [f])).toBe('float32');
   });
 
   test('an output too simple to tell by is told by its values along the first probe: a float32 loss that lands on few bits', () => {

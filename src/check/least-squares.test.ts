@@ -74,4 +74,23 @@ describe('a design fitted to many right-hand sides', () => {
       expect(design.rss(y)).toBe(design.fit(y).rss);
     }
   });
+
+  test('nested fits from one reduction: the leading columns\' rss as their own design gives it, to the last bit', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 5));
+    // the noise reading's shape: 9 samples, a sextic whose first five columns are the quartic
+    const t = Float64Array.from([0, 1, -1, 0.5, -0.5, 0.25, -0.25, 0.125, -0.125]);
+    const columns = (degree: number) => Array.from({ length: degree + 1 }, (_, p) => t.map((x) => x ** p));
+    const whole = prepare(columns(6));
+    const rss = new Float64Array(3);
+    for (let k = 0; k < 50; k++) {
+      const y = t.map((x) => Math.sin(3 * x * rng.next()) + (rng.next() - 0.5) * 10 ** (-3 - 10 * rng.next()));
+      whole.nestedRss(y, [5, 7, 3], rss);
+      expect([...rss]).toEqual([prepare(columns(4)).rss(y), whole.rss(y), prepare(columns(2)).rss(y)]);
+      // the twin: the quartic read off the sextic's coefficients, cut short, is another curve
+      const sextic = leastSquares(columns(6), y).coefficients;
+      const cut = y.reduce((s, v, i) => s + (v - [0, 1, 2, 3, 4].reduce((f, p) => f + sextic[p]! * t[i]! ** p, 0)) ** 2, 0);
+      expect(Math.abs(cut - rss[0]!)).toBeGreaterThan(1e-6 * rss[0]!);
+    }
+    expect(() => whole.nestedRss(t, [8], rss)).toThrow(RangeError);
+  });
 });

@@ -32,6 +32,14 @@ export interface Design {
   fit(y: Float64Array): Fit;
   /** The fit's rss alone, the same number, without allocating: for many right-hand sides. */
   rss(y: ArrayLike<number>): number;
+  /**
+   * The rss of the fits by the first `leading[m]` columns, into `into[m]`, from one reduction of y:
+   * each the number a design of those columns alone gives, to the last bit. Householder QR reduces
+   * column by column and reflector j touches rows j… only, so the reflectors, R and Qᵀy's first k
+   * entries of the leading k columns are those of the whole design (a quartic and a sextic through
+   * the same samples: one factorisation, one reduction per series).
+   */
+  nestedRss(y: ArrayLike<number>, leading: readonly number[], into: Float64Array): void;
 }
 
 export function prepare(columns: readonly Float64Array[]): Design {
@@ -84,16 +92,33 @@ export function prepare(columns: readonly Float64Array[]): Design {
       inverse[i * p + j] = s;
     }
   }
-  // the coefficients of y, into `coefficients` (b: a copy of y, reduced in place)
-  const solve = (y: ArrayLike<number>, b: Float64Array, coefficients: Float64Array) => {
+  // y reduced to Qᵀy in b (a copy of y, reduced in place)
+  const reduce = (y: ArrayLike<number>, b: Float64Array) => {
     if (y.length !== n) throw new RangeError(`leastSquares: ${y.length} values for ${n} rows`);
     b.set(y);
     for (let j = 0; j < p; j++) reflect(j, b);
-    for (let i = p - 1; i >= 0; i--) {
+  };
+  // the coefficients of the fit by the first k columns, into `coefficients`, from a reduced b
+  const backSubstitute = (b: Float64Array, k: number, coefficients: Float64Array) => {
+    for (let i = k - 1; i >= 0; i--) {
       let s = b[i]!;
-      for (let j = i + 1; j < p; j++) s -= r(i, j) * coefficients[j]!;
+      for (let j = i + 1; j < k; j++) s -= r(i, j) * coefficients[j]!;
       coefficients[i] = s / r(i, i);
     }
+  };
+  const solve = (y: ArrayLike<number>, b: Float64Array, coefficients: Float64Array) => {
+    reduce(y, b);
+    backSubstitute(b, p, coefficients);
+  };
+  // Σ residuals² as fit computes them: the first k columns' terms taken off in order
+  const residualSquares = (y: ArrayLike<number>, k: number, coefficients: Float64Array) => {
+    let rss = 0;
+    for (let i = 0; i < n; i++) {
+      let e = y[i]!;
+      for (let j = 0; j < k; j++) e -= columns[j]![i]! * coefficients[j]!;
+      rss += e * e;
+    }
+    return rss;
   };
   const scratch = { b: new Float64Array(n), coefficients: new Float64Array(p) };
   return {
@@ -112,14 +137,16 @@ export function prepare(columns: readonly Float64Array[]): Design {
     rss(y) {
       const { b, coefficients } = scratch;
       solve(y, b, coefficients);
-      // each residual as fit computes it: the columns' terms taken off in order
-      let rss = 0;
-      for (let i = 0; i < n; i++) {
-        let e = y[i]!;
-        for (let j = 0; j < p; j++) e -= columns[j]![i]! * coefficients[j]!;
-        rss += e * e;
-      }
-      return rss;
+      return residualSquares(y, p, coefficients);
+    },
+    nestedRss(y, leading, into) {
+      if (leading.some((k) => !(k >= 1 && k <= p && Number.isInteger(k)))) throw new RangeError(`leastSquares: leading column counts are 1 to ${p}, got ${leading.join(', ')}`);
+      const { b, coefficients } = scratch;
+      reduce(y, b);
+      leading.forEach((k, m) => {
+        backSubstitute(b, k, coefficients);
+        into[m] = residualSquares(y, k, coefficients);
+      });
     },
   };
 }

@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
-import { NOISY, effectiveRounding, judgeNoise, measuredRounding, readNoise, readNoiseByStep } from './noise.js';
+import { leastSquares } from './least-squares.js';
+import { NOISY, effectiveRounding, judgeNoise, measuredRounding, readNoise, readNoiseByStep, readNoiseProjected } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
 const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
@@ -156,5 +157,90 @@ describe('series given by step', () => {
     const rows = STEPS.map((_, k) => Float64Array.from(series, (s) => s[k]!));
     expect(readNoiseByStep(STEPS, rows, 3)).toEqual(readNoise(STEPS, series, 3));
     expect(() => readNoiseByStep(STEPS, rows.slice(1), 3)).toThrow(RangeError);
+  });
+});
+
+describe('one factorisation for the quartic and the sextic', () => {
+  /** The reading as two fits of their own give it: each series' quartic and sextic rss, pooled. */
+  function twoFits(t: readonly number[], series: readonly number[][]) {
+    const span = Math.max(...t.map(Math.abs));
+    const columns = (degree: number) => Array.from({ length: degree + 1 }, (_, p) => Float64Array.from(t, (x) => (x / span) ** p));
+    const pooled = (degree: number) => Math.sqrt(series.reduce((v, s) => v + leastSquares(columns(degree), Float64Array.from(s)).rss / (t.length - degree - 1), 0));
+    return { noise: pooled(4), unbent: pooled(6) };
+  }
+
+  test('reads what two fits read, to 1e-12, on random series; a series 1e-9 off does not', () => {
+    const rng = new Rng(Number(process.env.GRADPROP_SEED ?? 3));
+    for (let k = 0; k < 20; k++) {
+      const series = Array.from({ length: 1 + Math.floor(5 * rng.next()) }, () => STEPS.map((t) => Math.exp((rng.next() - 0.5) * t * 50) + (rng.next() - 0.5) * 10 ** (-1 - 5 * rng.next())));
+      const { noise, unbent } = readNoise(STEPS, series, 1);
+      const two = twoFits(STEPS, series);
+      expect(Math.abs(noise - two.noise)).toBeLessThanOrEqual(1e-12 * two.noise);
+      expect(Math.abs(unbent - two.unbent)).toBeLessThanOrEqual(1e-12 * two.unbent);
+      // the twin: one sample 1e-9 (of the series' size) off reads apart from the two fits
+      const off = series.map((s, i) => (i === 0 ? s.map((y, j) => (j === 3 ? y + 1e-9 * Math.abs(s[0]!) : y)) : s));
+      const moved = readNoise(STEPS, off, 1);
+      expect(Math.abs(moved.noise - two.noise) + Math.abs(moved.unbent - two.unbent)).toBeGreaterThan(1e-12 * (two.noise + two.unbent));
+    }
+  });
+});
+
+describe('a large output read off projections on random signs', () => {
+  const seed = Number(process.env.GRADPROP_SEED ?? 3);
+  const N = 100_000;
+  /** A forward's outputs at 10⁵ entries along a line through random inputs, by step (the first probe's samples). */
+  function rowsOf(forward: (x: Float64Array) => Float64Array) {
+    const rng = new Rng(seed);
+    const x = Float64Array.from({ length: N }, () => rng.normal());
+    const d = x.map((xi) => (rng.next() < 0.5 ? -1 : 1) * Math.abs(xi));
+    return STEPS.map((t) => forward(x.map((xi, i) => xi + t * d[i]!)));
+  }
+  const size = (rows: Float64Array[]) => rows[0]!.reduce((s, y) => s + Math.abs(y), 0);
+  const projected = (rows: Float64Array[]) => readNoiseProjected(STEPS, rows, size(rows), new Rng(seed + 1));
+  const perUnit = (reading: ReturnType<typeof readNoise>, rows: Float64Array[]) => measuredRounding(reading, rows[0]!) / 2 ** -53;
+  const tanh64 = (x: Float64Array) => x.map(Math.tanh);
+  const tanh32 = (x: Float64Array) => x.map((v) => f32(Math.tanh(f32(v))));
+
+  test('float32 elementwise at 10⁵ entries reads float32 noise; float64 reads none that finite differences would believe, as entry by entry', () => {
+    const [float64, float32] = [rowsOf(tanh64), rowsOf(tanh32)];
+    const [p64, p32] = [projected(float64), projected(float32)];
+    expect(judgeNoise(p32)).toBe('noisy');
+    // relative to Σ|y_i|, which grows as n where rounding grows as √n
+    expect(p32.relative * Math.sqrt(N)).toBeGreaterThan(2 ** -30);
+    expect(judgeNoise(p64)).toBe('quiet');
+    expect(perUnit(p64, float64)).toBe(0);
+    // the same meaning as every entry's series pooled: noise within a factor of the projections' spread, the same range
+    for (const [rows, reading] of [[float64, p64], [float32, p32]] as const) {
+      const pooled = readNoiseByStep(STEPS, rows, size(rows));
+      expect(reading.range).toBe(pooled.range);
+      expect(reading.moved).toBe(pooled.moved);
+      expect(reading.relative / pooled.relative).toBeGreaterThan(1 / 3);
+      expect(reading.relative / pooled.relative).toBeLessThan(3);
+    }
+    // the twin: the same projections summed plainly, 10⁵ terms in order, round by tens of units
+    // of float64's last place: read as the forward's noise, a long sum's, and believed
+    const rng = new Rng(seed + 1);
+    const signs = Array.from({ length: 8 }, () => Float64Array.from({ length: N }, () => (rng.next() < 0.5 ? -1 : 1)));
+    const plain = signs.map((v) => float64.map((row) => row.reduce((s, y, i) => s + v[i]! * y, 0)));
+    const pooledPlain = readNoise(STEPS, plain, size(float64));
+    // readNoise pools the 8 series' variances; the projected reading averages them
+    expect(perUnit({ ...pooledPlain, unbent: pooledPlain.unbent / Math.sqrt(8) }, float64)).toBeGreaterThan(16);
+  });
+
+  test('a long sum in every entry (a running sum of 10⁵ terms in order) is believed noisy, as entry by entry; summed compensated, it is not', () => {
+    const running = (compensated: boolean) => (x: Float64Array) => {
+      let [sum, lost] = [0, 0];
+      return x.map((v) => {
+        const term = Math.sqrt(1 + v * v);
+        const total = sum + term;
+        if (compensated) lost += Math.abs(sum) >= term ? sum - total + term : term - total + sum;
+        sum = total;
+        return sum + lost;
+      });
+    };
+    const [inOrder, exact] = [rowsOf(running(false)), rowsOf(running(true))];
+    expect(perUnit(projected(inOrder), inOrder)).toBeGreaterThan(16);
+    expect(perUnit(readNoiseByStep(STEPS, inOrder, size(inOrder)), inOrder)).toBeGreaterThan(16);
+    expect(perUnit(projected(exact), exact)).toBe(0);
   });
 });

@@ -13,6 +13,7 @@
  * evidence only where the values are float32 values anyway. The statistical check measures the
  * noise it judges by on its own, far more samples.
  */
+import type { Rng } from '../tensor/index.js';
 import { prepare } from './least-squares.js';
 
 /** What the samples say about the forward's rounding. */
@@ -64,7 +65,7 @@ export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonl
   if (series.some((s) => s.length !== n) || n < DEGREE + 3) {
     throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} and ${series.map((s) => s.length).join(', ')}`);
   }
-  return pooled(t, series.length, (i, into) => into.set(series[i]!), size);
+  return readingOf(pooled(t, series.length, (i, into) => into.set(series[i]!)), size);
 }
 
 /**
@@ -72,32 +73,114 @@ export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonl
  * outputs as sampled, read without a series built per output entry.
  */
 export function readNoiseByStep(t: ArrayLike<number>, rows: readonly ArrayLike<number>[], size: number): NoiseReading {
+  checkRows(t, rows);
+  return readingOf(pooled(t, rows[0]!.length, (i, into) => {
+    for (let k = 0; k < t.length; k++) into[k] = rows[k]![i]!;
+  }), size);
+}
+
+/**
+ * Random-sign cotangents a large output's noise is read on, one bit each of a byte an entry: 8
+ * series of 4 (quartic) and 2 (sextic) degrees of freedom. They read a float64 tanh's noise beyond
+ * curvature at 10⁵ entries at 1.4–7.8 units of float64's last place per unit of the values over
+ * seeds 1–8 (every entry's series pooled: 3.7–3.8), a compensated running sum at 1.5–5.7; four
+ * projections read 1.0–5.1 and 1.1–10.1, too near the 16 that measuredRounding believes.
+ */
+const PROJECTIONS = 8;
+
+/**
+ * The same reading of a large output, the series given by step as in readNoiseByStep, off
+ * projections ⟨v, f(t_k)⟩ on PROJECTIONS cotangents v of random signs (drawn from `rng`) — a
+ * few compensated sums a sample instead of two fits per output entry. The reading means what the
+ * pooled one does: the noise of ⟨v, f⟩ for a random-sign v. Pooled, each entry's residual
+ * variance σ_i² adds up to Σσ_i², which is var⟨v, e⟩ = Σ v_i²σ_i² for v_i = ±1 and residuals e
+ * independent between entries — and a projection's residuals are Σ v_i e_i, whose variance is
+ * that sum, so the mean of the projections' variances estimates it (curvature alike: E(Σ v_i c_i)²
+ * = Σ c_i²), and its size Σ|v_i y_i| is Σ|y_i| for every v. Where entries' roundings are
+ * correlated (a shared normaliser) the projection reads the noise of ⟨v, f⟩ itself, which the
+ * pooled reading only approximates. The sums are compensated (Neumaier): a plain float64 sum of
+ * n terms rounds about √n times more than its terms do, and would be read as the forward's own
+ * noise (a float64 tanh at 10⁵ entries: 54–124 units, believed as a long sum's). How far the
+ * forward moved (`range`, `moved`) is each entry's, summed, as pooled.
+ */
+export function readNoiseProjected(t: ArrayLike<number>, rows: readonly ArrayLike<number>[], size: number, rng: Rng): NoiseReading {
+  checkRows(t, rows);
+  const count = rows[0]!.length;
+  const signs = randomSigns(rng, count);
+  const projected = rows.map((row) => signedSums(row, signs));
+  let range = 0;
+  for (let i = 0; i < count; i++) {
+    let high = -Infinity;
+    let low = Infinity;
+    for (const row of rows) {
+      high = Math.max(high, row[i]!);
+      low = Math.min(low, row[i]!);
+    }
+    range += high - low;
+  }
+  const fits = pooled(t, PROJECTIONS, (j, into) => projected.forEach((p, k) => (into[k] = p[j]!)));
+  return readingOf({ ...fits, variance: fits.variance / PROJECTIONS, unbentVariance: fits.unbentVariance / PROJECTIONS, range }, size);
+}
+
+/** PROJECTIONS signs for each of `length` entries: bit j of byte i set where cotangent j is −1 at entry i. */
+function randomSigns(rng: Rng, length: number): Uint8Array {
+  const words = Uint32Array.from({ length: Math.ceil(length / 4) }, () => Math.floor(rng.next() * 2 ** 32));
+  return new Uint8Array(words.buffer, 0, length);
+}
+
+/** Σ ±y_i for each of PROJECTIONS sign vectors, compensated (Neumaier): ±y_i is exact, and so, to a rounding of the result, is the sum. */
+function signedSums(y: ArrayLike<number>, signs: Uint8Array): Float64Array {
+  // one pass a cotangent, its sum and what rounding lost in locals, the sign a factor: a branch on
+  // random signs mispredicts half the time (2.6 times slower), and so did a pass over all eight
+  // sums at once kept in arrays
+  return Float64Array.from({ length: PROJECTIONS }, (_, j) => {
+    let sum = 0;
+    let lost = 0;
+    for (let i = 0; i < y.length; i++) {
+      const x = y[i]! * (1 - 2 * ((signs[i]! >>> j) & 1));
+      const total = sum + x;
+      lost += Math.abs(sum) >= Math.abs(x) ? sum - total + x : x - total + sum;
+      sum = total;
+    }
+    return sum + lost;
+  });
+}
+
+function checkRows(t: ArrayLike<number>, rows: readonly ArrayLike<number>[]): void {
   const n = t.length;
   const count = rows[0]?.length ?? 0;
   if (rows.length !== n || rows.some((r) => r.length !== count) || n < DEGREE + 3) {
     throw new RangeError(`readNoise: at least ${DEGREE + 3} samples of t and φ alike, got ${n} steps and ${rows.length} rows of ${rows.map((r) => r.length).join(', ')}`);
   }
-  return pooled(t, count, (i, into) => {
-    for (let k = 0; k < n; k++) into[k] = rows[k]![i]!;
-  }, size);
 }
 
-/** The pooled reading of `count` series, series i written into a buffer by fill(i, into). */
-function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Float64Array) => void, size: number): NoiseReading {
+/** What fitting series leaves: Σ over them of each fit's residual variance (the quartic's, the sextic's: NaN where too few samples) and of their ranges. */
+interface Fits {
+  variance: number;
+  unbentVariance: number;
+  range: number;
+  dof: number;
+}
+
+/** The fits of `count` series, series i written into a buffer by fill(i, into). */
+function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Float64Array) => void): Fits {
   const span = Math.max(...Array.from(t, Math.abs));
   const xi = Float64Array.from(t, (v) => v / span);
-  const curve = (degree: number) => prepare(Array.from({ length: degree + 1 }, (_, p) => xi.map((x) => x ** p)));
-  const design = curve(DEGREE);
-  const unbent = t.length > UNBENT + 1 ? curve(UNBENT) : undefined;
+  // the quartic's columns lead the sextic's: one factorisation and one reduction a series give both fits
+  const unbent = t.length > UNBENT + 1;
+  const design = prepare(Array.from({ length: (unbent ? UNBENT : DEGREE) + 1 }, (_, p) => xi.map((x) => x ** p)));
+  const leading = unbent ? [DEGREE + 1, UNBENT + 1] : [DEGREE + 1];
+  const rss = new Float64Array(leading.length);
   const s = new Float64Array(t.length);
   const dof = t.length - DEGREE - 1;
   let variance = 0;
-  let unbentVariance = 0;
+  let unbentVariance = unbent ? 0 : NaN;
   let range = 0;
   for (let i = 0; i < count; i++) {
     fill(i, s);
-    variance += design.rss(s) / dof;
-    if (unbent) unbentVariance += unbent.rss(s) / (t.length - UNBENT - 1);
+    design.nestedRss(s, leading, rss);
+    variance += rss[0]! / dof;
+    if (unbent) unbentVariance += rss[1]! / (t.length - UNBENT - 1);
     let high = -Infinity;
     let low = Infinity;
     for (const y of s) {
@@ -106,8 +189,13 @@ function pooled(t: ArrayLike<number>, count: number, fill: (i: number, into: Flo
     }
     range += high - low;
   }
+  return { variance, unbentVariance, range, dof };
+}
+
+/** The reading fits give, against the size of φ's terms. */
+function readingOf({ variance, unbentVariance, range, dof }: Fits, size: number): NoiseReading {
   const noise = Math.sqrt(variance);
-  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, range, dof, unbent: unbent ? Math.sqrt(unbentVariance) : NaN };
+  return { noise, relative: size > 0 ? noise / size : noise > 0 ? Infinity : 0, moved: range >= MOVED * size, range, dof, unbent: Math.sqrt(unbentVariance) };
 }
 
 /** The precision of each arithmetic: the relative noise its rounding leaves, at most. */

@@ -129,15 +129,24 @@ export function resolveOptions(options: CheckOptions, output: ArrayLike<number>,
  * nothing to tell by, float64.
  */
 export function arithmeticOf(output: ArrayLike<number>, more?: () => ArrayLike<number>): 'float64' | 'float32' {
-  return evidence(output) ?? (more && evidence([...Array.from(output), ...Array.from(more())])) ?? 'float64';
+  return arithmeticOfParts([output], more);
 }
 
-function evidence(values: ArrayLike<number>): 'float64' | 'float32' | undefined {
+/** The same, of values held in parts (outputs as sampled), read as one, without joining them. */
+export function arithmeticOfParts(parts: readonly ArrayLike<number>[], more?: () => ArrayLike<number>): 'float64' | 'float32' {
+  return evidence(parts) ?? (more && evidence([...parts, more()])) ?? 'float64';
+}
+
+function evidence(parts: readonly ArrayLike<number>[]): 'float64' | 'float32' | undefined {
   let intricate = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Math.fround(v) !== v) return 'float64';
-    if (v !== 0 && Math.abs(v * powerOfTwo(12 - floorLog2(Math.abs(v)))) % 1 !== 0) intricate++;
+  let count = 0;
+  for (const values of parts) {
+    count += values.length;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (Math.fround(v) !== v) return 'float64';
+      if (v !== 0 && Math.abs(v * powerOfTwo(12 - floorLog2(Math.abs(v)))) % 1 !== 0) intricate++;
+    }
   }
-  return intricate > 0 && values.length > 1 ? 'float32' : undefined;
+  return intricate > 0 && count > 1 ? 'float32' : undefined;
 }
