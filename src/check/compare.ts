@@ -145,8 +145,10 @@ export function judge(
   // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
   // makes no estimate better
   const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
-  // beyond the steps, and not φ's own slope across them either: no evidence (a smooth φ's estimate is its secant)
-  const smooth = Math.abs(Math.abs(central) - numeric.secant) <= numeric.secant * 2 ** -6;
+  // beyond the steps, and not φ's own slope across them either: no evidence (a smooth φ's estimate is
+  // its secant, and further runs of steps bear it out: a first run that aliased into a line over its
+  // four steps, sin(3.8·10¹²·x) at 0.67, read -7.03 for a secant of 6.99, and runs that disagreed by 56)
+  const smooth = Math.max(Math.abs(Math.abs(central) - numeric.secant), numeric.error) <= numeric.secant * 2 ** -6;
   const untestable = beyondSteps && !smooth;
   // one-sided slopes uncertain by more than the whole central value cannot tell its sign: φ's even
   // part is rougher than every step, as an oscillation faster than all of them is, whose central

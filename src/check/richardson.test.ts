@@ -1,8 +1,8 @@
 /**
  * Richardson extrapolation pinned exactly: how many samples of φ it takes (steps halve from the
  * first until `levels` have been taken, then on until the estimate settles, never below the
- * smallest; an estimate that settles late or never is taken again on steps ¾ the size), the
- * rounding it reads off the samples by fourth differences, and what it says of a jump.
+ * smallest unless its quotients still converge there, then down to the smallest exact step; an
+ * estimate that settles late or never is taken again on steps ¾ the size), the rounding it reads off the samples by fourth differences, and what it says of a jump.
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
@@ -130,6 +130,36 @@ describe('runs of steps', () => {
     // twins: a direction that moves two entries, or none, keeps the four-bit fractions
     expect(rerunsAlong(of(0.5, 0.25))).toEqual([3 / 4, 5 / 8, 7 / 8, 9 / 16]);
     expect(rerunsAlong(of(0, 0))).toEqual([3 / 4, 5 / 8, 7 / 8, 9 / 16]);
+  });
+
+  test('a sine its steps barely resolve at 2^-30 goes on down while its quotients converge, and settles: sin(1.5·10⁸·x) at 0.9', () => {
+    const [w, x] = [1.5e8, 0.9];
+    const truth = w * Math.cos(w * x);
+    const estimate = (ladder: Ladder) => {
+      const c = counted((t) => of(Math.sin(w * (x + t))));
+      const d = differentiate(c.phi, of(Math.sin(w * x)), ladder, EPS, sizes(1))!;
+      return { value: d.central.value[0]!, tolerance: 16 * d.central.error[0]!, smallest: Math.min(...c.steps.filter((t) => t > 0)) };
+    };
+    // its phase turns by 0.14 radians a step at 2^-30: the quotients still move there, by a quarter a halving
+    const deeper = estimate(LADDER);
+    expect(deeper.smallest).toBeLessThan(2 ** -30);
+    expect(deeper.smallest).toBeGreaterThanOrEqual((9 / 16) * 2 ** -34);
+    expect(Math.abs(deeper.value / truth - 1)).toBeLessThan(1e-9);
+    expect(deeper.tolerance).toBeLessThan(1e-6 * Math.abs(truth));
+    // the twin, a ladder that stops at 2^-30: its estimate is close, but its tolerance (15% of it)
+    // would pass a gradient 1% off
+    const stopped = estimate({ ...LADDER, exact: 2 ** -30 });
+    expect(stopped.smallest).toBe(2 ** -30);
+    expect(stopped.tolerance).toBeGreaterThan(0.1 * Math.abs(truth));
+    expect(Math.abs(1.01 * truth - stopped.value)).toBeLessThan(stopped.tolerance);
+  });
+
+  test('an oscillation far beyond the steps goes no further than 2^-30: its quotients move at random, and do not converge', () => {
+    for (const x of [0.3, 1.1, 2.7]) {
+      const c = counted((t) => of(Math.sin(1e12 * (x + t))));
+      differentiate(c.phi, of(Math.sin(1e12 * x)), LADDER, EPS, sizes(1));
+      expect(Math.min(...c.steps.filter((t) => t > 0))).toBeGreaterThanOrEqual((9 / 16) * 2 ** -30);
+    }
   });
 
   test('a resolvable oscillation is resolved at small steps by both runs', () => {

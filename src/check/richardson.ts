@@ -145,7 +145,12 @@ const AMPLIFIED = 8;
 /**
  * Steps start at `first` and halve until `levels` consecutive steps give finite values, and on
  * while the estimate has not settled — a kink or a steep stretch just beside the input spoils the
- * larger steps, and the tableau finds its best entry among the smaller ones. A step that leaves
+ * larger steps, and the tableau finds its best entry among the smaller ones — down to `smallest`,
+ * and below it, to the smallest exact step, while the quotients still converge there (see
+ * converging; in float64 a quotient at 2^-34 still rounds by only 1e-6 of a slope of 10⁸ against
+ * values of 1). Further runs go as far below their own smallest step; there their steps round the
+ * moved input by half a unit in its last place, a backward error the rounding read off φ carries.
+ * A step that leaves
  * φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
  *
  * An estimate that settled only far down the steps, or never, is taken again on other runs of
@@ -156,7 +161,8 @@ const AMPLIFIED = 8;
  * before a disagreement is called a failure, it must not be an oscillation aliasing on one run.
  */
 export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, eps: number, sizes: Sizes, confirm?: Derivatives): Derivatives | null {
-  const first = confirm ? { derivatives: confirm, levels: Infinity, strict: false } : run(phi, base, ladder, eps, sizes, AMPLIFIED);
+  const deepest = Math.min(ladder.smallest, ladder.exact);
+  const first = confirm ? { derivatives: confirm, levels: Infinity, strict: false } : run(phi, base, ladder, deepest, eps, sizes, AMPLIFIED);
   if (!first) return null;
   if (first.levels <= ladder.levels + ON_TIME && first.strict) first.derivatives.crisp = true;
   if (ladder.exact > ladder.smallest * 2 ** -4) return { ...first.derivatives, confirmed: true };
@@ -165,7 +171,7 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
   for (const factor of ladder.reruns?.() ?? RERUNS) {
     // confirming what a verdict names, steps go on until the estimate settles within its rounding:
     // runs of an oscillation that stop where it looks smooth within a few times that can agree by chance
-    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, eps, sizes, confirm ? 1 : AMPLIFIED);
+    const again = run(phi, base, { ...ladder, first: ladder.first * factor, smallest: ladder.smallest * factor }, deepest * factor, eps, sizes, confirm ? 1 : AMPLIFIED);
     if (again) runs.push(again.derivatives);
     if (runs.length > 1 && agreeing(runs)) break;
   }
@@ -179,7 +185,7 @@ export function differentiate(phi: Sampler, base: Float64Array, ladder: Ladder, 
  * a few times the rounding its fast phase makes of the input's, and must be taken again on other
  * runs before it is believed.
  */
-function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, eps: number, sizes: Sizes, within: number): { derivatives: Derivatives; levels: number; strict: boolean } | null {
+function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact }: Ladder, deepest: number, eps: number, sizes: Sizes, within: number): { derivatives: Derivatives; levels: number; strict: boolean } | null {
   const samples: Sample[] = [];
   // beyond the first estimate, settling takes two steps in a row: an oscillation aliasing on the
   // steps looks smooth over four of them by chance once in sixteen, over five once in thirty-two
@@ -189,7 +195,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   // every estimate of the run writes every component it reaches: one set of arrays serves them all,
   // made at the first estimate (not while a further run samples its first steps)
   let into: Derivatives | undefined;
-  for (let h = first; h >= smallest; h /= 2) {
+  for (let h = first; h >= smallest || (h >= deepest && converging(samples)); h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
@@ -211,6 +217,28 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   }
   // never settled: an entry counts only where quotients at two smaller steps bear it out
   return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, (into ??= blank(base.length))), samples, base, levels), levels: Infinity, strict: false } : null;
+}
+
+/**
+ * Some component's central quotients at the last three steps still move, and converge as a smooth
+ * function's do: each change a quarter of the one before (between a half and an eighth, the same
+ * way), and the last within a quarter of the quotient. A slope barely resolved at the smallest step
+ * (sin(3·10⁸·x) at 2^-30, where its phase turns by a quarter of a radian a step) that smaller steps
+ * would settle: it stopped there with a tolerance of 1–3% of itself, and passed a gradient 1% off.
+ * An oscillation far beyond the steps moves its quotients at random (by chance like this in a few
+ * runs of a hundred: see combined for what such a run's reach is worth).
+ */
+function converging(samples: readonly Sample[]): boolean {
+  const n = samples.length;
+  if (n < 3) return false;
+  const [a, b, c] = samples.slice(-3) as [Sample, Sample, Sample];
+  const q = (s: Sample, i: number) => (s.plus[i]! - s.minus[i]!) / (2 * s.h);
+  for (let i = 0; i < a.plus.length; i++) {
+    const before = q(a, i) - q(b, i);
+    const after = q(b, i) - q(c, i);
+    if (after !== 0 && before / after >= 2 && before / after <= 8 && Math.abs(after) <= Math.abs(q(c, i)) / 4) return true;
+  }
+  return false;
 }
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
@@ -244,11 +272,17 @@ function agreeing(runs: readonly Derivatives[]): boolean {
  * smaller than their disagreement. Crisp only where the first run was and every central value
  * comes from a pair with the first run in it: two later runs that agree with each other and not
  * with it (sin(4.7·10¹²·x) at 0.55: a crisp -1.09 on the first, 6.89·10⁴ on the next two, for
- * 6·10¹¹) say the first run aliased, and their own agreement is no more than chance.
+ * 6·10¹¹) say the first run aliased, and their own agreement is no more than chance. The largest
+ * slope the steps could show is the smaller of that pair's: a run that went on to smaller steps
+ * (see converging) says nothing of a value another run gave (sin(8.8·10¹¹·x): two runs that
+ * stopped at 2^-30 agreed on 5.4·10⁴ for 6.2·10⁹, beyond any slope their steps could show, and a
+ * third, further down by chance, could have shown it).
  */
 function combined(runs: readonly Derivatives[]): Derivatives {
   if (runs.length === 1) return { ...runs[0]!, confirmed: true };
-  const firstAgrees = runs[0]!.central.value.every((_, i) => closest(runs.map((r) => r.central.value[i]!)).includes(0));
+  // per component, the two runs whose central values agree best
+  const pairs = Array.from(runs[0]!.central.value, (_, i) => closest(runs.map((r) => r.central.value[i]!)));
+  const firstAgrees = pairs.every((pair) => pair.includes(0));
   const pick = (of: (d: Derivatives) => Estimate): Estimate => {
     const estimates = runs.map(of);
     const m = estimates[0]!.value.length;
@@ -273,7 +307,7 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     secant: runs[0]!.secant,
     rough: runs[0]!.rough.map((_, i) => Math.max(...runs.map((r) => r.rough[i]!))),
     summed: runs[0]!.summed.map((_, i) => Math.min(...runs.map((r) => r.summed[i]!))),
-    limit: runs[0]!.limit.map((_, i) => Math.max(...runs.map((r) => r.limit[i]!))),
+    limit: runs[0]!.limit.map((_, i) => Math.min(...pairs[i]!.map((k) => runs[k]!.limit[i]!))),
     crisp: runs[0]!.crisp && firstAgrees,
     tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
