@@ -90,7 +90,7 @@ const PROJECTIONS = 8;
 
 /**
  * The same reading of a large output, taken sample by sample as the forward is evaluated (none of
- * them held: the first probe's samples are projected on its cotangents too, and let go), off
+ * them held: the first probe's samples are projected on the probes' cotangents too, and let go), off
  * projections ⟨v, f(t_k)⟩ on PROJECTIONS cotangents v of random signs (drawn from `rng`) — a
  * few compensated sums a sample instead of two fits per output entry. The reading means what the
  * pooled one does: the noise of ⟨v, f⟩ for a random-sign v. Pooled, each entry's residual
