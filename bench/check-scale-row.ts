@@ -55,6 +55,8 @@ export interface RowResult extends RowSpec, Spent {
   peakRssBytes?: number;
   /** The most the check held alive at any call of the target (memory runs). */
   heldBytes?: number;
+  /** Where it was held: before or after which call of the target (`after forward 3`: the check's third forward). */
+  heldAt?: string;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -63,16 +65,17 @@ if (!gc) throw new Error('check-scale-row.ts runs with --expose-gc');
 const spec = JSON.parse(process.argv[2]!) as RowSpec;
 
 /** The target behind a front that counts and times its calls, and in memory runs samples what is alive around them. */
-function instrumented(target: Differentiable, spent: Spent, memory: { base: number; held: number } | null): Differentiable {
-  const alive = () => {
+function instrumented(target: Differentiable, spent: Spent, memory: { base: number; held: number; at: string } | null): Differentiable {
+  const alive = (at: string) => {
     // twice: V8 sweeps array buffers concurrently, and counts their memory freed only by the next collection
     gc!();
     gc!();
     const { heapUsed, external } = process.memoryUsage();
-    memory!.held = Math.max(memory!.held, heapUsed + external - memory!.base);
+    const held = heapUsed + external - memory!.base;
+    if (held > memory!.held) Object.assign(memory!, { held, at });
   };
   const timed = <T>(kind: 'forward' | 'vjp' | 'jvp', call: () => T): T => {
-    if (memory) alive();
+    if (memory) alive(`before ${kind} ${spent[kind] + 1}`);
     const cpu = cpuMs();
     const wall = performance.now();
     try {
@@ -81,7 +84,7 @@ function instrumented(target: Differentiable, spent: Spent, memory: { base: numb
       spent.targetCpuMs += cpuMs() - cpu;
       spent.targetWallMs += performance.now() - wall;
       spent[kind]++;
-      if (memory) alive();
+      if (memory) alive(`after ${kind} ${spent[kind]}`);
       writeSync(2, `progress ${JSON.stringify({ ...spent, cpuMs: cpuMs() - spent.cpuMs })}\n`);
     }
   };
@@ -126,7 +129,7 @@ writeSync(2, `fb ${JSON.stringify({ fbMs: t.fb!.median, fMs: t.f!.median })}\n`)
 const spent: Spent = { forward: 0, vjp: 0, jvp: 0, targetCpuMs: 0, targetWallMs: 0, cpuMs: 0 };
 gc();
 gc();
-const memory = spec.memory ? { base: 0, held: 0 } : null;
+const memory = spec.memory ? { base: 0, held: 0, at: '' } : null;
 if (memory) memory.base = process.memoryUsage().heapUsed + process.memoryUsage().external;
 const peakKnown = resetPeak();
 const rssBefore = process.memoryUsage.rss();
@@ -152,6 +155,6 @@ const result: RowResult = {
   wallMs,
   fbMs: t.fb!.median,
   fMs: t.f!.median,
-  ...(memory ? { heldBytes: memory.held } : { peakRssBytes: peakKnown ? peakRss() - rssBefore : NaN }),
+  ...(memory ? { heldBytes: memory.held, heldAt: memory.at } : { peakRssBytes: peakKnown ? peakRss() - rssBefore : NaN }),
 };
 console.log(JSON.stringify(result));

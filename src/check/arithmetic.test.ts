@@ -5,11 +5,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { cancellingTanh } from '../../fixtures/noisy-forwards.js';
-import { Tensor, tensor } from '../tensor/index.js';
-import { measureArithmetic, noiseOfDoubted } from './arithmetic.js';
-import { newContext } from './context.js';
+import { Rng, Tensor, tensor } from '../tensor/index.js';
+import { judgedBy, measureArithmetic, noiseOfDoubted } from './arithmetic.js';
+import { PROJECTED_FROM, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
-import { finiteDifferences } from './fast.js';
+import { fastProbes, finiteDifferences } from './fast.js';
 import { isRoundingNoise } from './noise.js';
 import { resolveOptions } from './options.js';
 import { GuardedTarget } from './target.js';
@@ -51,5 +51,45 @@ describe('noiseOfDoubted', () => {
       expect(again && isRoundingNoise(again)).toBe(true);
       expect(again!.relative).toBeGreaterThan(1e-9);
     }
+  });
+});
+
+describe('the noise reading of a large output', () => {
+  const seed = Number(process.env.GRADPROP_SEED ?? 3);
+  const softsign: Differentiable = {
+    name: 'softsign',
+    forward: ([x]) => new Tensor(x!.data.map((v) => v / (1 + Math.abs(v))), x!.shape),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => g.data[i]! / (1 + Math.abs(v)) ** 2), x!.shape)],
+  };
+
+  /** The check's context after its reading (`probed`: the probes' cotangents drawn first), and the forwards its probes then make. */
+  function probedAfterReading(probed: boolean) {
+    const rng = new Rng(seed);
+    const x = tensor(Float64Array.from({ length: PROJECTED_FROM + 1000 }, () => rng.normal()));
+    let forwards = 0;
+    const guarded = new GuardedTarget({ ...softsign, forward: (xs) => (forwards++, softsign.forward(xs)) });
+    const output = guarded.forward([x]);
+    const { ctx, noise } = judgedBy({ seed, mode: 'fast' }, guarded, [x], output, (s, judging) => newContext(guarded, [x], [], output, s, judging), probed);
+    const read = forwards;
+    const disagreements = fastProbes(ctx);
+    return { ctx, noise, disagreements, probing: forwards - read };
+  }
+
+  test('keeps none of its samples: each is projected on the probes’ cotangents as it is taken, and the probes do not evaluate the forward at those steps again', () => {
+    const { ctx, noise, disagreements, probing } = probedAfterReading(true);
+    expect(noise?.moved).toBe(true);
+    const direction = ctx.direction!;
+    // nothing as large as the output kept by step; the projections on the probes' own cotangents are
+    expect(ctx.sampled.get(direction)).toBeUndefined();
+    const { cotangents, at } = ctx.projected.get(direction)!;
+    expect(cotangents.length).toBe(ctx.settings.probes);
+    cotangents.forEach((v, k) => expect(v).toBe(ctx.cotangents![k]));
+    expect(at.size).toBe(2 * ctx.settings.levels);
+    expect(disagreements).toEqual([]);
+    // the twin, whose cotangents are drawn only when the probes start: the reading's samples are
+    // let go with nothing kept of them, and the probes evaluate the forward at every step again
+    const twin = probedAfterReading(false);
+    expect(twin.disagreements).toEqual([]);
+    expect(twin.probing - probing).toBe(2 * ctx.settings.levels);
   });
 });

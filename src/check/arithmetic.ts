@@ -8,10 +8,10 @@
  * a statistical second opinion where finite differences fail it (see checkGradients).
  */
 import { Rng, type Tensor, randn } from '../tensor/index.js';
-import { type Context, type Judging, PROJECTED_FROM, probeDirection, sampleAt } from './context.js';
-import { finiteDifferences } from './fast.js';
-import { type NoiseReading, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep, readNoiseProjected } from './noise.js';
-import { type CheckOptions, type Settings, arithmeticOfParts, resolveOptions } from './options.js';
+import { type Context, type Judging, PROJECTED_FROM, probeDirection, projectOnto, projectedSample, sampleAt } from './context.js';
+import { finiteDifferences, probeCotangents } from './fast.js';
+import { type NoiseReading, ProjectedNoise, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep } from './noise.js';
+import { ArithmeticEvidence, type CheckOptions, type Settings, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
 
@@ -28,7 +28,8 @@ export interface Judged {
  * The settings and judging of a check of `target` at `inputs` whose output is `output`: the
  * arithmetic given, or measured (see measureArithmetic); a float32 target judged by the
  * significance test unless a fixed tolerance replaces it, any other by finite differences.
- * `contextFor` makes the context (checkGradients' and diagnose's own).
+ * `contextFor` makes the context (checkGradients' and diagnose's own); `probed`: whether the
+ * context's probes follow (see probeCotangents).
  */
 export function judgedBy(
   given: CheckOptions,
@@ -36,6 +37,7 @@ export function judgedBy(
   inputs: readonly Tensor[],
   output: Tensor,
   contextFor: (settings: Settings, judging: Judging) => Context,
+  probed = true,
 ): Judged {
   const measured = given.precision === undefined || given.precision === 'auto';
   const judged = (settings: Settings, noise?: NoiseReading): Judged => {
@@ -47,6 +49,12 @@ export function judgedBy(
   if (!measured) return judged(resolveOptions(given, output.data));
   const float64 = resolveOptions({ ...given, precision: 'float64' }, output.data);
   const reading = contextFor(float64, finiteDifferences);
+  if (probed && float64.mode !== 'full') {
+    // drawn as the probes would draw them, for the samples of a large output to be projected on
+    // as they are taken: the probes difference those projections, and no sample is kept
+    probeDirection(reading);
+    probeCotangents(reading);
+  }
   const { precision, noise } = measureArithmetic(reading, () => gradientValues(target, inputs, output, float64.seed));
   if (precision === 'float32') return judged(resolveOptions({ ...given, precision }, output.data), noise);
   // float64 probes go on along the direction read (its samples cost nothing again); full mode's
@@ -85,8 +93,8 @@ export interface Measured {
  * values where those are too simple to tell), and the noise they show.
  */
 export function measureArithmetic(ctx: Context, more: () => ArrayLike<number>): Measured {
-  const { rows, noise } = sampled(ctx, firstRun(ctx));
-  return { precision: arithmeticOfParts(rows, more), ...(noise ? { noise } : {}) };
+  const { evidence, noise } = sampled(ctx, firstRun(ctx));
+  return { precision: evidence.precision(more), ...(noise ? { noise } : {}) };
 }
 
 /** The first run's steps: `levels` halvings from the first step, both signs. */
@@ -150,21 +158,38 @@ function atRandomSteps(ctx: Context, scale: number, rng: Rng): NoiseReading | un
 }
 
 /**
- * The forward along the first probe's direction at these steps: the output and every sample (the
- * context's, see sampleAt: the probes difference them), and the noise they show — read off
- * projections where the output is large (see readNoiseProjected), on signs of their own seed so
- * that the check's draws stay as they were.
+ * The forward along the first probe's direction at these steps, and the noise it shows. A small
+ * output's samples are the context's (see sampleAt: the probes difference them), read entry by
+ * entry. A large one's are taken one at a time and let go (see projectedSample: the probes'
+ * projections on them are kept, for a check that probes — `probed`), their noise read off
+ * projections (see ProjectedNoise), on signs of their own seed so that the check's draws stay as
+ * they were, and their arithmetic as they come.
  */
-function sampled(ctx: Context, steps: readonly number[]): { rows: Float64Array[]; noise?: NoiseReading } {
+function sampled(ctx: Context, steps: readonly number[]): { evidence: ArithmeticEvidence; noise?: NoiseReading } {
   const { output } = ctx;
   const direction = probeDirection(ctx);
-  const samples = steps.map((t) => sampleAt(ctx, direction, t));
-  const rows = [output.data, ...samples.filter((y) => y !== null)];
-  if (rows.length <= samples.length) return { rows };
-  const t = [0, ...steps];
+  const evidence = new ArithmeticEvidence();
+  evidence.add(output.data);
   const size = output.data.reduce((s, y) => s + Math.abs(y), 0);
-  const noise = output.size >= PROJECTED_FROM ? readNoiseProjected(t, rows, size, new Rng(ctx.settings.seed ^ SIGNS)) : readNoiseByStep(t, rows, size);
-  return { rows, noise };
+  if (output.size < PROJECTED_FROM) {
+    const samples = steps.map((t) => sampleAt(ctx, direction, t));
+    const rows = samples.filter((y) => y !== null);
+    rows.forEach((y) => evidence.add(y));
+    return { evidence, ...(rows.length === samples.length ? { noise: readNoiseByStep([0, ...steps], [output.data, ...rows], size) } : {}) };
+  }
+  if (ctx.cotangents) projectOnto(ctx, direction, ctx.cotangents.slice(0, ctx.settings.probes));
+  const reader = new ProjectedNoise(new Rng(ctx.settings.seed ^ SIGNS), output.size);
+  reader.add(0, output.data);
+  let defined = true;
+  for (const t of steps) {
+    const y = projectedSample(ctx, direction, t);
+    if (y === null) defined = false;
+    else {
+      evidence.add(y);
+      reader.add(t, y);
+    }
+  }
+  return { evidence, ...(defined ? { noise: reader.reading(size) } : {}) };
 }
 
 /** Sets the seed of the projections' signs apart from the check's own: a stream of their own. */

@@ -30,14 +30,23 @@ export interface Context {
    * vjp of the check. A derivative's rounding follows the size of the intermediates it was
    * computed from, not its own: 1 − p for p ≈ 1 is tiny and off by ε. Those intermediates are not
    * seen; the input's other gradient entries show their size better than the entry itself.
+   * Made when gradients are first noted (see typicalOf): the noise reading before them holds no
+   * array of zeros as large as the input.
    */
-  typical: Float64Array;
+  typical?: Float64Array;
   /** How derivatives along directions are judged here (see Judging). */
   judging: Judging;
   /** The forward's values along a direction by step, shared by everything that samples it (the noise reading and the finite differences). */
   sampled: WeakMap<Float64Array, Map<number, Float64Array | null>>;
   /** The first probe's direction, drawn once: the noise is read along it before the probes use it. */
   direction?: Float64Array;
+  /**
+   * The probes' cotangents, drawn once (see probeCotangents in fast.ts): where the output is large,
+   * the samples the noise is read on are projected on them as they are taken, and let go.
+   */
+  cotangents?: Float64Array[];
+  /** The output's unit (see outputUnit), once taken. */
+  unit?: number;
   /**
    * The forward's noise per unit of its values, as read along the first probe (see
    * measuredRounding), once it has been; 0 before. Rounding that finite differences read off φ is
@@ -100,7 +109,7 @@ export function newContext(
   const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
-    pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), projectionSizes: new WeakMap(), sampled: new WeakMap(), typical: new Float64Array(space.size), measured: 0,
+    pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), projectionSizes: new WeakMap(), sampled: new WeakMap(), measured: 0,
   };
 }
 
@@ -139,7 +148,7 @@ export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
  * are allowed 1024ε of rounding growth), however small the derivative that came out.
  */
 export function typicalScale(ctx: Context, direction: Float64Array): number {
-  return absDot(ctx.typical, direction) * AROUND;
+  return absDot(typicalOf(ctx), direction) * AROUND;
 }
 
 /**
@@ -165,9 +174,13 @@ export function aroundOutput(ctx: Context, weights: Float64Array): { unit: numbe
 
 /** A power of two at or below the output's largest entry (1 for an output of zeros). */
 export function outputUnit(ctx: Context): number {
-  let largest = 0;
-  for (const f of ctx.output.data) largest = Math.max(largest, Math.abs(f));
-  return largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  if (ctx.unit === undefined) {
+    const output = ctx.output.data;
+    let largest = 0;
+    for (let i = 0; i < output.length; i++) largest = Math.max(largest, Math.abs(output[i]!));
+    ctx.unit = largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  }
+  return ctx.unit;
 }
 
 export function pushForward(ctx: Context, direction: Float64Array): Float64Array {
@@ -178,7 +191,7 @@ export function pushForward(ctx: Context, direction: Float64Array): Float64Array
 function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
   const known = ctx.differenced.get(direction);
   if (known && (known.confirmed || !confirm)) return known;
-  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined);
+  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, typicalOf(ctx), ctx.measured, confirm ? known : undefined);
   ctx.differenced.set(direction, made);
   return made;
 }
@@ -232,20 +245,37 @@ function projectedDerivatives(ctx: Context, direction: Float64Array, group: Proj
   const known = group.derivatives;
   if (known && (known.confirmed || !confirm)) return known;
   const { cotangents, at } = group;
-  const project = (f: Float64Array | null) => f && Float64Array.from(cotangents, (v) => dot(v, f));
   const sample = (t: number) => {
     if (!at.has(t)) {
-      // the samples the noise was read on are there already; others are projected and let go
+      // the samples the noise was read on are there already, as projections (or, taken entry by
+      // entry before, whole)
       const sampled = ctx.sampled.get(direction);
-      at.set(t, project(sampled?.has(t) ? sampled.get(t)! : ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size)));
+      if (sampled?.has(t)) at.set(t, projected(cotangents, sampled.get(t)!));
+      else projectedSample(ctx, direction, t);
     }
     return at.get(t)!;
   };
   const y = ctx.output.data;
   const each = cotangents.map((v) => projectionSizes(ctx, v));
   const sizes = { terms: Float64Array.from(each, (s) => s.terms), spread: Float64Array.from(each, (s) => s.spread), weight: Float64Array.from(each, (s) => s.weight) };
-  group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, project(y)!, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined, sizes);
+  group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, projected(cotangents, y)!, ctx.settings, typicalOf(ctx), ctx.measured, confirm ? known : undefined, sizes);
   return group.derivatives;
+}
+
+/** ⟨v, f⟩ for each cotangent v (null where f is undefined). */
+function projected(cotangents: readonly Float64Array[], f: Float64Array | null): Float64Array | null {
+  return f && Float64Array.from(cotangents, (v) => dot(v, f));
+}
+
+/**
+ * The forward at the input moved by t·direction, not kept: where the direction's projections are
+ * planned (see projectOnto), its projections are, for the finite differences to come.
+ */
+export function projectedSample(ctx: Context, direction: Float64Array, t: number): Float64Array | null {
+  const f = ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size);
+  const group = ctx.projected.get(direction);
+  if (group && !group.at.has(t)) group.at.set(t, projected(group.cotangents, f));
+  return f;
 }
 
 /** What sets the rounding of a projection on a cotangent v: Σ|v_i f_i|, √Σ(v_i f_i)², Σ|v_i|. */
@@ -316,8 +346,14 @@ export function noteGradients(ctx: Context, gradients: readonly Float64Array[]):
   space.differentiable.forEach((k, slot) => {
     const offset = space.offsets[slot]!;
     const end = offset + space.inputs[k]!.size;
-    ctx.typical.fill(rootMeanSquare(gradients, offset, end), offset, end);
+    typicalOf(ctx).fill(rootMeanSquare(gradients, offset, end), offset, end);
   });
+}
+
+/** Each entry's typical gradient (see Context.typical): zeros before any gradient was noted. */
+function typicalOf(ctx: Context): Float64Array {
+  ctx.typical ??= new Float64Array(ctx.space.size);
+  return ctx.typical;
 }
 
 /**

@@ -97,7 +97,7 @@ export function diagnose(target: Differentiable, inputs: readonly Tensor[], opti
   const cotangent = focus?.output ? basisCotangent(output.shape, focus.output) : randomProbe(new Rng(seed), output.shape);
   const differentiable = inputs.map((_, k) => k).filter((k) => !nondifferentiable.includes(k));
   const gradients = guarded.vjp(inputs, cotangent, differentiable);
-  const { settings, ctx, method } = judgedBy(checkOptions, guarded, inputs, output, (s, judging) => newContext(guarded, inputs, nondifferentiable, output, s, judging));
+  const { settings, ctx, method } = judgedBy(checkOptions, guarded, inputs, output, (s, judging) => newContext(guarded, inputs, nondifferentiable, output, s, judging), false);
   const gradient = ctx.space.join(gradients);
   noteGradients(ctx, [gradient]);
   const analytic = quantity === 'vjp' ? fromGradient(ctx, gradient) : fromJvp(ctx, cotangent.data);

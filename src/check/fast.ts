@@ -13,13 +13,10 @@ import { randomVector } from './space.js';
  * vjp (and two jvps) hold the derivatives to linearity in their probes.
  */
 export function fastProbes(ctx: Context): Disagreement[] {
-  const { space, target, output, settings, rng, ledger } = ctx;
+  const { space, target, output, settings, ledger } = ctx;
   const direction = probeDirection(ctx);
   // Derivatives first, finite differences after: no forward call is needed in between.
-  const pull = (cotangent: Float64Array): [Float64Array, Float64Array] => [cotangent, space.join(target.vjp(space.inputs, new Tensor(cotangent, output.shape), space.differentiable))];
-  // the second probe has the signs opposite to the first's: together they hold the vjp to linearity
-  const first = pull(randomVector(rng, output.size));
-  const pulled = [first, pull(opposite(rng, first[0])), ...Array.from({ length: Math.max(0, settings.probes - 2) }, () => pull(randomVector(rng, output.size)))];
+  const pulled = probeCotangents(ctx).map((cotangent): [Float64Array, Float64Array] => [cotangent, space.join(target.vjp(space.inputs, new Tensor(cotangent, output.shape), space.differentiable))]);
   noteGradients(ctx, pulled.map(([, g]) => g));
   vjpLinearity(ctx, pulled[0]!, pulled[1]!);
   const probes = pulled.slice(0, settings.probes).map(([cotangent, gradient]) => {
@@ -29,7 +26,7 @@ export function fastProbes(ctx: Context): Disagreement[] {
     return { cotangent, gradient, vjp, jvp };
   });
   if (target.hasJvp) jvpLinearity(ctx, direction);
-  // one run of steps differences every probe's projection
+  // one run of steps differences every probe's projection (planned already where the noise was read)
   projectOnto(ctx, direction, probes.map((p) => p.cotangent));
   const disagreements: Disagreement[] = [];
   const compare = (cotangent: Float64Array, gradient: Float64Array, analytic: Analytic, quantity: Comparison['quantity']) => {
@@ -44,6 +41,20 @@ export function fastProbes(ctx: Context): Disagreement[] {
     }
   }
   return disagreements;
+}
+
+/**
+ * The probes' cotangents (drawn on first use, after the first probe's direction): random, the
+ * second of the signs opposite to the first's — together they hold the vjp to linearity — and one
+ * more a probe beyond two.
+ */
+export function probeCotangents(ctx: Context): Float64Array[] {
+  const { rng, output, settings } = ctx;
+  if (!ctx.cotangents) {
+    const first = randomVector(rng, output.size);
+    ctx.cotangents = [first, opposite(rng, first), ...Array.from({ length: Math.max(0, settings.probes - 2) }, () => randomVector(rng, output.size))];
+  }
+  return ctx.cotangents;
 }
 
 /**

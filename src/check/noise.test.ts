@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
 import { leastSquares } from './least-squares.js';
-import { NOISY, effectiveRounding, judgeNoise, measuredRounding, readNoise, readNoiseByStep, readNoiseProjected } from './noise.js';
+import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
 const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
@@ -196,7 +196,11 @@ describe('a large output read off projections on random signs', () => {
     return STEPS.map((t) => forward(x.map((xi, i) => xi + t * d[i]!)));
   }
   const size = (rows: Float64Array[]) => rows[0]!.reduce((s, y) => s + Math.abs(y), 0);
-  const projected = (rows: Float64Array[]) => readNoiseProjected(STEPS, rows, size(rows), new Rng(seed + 1));
+  const projected = (rows: Float64Array[]) => {
+    const reader = new ProjectedNoise(new Rng(seed + 1), N);
+    rows.forEach((y, k) => reader.add(STEPS[k]!, y));
+    return reader.reading(size(rows));
+  };
   const perUnit = (reading: ReturnType<typeof readNoise>, rows: Float64Array[]) => measuredRounding(reading, rows[0]!) / 2 ** -53;
   const tanh64 = (x: Float64Array) => x.map(Math.tanh);
   const tanh32 = (x: Float64Array) => x.map((v) => f32(Math.tanh(f32(v))));

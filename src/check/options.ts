@@ -134,19 +134,39 @@ export function arithmeticOf(output: ArrayLike<number>, more?: () => ArrayLike<n
 
 /** The same, of values held in parts (outputs as sampled), read as one, without joining them. */
 export function arithmeticOfParts(parts: readonly ArrayLike<number>[], more?: () => ArrayLike<number>): 'float64' | 'float32' {
-  return evidence(parts) ?? (more && evidence([...parts, more()])) ?? 'float64';
+  const evidence = new ArithmeticEvidence();
+  for (const values of parts) evidence.add(values);
+  return evidence.precision(more);
 }
 
-function evidence(parts: readonly ArrayLike<number>[]): 'float64' | 'float32' | undefined {
-  let intricate = 0;
-  let count = 0;
-  for (const values of parts) {
-    count += values.length;
+/** The same, of values read part by part (outputs as they are sampled), none of them held. */
+export class ArithmeticEvidence {
+  private float64 = false;
+  private intricate = 0;
+  private count = 0;
+
+  /** Read these values too. */
+  add(values: ArrayLike<number>): void {
+    if (this.float64) return;
+    this.count += values.length;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (Math.fround(v) !== v) return 'float64';
-      if (v !== 0 && Math.abs(v * powerOfTwo(12 - floorLog2(Math.abs(v)))) % 1 !== 0) intricate++;
+      if (Math.fround(v) !== v) {
+        this.float64 = true;
+        return;
+      }
+      if (v !== 0 && Math.abs(v * powerOfTwo(12 - floorLog2(Math.abs(v)))) % 1 !== 0) this.intricate++;
     }
   }
-  return intricate > 0 && count > 1 ? 'float32' : undefined;
+
+  /** What the values read say, asking `more` where they cannot tell; float64 with nothing to tell by. */
+  precision(more?: () => ArrayLike<number>): 'float64' | 'float32' {
+    if (this.said() === undefined && more) this.add(more());
+    return this.said() ?? 'float64';
+  }
+
+  private said(): 'float64' | 'float32' | undefined {
+    if (this.float64) return 'float64';
+    return this.intricate > 0 && this.count > 1 ? 'float32' : undefined;
+  }
 }
