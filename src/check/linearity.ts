@@ -45,6 +45,10 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
     const where = quantity === 'vjp linearity' ? { ...space.locate(i), quantity } : { input: null, index: [], output: unravelIndex(i, output.shape), quantity };
     return comparisonOf(where, combined[i]!, expected, tolerance);
   };
+  // read once, not at each of 10⁶ entries
+  const { tolerance: given, eps } = settings;
+  const reported = Math.max(1, settings.maxMismatches);
+  let closestExcess = -1;
   for (let i = 0; i < entries; i++) {
     let expected = 0;
     let scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits;
@@ -54,14 +58,17 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
       scale += Math.abs(part) / unit;
     }
     expected *= unit;
-    const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(expected) : roundingTolerance(scale, settings.eps) * unit;
+    const tolerance = given ? given.atol + given.rtol * Math.abs(expected) : roundingTolerance(scale, eps) * unit;
     const absError = Math.abs(combined[i]! - expected);
     if (!(absError <= tolerance && Number.isFinite(tolerance))) {
-      if (failing.length < Math.max(1, settings.maxMismatches)) failing.push(compared(i, expected, tolerance));
+      if (failing.length < reported) failing.push(compared(i, expected, tolerance));
       continue;
     }
     const excess = excessOf({ absError, tolerance });
-    if (excess > closest.excess) closest = { i, excess, expected, tolerance };
+    if (excess > closestExcess) {
+      closestExcess = excess;
+      closest = { i, excess, expected, tolerance };
+    }
   }
   if (failing.length === 0 && closest.i >= 0) failing.push(compared(closest.i, closest.expected, closest.tolerance));
   for (const c of failing) ledger.add(c);

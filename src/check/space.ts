@@ -69,8 +69,14 @@ export class InputSpace {
     });
   }
 
-  /** A vector over the space from per-input gradients. */
+  /**
+   * A vector over the space from per-input gradients: the gradient's own entries where one input
+   * spans the space — a copy of 10⁶ entries costs the checker as much as a cheap target's call, and
+   * the guard's copies are the checker's own, never written (see GuardedTarget.received).
+   */
   join(gradients: readonly Tensor[]): Float64Array {
+    const only = this.differentiable.length === 1 ? gradients[this.differentiable[0]!]!.data : undefined;
+    if (only?.length === this.size) return only;
     const vector = new Float64Array(this.size);
     this.differentiable.forEach((k, slot) => vector.set(gradients[k]!.data, this.offsets[slot]!));
     return vector;
