@@ -42,15 +42,41 @@ export class InputSpace {
     this.largest = largest;
   }
 
-  /** The inputs moved by t·direction (nondifferentiable inputs are passed through). */
+  /**
+   * The inputs moved by t·direction (nondifferentiable inputs are passed through). Every call gets
+   * fresh tensors: a target may keep or mutate what it is given. Entries outside the direction's
+   * support are copied, not moved by t·0: localisation moves a few entries of 10⁶ at each of
+   * hundreds of steps, and a copy costs a fraction of the arithmetic over every entry — and an
+   * entry the direction does not move keeps its bits (−0 + 0 would be +0).
+   */
   shifted(direction: Float64Array, t: number): Tensor[] {
+    const [first, end] = this.support(direction);
     const moved = [...this.inputs];
     for (const [x, offset, k] of this.slots()) {
-      const [from, data] = [x.data, new Float64Array(x.size)];
-      for (let i = 0; i < data.length; i++) data[i] = from[i]! + t * direction[offset + i]!;
+      const [from, to] = [Math.max(first - offset, 0), Math.min(end - offset, x.size)];
+      const whole = from === 0 && to === x.size;
+      const data = whole ? new Float64Array(x.size) : x.data.slice();
+      for (let i = from; i < to; i++) data[i] = x.data[i]! + t * direction[offset + i]!;
       moved[k] = new Tensor(data, x.shape);
     }
     return moved;
+  }
+
+  /** Supports of the directions shifted along, by direction: directions are never written once made. */
+  private readonly supports = new WeakMap<Float64Array, readonly [first: number, end: number]>();
+
+  /** The positions from a direction's first nonzero entry to just past its last ([0, 0] if it has none). */
+  private support(direction: Float64Array): readonly [first: number, end: number] {
+    let known = this.supports.get(direction);
+    if (!known) {
+      let first = 0;
+      while (first < direction.length && direction[first] === 0) first++;
+      let end = direction.length;
+      while (end > first && direction[end - 1] === 0) end--;
+      known = [first, end];
+      this.supports.set(direction, known);
+    }
+    return known;
   }
 
   /** Which input and multi-index a global position is. */
