@@ -46,8 +46,9 @@ export class InputSpace {
    * The inputs moved by t·direction (nondifferentiable inputs are passed through). Every call gets
    * fresh tensors: a target may keep or mutate what it is given. Entries outside the direction's
    * support are copied, not moved by t·0: localisation moves a few entries of 10⁶ at each of
-   * hundreds of steps, and a copy costs a fraction of the arithmetic over every entry — and an
-   * entry the direction does not move keeps its bits (−0 + 0 would be +0).
+   * hundreds of steps, and a copy costs a fraction of the arithmetic over every entry. An entry the
+   * direction does not move keeps its bits (−0 + 0 would be +0: a jump where atan2 or 1/x read the
+   * sign of a zero).
    */
   shifted(direction: Float64Array, t: number): Tensor[] {
     const [first, end] = this.support(direction);
@@ -56,7 +57,10 @@ export class InputSpace {
       const [from, to] = [Math.max(first - offset, 0), Math.min(end - offset, x.size)];
       const whole = from === 0 && to === x.size;
       const data = whole ? new Float64Array(x.size) : x.data.slice();
-      for (let i = from; i < to; i++) data[i] = x.data[i]! + t * direction[offset + i]!;
+      for (let i = from; i < to; i++) {
+        const d = direction[offset + i]!;
+        data[i] = d !== 0 ? x.data[i]! + t * d : x.data[i]!;
+      }
       moved[k] = new Tensor(data, x.shape);
     }
     return moved;
