@@ -51,10 +51,8 @@ export class InputSpace {
    * sign of a zero).
    */
   shifted(direction: Float64Array, t: number): Tensor[] {
-    const [first, end] = this.support(direction);
     const moved = [...this.inputs];
-    for (const [x, offset, k] of this.slots()) {
-      const [from, to] = [Math.max(first - offset, 0), Math.min(end - offset, x.size)];
+    for (const [x, offset, k, from, to] of this.slotsAlong(direction)) {
       const whole = from === 0 && to === x.size;
       const data = whole ? new Float64Array(x.size) : x.data.slice();
       for (let i = from; i < to; i++) {
@@ -146,8 +144,8 @@ export class InputSpace {
   /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
   backward(direction: Float64Array, typical: Float64Array): number {
     let largest = 0;
-    for (const [{ data: x }, offset] of this.slots()) {
-      for (let i = 0; i < x.length; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
+    for (const [{ data: x }, offset, , from, to] of this.slotsAlong(direction)) {
+      for (let i = from; i < to; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
     }
     return largest;
   }
@@ -170,6 +168,12 @@ export class InputSpace {
    */
   private slots(): [input: Tensor, offset: number, position: number][] {
     return this.differentiable.map((k, slot) => [this.inputs[k]!, this.offsets[slot]!, k]);
+  }
+
+  /** The slots, each with the range of its input's entries (from, to) that a direction's support covers. */
+  private slotsAlong(direction: Float64Array): [input: Tensor, offset: number, position: number, from: number, to: number][] {
+    const [first, end] = this.support(direction);
+    return this.slots().map(([x, offset, k]) => [x, offset, k, Math.max(first - offset, 0), Math.min(end - offset, x.size)]);
   }
 
   /** Which input a global position is in, and its flat index there. */
