@@ -94,9 +94,9 @@ export class GuardedTarget {
     this.evaluations.forward++;
     this.lastForward = inputs;
     const output = this.call('forward', () => this.target.forward(inputs), labelled(inputs));
-    const got = this.received(`${this.name}: forward`, output);
-    if (typeof got === 'string') throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${got}`);
-    return got.tensor;
+    const tensor = this.received(`${this.name}: forward`, output);
+    if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${tensor}`);
+    return tensor;
   }
 
   /** Why the last perturbed forward gave nothing: for the message when no step works. */
@@ -113,11 +113,11 @@ export class GuardedTarget {
       if (error instanceof ContractError) throw error;
       return this.failed(`forward threw ${describeThrown(error)}`);
     }
-    const got = this.received(`${this.name}: forward`, output);
-    if (typeof got === 'string') return this.failed(`forward returned ${got}`);
-    if (got.tensor.size !== size) return this.failed(`forward gave ${got.tensor.size} values where it gave ${size} at the input`);
-    if (got.nonFinite >= 0) return this.failed('forward was not finite');
-    return got.tensor.data;
+    const tensor = this.received(`${this.name}: forward`, output);
+    if (typeof tensor === 'string') return this.failed(`forward returned ${tensor}`);
+    if (tensor.size !== size) return this.failed(`forward gave ${tensor.size} values where it gave ${size} at the input`);
+    if (firstNonFinite(tensor.data) >= 0) return this.failed('forward was not finite');
+    return tensor.data;
   }
 
   private failed(why: string): null {
@@ -202,12 +202,12 @@ export class GuardedTarget {
 
   /** A tensor of the shape, finite, copied; or a ContractError saying what it is instead. */
   private expectTensor(what: string, value: unknown, shape: Shape): Tensor {
-    const got = this.received(what, value);
-    if (typeof got === 'string') throw new ContractError('not-a-tensor', `${what} must be a Tensor, got ${got}`);
-    const { tensor, nonFinite: i } = got;
+    const tensor = this.received(what, value);
+    if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${what} must be a Tensor, got ${tensor}`);
     if (!shapesEqual(tensor.shape, shape)) {
       throw new ContractError('gradient-shape', `${what} has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
     }
+    const i = firstNonFinite(tensor.data);
     if (i >= 0) throw new ContractError('non-finite-gradient', `${what} is not finite: ${tensor.data[i]} at flat index ${i}`);
     return tensor;
   }
@@ -217,19 +217,17 @@ export class GuardedTarget {
    * Reading it may throw (a Proxy): that is what it is. A buffer the target returned before and has
    * overwritten since is a broken contract — every result a caller kept changed with it. The copy
    * handed out is also what the buffer is compared with later: the checker never writes into what
-   * it receives, so one copy per call serves both. The copy's pass also finds its first value that
-   * is not finite (−1 if none): one pass over 10⁶ values, not two.
+   * it receives, so one copy per call serves both.
    */
-  private received(what: string, value: unknown): { tensor: Tensor; nonFinite: number } | string {
+  private received(what: string, value: unknown): Tensor | string {
     let copy: Tensor;
-    let nonFinite: number;
     let buffer: object;
     let offset: number;
     try {
       if (!isTensor(value)) return describe(value);
       const { data, shape } = value;
       ({ buffer, byteOffset: offset } = data);
-      ({ copy, nonFinite } = finiteCopy(data, shape));
+      copy = new Tensor(new Float64Array(data), shape);
     } catch (error) {
       return `a value that throws when read (${describeThrown(error)})`;
     }
@@ -246,7 +244,7 @@ export class GuardedTarget {
       }
     }
     this.returned.set(buffer, { offset, values: copy.data });
-    return { tensor: copy, nonFinite };
+    return copy;
   }
 }
 
@@ -289,19 +287,6 @@ export function firstChange(a: Float64Array, b: Float64Array): number {
     if (x === y ? x === 0 && 1 / x !== 1 / y : x === x || y === y) return i;
   }
   return -1;
-}
-
-/** A tensor of a copy of these entries, each read once, and the first index of a value that is not finite (−1 if none). */
-function finiteCopy(data: Float64Array, shape: Shape): { copy: Tensor; nonFinite: number } {
-  const values = new Float64Array(data.length);
-  let nonFinite = -1;
-  for (let i = 0; i < values.length; i++) {
-    const x = data[i]!;
-    values[i] = x;
-    // x − x is 0 for every finite x, NaN for ±∞ and NaN
-    if (x - x !== 0 && nonFinite < 0) nonFinite = i;
-  }
-  return { copy: new Tensor(values, shape), nonFinite };
 }
 
 /** The first index of a value that is not finite, or −1. */
