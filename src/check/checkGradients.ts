@@ -12,7 +12,7 @@ import { type CheckOptions, type Settings, cleanOptions } from './options.js';
 import type { Comparison, GradCheckReport, Mode, Problem, Statistics, Verdict } from './report.js';
 import { checkSecondOrder } from './second-order.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
-import { ContractError, GuardedTarget, describe, describeThrown, verdictOf } from './target.js';
+import { ContractError, GuardedTarget, describe, describeThrown, firstChange, firstNonFinite, verdictOf } from './target.js';
 
 /**
  * Check a target's analytic derivatives (vjp, and jvp when it has one) against finite differences
@@ -165,12 +165,13 @@ function inputList(name: string, inputs: unknown): Tensor[] {
     let copy: Tensor;
     try {
       if (!isTensor(x)) throw undefined;
-      copy = new Tensor(Float64Array.from(x.data), x.shape);
+      // a typed array's constructor copies it whole (Float64Array.from walks it entry by entry)
+      copy = new Tensor(new Float64Array(x.data), x.shape);
     } catch {
       const hint = Array.isArray(x) || typeof x === 'number' ? ' (make it one with tensor(...))' : '';
       throw bad(`input ${k} is ${describe(x)}${hint}`);
     }
-    const i = copy.data.findIndex((v) => !Number.isFinite(v));
+    const i = firstNonFinite(copy.data);
     if (i >= 0) throw new ContractError('bad-input', `${name}: input ${k} ${formatShape(copy.shape)} is not finite at flat index ${i} (${copy.data[i]})`);
     return copy;
   });
@@ -186,7 +187,7 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[]): Tens
   }
   const output = target.forward(inputs);
   if (output.size === 0) throw new ContractError('bad-input', `${target.name}: nothing to compare — the output ${formatShape(output.shape)} has no entries`);
-  const nonFinite = output.data.findIndex((v) => !Number.isFinite(v));
+  const nonFinite = firstNonFinite(output.data);
   if (nonFinite >= 0) {
     throw new ContractError('non-finite-output', `${target.name}: forward is not finite at the input: ${output.data[nonFinite]} at flat index ${nonFinite} of the output`);
   }
@@ -202,7 +203,7 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[]): Tens
 function unchanged(target: GuardedTarget, inputs: readonly Tensor[], first: Tensor): void {
   const calls = target.evaluations.forward;
   const again = target.forward(inputs);
-  const differs = again.data.findIndex((v, i) => !Object.is(v, first.data[i]));
+  const differs = again.size === first.size ? firstChange(first.data, again.data) : -1;
   if (again.size !== first.size || differs >= 0) {
     const what = again.size !== first.size ? `shapes ${formatShape(first.shape)} then ${formatShape(again.shape)}` : `${first.data[differs]} then ${again.data[differs]} at flat index ${differs}`;
     const when = calls > 1 ? ` (the first call, then call ${calls + 1})` : '';

@@ -26,16 +26,14 @@ export interface Around {
  * of the values around them (their share as in the finite differences' tolerance, see AROUND);
  * the failing entries (up to maxMismatches) and the closest to failing go to the ledger.
  */
-export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp linearity', combined: Float64Array, terms: readonly Term[], around: Around): void {
+export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp linearity', combined: Float64Array, [[a, v1], [b, v2]]: readonly [Term, Term], around: Around): void {
   const { space, output, settings, ledger } = ctx;
   const entries = quantity === 'vjp linearity' ? space.size : output.size;
   // the terms' parts c·v are taken where they are used, never written out: a 10⁶-entry vector each
-  const coefficients = [1, ...terms.map(([c]) => c)];
-  const vectors = terms.map(([, v]) => v);
   // rounding follows the size of the values around an entry, as the typical gradient does for
   // the finite differences (see Context.typical): here, every value of the combination. Sums are
   // taken in units of a power of two near the largest value, so that none overflows.
-  const typical = rootMeanSquare([combined, ...vectors], 0, undefined, coefficients);
+  const typical = rootMeanSquare([combined, v1, v2], 0, undefined, [1, a, b]);
   const unit = typical > 0 && Number.isFinite(typical) ? 2 ** Math.floor(Math.log2(typical)) : 1;
   const aroundInUnits = (around.unit / unit) * AROUND;
   // comparisons are made only of the entries reported: the failing ones, or else the closest to failing
@@ -45,23 +43,30 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
     const where = quantity === 'vjp linearity' ? { ...space.locate(i), quantity } : { input: null, index: [], output: unravelIndex(i, output.shape), quantity };
     return comparisonOf(where, combined[i]!, expected, tolerance);
   };
+  // read once, not at each of 10⁶ entries
+  const { tolerance: given, eps } = settings;
+  const reported = Math.max(1, settings.maxMismatches);
+  let closestExcess = -1;
   for (let i = 0; i < entries; i++) {
     let expected = 0;
     let scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits;
-    for (let k = 0; k < vectors.length; k++) {
-      const part = coefficients[k + 1]! * vectors[k]![i]!;
-      expected += part / unit;
-      scale += Math.abs(part) / unit;
-    }
+    const [p1, p2] = [a * v1[i]!, b * v2[i]!];
+    expected += p1 / unit;
+    scale += Math.abs(p1) / unit;
+    expected += p2 / unit;
+    scale += Math.abs(p2) / unit;
     expected *= unit;
-    const tolerance = settings.tolerance ? settings.tolerance.atol + settings.tolerance.rtol * Math.abs(expected) : roundingTolerance(scale, settings.eps) * unit;
+    const tolerance = given ? given.atol + given.rtol * Math.abs(expected) : roundingTolerance(scale, eps) * unit;
     const absError = Math.abs(combined[i]! - expected);
     if (!(absError <= tolerance && Number.isFinite(tolerance))) {
-      if (failing.length < Math.max(1, settings.maxMismatches)) failing.push(compared(i, expected, tolerance));
+      if (failing.length < reported) failing.push(compared(i, expected, tolerance));
       continue;
     }
     const excess = excessOf({ absError, tolerance });
-    if (excess > closest.excess) closest = { i, excess, expected, tolerance };
+    if (excess > closestExcess) {
+      closestExcess = excess;
+      closest = { i, excess, expected, tolerance };
+    }
   }
   if (failing.length === 0 && closest.i >= 0) failing.push(compared(closest.i, closest.expected, closest.tolerance));
   for (const c of failing) ledger.add(c);

@@ -31,6 +31,25 @@ describe('each entry’s step scale is a power of two', () => {
   });
 });
 
+describe('moved inputs', () => {
+  test('only the entries a direction moves change, in fresh tensors; the others keep their bits, −0 too', () => {
+    const inputs = [tensor([-0, 1.5, 2, -0]), tensor([7]), tensor([[-0, 3], [4, -0]])];
+    const space = new InputSpace(inputs, [1], SMALLEST);
+    const direction = new Float64Array([0, 0.25, 0.5, 0, 0, 0.125, 0, 0]);
+    for (const t of [2 ** -7, -(2 ** -10)]) {
+      const moved = space.shifted(direction, t);
+      expect(moved[1]).toBe(inputs[1]); // nondifferentiable: passed through
+      expect([moved[0], moved[2]].every((x, k) => x !== inputs[2 * k] && x!.data !== inputs[2 * k]!.data)).toBe(true);
+      const expected = [-0, 1.5 + t * 0.25, 2 + t * 0.5, -0, -0, 3 + t * 0.125, 4, -0];
+      const got = [...moved[0]!.data, ...moved[2]!.data];
+      expect(got.map((x, i) => Object.is(x, expected[i]))).toEqual(expected.map(() => true));
+    }
+    // a direction that moves every entry moves the zeros too
+    const everywhere = space.shifted(new Float64Array(8).fill(1), 2 ** -7);
+    expect([...everywhere[0]!.data, ...everywhere[2]!.data]).toEqual([2 ** -7, 1.5 + 2 ** -7, 2 + 2 ** -7, 2 ** -7, 2 ** -7, 3 + 2 ** -7, 4 + 2 ** -7, 2 ** -7]);
+  });
+});
+
 describe('random directions are rounded to exact steps', () => {
   // x + t·d is exact for every planned t ≥ 2^-10 when d is a multiple of ulp(x)/2^-10
   test.each([

@@ -280,7 +280,7 @@ function nameOf(target: Differentiable): string {
 }
 
 /** The first index where b differs from a (as Object.is tells: −0 is not 0, NaN is NaN), or −1. */
-function firstChange(a: Float64Array, b: Float64Array): number {
+export function firstChange(a: Float64Array, b: Float64Array): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
@@ -290,7 +290,7 @@ function firstChange(a: Float64Array, b: Float64Array): number {
 }
 
 /** The first index of a value that is not finite, or −1. */
-function firstNonFinite(data: Float64Array): number {
+export function firstNonFinite(data: Float64Array): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
   return -1;
 }
