@@ -9,7 +9,7 @@ import { TFJS_SUITES } from './vitest.tfjs.config.js';
  * gradients, backends and flags, which these files set up each in its own way (the CPU or the WASM
  * backend, production mode, every gradient or only some): each gets a process of its own.
  */
-export const TFJS_LOADING_SUITES = ['src/tfjs/*.test.ts', 'properties/tfjs-*.prop.ts'];
+const TFJS_LOADING_SUITES = ['src/tfjs/*.test.ts', 'properties/tfjs-*.prop.ts'];
 
 /** What both projects share (a project extends nothing, so that its include replaces this one). */
 const suites = {
