@@ -102,6 +102,18 @@ describe('seeded randomness', () => {
     expect(a.bits()).toBe(b.bits());
   });
 
+  test('Rng.bits: the first draws are as random across seeds as later ones (the generator’s own start from a small seed is ~seed)', () => {
+    for (let draw = 0; draw < 3; draw++) {
+      const negative = Array.from({ length: 1000 }, (_, seed) => {
+        const rng = new Rng(seed);
+        for (let k = 0; k < draw; k++) rng.bits();
+        return rng.bits() < 0;
+      }).filter(Boolean).length;
+      // 500 ± 4 standard deviations (16)
+      expect(Math.abs(negative - 500)).toBeLessThan(64);
+    }
+  });
+
   test('Rng.int covers [low, high) and rejects a non-integer seed', () => {
     const rng = new Rng(9);
     const seen = new Set(Array.from({ length: 200 }, () => rng.int(2, 5)));
