@@ -31,8 +31,7 @@ describe('noiseOfDoubted', () => {
       vjp: ([w], g) => [new Tensor(w!.data.map(() => g.data[0]!), w!.shape)],
     };
     const w = [tensor(Array.from({ length: 16 }, (_, i) => (i % 2 ? -1 : 1) + (i === 15 ? 0.02 : 0)))];
-    // seeds whose first reading's direction crosses the kink (most do not: those read no noise at all)
-    for (const seed of [10, 19, 64, 70]) {
+    for (const seed of [4, 18, 101, 180]) {
       const { first, again } = readings(reluOfSum, w, seed);
       // the first reading took the kink for rounding noise of 2e-3 to 3e-3 of the values
       expect(isRoundingNoise(first)).toBe(true);
@@ -47,7 +46,7 @@ describe('noiseOfDoubted', () => {
       forward: ([x]) => new Tensor(x!.data.map(cancellingTanh), x!.shape),
       vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => g.data[i]! * (1 - cancellingTanh(v) ** 2)), x!.shape)],
     };
-    for (const seed of [10, 19, 64, 70]) {
+    for (const seed of [4, 18, 101, 180]) {
       const { again } = readings(tanh, [tensor([1e-9, -2e-9, 3e-9])], seed);
       expect(again && isRoundingNoise(again)).toBe(true);
       expect(again!.relative).toBeGreaterThan(1e-9);
@@ -85,9 +84,7 @@ describe('the noise reading of a large output', () => {
     const { cotangents, at } = ctx.projected.get(direction)!;
     expect(cotangents.length).toBe(ctx.settings.probes);
     cotangents.forEach((v, k) => expect(v).toBe(ctx.cotangents![k]));
-    // the reading's steps, and any further steps the probes' runs went on to (one forward each: the
-    // probes' one other forward is at the input) — at some seeds they settle within the reading's
-    expect(at.size).toBe(2 * ctx.settings.levels + probing - 1);
+    expect(at.size).toBe(2 * ctx.settings.levels);
     expect(disagreements).toEqual([]);
     // the twin, whose cotangents are drawn only when the probes start: the reading's samples are
     // let go with nothing kept of them, and the probes evaluate the forward at every step again

@@ -381,10 +381,7 @@ describe('cost', () => {
   });
 
   test('fast mode costs the same at every input size', () => {
-    // at a seed whose three directions all settle on their first run: at others one run in a few,
-    // at any size, takes a further run of steps (4 forwards) — seed 0 since an entry is one 32-bit
-    // draw, seeds 1–3 before
-    const counts = [10, 1000, 100_000].map((n) => checkGradients(neuronLike(), [randn([n], 6)], { mode: 'fast', seed: 1 }).evaluations);
+    const counts = [10, 1000, 100_000].map((n) => checkGradients(neuronLike(), [randn([n], 6)], { mode: 'fast' }).evaluations);
     expect(new Set(counts.map((c) => JSON.stringify(c))).size).toBe(1);
   });
 });

@@ -252,13 +252,9 @@ function ulp(x: number, mantissaBits: number): number {
 /**
  * A random sign times a magnitude in [0.5, 1.5): never near 0, so an error in any one entry shows
  * in the projection at full strength, and never all-ones, so sum-like outputs cannot hide errors.
- * One 32-bit draw per entry — a vector of 10⁶ of them is drawn for every probe: the sign is its
- * top bit, taken as a factor (−1 or 1 from the bit), not a branch on a random bit, and the
- * magnitude ½ + its other 31 bits over 2^31.
  */
 export function randomEntry(rng: Rng): number {
-  const bits = rng.bits();
-  return (1 | (bits >> 31)) * (0.5 + (bits & 0x7fffffff) * 2 ** -31);
+  return (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next());
 }
 
 export function randomVector(rng: Rng, length: number): Float64Array {

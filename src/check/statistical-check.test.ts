@@ -159,12 +159,11 @@ describe('precision from measured noise', () => {
 
   test('a float32 relu whose first steps land on float32 values (exact there, as quiet as float64) is read by its values: float32', () => {
     const relu32 = (k: number) => elementwise('relu in float32', (x) => Math.max(Math.fround(x), 0), (x) => (x > 0 ? k : 0));
-    // a seed whose first steps land there (seed 0 did while a probe entry took four draws)
     const at = [tensor([0.8331593871116638])];
-    const report = checkGradients(relu32(1), at, { seed: 74 });
+    const report = checkGradients(relu32(1), at, { seed: 0 });
     expect(report.noise).toBe(0);
     expect(report, text(report)).toMatchObject({ verdict: 'pass', precision: 'float32', method: 'statistical' });
-    expect(checkGradients(relu32(1.01), at, { seed: 74 }).verdict).toBe('fail');
+    expect(checkGradients(relu32(1.01), at, { seed: 0 }).verdict).toBe('fail');
   });
 
   test('a float32 function of one number at 0, whose samples are simple and whose gradient is one value, is told float32 by a second vjp', () => {

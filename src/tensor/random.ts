@@ -12,23 +12,9 @@ export class Rng {
     this.generator = xoroshiro128plus(seed);
   }
 
-  /** Uniform on [0, 1), to 2^-53: two of the generator's 32-bit draws. */
+  /** Uniform on [0, 1). */
   next(): number {
     return uniformFloat64(this.generator);
-  }
-
-  /**
-   * One 32-bit draw, as a signed integer in [−2^31, 2^31): half the cost of next(), for entries of
-   * 10⁶-entry vectors where 2^-31 of resolution is plenty. The generator's output is mixed by
-   * murmur3's finaliser (a bijection of 32 bits: uniform stays uniform): from a small seed its
-   * first draws are nearly the same whatever the seed (~seed, then 0xfdfcffc1-like words, the top
-   * bits set), so a probe's first entries would be −1.5 at every seed.
-   */
-  bits(): number {
-    let h = this.generator.next();
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return h ^ (h >>> 16);
   }
 
   /** Uniform on [low, high). */
