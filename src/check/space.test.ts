@@ -103,6 +103,14 @@ describe('random vectors', () => {
     expect(drawn.some((v) => v < 0) && drawn.some((v) => v > 0)).toBe(true);
   });
 
+  test('the sign read off one bit of the draw is the comparison with ½, at every seed', () => {
+    for (const seed of [0, 1, 7, 12345]) {
+      const replay = new Rng(seed);
+      const expected = Array.from({ length: 20_000 }, () => (replay.next() < 0.5 ? -1 : 1) * (0.5 + replay.next()));
+      expect([...randomVector(new Rng(seed), 20_000)]).toEqual(expected);
+    }
+  });
+
   test('dot and absDot', () => {
     expect(dot([1, -2, 3], [4, 5, -6])).toBe(4 - 10 - 18);
     expect(absDot([1, -2, 3], [4, 5, -6])).toBe(4 + 10 + 18);

@@ -254,7 +254,12 @@ function ulp(x: number, mantissaBits: number): number {
  * in the projection at full strength, and never all-ones, so sum-like outputs cannot hide errors.
  */
 export function randomEntry(rng: Rng): number {
-  return (rng.next() < 0.5 ? -1 : 1) * (0.5 + rng.next());
+  // the sign is rng.next() < ½ read off the one bit that decides it (bit 25 of the first of its two
+  // draws: next() is the low 26 bits of that draw over 2^26, plus less than 2^-26), taken as a
+  // factor −1 or 1 rather than a branch on a random bit — the same stream, to the last bit
+  const first = rng.bits();
+  rng.bits();
+  return (((first >> 24) & 2) - 1) * (0.5 + rng.next());
 }
 
 export function randomVector(rng: Rng, length: number): Float64Array {

@@ -12,9 +12,18 @@ export class Rng {
     this.generator = xoroshiro128plus(seed);
   }
 
-  /** Uniform on [0, 1). */
+  /** Uniform on [0, 1), to 2^-53: two of the generator's 32-bit draws (see bits). */
   next(): number {
     return uniformFloat64(this.generator);
+  }
+
+  /**
+   * The generator's own 32-bit draw, a signed integer in [−2^31, 2^31): next() is two of them, of
+   * whose bits it reads the low 26 and the low 27. From a small seed the first few are far from
+   * random (the first is ~seed): mix them before reading them as a number of their own.
+   */
+  bits(): number {
+    return this.generator.next();
   }
 
   /** Uniform on [low, high). */

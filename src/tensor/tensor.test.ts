@@ -90,6 +90,14 @@ describe('seeded randomness', () => {
     expect(u.filter((x) => x < 0.5).length / u.length).toBeCloseTo(0.5, 1);
   });
 
+  test('Rng.bits is the generator’s own draw: next() is the low 26 bits of one over 2^26 and the low 27 of the next over 2^53', () => {
+    const [a, b] = [new Rng(4), new Rng(4)];
+    for (let k = 0; k < 1000; k++) {
+      const [high, low] = [a.bits(), a.bits()];
+      expect((high & (2 ** 26 - 1)) * 2 ** -26 + (low & (2 ** 27 - 1)) * 2 ** -53).toBe(b.next());
+    }
+  });
+
   test('Rng.int covers [low, high) and rejects a non-integer seed', () => {
     const rng = new Rng(9);
     const seen = new Set(Array.from({ length: 200 }, () => rng.int(2, 5)));
