@@ -32,16 +32,8 @@ export default defineConfig({
       // Every other file runs in a worker that ran others before it, sharing their modules: loading
       // src/, fast-check and vitest's expect once per worker rather than once per file saves about a
       // third of the suite's CPU time. No file leaves state another reads (BENCHMARKS part 4 runs
-      // them in shuffled orders), and a file that loads tfjs there fails (vitest.shared-setup.ts).
-      {
-        test: {
-          ...suites,
-          name: 'shared',
-          exclude: [...suites.exclude, ...TFJS_LOADING_SUITES],
-          setupFiles: [...suites.setupFiles, './vitest.shared-setup.ts'],
-          isolate: false,
-        },
-      },
+      // them in shuffled orders).
+      { test: { ...suites, name: 'shared', exclude: [...suites.exclude, ...TFJS_LOADING_SUITES], isolate: false } },
     ],
   },
 });
