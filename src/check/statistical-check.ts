@@ -20,11 +20,12 @@ import { DEFAULT_PROBE, type ProbeComparison, type ProbeSettings, probeAlong, st
 /**
  * The probe's settings for a check's: moved inputs rounded to float32 for a float32 target (the
  * change Δ(t) it really sees), kept for a float64 one; the vjp's rounding allowed for at the check's
- * unit roundoff (a noisy float64 forward's measured noise); one cotangent per probe asked for.
+ * unit roundoff (a noisy float64 forward's measured noise); one cotangent per probe asked for; the
+ * jittered windows that confirm a failure seeded by the check's seed.
  */
 export function probeSettings(settings: Settings): ProbeSettings {
   const float32 = settings.precision === 'float32';
-  return { ...DEFAULT_PROBE, round: float32 ? Math.fround : (x) => x, eps: settings.eps, rounding: float32 ? 2 ** -24 : 2 ** -53, mantissaBits: float32 ? 23 : 52, cotangents: settings.probes };
+  return { ...DEFAULT_PROBE, round: float32 ? Math.fround : (x) => x, eps: settings.eps, rounding: float32 ? 2 ** -24 : 2 ** -53, mantissaBits: float32 ? 23 : 52, cotangents: settings.probes, seed: settings.seed };
 }
 
 /** Judging by the significance test, with the given probe settings. */
@@ -94,7 +95,7 @@ function comparisonFrom(c: ProbeComparison, where: Pick<Comparison, 'input' | 'i
   const e = c.estimate;
   const tolerance = e ? c.allowance + settings.threshold * Math.hypot(e.se, e.kinkSe) : NaN;
   const statistics: Statistics = e
-    ? { standardError: e.se, z: c.z, threshold: settings.threshold, noise: e.noise, halfWidth: e.halfWidth, samples: e.samples, ...(c.scatter ? { misfit: describeScatter(c.scatter) } : {}) }
+    ? { standardError: e.se, z: c.z, threshold: settings.threshold, noise: e.noise, halfWidth: e.halfWidth, samples: e.samples, ...(c.scatter ? { misfit: describeScatter(c.scatter) } : c.offGrid !== undefined && c.verdict !== 'agree' ? { misfit: describeOffGrid(c.offGrid) } : {}) }
     : { standardError: NaN, z: 0, threshold: settings.threshold, noise: NaN, halfWidth: NaN, samples: 0, misfit: describeMisfit(c.misfit) };
   const sides: Partial<Comparison> = e && e.kinkSe > 0 ? { oneSided: [c.numeric - e.kink, c.numeric + e.kink] } : {};
   return { ...comparisonOf(where, c.analytic, c.numeric, tolerance, c.verdict), ...sides, statistics };
@@ -105,6 +106,14 @@ function describeScatter(scatter: number): string {
   return (
     `its samples scatter by ${scatter.toExponential(1)} of the size of the values, more than any arithmetic's rounding makes: ` +
     'an oscillation faster than the window (whose slope says nothing of the derivative at the input), or a forward too noisy to judge'
+  );
+}
+
+/** A grid's failure that jittered samples did not reproduce, in words. */
+function describeOffGrid(z: number): string {
+  return (
+    `evenly spaced samples read a disagreement ${z.toPrecision(2)} standard errors beyond the rounding allowed, which samples at jittered places did not reproduce: ` +
+    'the grid aliased with a forward whose rounding is a staircase, and what is reported is the jittered reading'
   );
 }
 

@@ -108,6 +108,17 @@ describe('forwards noisier than their arithmetic', () => {
     expect(probe(elementwise(cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2, 1.01), inputs, 1, float64).verdicts).toContain('fail');
   });
 
+  test('a grid window that aliases on the cancelling tanh’s staircase (z > 10⁸ at 1e-9, seed 3) is read again off the grid and agrees; 1% off, it fails', () => {
+    const noisy = { ...float64, eps: 2e-8 };
+    const [c] = probe(elementwise(cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2), [tensor([1e-9])], 3, noisy).comparisons;
+    expect(c!.offGrid).toBeGreaterThan(6);
+    expect(c!.verdict).toBe('agree');
+    expect(Math.abs(c!.z)).toBeLessThan(3);
+    const [wrong] = probe(elementwise(cancellingTanh, (x) => 1 - cancellingTanh(x) ** 2, 1.01), [tensor([1e-9])], 3, noisy).comparisons;
+    expect(wrong).toMatchObject({ verdict: 'fail' });
+    expect(wrong!.offGrid).toBeUndefined();
+  });
+
   test('a loss that rounds to 0 at logits [40, 0] is never failed: its error bar, floored at its inputs’ rounding, holds its derivative and 0 alike', () => {
     const flat = probe(crossEntropyAsLseMinusLogit(), [tensor([40, 0])], 1, float64);
     expect(flat.verdicts).toEqual(['agree']);

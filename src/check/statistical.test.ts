@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
-import { type SlopeEstimate, fitWindow } from './statistical.js';
+import { cancellingTanh } from '../../fixtures/noisy-forwards.js';
+import { type SlopeEstimate, fitWindow, jitteredPositions } from './statistical.js';
 
 const M = 24;
 const xi = Array.from({ length: 2 * M + 1 }, (_, i) => (i - M) / M);
@@ -134,5 +135,42 @@ describe('kinks', () => {
 
   test('its twin, curvature instead of a kink, is not', () => {
     expect(adequate(fitWindow(window((x) => 0.2 * x + 1.5 * x ** 2, 1e-4, 5))).kinkSe).toBe(0);
+  });
+});
+
+describe('a staircase the grid aliases', () => {
+  // R along a line through the cancelling tanh (e^{2x} − 1)/(e^{2x} + 1) at −1.26e-9: its rounding
+  // is a staircase of about 1e5 treads per grid step, and at this step every grid point falls at
+  // nearly one offset within its tread — the grid reads a slope tens of millions of standard
+  // errors from 0, where there is none
+  const [x0, u, halfWidth] = [-1.2553628499309926e-9, 1.1938929837932323e-9, 0.25];
+  const along = (off: number) => (p: number) => {
+    const x = x0 + ((p * halfWidth) / M) * u;
+    return cancellingTanh(x) - cancellingTanh(x0) - (1 - off) * (1 - cancellingTanh(x0) ** 2) * (x - x0);
+  };
+  const z = (fit: ReturnType<typeof fitWindow>) => adequate(fit).slope / adequate(fit).se;
+  const onGrid = (r: (p: number) => number) => fitWindow({ halfWidth, residuals: Float64Array.from({ length: 2 * M + 1 }, (_, i) => r(i - M)), quantisation: 0 });
+  const jittered = (r: (p: number) => number, rng: Rng) => {
+    const positions = jitteredPositions(M, rng);
+    return fitWindow({ halfWidth, positions, residuals: Float64Array.from(positions, r), quantisation: 0 });
+  };
+
+  test('jittered places: 0, ±1, then one point in each further cell (k − 1, k] of either side', () => {
+    const p = jitteredPositions(M, new Rng(1));
+    expect(p).toHaveLength(2 * M + 1);
+    expect([p[M - 1], p[M], p[M + 1]]).toEqual([-1, 0, 1]);
+    for (let k = 2; k <= M; k++) for (const side of [1, -1]) expect(Math.abs(p[M + side * k]! - side * k)).toBeLessThan(1);
+  });
+
+  test('the grid reads a slope the jittered windows do not: |z| > 6 on the grid, < 3 on each of 20 jittered windows', () => {
+    expect(Math.abs(z(onGrid(along(0))))).toBeGreaterThan(6);
+    const rng = new Rng(1);
+    for (let i = 0; i < 20; i++) expect(Math.abs(z(jittered(along(0), rng))), `jittered window ${i}`).toBeLessThan(3);
+  });
+
+  test('a real error on the same staircase, the derivative 1e-6 off, is read by the jittered windows too (z > 3, its sign)', () => {
+    expect(z(onGrid(along(1e-6)))).toBeGreaterThan(6);
+    const rng = new Rng(1);
+    for (let i = 0; i < 20; i++) expect(z(jittered(along(1e-6), rng)), `jittered window ${i}`).toBeGreaterThan(3);
   });
 });

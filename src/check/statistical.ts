@@ -8,12 +8,19 @@
  *
  * On a symmetric grid the odd and even powers are orthogonal, so the slope's error bar is paid
  * only for the odd terms the window needs; the even ones carry R(0)'s rounding and the curvature.
+ * A regular grid can alias, though, with a forward whose rounding is a staircase in its input (a
+ * cancelling (e^{2x} − 1)/(e^{2x} + 1) near 0): its treads beat with the spacing into a slow
+ * sawtooth the polynomials read as a slope. A disagreement is confirmed on a jittered window (see
+ * jitteredPositions), which samples the staircase at independent phases — noise its error bar sees.
  */
+import type { Rng } from '../tensor/index.js';
 import { type Design, type Fit, prepare } from './least-squares.js';
 
-/** R on one window: residuals[k + M] at t = k·halfWidth/M. */
+/** R on one window: residuals[k + M] at t = positions[k + M]·halfWidth/M, by default the grid t = k·halfWidth/M. */
 export interface WindowSamples {
   halfWidth: number;
+  /** The samples' places in units of the grid's spacing halfWidth/M, increasing, 0 in the middle (see jitteredPositions). */
+  positions?: Float64Array;
   residuals: Float64Array;
   /** A floor for the variance of each sample: the rounding of the outputs to their own format. */
   quantisation: number;
@@ -98,9 +105,11 @@ const KINK_MARGIN = 1;
  * pre-activation 1e-5 from 0 in a float32 MLP). The two slopes at 0 are then reported as a mean and
  * half a jump.
  */
-export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples): WindowFit {
+export function fitWindow({ halfWidth, positions, residuals, quantisation }: WindowSamples): WindowFit {
   const m = (residuals.length - 1) / 2;
   if (!Number.isInteger(m) || m < 2 * DEGREES.at(-1)!) throw new RangeError(`fitWindow: a symmetric window of at least ${4 * DEGREES.at(-1)! + 1} samples, got ${residuals.length}`);
+  if (positions && (positions.length !== residuals.length || positions[m] !== 0)) throw new RangeError(`fitWindow: ${residuals.length} positions with 0 in the middle, got ${positions.length}`);
+  const grid: Grid = { m, ...(positions ? { positions } : {}) };
   let best: SlopeEstimate | undefined;
   let misfit: Misfit | undefined;
   // the lowest degree that describes the window: higher ones only widen the slope's error bar
@@ -109,13 +118,13 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
     let region: Region = { lo: -m, hi: m, split: false };
     let cuts = 0;
     for (;;) {
-      const judged = judgeRegion(m, degree, region, residuals, quantisation);
+      const judged = judgeRegion(grid, degree, region, residuals, quantisation);
       misfit ??= judged.misfit;
-      const kinked = region.split ? undefined : kinkedAtInput(m, degree, region, residuals, quantisation, cuts, halfWidth);
+      const kinked = region.split ? undefined : kinkedAtInput(grid, degree, region, residuals, quantisation, cuts, halfWidth);
       const estimate = kinked?.estimate ?? (judged.adequate ? estimateOf(judged, region, degree, cuts, halfWidth) : undefined);
       // a kink at 0 too small to tell from the error bars is no kink: the window is not described
       if (estimate && !(region.split && !significantKink(estimate))) {
-        if (steady(estimate, m, degree, kinked?.region ?? region, residuals, quantisation, halfWidth)) best = estimate;
+        if (steady(estimate, grid, degree, kinked?.region ?? region, residuals, quantisation, halfWidth)) best = estimate;
         break;
       }
       if (judged.adequate) break;
@@ -129,10 +138,10 @@ export function fitWindow({ halfWidth, residuals, quantisation }: WindowSamples)
 }
 
 /** The region's model with a kink at the input, when it describes the samples and its kink is significant. */
-function kinkedAtInput(m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number, cuts: number, halfWidth: number): { region: Region; estimate: SlopeEstimate } | undefined {
+function kinkedAtInput(grid: Grid, degree: number, region: Region, residuals: Float64Array, quantisation: number, cuts: number, halfWidth: number): { region: Region; estimate: SlopeEstimate } | undefined {
   const kinked = cut(region, 0, degree);
   if (!kinked) return undefined;
-  const judged = judgeRegion(m, degree, kinked, residuals, quantisation);
+  const judged = judgeRegion(grid, degree, kinked, residuals, quantisation);
   const estimate = judged.adequate ? estimateOf(judged, kinked, degree, cuts + 1, halfWidth) : undefined;
   return estimate && significantKink(estimate) ? { region: kinked, estimate } : undefined;
 }
@@ -147,11 +156,11 @@ function significantKink({ kink, kinkSe }: SlopeEstimate): boolean {
  * differ by exactly that). A polynomial smoothing over kinks it cannot see — a relu network's,
  * spread through the window — moves with the degree, and is not believed.
  */
-function steady(estimate: SlopeEstimate, m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number, halfWidth: number): boolean {
+function steady(estimate: SlopeEstimate, grid: Grid, degree: number, region: Region, residuals: Float64Array, quantisation: number, halfWidth: number): boolean {
   // a region cut too short for two more terms keeps its model (its verdicts wait for smaller windows)
   const perSide = region.split ? Math.min(-region.lo, region.hi) : region.hi - region.lo + 1;
   if (perSide < (region.split ? 1 : 2) * (degree + 3) + 4) return true;
-  const richer = judgeRegion(m, degree + 2, region, residuals, quantisation);
+  const richer = judgeRegion(grid, degree + 2, region, residuals, quantisation);
   const other = estimateOf(richer, region, degree + 2, 0, halfWidth);
   const scaled = estimate.se * Math.sqrt(richer.variance) / estimate.noise;
   const spread = Math.sqrt(Math.max(other.se ** 2 - scaled ** 2, 0));
@@ -203,26 +212,55 @@ interface Model {
   withKink: (gap: number) => Design;
 }
 
+/**
+ * Places for a window of m samples per side, in units of the grid's spacing: 0, ±1 as on the
+ * grid, and one point at a seeded random place in each further cell (k − 1, k], each side drawn
+ * apart. A deterministic error of the forward finer than the cells (a staircase) is then sampled
+ * at independent phases, and the two sides' errors are independent instead of mirror images; the
+ * points stay as evenly spread as a grid's, so the fit's tests keep their meaning. The first
+ * cell's point stays at its end: a kink between the samples next to the input is then read as a
+ * kink at the input, as on the grid (see kinkAtInput).
+ */
+export function jitteredPositions(m: number, rng: Rng): Float64Array {
+  const side = () => Array.from({ length: m }, (_, i) => (i === 0 ? 1 : i + 1 - rng.next()));
+  const left = side();
+  return Float64Array.from([...left.reverse().map((p) => -p), 0, ...side()]);
+}
+
+/** A window's sample places (see WindowSamples): index k = −m…m is at positions[k + m], or at k on the grid. */
+interface Grid {
+  m: number;
+  positions?: Float64Array;
+}
+
+/** The grid's models are few (a size, a degree, and the cuts kinks make); the cache forgets them all now and then. */
 const models = new Map<string, Model>();
 
-/** Models are few (a grid size, a degree, and the cuts kinks make); the cache forgets them all now and then. */
 const MOST_MODELS = 1024;
 
-function modelOf(m: number, degree: number, region: Region): Model {
+/** A jittered window's models, built for it and forgotten with it. */
+const jitteredModels = new WeakMap<Float64Array, Map<string, Model>>();
+
+function modelOf(grid: Grid, degree: number, region: Region): Model {
+  const { m, positions } = grid;
   const key = `${m} ${degree} ${region.lo} ${region.hi} ${region.split}`;
-  let model = models.get(key);
+  let cache = positions ? jitteredModels.get(positions) : models;
+  if (!cache) jitteredModels.set(positions!, (cache = new Map()));
+  let model = cache.get(key);
   if (model) return model;
+  // in units of the grid's spacing, exact integers on the grid: its columns are computed as they always were
+  const at = positions ? (k: number) => positions[k + m]! : (k: number) => k;
   const rows: number[] = [];
   for (let k = region.lo; k <= region.hi; k++) if (!(region.split && k === 0)) rows.push(k);
-  const power = (p: number, side?: number) => Float64Array.from(rows, (k) => (side === undefined || Math.sign(k) === side ? (k / m) ** p : 0));
-  const powers = (side?: number) => Array.from({ length: degree + 1 }, (_, p) => power(p, side));
-  const columns = region.split ? [...powers(), ...kinkAtInput(rows, m)] : powers();
+  const power = (p: number) => Float64Array.from(rows, (k) => (at(k) / m) ** p);
+  const powers = () => Array.from({ length: degree + 1 }, (_, p) => power(p));
+  const columns = region.split ? [...powers(), ...kinkAtInput(rows, m, at)] : powers();
   const q = orthonormal(columns, []);
   const gaps: Model['gaps'] = [];
   for (let gap = region.lo + KINK_MARGIN - 1; gap <= region.hi - KINK_MARGIN; gap++) {
     // a split region has its kink at 0 already
     if (region.split && (gap === 0 || gap === -1)) continue;
-    const kink = kinkColumns(rows, gap, m);
+    const kink = kinkColumns(rows, gap, m, at);
     const added = orthonormal(kink, q);
     // a kink that adds nothing new (in the gap next to a cut) cannot be placed
     if (added.length === kink.length) gaps.push({ gap, columns: kink, added });
@@ -239,8 +277,8 @@ function modelOf(m: number, degree: number, region: Region): Model {
       return design;
     },
   };
-  if (models.size >= MOST_MODELS) models.clear();
-  models.set(key, model);
+  if (cache === models && models.size >= MOST_MODELS) models.clear();
+  cache.set(key, model);
   return model;
 }
 
@@ -252,24 +290,25 @@ function modelOf(m: number, degree: number, region: Region): Model {
  * 0 with an error bar several times the window's, and a kink it should see goes unseen while the
  * polynomial across it, whose slope is the mean of the two, fails the derivative of either.
  */
-function kinkAtInput(rows: readonly number[], m: number): Float64Array[] {
-  const right = (k: number) => Math.max(k, 0) / m;
+function kinkAtInput(rows: readonly number[], m: number, at: (k: number) => number): Float64Array[] {
+  const right = (k: number) => Math.max(at(k), 0) / m;
   return [Float64Array.from(rows, right), Float64Array.from(rows, (k) => (k > 0 ? 1 : 0)), Float64Array.from(rows, (k) => right(k) ** 2)];
 }
 
-/** A ramp from the later sample of a gap and a step there: on the grid, a slope jump anywhere in the gap. */
-function kinkColumns(rows: readonly number[], gap: number, m: number): Float64Array[] {
+/** A ramp from the later sample of a gap and a step there: at the samples, a slope jump anywhere in the gap. */
+function kinkColumns(rows: readonly number[], gap: number, m: number, at: (k: number) => number): Float64Array[] {
   const far = gap >= 0 ? (k: number) => k > gap : (k: number) => k <= gap;
   const from = gap >= 0 ? gap + 1 : gap;
-  const ramp = Float64Array.from(rows, (k) => (far(k) ? Math.abs(k - from) / m : 0));
+  const ramp = Float64Array.from(rows, (k) => (far(k) ? Math.abs(at(k) - at(from)) / m : 0));
   const step = Float64Array.from(rows, (k) => (far(k) ? 1 : 0));
   // one sample beyond the gap: the ramp is 0 there, and the step alone sets that sample apart
   return ramp.some((v) => v !== 0) ? [ramp, step] : [step];
 }
 
 /** Fit a region's model and ask whether it describes the samples: residuals like noise, top terms unneeded, no kink left. */
-function judgeRegion(m: number, degree: number, region: Region, residuals: Float64Array, quantisation: number): Judged {
-  const model = modelOf(m, degree, region);
+function judgeRegion(grid: Grid, degree: number, region: Region, residuals: Float64Array, quantisation: number): Judged {
+  const { m, positions } = grid;
+  const model = modelOf(grid, degree, region);
   const y = Float64Array.from(model.rows, (k) => residuals[k + m]!);
   const fit = model.design.fit(y);
   const variance = Math.max(fit.rss / fit.dof, quantisation);
@@ -289,7 +328,9 @@ function judgeRegion(m: number, degree: number, region: Region, residuals: Float
     }
   }
   const misfit = { autocorrelation, topTerm, kink: explained };
-  const kink = explained > KINK_LIMIT && isKink(model.withKink(strongest!.gap).fit(y), m, strongest!.columns.length) ? strongest!.gap : undefined;
+  const gap = strongest?.gap ?? 0;
+  const width = positions ? positions[gap + 1 + m]! - positions[gap + m]! : 1;
+  const kink = explained > KINK_LIMIT && isKink(model.withKink(gap).fit(y), width, m, strongest!.columns.length) ? gap : undefined;
   return {
     fit,
     variance,
@@ -300,19 +341,20 @@ function judgeRegion(m: number, degree: number, region: Region, residuals: Float
 }
 
 /**
- * Whether a ramp and a step at a gap are a kink in it: the step a slope jump J leaves on the grid
- * is between 0 and J/M. A larger one is a jump of R itself — a forward that moves by less than its
+ * Whether a ramp and a step at a gap are a kink in it: the step a slope jump J leaves at the
+ * samples is between 0 and J times the gap's width (1/M on the grid; `width` is in the grid's units). A larger one is a jump of R itself — a forward that moves by less than its
  * rounding, read as a staircase, or a discontinuity — and cutting there would read a flat tread
  * as the slope: such a window is no kink's, and is refused. `fit` has the kink's columns last;
  * with one sample beyond the gap, a step alone, there is nothing to compare.
  */
-function isKink(fit: Fit, m: number, columns: number): boolean {
+function isKink(fit: Fit, width: number, m: number, columns: number): boolean {
   const p = fit.coefficients.length;
   const step = fit.coefficients[p - 1]!;
   const jump = fit.coefficients[p - 2]!;
   if (columns < 2) return true;
   const se = Math.sqrt((fit.rss / fit.dof) * fit.inverse[p * p - 1]!);
-  return step >= Math.min(0, jump / m) - 3 * se && step <= Math.max(0, jump / m) + 3 * se;
+  const most = (jump * width) / m;
+  return step >= Math.min(0, most) - 3 * se && step <= Math.max(0, most) + 3 * se;
 }
 
 function estimateOf(judged: Judged, region: Region, degree: number, cuts: number, halfWidth: number): SlopeEstimate {
