@@ -217,13 +217,13 @@ export function probeAlong(
    * slope there beyond 6 standard errors in about 2% of windows; jittered places read it in none
    * of 10⁴, and their z is about standard normal there. Their error bar is wider than the grid's —
    * up to twice on float32 targets (the float32 tanh with one entry 1e-5 off: 9.0e-7 against
-   * 5.1e-7), so a real error the grid reads 6 standard errors off reads about 3 off the grid: at
-   * `confirmation` = 2 it is reproduced (3 did not reproduce 2 of 200 catches in the detection
-   * bench's borderline cells), and a staircase's spurious slope in 2.3% of the windows that alias;
-   * the grid's reading stands where it is reproduced; a failure it does not reproduce (the same sign, beyond
-   * `confirmation`) gives way to the jittered reading. A jittered window that no model describes,
-   * or that reaches outside the forward's domain, confirms nothing and refutes nothing: the grid's
-   * reading stands.
+   * 5.1e-7), so a real error the grid reads 6 standard errors off reads about 3 off the grid.
+   * `confirmation` = 2 reproduces it (3 lost 2 of 200 catches in the detection bench's borderline
+   * cells), and reproduces a staircase's spurious slope in only 2.3% of the windows that alias.
+   * Where the jittered window reproduces the failure (the same sign, beyond `confirmation`), the
+   * grid's reading stands; where it does not, the jittered reading replaces it. A jittered window
+   * that no model describes, or that reaches outside the forward's domain, confirms nothing and
+   * refutes nothing: the grid's reading stands.
    */
   const offGrid = (c: number, judged: ProbeComparison[], halfWidth: number): ProbeComparison[] => {
     const positions = jitteredPositions(m, (jitter ??= new Rng(settings.seed)));
