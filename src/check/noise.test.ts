@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
 import { leastSquares } from './least-squares.js';
-import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep, readSample, sizeOfTerms } from './noise.js';
+import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep, fourSignedSums, sizeOfTerms } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
 const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
@@ -249,7 +249,7 @@ describe('a large output read off projections on random signs', () => {
   });
 });
 
-describe('one pass over a sample (readSample)', () => {
+describe('the passes over a sample (fourSignedSums)', () => {
   const seed = Number(process.env.GRADPROP_SEED ?? 3);
   const N = 20_000;
   const rng = new Rng(seed);
@@ -279,13 +279,14 @@ describe('one pass over a sample (readSample)', () => {
   const forward = Array.from({ length: N }, (_, i) => i);
   const samples = Array.from({ length: 5 }, sample);
 
-  test('gives each of the eight compensated sums to the bit, as a pass of its own in entry order; and each entry\'s range, as Math.max and Math.min keep it', () => {
+  test('give each of the eight compensated sums to the bit, as a pass of its own in entry order; and each entry\'s range, as Math.max and Math.min keep it', () => {
     const [high, low] = [new Float64Array(samples[0]!), new Float64Array(samples[0]!)];
     const [highest, lowest] = [new Float64Array(samples[0]!), new Float64Array(samples[0]!)];
     const into = new Float64Array(8);
     let reversedDiffer = 0;
     for (const y of samples) {
-      readSample(y, signs, high, low, into);
+      fourSignedSums(y, signs, 0, into, high, low);
+      fourSignedSums(y, signs, 4, into);
       const separate = Array.from({ length: 8 }, (_, j) => compensated(y, j, forward));
       expect([...into].map((s, j) => Object.is(s, separate[j]))).toEqual(separate.map(() => true));
       // the twin: the same sums taken from the last entry down differ in some bit — the data tell order apart

@@ -132,7 +132,9 @@ export class ProjectedNoise {
     this.high ??= new Float64Array(y);
     this.low ??= new Float64Array(y);
     const sums = new Float64Array(PROJECTIONS);
-    readSample(y, this.signs, this.high, this.low, sums);
+    // the range rides on the first pass, which reads y anyway
+    fourSignedSums(y, this.signs, 0, sums, this.high, this.low);
+    fourSignedSums(y, this.signs, 4, sums);
     this.steps.push(t);
     this.projected.push(sums);
   }
@@ -157,53 +159,55 @@ function randomSigns(rng: Rng, length: number): Uint8Array {
 }
 
 /**
- * One sample's pass: into[j] = Σ ±y_i for each of the PROJECTIONS sign vectors (bit j of signs[i]
- * set: −), compensated (Neumaier: ±y_i is exact, and so, to a rounding of the result, is the sum),
- * and each entry's highest and lowest value so far (high, low) moved out to y's. One pass over y
- * holds every sum's chain of dependent additions side by side, which keeps the processor busy
- * where one chain leaves it waiting on its last addition, and reads y once: eight sums and the
- * range of 10⁶ entries took 24–29 ms against 33–40 ms as two passes of four sums, a pass for the
- * range and one per projection (CPU, machine loaded). The sums and what rounding lost stay in
- * locals, the sign a factor: a branch on random signs mispredicts half the time, and sums kept in
- * arrays wait on their stores. |±y_i| is |y_i|, taken once. Each sum's terms are added in entry
- * order, as a pass of its own would: the same sums to the bit.
+ * Σ ±y_i for sign vectors j … j + 3 (bit j of signs[i] set: −), into[j … j + 3], compensated
+ * (Neumaier: ±y_i is exact, and so, to a rounding of the result, is the sum); and, given high and
+ * low, each entry's highest and lowest value so far moved out to y's. Each sum is a chain of
+ * dependent additions, and four chains side by side keep the processor busy where one leaves it
+ * waiting on the last addition; eight in one pass run out of registers, and were no faster than
+ * two passes of four. Per sample of 10⁶ entries, CPU on a loaded machine: 18–19 ms for the eight
+ * sums and the range in two passes, against 21–22 ms for one pass of eight and 25 ms for the sums
+ * and a pass of their own for the range. The sums and what rounding lost stay in locals, the sign
+ * a factor: a branch on random signs mispredicts half the time, and sums kept in arrays wait on
+ * their stores. |±y_i| is |y_i|, taken once. Each sum's terms are added in entry order, as a pass
+ * of its own would: the same sums to the bit.
  *
  * The range moves by comparisons, not Math.max and Math.min (three times slower here): they differ
  * only on −0 against +0, which leaves every high − low the same, and on NaN, which a sample never
  * holds (a forward that returns one is undefined there, see GuardedTarget.tryForward). high ≥ low
  * throughout, so a value above high is not below low.
  */
-export function readSample(y: Float64Array, signs: Uint8Array, high: Float64Array, low: Float64Array, into: Float64Array): void {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-  let l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+export function fourSignedSums(y: Float64Array, signs: Uint8Array, j: number, into: Float64Array, high?: Float64Array, low?: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     const a = Math.abs(v);
-    const bits = signs[i]!;
+    const bits = signs[i]! >>> j;
     const x0 = v * (1 - 2 * (bits & 1));
     const x1 = v * (1 - (bits & 2));
     const x2 = v * (1 - ((bits & 4) >>> 1));
     const x3 = v * (1 - ((bits & 8) >>> 2));
-    const x4 = v * (1 - ((bits & 16) >>> 3));
-    const x5 = v * (1 - ((bits & 32) >>> 4));
-    const x6 = v * (1 - ((bits & 64) >>> 5));
-    const x7 = v * (1 - ((bits & 128) >>> 6));
-    const t0 = s0 + x0, t1 = s1 + x1, t2 = s2 + x2, t3 = s3 + x3;
-    const t4 = s4 + x4, t5 = s5 + x5, t6 = s6 + x6, t7 = s7 + x7;
+    const t0 = s0 + x0;
+    const t1 = s1 + x1;
+    const t2 = s2 + x2;
+    const t3 = s3 + x3;
     l0 += Math.abs(s0) >= a ? s0 - t0 + x0 : x0 - t0 + s0;
     l1 += Math.abs(s1) >= a ? s1 - t1 + x1 : x1 - t1 + s1;
     l2 += Math.abs(s2) >= a ? s2 - t2 + x2 : x2 - t2 + s2;
     l3 += Math.abs(s3) >= a ? s3 - t3 + x3 : x3 - t3 + s3;
-    l4 += Math.abs(s4) >= a ? s4 - t4 + x4 : x4 - t4 + s4;
-    l5 += Math.abs(s5) >= a ? s5 - t5 + x5 : x5 - t5 + s5;
-    l6 += Math.abs(s6) >= a ? s6 - t6 + x6 : x6 - t6 + s6;
-    l7 += Math.abs(s7) >= a ? s7 - t7 + x7 : x7 - t7 + s7;
-    s0 = t0; s1 = t1; s2 = t2; s3 = t3;
-    s4 = t4; s5 = t5; s6 = t6; s7 = t7;
-    if (v > high[i]!) high[i] = v;
-    else if (v < low[i]!) low[i] = v;
+    s0 = t0;
+    s1 = t1;
+    s2 = t2;
+    s3 = t3;
+    if (high && low) {
+      if (v > high[i]!) high[i] = v;
+      else if (v < low[i]!) low[i] = v;
+    }
   }
-  into.set([s0 + l0, s1 + l1, s2 + l2, s3 + l3, s4 + l4, s5 + l5, s6 + l6, s7 + l7]);
+  into[j] = s0 + l0;
+  into[j + 1] = s1 + l1;
+  into[j + 2] = s2 + l2;
+  into[j + 3] = s3 + l3;
 }
 
 function checkRows(t: ArrayLike<number>, rows: readonly ArrayLike<number>[]): void {
