@@ -164,12 +164,13 @@ function randomSigns(rng: Rng, length: number): Uint8Array {
  * low, each entry's highest and lowest value so far moved out to y's. Each sum is a chain of
  * dependent additions, and four chains side by side keep the processor busy where one leaves it
  * waiting on the last addition; eight in one pass run out of registers, and were no faster than
- * two passes of four. Per sample of 10⁶ entries, CPU on a loaded machine: 18–19 ms for the eight
- * sums and the range in two passes, against 21–22 ms for one pass of eight and 25 ms for the sums
- * and a pass of their own for the range. The sums and what rounding lost stay in locals, the sign
- * a factor: a branch on random signs mispredicts half the time, and sums kept in arrays wait on
- * their stores. |±y_i| is |y_i|, taken once. Each sum's terms are added in entry order, as a pass
- * of its own would: the same sums to the bit.
+ * two passes of four. Per sample of 10⁶ entries, with the probes' two projections as passes of
+ * their own (CPU, machine loaded): 21–22 ms for the eight sums and the range in two passes of
+ * four, 22 ms for one pass of eight, 24–25 ms for two passes of sums and one for the range; the
+ * projections inside the second pass saved 2–3 ms more. The sums and what rounding lost stay in
+ * locals, the sign a factor: a branch on random signs mispredicts half the time, and sums kept in
+ * arrays wait on their stores. |±y_i| is |y_i|, taken once. Each sum's terms are added in entry
+ * order, as a pass of its own would: the same sums to the bit.
  *
  * The range moves by comparisons, not Math.max and Math.min (three times slower here): they differ
  * only on −0 against +0, which leaves every high − low the same, and on NaN, which a sample never
