@@ -10,7 +10,7 @@
 import { Rng, type Tensor, randn } from '../tensor/index.js';
 import { type Context, type Judging, PROJECTED_FROM, probeDirection, projectOnto, projectedSample, sampleAt } from './context.js';
 import { finiteDifferences, probeCotangents } from './fast.js';
-import { type NoiseReading, ProjectedNoise, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep } from './noise.js';
+import { type NoiseReading, ProjectedNoise, isRoundingNoise, judgeNoise, measuredRounding, readNoiseByStep, sizeOfTerms } from './noise.js';
 import { ArithmeticEvidence, type CheckOptions, type Settings, resolveOptions } from './options.js';
 import { probeSettings, statisticalJudging } from './statistical-check.js';
 import type { GuardedTarget } from './target.js';
@@ -170,7 +170,7 @@ function sampled(ctx: Context, steps: readonly number[]): { evidence: Arithmetic
   const direction = probeDirection(ctx);
   const evidence = new ArithmeticEvidence();
   evidence.add(output.data);
-  const size = output.data.reduce((s, y) => s + Math.abs(y), 0);
+  const size = sizeOfTerms(output.data);
   if (output.size < PROJECTED_FROM) {
     const samples = steps.map((t) => sampleAt(ctx, direction, t));
     const rows = samples.filter((y) => y !== null);

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
 import { leastSquares } from './least-squares.js';
-import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep } from './noise.js';
+import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep, fourSignedSums, sizeOfTerms } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
 const STEPS = [0, ...[7, 8, 9, 10].flatMap((k) => [2 ** -k, -(2 ** -k)])];
@@ -246,5 +246,72 @@ describe('a large output read off projections on random signs', () => {
     expect(perUnit(projected(inOrder), inOrder)).toBeGreaterThan(16);
     expect(perUnit(readNoiseByStep(STEPS, inOrder, size(inOrder)), inOrder)).toBeGreaterThan(16);
     expect(perUnit(projected(exact), exact)).toBe(0);
+  });
+});
+
+describe('the passes over a sample (fourSignedSums)', () => {
+  const seed = Number(process.env.GRADPROP_SEED ?? 3);
+  const N = 20_000;
+  const rng = new Rng(seed);
+  /**
+   * Normal values, zeros of both signs among them, and pairs of a value 2^100 times larger and its
+   * negative (their entries' signs alike): each pair passes the running sum into what rounding lost,
+   * whose own rounding then depends on the order of the terms — a sum in another order differs.
+   */
+  const sample = () => {
+    const y = Float64Array.from({ length: N }, () => (rng.next() < 0.02 ? (rng.next() < 0.5 ? -0 : 0) : rng.normal()));
+    for (let i = 0; i + 1 < N; i += 2) if (rng.next() < 0.5) [y[i], y[i + 1]] = [2 ** 100 * y[i]!, -(2 ** 100) * y[i]!];
+    return y;
+  };
+  const signs = Uint8Array.from({ length: N }, () => Math.floor(rng.next() * 256)).map((b, i, all) => (i % 2 === 1 ? all[i - 1]! : b));
+  const signOf = (i: number, j: number) => ((signs[i]! >> j) & 1 ? -1 : 1);
+  /** Sum j as a pass of its own, Neumaier-compensated, over the entries in the order given. */
+  const compensated = (y: Float64Array, j: number, order: readonly number[]) => {
+    let [sum, lost] = [0, 0];
+    for (const i of order) {
+      const x = signOf(i, j) * y[i]!;
+      const total = sum + x;
+      lost += Math.abs(sum) >= Math.abs(x) ? sum - total + x : x - total + sum;
+      sum = total;
+    }
+    return sum + lost;
+  };
+  const forward = Array.from({ length: N }, (_, i) => i);
+  const samples = Array.from({ length: 5 }, sample);
+  // the last two entries' zeros come in both signs, beside negative values and beside positive ones:
+  // Math.max and Math.min keep other zeros than comparisons do there
+  samples.forEach((y, k) => [y[N - 2], y[N - 1]] = [[-0, 0, -1, -0, -2][k]!, [0, -0, 1, 0, 2][k]!]);
+
+  test('give each of the eight compensated sums to the bit, as a pass of its own in entry order; and each entry\'s range, as Math.max and Math.min keep it', () => {
+    const [high, low] = [new Float64Array(samples[0]!), new Float64Array(samples[0]!)];
+    const [highest, lowest] = [new Float64Array(samples[0]!), new Float64Array(samples[0]!)];
+    const into = new Float64Array(8);
+    let reversedDiffer = 0;
+    for (const y of samples) {
+      fourSignedSums(y, signs, 0, into, high, low);
+      fourSignedSums(y, signs, 4, into);
+      const separate = Array.from({ length: 8 }, (_, j) => compensated(y, j, forward));
+      expect([...into].map((s, j) => Object.is(s, separate[j]))).toEqual(separate.map(() => true));
+      // the twin: the same sums taken from the last entry down differ in some bit — the data tell order apart
+      reversedDiffer += separate.filter((s, j) => !Object.is(s, compensated(y, j, [...forward].reverse()))).length;
+      for (let i = 0; i < N; i++) [highest[i], lowest[i]] = [Math.max(highest[i]!, y[i]!), Math.min(lowest[i]!, y[i]!)];
+    }
+    expect(reversedDiffer).toBeGreaterThan(0);
+    const ranges = (h: Float64Array, l: Float64Array) => h.map((v, i) => v - l[i]!);
+    const [got, expected] = [ranges(high, low), ranges(highest, lowest)];
+    expect(got.every((r, i) => Object.is(r, expected[i]))).toBe(true);
+    // the twin: Math.max keeps +0 over −0, comparisons the first zero seen — the highs differ, their ranges do not
+    expect([high[N - 2], highest[N - 2], low[N - 1], lowest[N - 1]].map((v) => Object.is(v, -0))).toEqual([true, false, false, true]);
+    // and a range that missed the samples after the first at one entry differs
+    const missed = new Float64Array(highest);
+    missed[N - 1] = samples[0]![N - 1]!;
+    expect(ranges(missed, lowest).every((r, i) => Object.is(r, expected[i]))).toBe(false);
+  });
+
+  test('Σ|y_i| in entry order', () => {
+    const y = samples[1]!;
+    expect(sizeOfTerms(y)).toBe(y.reduce((s, v) => s + Math.abs(v), 0));
+    // the twin: summed from the last entry down, it differs in some bit
+    expect(y.reduceRight((s, v) => s + Math.abs(v), 0)).not.toBe(sizeOfTerms(y));
   });
 });

@@ -69,6 +69,16 @@ export function readNoise(t: ArrayLike<number>, phi: ArrayLike<number> | readonl
 }
 
 /**
+ * Σ|y_i|: the size of the terms of ⟨v, y⟩ for a cotangent v of random signs, which a reading's
+ * noise is relative to. A plain loop: reduce's callback per entry cost 20 ms at 10⁶ entries.
+ */
+export function sizeOfTerms(y: Float64Array): number {
+  let size = 0;
+  for (let i = 0; i < y.length; i++) size += Math.abs(y[i]!);
+  return size;
+}
+
+/**
  * The same, the series given by step: rows[k] holds every series' value at t_k — the forward's
  * outputs as sampled, read without a series built per output entry.
  */
@@ -117,19 +127,16 @@ export class ProjectedNoise {
   }
 
   /** The forward's output y at step t (t = 0: the output itself). */
-  add(t: number, y: ArrayLike<number>): void {
+  add(t: number, y: Float64Array): void {
     if (y.length !== this.count) throw new RangeError(`readNoise: a sample of ${this.count} entries, as the output, got ${y.length}`);
+    this.high ??= new Float64Array(y);
+    this.low ??= new Float64Array(y);
+    const sums = new Float64Array(PROJECTIONS);
+    // the range rides on the first pass, which reads y anyway
+    fourSignedSums(y, this.signs, 0, sums, this.high, this.low);
+    fourSignedSums(y, this.signs, 4, sums);
     this.steps.push(t);
-    this.projected.push(signedSums(y, this.signs));
-    const { high, low } = this;
-    if (!high || !low) {
-      [this.high, this.low] = [new Float64Array(y), new Float64Array(y)];
-      return;
-    }
-    for (let i = 0; i < y.length; i++) {
-      high[i] = Math.max(high[i]!, y[i]!);
-      low[i] = Math.min(low[i]!, y[i]!);
-    }
+    this.projected.push(sums);
   }
 
   /** The reading of the samples added, `size` being Σ|y_i| at the input. */
@@ -151,26 +158,31 @@ function randomSigns(rng: Rng, length: number): Uint8Array {
   return new Uint8Array(words.buffer, 0, length);
 }
 
-/** Σ ±y_i for each of PROJECTIONS sign vectors, compensated (Neumaier): ±y_i is exact, and so, to a rounding of the result, is the sum. */
-function signedSums(y: ArrayLike<number>, signs: Uint8Array): Float64Array {
-  const sums = new Float64Array(PROJECTIONS);
-  for (let j = 0; j < PROJECTIONS; j += 4) fourSignedSums(y, signs, j, sums);
-  return sums;
-}
-
 /**
- * Sums j … j + 3 of signedSums, in one pass: each sum is a chain of dependent additions, and four
- * chains side by side keep the processor busy where one leaves it waiting on the last addition
- * (13 ms for eight sums of 10⁶ entries, against 29 ms a pass a sum; two chains 16 ms, eight no
- * faster than four). The sums and what rounding lost stay in locals, the sign a factor: a branch
- * on random signs mispredicts half the time, and sums kept in arrays wait on their stores. Each
- * sum's terms are added in entry order, as a pass of its own would: the same sums to the bit.
+ * Σ ±y_i for sign vectors j … j + 3 (bit j of signs[i] set: −), into[j … j + 3], compensated
+ * (Neumaier: ±y_i is exact, and so, to a rounding of the result, is the sum); and, given high and
+ * low, each entry's highest and lowest value so far moved out to y's. Each sum is a chain of
+ * dependent additions, and four chains side by side keep the processor busy where one leaves it
+ * waiting on the last addition; eight in one pass run out of registers, and were no faster than
+ * two passes of four. Per sample of 10⁶ entries, with the probes' two projections as passes of
+ * their own (CPU, machine loaded): 21–22 ms for the eight sums and the range in two passes of
+ * four, 22 ms for one pass of eight, 24–25 ms for two passes of sums and one for the range; the
+ * projections inside the second pass saved 2–3 ms more. The sums and what rounding lost stay in
+ * locals, the sign a factor: a branch on random signs mispredicts half the time, and sums kept in
+ * arrays wait on their stores. |±y_i| is |y_i|, taken once. Each sum's terms are added in entry
+ * order, as a pass of its own would: the same sums to the bit.
+ *
+ * The range moves by comparisons, not Math.max and Math.min (three times slower here): they differ
+ * only on −0 against +0, which leaves every high − low the same, and on NaN, which a sample never
+ * holds (a forward that returns one is undefined there, see GuardedTarget.tryForward). high ≥ low
+ * throughout, so a value above high is not below low.
  */
-function fourSignedSums(y: ArrayLike<number>, signs: Uint8Array, j: number, into: Float64Array): void {
+export function fourSignedSums(y: Float64Array, signs: Uint8Array, j: number, into: Float64Array, high?: Float64Array, low?: Float64Array): void {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
+    const a = Math.abs(v);
     const bits = signs[i]! >>> j;
     const x0 = v * (1 - 2 * (bits & 1));
     const x1 = v * (1 - (bits & 2));
@@ -180,14 +192,18 @@ function fourSignedSums(y: ArrayLike<number>, signs: Uint8Array, j: number, into
     const t1 = s1 + x1;
     const t2 = s2 + x2;
     const t3 = s3 + x3;
-    l0 += Math.abs(s0) >= Math.abs(x0) ? s0 - t0 + x0 : x0 - t0 + s0;
-    l1 += Math.abs(s1) >= Math.abs(x1) ? s1 - t1 + x1 : x1 - t1 + s1;
-    l2 += Math.abs(s2) >= Math.abs(x2) ? s2 - t2 + x2 : x2 - t2 + s2;
-    l3 += Math.abs(s3) >= Math.abs(x3) ? s3 - t3 + x3 : x3 - t3 + s3;
+    l0 += Math.abs(s0) >= a ? s0 - t0 + x0 : x0 - t0 + s0;
+    l1 += Math.abs(s1) >= a ? s1 - t1 + x1 : x1 - t1 + s1;
+    l2 += Math.abs(s2) >= a ? s2 - t2 + x2 : x2 - t2 + s2;
+    l3 += Math.abs(s3) >= a ? s3 - t3 + x3 : x3 - t3 + s3;
     s0 = t0;
     s1 = t1;
     s2 = t2;
     s3 = t3;
+    if (high && low) {
+      if (v > high[i]!) high[i] = v;
+      else if (v < low[i]!) low[i] = v;
+    }
   }
   into[j] = s0 + l0;
   into[j + 1] = s1 + l1;

@@ -48,6 +48,26 @@ describe('moved inputs', () => {
     const everywhere = space.shifted(new Float64Array(8).fill(1), 2 ** -7);
     expect([...everywhere[0]!.data, ...everywhere[2]!.data]).toEqual([2 ** -7, 1.5 + 2 ** -7, 2 + 2 ** -7, 2 ** -7, 2 ** -7, 3 + 2 ** -7, 4 + 2 ** -7, 2 ** -7]);
   });
+
+  test('a direction moving entries inside one input copies the stretches around them and every input it does not reach, bits and −0 kept', () => {
+    const inputs = [tensor([-0, 0.5, 1.5, 2, -0, 3]), tensor([7]), tensor([-0, 4, 5])];
+    const space = new InputSpace(inputs, [1], SMALLEST);
+    // support: positions 2 and 3, inside the first input; the third lies past it
+    const direction = new Float64Array([0, 0, 0.25, 0.5, 0, 0, 0, 0, 0]);
+    for (const t of [2 ** -7, -(2 ** -9)]) {
+      const moved = space.shifted(direction, t);
+      expect([moved[0], moved[2]].every((x, k) => x!.data !== inputs[2 * k]!.data)).toBe(true);
+      const expected = [-0, 0.5, 1.5 + t * 0.25, 2 + t * 0.5, -0, 3, -0, 4, 5];
+      const got = [...moved[0]!.data, ...moved[2]!.data];
+      expect(got.map((x, i) => Object.is(x, expected[i]))).toEqual(expected.map(() => true));
+    }
+    // every call's tensors are its own: a target that writes into one does not move the next
+    const first = space.shifted(direction, 2 ** -7);
+    first[0]!.data.fill(9);
+    first[2]!.data.fill(9);
+    expect([...space.shifted(direction, 2 ** -7)[2]!.data]).toEqual([-0, 4, 5]);
+    expect(space.shifted(direction, 2 ** -7)[0]!.data[5]).toBe(3);
+  });
 });
 
 describe('random directions are rounded to exact steps', () => {
