@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import { type Differentiable, checkGradients } from './index.js';
-import { InputSpace, absDot, dot, randomVector } from './space.js';
+import { InputSpace, absDot, dot, randomEntry, randomVector } from './space.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
 
@@ -62,6 +62,25 @@ describe('random directions are rounded to exact steps', () => {
     for (const d of moved) expect(Number.isInteger(d / quantum)).toBe(true);
     expect(moved.every((d) => Math.abs(d) >= 0.5 && Math.abs(d) < 1.5 + quantum)).toBe(true);
     expect(Number.isInteger(direction[0]! / quantum)).toBe(false);
+  });
+
+  test.each([
+    ['float64', 52],
+    ['float32', 23],
+  ])('%s: each entry is the odd multiple of its quantum nearest the entry drawn — tiny, subnormal, huge, a hair below a power of two', (_, bits) => {
+    const x = tensor([2 ** -1074, -3e-310, 2 ** -1022, 1, -1, 0.5, 2 ** 20 * (1 - 2 ** -53), 1023.9999999999999, -1e300, 1e308, 0, -0, 300.1, -7.25]);
+    const space = new InputSpace([x], [], SMALLEST, bits);
+    const seed = Number(process.env.GRADPROP_SEED ?? 3);
+    const direction = space.randomDirection(new Rng(seed));
+    const replay = new Rng(seed);
+    const wrong = [...x.data].flatMap((xi, i) => {
+      const drawn = space.scale[i]! * randomEntry(replay);
+      const quantum = xi === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(xi))) - bits), Number.MIN_VALUE) / SMALLEST;
+      const k = direction[i]! / quantum;
+      const right = quantum === 0 ? direction[i] === drawn : Number.isInteger(k) && Math.abs(k % 2) === 1 && Math.abs(direction[i]! - drawn) <= quantum;
+      return right ? [] : [`x = ${xi}: ${direction[i]} for ${drawn} (quantum ${quantum}), replay with GRADPROP_SEED=${seed}`];
+    });
+    expect(wrong).toEqual([]);
   });
 
   const huge = 3e5 + 0.1;
