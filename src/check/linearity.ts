@@ -48,14 +48,12 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
   const reported = Math.max(1, settings.maxMismatches);
   let closestExcess = -1;
   for (let i = 0; i < entries; i++) {
-    let expected = 0;
-    let scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits;
-    const [p1, p2] = [a * v1[i]!, b * v2[i]!];
-    expected += p1 / unit;
-    scale += Math.abs(p1) / unit;
-    expected += p2 / unit;
-    scale += Math.abs(p2) / unit;
-    expected *= unit;
+    // each term in units, as it is summed; |p/unit| is |p|/unit
+    const p1 = (a * v1[i]!) / unit;
+    const p2 = (b * v2[i]!) / unit;
+    const scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits + Math.abs(p1) + Math.abs(p2);
+    // summed from 0, as always: a −0 first term sums to +0
+    const expected = (0 + p1 + p2) * unit;
     const tolerance = given ? given.atol + given.rtol * Math.abs(expected) : roundingTolerance(scale, eps) * unit;
     const absError = Math.abs(combined[i]! - expected);
     if (!(absError <= tolerance && Number.isFinite(tolerance))) {

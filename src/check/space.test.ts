@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import { type Differentiable, checkGradients } from './index.js';
-import { InputSpace, absDot, dot, randomEntry, randomVector } from './space.js';
+import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector } from './space.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
 
@@ -128,6 +128,30 @@ describe('random vectors', () => {
       const expected = Array.from({ length: 20_000 }, () => (replay.next() < 0.5 ? -1 : 1) * (0.5 + replay.next()));
       expect([...randomVector(new Rng(seed), 20_000)]).toEqual(expected);
     }
+  });
+
+  /** Entries spread over 2^±60 with zeros among them: sums taken in another order, or scaled otherwise, end in other bits. */
+  const wide = (rng: Rng, n: number) => Float64Array.from({ length: n }, () => (rng.next() < 0.05 ? 0 : randomEntry(rng) * 2 ** Math.floor(120 * rng.next() - 60)));
+
+  test('sums fused into one pass are the separate passes’ sums, to the bit', () => {
+    const seed = Number(process.env.GRADPROP_SEED ?? 4);
+    const rng = new Rng(seed);
+    for (const n of [0, 1, 7, 10_000]) {
+      const [a, d, w] = [wide(rng, n), wide(rng, n), wide(rng, n)];
+      const separate = { dot: dot(a, d), terms: absDot(a, d), around: absDot(w, d) };
+      expect(dotWithSizes(a, d, w), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
+      let squares = 0;
+      const products = a.map((ai, i) => Math.abs(ai * d[i]!));
+      const largest = products.reduce((m, p) => Math.max(m, p), 0);
+      for (const p of products) squares += (p / largest) ** 2;
+      const spread = largest === 0 ? 0 : largest * Math.sqrt(squares);
+      expect(productSizes(a, d), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual({ weight: absDot(a, a.map(() => 1)), terms: absDot(a, d), spread });
+    }
+  });
+
+  test('a product near overflow keeps the spread finite; an infinite one is the spread', () => {
+    expect(productSizes(new Float64Array([2 ** 500, 2 ** 500]), new Float64Array([2 ** 500, -(2 ** 500)])).spread).toBe(2 ** 1000 * Math.SQRT2);
+    expect(productSizes(new Float64Array([1e200, 1]), new Float64Array([1e200, 1e200])).spread).toBe(Infinity);
   });
 
   test('dot and absDot', () => {

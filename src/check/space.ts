@@ -304,12 +304,41 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum;
 }
 
-/** √Σ(a_i b_i)², scaled by the largest product first so that no square overflows: how a dot product's terms' independent noise adds up. */
-export function rootSumSquareOfProducts(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * ⟨a, d⟩, the size of its terms Σ|a_i d_i|, and Σ|w_i d_i| (the size of other terms along d), in
+ * one pass over 10⁶-entry vectors where there were three: each summed in order, as dot and absDot
+ * sum, to the same bits.
+ */
+export function dotWithSizes(a: Float64Array, d: Float64Array, w: Float64Array): { dot: number; terms: number; around: number } {
+  let dot = 0;
+  let terms = 0;
+  let around = 0;
+  for (let i = 0; i < a.length; i++) {
+    const product = a[i]! * d[i]!;
+    dot += product;
+    terms += Math.abs(product);
+    around += Math.abs(w[i]! * d[i]!);
+  }
+  return { dot, terms, around };
+}
+
+/**
+ * What sets the rounding of ⟨v, f⟩: Σ|v_i| (weight), Σ|v_i f_i| (terms), and √Σ(v_i f_i)² (spread:
+ * how the terms' independent noise adds up), scaled by the largest product first so that no square
+ * overflows. Two passes over the vectors, each sum in order, as when each was taken on its own.
+ */
+export function productSizes(v: Float64Array, f: Float64Array): { weight: number; terms: number; spread: number } {
+  let weight = 0;
+  let terms = 0;
   let largest = 0;
-  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]! * b[i]!));
-  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  for (let i = 0; i < v.length; i++) {
+    const product = Math.abs(v[i]! * f[i]!);
+    weight += Math.abs(v[i]!);
+    terms += product;
+    largest = Math.max(largest, product);
+  }
+  if (largest === 0 || !Number.isFinite(largest)) return { weight, terms, spread: largest };
   let squares = 0;
-  for (let i = 0; i < a.length; i++) squares += ((a[i]! * b[i]!) / largest) ** 2;
-  return largest * Math.sqrt(squares);
+  for (let i = 0; i < v.length; i++) squares += ((v[i]! * f[i]!) / largest) ** 2;
+  return { weight, terms, spread: largest * Math.sqrt(squares) };
 }
