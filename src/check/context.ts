@@ -166,13 +166,19 @@ export const AROUND = 1 / 64;
  * f: the size of the intermediates nearest the output, a cotangent's times an output's, that a
  * derivative along a direction of one scale unit was computed from (a saturated softmax's vjp,
  * p ⊙ (v − ⟨v, p⟩), is tiny and off by ε·|v|). As `size` in units of `unit`, a power of two, so
- * that outputs near overflow stay finite.
+ * that outputs near overflow stay finite. Weights `mixed` with a second vector are a·|v| + (1 − a)·|w|,
+ * taken entry by entry rather than written out (10⁶ entries of a fresh array cost a cheap target's call).
  */
-export function aroundOutput(ctx: Context, weights: Float64Array): { unit: number; size: number } {
+export function aroundOutput(ctx: Context, weights: Float64Array, mixed?: { a: number; with: Float64Array }): { unit: number; size: number } {
   const unit = outputUnit(ctx);
   const output = ctx.output.data;
+  const a = mixed?.a ?? 1;
+  const second = mixed?.with;
   let size = 0;
-  for (let i = 0; i < output.length; i++) size += (Math.abs(output[i]!) / unit) * Math.abs(weights[i]!);
+  for (let i = 0; i < output.length; i++) {
+    const weight = second ? a * Math.abs(weights[i]!) + (1 - a) * Math.abs(second[i]!) : weights[i]!;
+    size += (Math.abs(output[i]!) / unit) * Math.abs(weight);
+  }
   return { unit, size };
 }
 
