@@ -1,7 +1,7 @@
 /**
- * Exponents of doubles read off their bits: what Math.floor(Math.log2(x)) and 2 ** e give, to the
- * last bit, without a logarithm or a power — the checker takes them per input entry (step scales,
- * exact steps) and per output entry (the unit its samples are scaled by).
+ * Exponents of doubles read off their bits, and powers of two looked up: what Math.floor(Math.log2(x))
+ * and 2 ** e give, to the last bit, without a logarithm or a power — the checker takes them per
+ * input entry (step scales, exact steps) and per output entry (the unit its samples are scaled by).
  */
 
 /** 2^e for every e from the smallest subnormal's exponent to the largest normal's, at index e + 1074. */
@@ -44,9 +44,9 @@ function fromHighWord(high: number, x: number): number {
 }
 
 /**
- * 2 ** e for a whole number e, the same number: looked up where 2^e is a nonzero finite double (a
- * double built from bits written as two words and read as one waits on the store, costing more
- * than the rest of an entry's step).
+ * 2 ** e for a whole number e, the same number: looked up where 2^e is a nonzero finite double
+ * (built from its bits, written as two words and read back as one double, it cost more than the
+ * rest of an entry's step).
  */
 export function powerOfTwo(e: number): number {
   return POWERS[e + 1074] ?? 2 ** e;
