@@ -48,14 +48,12 @@ export function compareLinearity(ctx: Context, quantity: 'vjp linearity' | 'jvp 
   const reported = Math.max(1, settings.maxMismatches);
   let closestExcess = -1;
   for (let i = 0; i < entries; i++) {
-    let expected = 0;
-    let scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits;
-    const [p1, p2] = [a * v1[i]!, b * v2[i]!];
-    expected += p1 / unit;
-    scale += Math.abs(p1) / unit;
-    expected += p2 / unit;
-    scale += Math.abs(p2) / unit;
-    expected *= unit;
+    // each term in units, as it is summed; |p/unit| is |p|/unit
+    const p1 = (a * v1[i]!) / unit;
+    const p2 = (b * v2[i]!) / unit;
+    const scale = (Math.abs(combined[i]!) + typical) / unit + around.of(i) * aroundInUnits + Math.abs(p1) + Math.abs(p2);
+    // summed from 0, as always: a −0 first term sums to +0
+    const expected = (0 + p1 + p2) * unit;
     const tolerance = given ? given.atol + given.rtol * Math.abs(expected) : roundingTolerance(scale, eps) * unit;
     const absError = Math.abs(combined[i]! - expected);
     if (!(absError <= tolerance && Number.isFinite(tolerance))) {
@@ -85,10 +83,10 @@ export function opposite(rng: Rng, first: Float64Array, scale?: Float64Array): F
   return second;
 }
 
-/** a·v₁ + (1 − a)·v₂, of the values or (`magnitudes`) of their magnitudes. */
-function combination(a: number, v1: Float64Array, v2: Float64Array, magnitudes = false): Float64Array {
+/** a·v₁ + (1 − a)·v₂. */
+function combination(a: number, v1: Float64Array, v2: Float64Array): Float64Array {
   const combined = new Float64Array(v1.length);
-  for (let i = 0; i < v1.length; i++) combined[i] = magnitudes ? a * Math.abs(v1[i]!) + (1 - a) * Math.abs(v2[i]!) : a * v1[i]! + (1 - a) * v2[i]!;
+  for (let i = 0; i < v1.length; i++) combined[i] = a * v1[i]! + (1 - a) * v2[i]!;
   return combined;
 }
 
@@ -106,7 +104,7 @@ export function vjpLinearity(ctx: Context, [v1, g1]: readonly [Float64Array, Flo
   const { space, target, output } = ctx;
   const a = weight(ctx.rng);
   const g = space.join(target.vjp(space.inputs, new Tensor(combination(a, v1, v2), output.shape), space.differentiable));
-  const { unit, size } = aroundOutput(ctx, combination(a, v1, v2, true));
+  const { unit, size } = aroundOutput(ctx, v1, { a, with: v2 });
   compareLinearity(ctx, 'vjp linearity', g, [[a, g1], [1 - a, g2]], { unit, of: (j) => size / space.scale[j]! });
 }
 

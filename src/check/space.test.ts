@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import { type Differentiable, checkGradients } from './index.js';
-import { InputSpace, absDot, dot, randomVector } from './space.js';
+import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector } from './space.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
 
@@ -84,6 +84,25 @@ describe('random directions are rounded to exact steps', () => {
     expect(Number.isInteger(direction[0]! / quantum)).toBe(false);
   });
 
+  test.each([
+    ['float64', 52],
+    ['float32', 23],
+  ])('%s: each entry is the odd multiple of its quantum nearest the entry drawn — tiny, subnormal, huge, a hair below a power of two', (_, bits) => {
+    const x = tensor([2 ** -1074, -3e-310, 2 ** -1022, 1, -1, 0.5, 2 ** 20 * (1 - 2 ** -53), 1023.9999999999999, -1e300, 1e308, 0, -0, 300.1, -7.25]);
+    const space = new InputSpace([x], [], SMALLEST, bits);
+    const seed = Number(process.env.GRADPROP_SEED ?? 3);
+    const direction = space.randomDirection(new Rng(seed));
+    const replay = new Rng(seed);
+    const wrong = [...x.data].flatMap((xi, i) => {
+      const drawn = space.scale[i]! * randomEntry(replay);
+      const quantum = xi === 0 ? 0 : Math.max(2 ** (Math.floor(Math.log2(Math.abs(xi))) - bits), Number.MIN_VALUE) / SMALLEST;
+      const k = direction[i]! / quantum;
+      const right = quantum === 0 ? direction[i] === drawn : Number.isInteger(k) && Math.abs(k % 2) === 1 && Math.abs(direction[i]! - drawn) <= quantum;
+      return right ? [] : [`x = ${xi}: ${direction[i]} for ${drawn} (quantum ${quantum}), replay with GRADPROP_SEED=${seed}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+
   const huge = 3e5 + 0.1;
   test('a float64 target far from 0 is probed at every entry: its direction is not rounded to float32 steps', () => {
     // float32 quanta there are 2^18-23/2^-10 = 32, more than the entries' scale of 4
@@ -129,6 +148,30 @@ describe('random vectors', () => {
       const expected = Array.from({ length: 20_000 }, () => (replay.next() < 0.5 ? -1 : 1) * (0.5 + replay.next()));
       expect([...randomVector(new Rng(seed), 20_000)]).toEqual(expected);
     }
+  });
+
+  /** Entries spread over 2^±60 with zeros among them: sums taken in another order, or scaled otherwise, end in other bits. */
+  const wide = (rng: Rng, n: number) => Float64Array.from({ length: n }, () => (rng.next() < 0.05 ? 0 : randomEntry(rng) * 2 ** Math.floor(120 * rng.next() - 60)));
+
+  test('sums fused into one pass are the separate passes’ sums, to the bit', () => {
+    const seed = Number(process.env.GRADPROP_SEED ?? 4);
+    const rng = new Rng(seed);
+    for (const n of [0, 1, 7, 10_000]) {
+      const [a, d, w] = [wide(rng, n), wide(rng, n), wide(rng, n)];
+      const separate = { dot: dot(a, d), terms: absDot(a, d), around: absDot(w, d) };
+      expect(dotWithSizes(a, d, w), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
+      let squares = 0;
+      const products = a.map((ai, i) => Math.abs(ai * d[i]!));
+      const largest = products.reduce((m, p) => Math.max(m, p), 0);
+      for (const p of products) squares += (p / largest) ** 2;
+      const spread = largest === 0 ? 0 : largest * Math.sqrt(squares);
+      expect(productSizes(a, d), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual({ weight: absDot(a, a.map(() => 1)), terms: absDot(a, d), spread });
+    }
+  });
+
+  test('a product near overflow keeps the spread finite; an infinite one is the spread', () => {
+    expect(productSizes(new Float64Array([2 ** 500, 2 ** 500]), new Float64Array([2 ** 500, -(2 ** 500)])).spread).toBe(2 ** 1000 * Math.SQRT2);
+    expect(productSizes(new Float64Array([1e200, 1]), new Float64Array([1e200, 1e200])).spread).toBe(Infinity);
   });
 
   test('dot and absDot', () => {

@@ -1,5 +1,5 @@
 import { Rng, type Shape, Tensor, sizeOf, unravelIndex } from '../tensor/index.js';
-import { floorLog2, powerOfTwo } from './binary.js';
+import { highWords, powerOfTwoBelow, ulp, ulpAt } from './binary.js';
 
 /**
  * The entries of all differentiable inputs, laid end to end: a direction in input space is one
@@ -110,7 +110,11 @@ export class InputSpace {
     const direction = new Float64Array(this.size);
     const { scale, exactStep, mantissaBits } = this;
     for (const [{ data: x }, offset] of this.slots()) {
-      for (let i = 0; i < x.length; i++) direction[offset + i] = oddStep(x[i]!, scale[offset + i]! * randomEntry(rng), exactStep, mantissaBits);
+      const high = highWords(x);
+      for (let i = 0; i < x.length; i++) {
+        const d = scale[offset + i]! * randomEntry(rng);
+        direction[offset + i] = x[i] === 0 ? d : oddStep(d, ulpAt(x, high, i, mantissaBits) / exactStep);
+      }
     }
     return direction;
   }
@@ -222,19 +226,14 @@ function entryScales(data: Float64Array, scale: Float64Array, offset: number): n
 /** How far below a large entry's magnitude its scale may be: 2^-16. */
 const FAR = 2 ** -16;
 
-function powerOfTwoBelow(x: number): number {
-  return powerOfTwo(floorLog2(x));
-}
-
 /**
- * The same as exactStepDirection, to an odd multiple of the quantum (x's spacing over the smallest
- * exact step), so that its lowest bit is the quantum's: a float64 input moved by the first steps
+ * d rounded as exactStepDirection rounds it, to an odd multiple of the quantum (x's spacing over the
+ * smallest exact step; x ≠ 0), so that its lowest bit is the quantum's: a float64 input moved by the first steps
  * (2^-7 … 2^-10 of it) then never lands on a float32 value, and a float32 forward rounds every
  * moved input — its noise shows in the reading of the arithmetic (see arithmetic.ts), however
  * short the draw.
  */
-function oddStep(x: number, d: number, smallestStep: number, mantissaBits: number): number {
-  const quantum = ulp(x, mantissaBits) / smallestStep;
+function oddStep(d: number, quantum: number): number {
   if (!(quantum > 0)) return d;
   const k = Math.round(d / quantum);
   // k − 2⌊k/2⌋ is k % 2 without the floating-point remainder's library call
@@ -249,14 +248,6 @@ function oddStep(x: number, d: number, smallestStep: number, mantissaBits: numbe
 export function exactStepDirection(x: number, d: number, smallestStep: number, mantissaBits = 52): number {
   const quantum = ulp(x, mantissaBits) / smallestStep;
   return quantum > 0 ? Math.round(d / quantum) * quantum || quantum * Math.sign(d) : d;
-}
-
-/** The smallest positive double, 2^-1074. */
-const SMALLEST = Number.MIN_VALUE;
-
-/** The spacing of floating-point values at x, for a format with this many mantissa bits. */
-function ulp(x: number, mantissaBits: number): number {
-  return x === 0 ? 0 : Math.max(powerOfTwo(floorLog2(Math.abs(x)) - mantissaBits), SMALLEST);
 }
 
 /**
@@ -323,12 +314,41 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum;
 }
 
-/** √Σ(a_i b_i)², scaled by the largest product first so that no square overflows: how a dot product's terms' independent noise adds up. */
-export function rootSumSquareOfProducts(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * ⟨a, d⟩, the size of its terms Σ|a_i d_i|, and Σ|w_i d_i| (the size of other terms along d), in
+ * one pass over 10⁶-entry vectors where there were three: each summed in order, as dot and absDot
+ * sum, to the same bits.
+ */
+export function dotWithSizes(a: Float64Array, d: Float64Array, w: Float64Array): { dot: number; terms: number; around: number } {
+  let dot = 0;
+  let terms = 0;
+  let around = 0;
+  for (let i = 0; i < a.length; i++) {
+    const product = a[i]! * d[i]!;
+    dot += product;
+    terms += Math.abs(product);
+    around += Math.abs(w[i]! * d[i]!);
+  }
+  return { dot, terms, around };
+}
+
+/**
+ * What sets the rounding of ⟨v, f⟩: Σ|v_i| (weight), Σ|v_i f_i| (terms), and √Σ(v_i f_i)² (spread:
+ * how the terms' independent noise adds up), scaled by the largest product first so that no square
+ * overflows. Two passes over the vectors, each sum in order, as when each was taken on its own.
+ */
+export function productSizes(v: Float64Array, f: Float64Array): { weight: number; terms: number; spread: number } {
+  let weight = 0;
+  let terms = 0;
   let largest = 0;
-  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i]! * b[i]!));
-  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  for (let i = 0; i < v.length; i++) {
+    const product = Math.abs(v[i]! * f[i]!);
+    weight += Math.abs(v[i]!);
+    terms += product;
+    largest = Math.max(largest, product);
+  }
+  if (largest === 0 || !Number.isFinite(largest)) return { weight, terms, spread: largest };
   let squares = 0;
-  for (let i = 0; i < a.length; i++) squares += ((a[i]! * b[i]!) / largest) ** 2;
-  return largest * Math.sqrt(squares);
+  for (let i = 0; i < v.length; i++) squares += ((v[i]! * f[i]!) / largest) ** 2;
+  return { weight, terms, spread: largest * Math.sqrt(squares) };
 }
