@@ -34,8 +34,12 @@ const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 
 export class GuardedTarget {
   readonly evaluations = { forward: 0, vjp: 0, jvp: 0 };
   readonly name: string;
-  /** The inputs of the last forward call: a layer may keep activations from it for its backward. */
-  private lastForward?: readonly Tensor[];
+  /**
+   * The forward call (by count) each list of inputs was last given to: a layer may keep activations
+   * from the last forward for its backward. Held weakly: a perturbed point the checker lets go of
+   * (as large as the input) is not kept alive by it, and no derivative can be asked there after.
+   */
+  private readonly forwarded = new WeakMap<readonly Tensor[], number>();
   /** What each buffer held when the target last returned it, by buffer. */
   private readonly returned = new WeakMap<object, { offset: number; values: Float64Array }>();
 
@@ -91,8 +95,7 @@ export class GuardedTarget {
   }
 
   forward(inputs: readonly Tensor[]): Tensor {
-    this.evaluations.forward++;
-    this.lastForward = inputs;
+    this.forwarded.set(inputs, ++this.evaluations.forward);
     const output = this.call('forward', () => this.target.forward(inputs), labelled(inputs));
     const tensor = this.received(`${this.name}: forward`, output);
     if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${tensor}`);
@@ -104,8 +107,9 @@ export class GuardedTarget {
 
   /** forward at a perturbed point, or null where the target is undefined there or gives other than `size` values. */
   tryForward(inputs: readonly Tensor[], size: number): Float64Array | null {
-    this.evaluations.forward++;
-    this.lastForward = inputs;
+    this.forwarded.set(inputs, ++this.evaluations.forward);
+    // the guarded calls' copies would sit idle through a run of these, each as large as an input
+    if (this.snapshots) this.snapshots = [];
     let output: unknown;
     try {
       output = this.target.forward(inputs);
@@ -156,7 +160,7 @@ export class GuardedTarget {
    * point it was asked about, not at the last finite-difference step.
    */
   private forwardFirst(inputs: readonly Tensor[]): void {
-    if (this.lastForward !== inputs) this.forward(inputs);
+    if (this.forwarded.get(inputs) !== this.evaluations.forward) this.forward(inputs);
   }
 
   /**
