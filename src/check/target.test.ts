@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { Tensor, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
-import { ContractError, GuardedTarget } from './target.js';
+import { ContractError, GuardedTarget, firstNonFinite } from './target.js';
 
 const guarded = (target: Differentiable) => {
   const guard = new GuardedTarget(target);
@@ -204,5 +204,25 @@ describe('what the guard keeps between calls', () => {
     expect(held() - before).toBeGreaterThanOrEqual(2 * size * 8);
     (() => guard.tryForward([new Tensor(new Float64Array(size).fill(0.75), [size])], size))();
     expect(held() - before).toBeLessThan(size * 8);
+  });
+});
+
+describe('firstNonFinite', () => {
+  // finite values of every size (overflowing any plain sum), and ±0; the lengths odd and even
+  const finite = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(Number.MAX_VALUE, -Number.MAX_VALUE, -0, 5e-324));
+  const entries = fc.array(fc.oneof({ arbitrary: finite, weight: 8 }, fc.constantFrom(NaN, Infinity, -Infinity)), { maxLength: 9 });
+
+  test('finds the first value that is not finite, wherever it is, or none', () => {
+    fc.assert(
+      fc.property(entries, (values) => {
+        expect(firstNonFinite(Float64Array.from(values))).toBe(values.findIndex((x) => !Number.isFinite(x)));
+      }),
+    );
+  });
+
+  test('the last entry of an odd count is looked at too', () => {
+    expect(firstNonFinite(Float64Array.from([1, 2, NaN]))).toBe(2);
+    expect(firstNonFinite(Float64Array.from([1, 2, -Infinity]))).toBe(2);
+    expect(firstNonFinite(Float64Array.from([1, 2, 3]))).toBe(-1);
   });
 });
