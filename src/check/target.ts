@@ -108,7 +108,7 @@ export class GuardedTarget {
   /** forward at a perturbed point, or null where the target is undefined there or gives other than `size` values. */
   tryForward(inputs: readonly Tensor[], size: number): Float64Array | null {
     this.forwarded.set(inputs, ++this.evaluations.forward);
-    // the guarded calls' copies would sit idle through a run of these, each as large as an input
+    // the checking calls' copies would sit idle through a run of these, each as large as an input
     if (this.snapshots) this.snapshots = [];
     let output: unknown;
     try {
@@ -166,8 +166,10 @@ export class GuardedTarget {
   /**
    * Buffers the untouched tensors are copied into before each call, reused from call to call: a
    * fresh copy of a 10⁶-entry input costs the checker as much as a cheap target's whole call (the
-   * new memory's first touch, not the copying). Null while a call is under way, should a target
-   * call through this guard again.
+   * new memory's first touch, not the copying). Kept through a run of checking calls, let go when
+   * a run of perturbed forwards starts (see tryForward): through localisation's hundreds of those
+   * they held twice the input idle (an input's and a cotangent's copy). Null while a call is under
+   * way, should a target call through this guard again.
    */
   private snapshots: Float64Array[] | null = [];
 
