@@ -4,10 +4,12 @@
  * and inputs compare as Object.is does (−0 is not 0, a NaN rewritten as a NaN is untouched).
  */
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { Tensor, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
-import { ContractError, GuardedTarget } from './target.js';
+import { ContractError, GuardedTarget, firstNonFinite } from './target.js';
 
 const guarded = (target: Differentiable) => {
   const guard = new GuardedTarget(target);
@@ -137,5 +139,86 @@ describe('every call is held to its own inputs, whatever the calls before it wer
         });
       }),
     );
+  });
+});
+
+describe('what the guard keeps between calls', () => {
+  // collections on demand, for what must not be kept alive (exposed at run time: the test runner starts no flags)
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  /** Bytes of array buffers still alive (twice: V8 frees an array buffer's memory on the collection after the one that finds it dead). */
+  const held = () => {
+    gc();
+    gc();
+    return process.memoryUsage().arrayBuffers;
+  };
+  /** Entries of the inputs these tests move: 8 MB each, far above anything else a test holds. */
+  const size = 2 ** 20;
+
+  /** A target that records each call and the inputs it was given. */
+  const recording = () => {
+    const calls: [string, readonly Tensor[]][] = [];
+    const target: Differentiable = {
+      name: 'recorded',
+      forward: (xs) => (calls.push(['forward', xs]), identity.forward(xs)),
+      vjp: (xs, g) => (calls.push(['vjp', xs]), [new Tensor(g.data.slice(), g.shape)]),
+    };
+    return { target, calls };
+  };
+
+  test('a vjp right after a forward at the same inputs runs no forward; after a forward elsewhere, it runs one first, at its own inputs', () => {
+    const { target, calls } = recording();
+    const guard = guarded(target);
+    const x = [tensor([0.5, -2])];
+    const g = tensor([1.5, 0.25]);
+    guard.forward(x);
+    guard.vjp(x, g, [0]);
+    guard.vjp(x, g, [0]);
+    expect(guard.tryForward([tensor([0.75, -2])], 2)).not.toBeNull();
+    guard.vjp(x, g, [0]);
+    expect(calls.map(([call, xs]) => `${call}${xs === x ? '' : ' elsewhere'}`)).toEqual(['forward', 'vjp', 'vjp', 'forward elsewhere', 'forward', 'vjp']);
+  });
+
+  test('a perturbed point is not kept alive by the guard once the caller lets go of it', () => {
+    const before = held();
+    const guard = guarded(identity);
+    // in a frame of its own, gone when it returns: the point and what forward gave there are let go
+    (() => guard.tryForward([new Tensor(new Float64Array(size).fill(0.75), [size])], size))();
+    expect(held() - before).toBeLessThan(size * 8);
+  });
+
+  test('through a run of perturbed forwards the guard holds nothing as large as the inputs (its copies for checking calls are let go)', () => {
+    const x = [new Tensor(new Float64Array(size).fill(0.5), [size])];
+    const g = new Tensor(new Float64Array(size).fill(2), [size]);
+    const before = held();
+    // a target whose results are all new: the guard keeps a copy of a buffer only while the target does
+    const guard = guarded({ ...identity, vjp: (_, dy) => [new Tensor(dy.data.slice(), dy.shape)] });
+    // every call in a frame of its own, gone when it returns: what it gave is let go
+    (() => guard.forward(x))();
+    (() => guard.vjp(x, g, [0]))();
+    // the copies of x and g taken for the vjp: kept for the next checking call
+    expect(held() - before).toBeGreaterThanOrEqual(2 * size * 8);
+    (() => guard.tryForward([new Tensor(new Float64Array(size).fill(0.75), [size])], size))();
+    expect(held() - before).toBeLessThan(size * 8);
+  });
+});
+
+describe('firstNonFinite', () => {
+  // finite values of every size (overflowing any plain sum), and ±0; the lengths odd and even
+  const finite = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(Number.MAX_VALUE, -Number.MAX_VALUE, -0, 5e-324));
+  const entries = fc.array(fc.oneof({ arbitrary: finite, weight: 8 }, fc.constantFrom(NaN, Infinity, -Infinity)), { maxLength: 9 });
+
+  test('finds the first value that is not finite, wherever it is, or none', () => {
+    fc.assert(
+      fc.property(entries, (values) => {
+        expect(firstNonFinite(Float64Array.from(values))).toBe(values.findIndex((x) => !Number.isFinite(x)));
+      }),
+    );
+  });
+
+  test('the last entry of an odd count is looked at too', () => {
+    expect(firstNonFinite(Float64Array.from([1, 2, NaN]))).toBe(2);
+    expect(firstNonFinite(Float64Array.from([1, 2, -Infinity]))).toBe(2);
+    expect(firstNonFinite(Float64Array.from([1, 2, 3]))).toBe(-1);
   });
 });
