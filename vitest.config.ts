@@ -31,8 +31,11 @@ export default defineConfig({
       { test: { ...suites, name: 'tfjs', include: TFJS_LOADING_SUITES } },
       // Every other file runs in a worker that ran others before it, sharing their modules: loading
       // src/, fast-check and vitest's expect once per worker rather than once per file saves about a
-      // third of the suite's CPU time. No file leaves state another reads (BENCHMARKS part 4 runs
-      // them in shuffled orders), and a file that loads tfjs there fails (vitest.shared-setup.ts).
+      // third of the suite's CPU time. A file that loads tfjs there fails (vitest.shared-setup.ts).
+      // One state does pass on: expect keeps the matcher registered last, and an example that runs
+      // after src/vitest/matcher.test.ts (its `import 'gradprop/vitest'` already evaluated) checks
+      // dist/'s ops with src/'s matcher — the same code, and one engine trace for both copies
+      // (src/autodiff/trace.ts; without that, examples/softplus.test.ts failed, BENCHMARKS part 4).
       {
         test: {
           ...suites,
