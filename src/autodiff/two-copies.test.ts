@@ -10,6 +10,7 @@ import { grad } from './index.js';
  * A second copy of the ops and their engine, evaluated afresh with state of its own: what a process
  * holds when it loads gradprop twice — and what a vitest worker that runs files without isolation
  * held when one file registered src/'s matcher and a later one checked an op built from dist/.
+ * (In the shared vitest project, the files after this one in its worker load src/ afresh too.)
  */
 vi.resetModules();
 const other = await import('../ops/index.js');
