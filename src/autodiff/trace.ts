@@ -18,25 +18,35 @@ interface Frame {
   outer: Frame | null;
 }
 
-let active: Frame | null = null;
+/**
+ * The one stack of listening traces in the process, kept on globalThis: every copy of gradprop a
+ * process loads (its ES and CommonJS builds met through jest's ES-module mode, two installs in one
+ * tree, src/ beside dist/ in a test run) pushes its frames there and records its ops there. With a
+ * stack per copy, an op of one copy called inside another copy's grad would record nowhere: its
+ * gradient read silently as zero, its rule taken as computed outside ops at second order. The name
+ * carries the protocol's version: change it when Frame, Trace or Primitive change shape, so that
+ * copies that could not read each other's frames keep apart.
+ */
+const STACK: unique symbol = Symbol.for('gradprop.traces.v1');
+const stack: { active: Frame | null } = ((globalThis as { [STACK]?: typeof stack })[STACK] ??= { active: null });
 
 /**
  * Every op reports its call here after computing its output (defineOp does it for you). Outside
  * grad/vjp/jvp nothing is listening and ops are plain functions.
  */
 export function record<A>(primitive: Primitive<A>, inputs: readonly Tensor[], attrs: A, output: Tensor): void {
-  const innermost = active;
+  const innermost = stack.active;
   if (innermost === null) return;
   try {
     if (innermost.outer === null) {
       // first order, the common case: one trace, with nothing outside it
-      active = null;
+      stack.active = null;
       innermost.trace.record(primitive as Primitive, inputs, attrs, output);
     } else {
       notify(innermost, primitive as Primitive, inputs, attrs, output);
     }
   } finally {
-    active = innermost;
+    stack.active = innermost;
   }
 }
 
@@ -47,30 +57,30 @@ export function record<A>(primitive: Primitive<A>, inputs: readonly Tensor[], at
  */
 function notify(frame: Frame, primitive: Primitive, inputs: readonly Tensor[], attrs: unknown, output: Tensor): void {
   if (frame.outer !== null) notify(frame.outer, primitive, inputs, attrs, output);
-  active = frame.outer;
+  stack.active = frame.outer;
   frame.trace.record(primitive, inputs, attrs, output);
 }
 
 /** Runs `body` with `trace` listening to op calls, inside whatever traces already listen. */
 export function traced<T>(trace: Trace, body: () => T): T {
-  const outer = active;
-  active = { trace, outer };
+  const outer = stack.active;
+  stack.active = { trace, outer };
   try {
     return body();
   } finally {
-    active = outer;
+    stack.active = outer;
   }
 }
 
 /** Runs `body` with no trace listening: an op's forward is one step to the engine, whatever it calls. */
 export function untraced<T>(body: () => T): T {
-  if (active === null) return body(); // nothing is listening
-  const saved = active;
-  active = null;
+  const saved = stack.active;
+  if (saved === null) return body(); // nothing is listening
+  stack.active = null;
   try {
     return body();
   } finally {
-    active = saved;
+    stack.active = saved;
   }
 }
 
@@ -79,12 +89,12 @@ export function untraced<T>(body: () => T): T {
  * one will differentiate the rule itself, so it need not be built from ops.
  */
 export function listening(): boolean {
-  return active !== null;
+  return stack.active !== null;
 }
 
 /** Whether a listening trace differentiates with respect to any of these values. */
 export function watched(values: readonly Tensor[]): boolean {
-  for (let frame = active; frame !== null; frame = frame.outer) {
+  for (let frame = stack.active; frame !== null; frame = frame.outer) {
     const { trace } = frame;
     if (values.some((value) => trace.tracks(value))) return true;
   }
@@ -98,7 +108,7 @@ export function watched(values: readonly Tensor[]): boolean {
  * loses track of them.
  */
 export function detached(source: Tensor, result: Tensor): boolean {
-  for (let frame = active; frame !== null; frame = frame.outer) {
+  for (let frame = stack.active; frame !== null; frame = frame.outer) {
     const { trace } = frame;
     if (trace.tracks(source) && !trace.tracks(result) && result.data.some((v) => v !== 0)) return true;
   }
