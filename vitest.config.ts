@@ -23,6 +23,14 @@ const suites = {
   hookTimeout: 60_000,
 };
 
+/** The files that import gradprop as its users do, from dist/. */
+const INSTALLED_SUITES = ['examples/**/*.test.ts', 'packaging/*.test.ts'];
+
+/** A project whose files share their worker's modules (see below), with the check that none loads tfjs. */
+function shared(name: string, files: { include?: string[]; exclude?: string[] }) {
+  return { test: { ...suites, ...files, name, setupFiles: [...suites.setupFiles, './vitest.shared-setup.ts'], isolate: false } };
+}
+
 export default defineConfig({
   test: {
     // vitest leaves a core to its main process, which idles while files run: on 2 cores that halves the pace
@@ -32,19 +40,13 @@ export default defineConfig({
       // Every other file runs in a worker that ran others before it, sharing their modules: loading
       // src/, fast-check and vitest's expect once per worker rather than once per file saves about a
       // third of the suite's CPU time. A file that loads tfjs there fails (vitest.shared-setup.ts).
-      // One state does pass on: expect keeps the matcher registered last, and an example that runs
-      // after src/vitest/matcher.test.ts (its `import 'gradprop/vitest'` already evaluated) checks
-      // dist/'s ops with src/'s matcher — the same code, and one engine trace for both copies
-      // (src/autodiff/trace.ts; without that, examples/softplus.test.ts failed, BENCHMARKS part 4).
-      {
-        test: {
-          ...suites,
-          name: 'shared',
-          exclude: [...suites.exclude, ...TFJS_LOADING_SUITES],
-          setupFiles: [...suites.setupFiles, './vitest.shared-setup.ts'],
-          isolate: false,
-        },
-      },
+      // The examples and packaging tests use gradprop as a user installs it (dist/): they share
+      // workers only with each other, so that `import 'gradprop/vitest'` registers dist/'s matcher
+      // and never finds src/'s registered before it by a src/ test. Copies of the engine met in one
+      // process still share one trace (src/autodiff/trace.ts; without that, examples/softplus.test.ts
+      // failed, BENCHMARKS part 4).
+      shared('installed', { include: INSTALLED_SUITES }),
+      shared('source', { exclude: [...suites.exclude, ...TFJS_LOADING_SUITES, ...INSTALLED_SUITES] }),
     ],
   },
 });
