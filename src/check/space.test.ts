@@ -68,6 +68,19 @@ describe('moved inputs', () => {
     expect([...space.shifted(direction, 2 ** -7)[2]!.data]).toEqual([-0, 4, 5]);
     expect(space.shifted(direction, 2 ** -7)[0]!.data[5]).toBe(3);
   });
+
+  test('a branch-free move keeps every −0 the direction does not move, at either sign of t, beside +0 and subnormals', () => {
+    const tiny = 2 ** -1074;
+    const inputs = [tensor([-0, 0, -tiny, tiny, -0, 3e-310, -0]), tensor([-0, -0])];
+    const space = new InputSpace(inputs, [], SMALLEST);
+    // −0 and 0 in the direction both leave an entry where it is; the support spans both inputs
+    const direction = new Float64Array([0, -0, 0, -0, tiny, 0, -0, -0, tiny]);
+    for (const t of [2 ** -7, -(2 ** -7), 1]) {
+      const got = space.shifted(direction, t).flatMap((x) => [...x.data]);
+      const expected = [-0, 0, -tiny, tiny, -0 + t * tiny, 3e-310, -0, -0, -0 + t * tiny];
+      expect(got.map((x, i) => Object.is(x, expected[i])), `t = ${t}`).toEqual(expected.map(() => true));
+    }
+  });
 });
 
 describe('random directions are rounded to exact steps', () => {
