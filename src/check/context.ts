@@ -6,7 +6,7 @@ import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
 
-import { InputSpace, absDot, dot, dotWithSizes, productSizes, rootMeanSquare } from './space.js';
+import { InputSpace, absDot, dot, dotWithSizes, productSizes, rootMeanSquare, slotAbsDot } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -26,14 +26,14 @@ export interface Context {
   /** What sets a projection's rounding, by cotangent (see projectionSizes). */
   projectionSizes: WeakMap<Float64Array, ProjectionSizes>;
   /**
-   * Each entry's typical gradient: the root-mean-square of its input's gradient entries over every
-   * vjp of the check. A derivative's rounding follows the size of the intermediates it was
-   * computed from, not its own: 1 − p for p ≈ 1 is tiny and off by ε. Those intermediates are not
-   * seen; the input's other gradient entries show their size better than the entry itself.
-   * Made when gradients are first noted (see typicalOf): the noise reading before them holds no
-   * array of zeros as large as the input.
+   * Each differentiable input's typical gradient, by slot (see InputSpace.differentiable): the
+   * root-mean-square of its gradient entries over every vjp of the check (0 before any). A
+   * derivative's rounding follows the size of the intermediates it was computed from, not its own:
+   * 1 − p for p ≈ 1 is tiny and off by ε. Those intermediates are not seen; the input's other
+   * gradient entries show their size better than the entry itself. One number per input, not an
+   * array as large as it (10⁶ entries written and read at every comparison).
    */
-  typical?: Float64Array;
+  typical: Float64Array;
   /** How derivatives along directions are judged here (see Judging). */
   judging: Judging;
   /** The forward's values along a direction by step, shared by everything that samples it (the noise reading and the finite differences). */
@@ -110,6 +110,7 @@ export function newContext(
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
     pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), projectionSizes: new WeakMap(), sampled: new WeakMap(), measured: 0,
+    typical: new Float64Array(space.differentiable.length),
   };
 }
 
@@ -133,7 +134,7 @@ export type Analytic = (direction: Float64Array) => { value: number; scale: numb
 export function fromGradient(ctx: Context, gradient: Float64Array): Analytic {
   return (direction) => {
     // its terms and the typical gradient's along the direction (see typicalScale), on the same pass
-    const { dot: value, terms, around } = dotWithSizes(gradient, direction, typicalOf(ctx));
+    const { dot: value, terms, around } = dotWithSizes(gradient, direction, ctx.typical, ctx.space.offsets);
     return { value, scale: terms + around * AROUND };
   };
 }
@@ -152,7 +153,7 @@ export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
  * are allowed 1024ε of rounding growth), however small the derivative that came out.
  */
 export function typicalScale(ctx: Context, direction: Float64Array): number {
-  return absDot(typicalOf(ctx), direction) * AROUND;
+  return slotAbsDot(ctx.typical, ctx.space.offsets, direction) * AROUND;
 }
 
 /**
@@ -201,7 +202,7 @@ export function pushForward(ctx: Context, direction: Float64Array): Float64Array
 function differenced(ctx: Context, direction: Float64Array, confirm = false): Derivatives {
   const known = ctx.differenced.get(direction);
   if (known && (known.confirmed || !confirm)) return known;
-  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, typicalOf(ctx), ctx.measured, confirm ? known : undefined);
+  const made = alongDirection(ctx.target, ctx.space, (t) => sampleAt(ctx, direction, t), direction, ctx.output.data, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined);
   ctx.differenced.set(direction, made);
   return made;
 }
@@ -268,7 +269,7 @@ function projectedDerivatives(ctx: Context, direction: Float64Array, group: Proj
   const y = ctx.output.data;
   const each = cotangents.map((v) => projectionSizes(ctx, v));
   const sizes = { terms: Float64Array.from(each, (s) => s.terms), spread: Float64Array.from(each, (s) => s.spread), weight: Float64Array.from(each, (s) => s.weight) };
-  group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, projected(cotangents, y)!, ctx.settings, typicalOf(ctx), ctx.measured, confirm ? known : undefined, sizes);
+  group.derivatives = alongDirection(ctx.target, ctx.space, sample, direction, projected(cotangents, y)!, ctx.settings, ctx.typical, ctx.measured, confirm ? known : undefined, sizes);
   return group.derivatives;
 }
 
@@ -346,20 +347,13 @@ function cached<V>(cache: WeakMap<Float64Array, V>, key: Float64Array, make: () 
   return value;
 }
 
-/** Take note of gradients the vjp gave: they set each entry's typical gradient (see Context.typical). */
+/** Take note of gradients the vjp gave: they set each input's typical gradient (see Context.typical). */
 export function noteGradients(ctx: Context, gradients: readonly Float64Array[]): void {
   const { space } = ctx;
   space.differentiable.forEach((k, slot) => {
     const offset = space.offsets[slot]!;
-    const end = offset + space.inputs[k]!.size;
-    typicalOf(ctx).fill(rootMeanSquare(gradients, offset, end), offset, end);
+    ctx.typical[slot] = rootMeanSquare(gradients, offset, offset + space.inputs[k]!.size);
   });
-}
-
-/** Each entry's typical gradient (see Context.typical): zeros before any gradient was noted. */
-function typicalOf(ctx: Context): Float64Array {
-  ctx.typical ??= new Float64Array(ctx.space.size);
-  return ctx.typical;
 }
 
 /**

@@ -6,7 +6,11 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import { type Differentiable, checkGradients } from './index.js';
-import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector } from './space.js';
+import { AROUND, fromGradient, newContext, noteGradients, typicalScale } from './context.js';
+import { finiteDifferences } from './fast.js';
+import { resolveOptions } from './options.js';
+import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector, rootMeanSquare, slotAbsDot } from './space.js';
+import { GuardedTarget } from './target.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
 
@@ -80,6 +84,31 @@ describe('moved inputs', () => {
       const expected = [-0, 0, -tiny, tiny, -0 + t * tiny, 3e-310, -0, -0, -0 + t * tiny];
       expect(got.map((x, i) => Object.is(x, expected[i])), `t = ${t}`).toEqual(expected.map(() => true));
     }
+  });
+});
+
+describe('the typical gradient is one number per differentiable input', () => {
+  // inputs of 2 and 3 entries around a nondifferentiable one; gradients of other sizes in each
+  const inputs = [tensor([2, -3]), tensor([7]), tensor([-4, 1, 0.5])];
+  const gradients = [new Float64Array([1, -1, 100, 300, -200]), new Float64Array([3, 1, -100, 0, 100])];
+  const direction = new Float64Array([0.25, 0, 0, 0.5, -0.75]);
+  /** Each entry's typical gradient written out, as it was kept before: its input's rms over the gradients. */
+  const written = Float64Array.from({ length: 5 }, (_, j) => (j < 2 ? rootMeanSquare(gradients, 0, 2) : rootMeanSquare(gradients, 2, 5)));
+
+  test('noted per input, it sizes the terms around a derivative as the entries written out did, to the bit', () => {
+    const target = new GuardedTarget({ name: 'sum', forward: ([x]) => tensor([x!.data[0]!]), vjp: (xs) => xs.map((x) => new Tensor(new Float64Array(x.size), x.shape)) });
+    const output = tensor([2]);
+    const ctx = newContext(target, inputs, [1], output, resolveOptions({ precision: 'float64' }, output.data), finiteDifferences);
+    noteGradients(ctx, gradients);
+    expect([...ctx.typical]).toEqual([written[0], written[2]]);
+    expect(typicalScale(ctx, direction)).toBe(absDot(written, direction) * AROUND);
+    expect(fromGradient(ctx, gradients[0]!)(direction).scale).toBe(absDot(gradients[0]!, direction) + absDot(written, direction) * AROUND);
+  });
+
+  test('the backward error’s size: the largest |x|·typical among the entries moved, each at its input’s', () => {
+    const space = new InputSpace(inputs, [1], SMALLEST);
+    // moved: 2 (first input), 1 and 0.5 (second); −4 is not moved, however large |x|·typical there
+    expect(space.backward(direction, Float64Array.of(written[0]!, written[2]!))).toBe(Math.max(2 * written[0]!, 1 * written[3]!, 0.5 * written[4]!));
   });
 });
 
@@ -170,9 +199,14 @@ describe('random vectors', () => {
     const seed = Number(process.env.GRADPROP_SEED ?? 4);
     const rng = new Rng(seed);
     for (const n of [0, 1, 7, 10_000]) {
-      const [a, d, w] = [wide(rng, n), wide(rng, n), wide(rng, n)];
+      const [a, d] = [wide(rng, n), wide(rng, n)];
+      // three slots, their weights written out at each of their entries
+      const offsets = [0, Math.floor(n / 3), Math.floor((2 * n) / 3)];
+      const perSlot = [0, 1, 2].map(() => randomEntry(rng) * 2 ** Math.floor(120 * rng.next() - 60));
+      const w = Float64Array.from({ length: n }, (_, i) => perSlot[offsets.findLastIndex((o) => o <= i)]!);
       const separate = { dot: dot(a, d), terms: absDot(a, d), around: absDot(w, d) };
-      expect(dotWithSizes(a, d, w), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
+      expect(dotWithSizes(a, d, perSlot, offsets), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
+      expect(slotAbsDot(perSlot, offsets, d), `n = ${n}, GRADPROP_SEED=${seed}`).toBe(separate.around);
       let squares = 0;
       const products = a.map((ai, i) => Math.abs(ai * d[i]!));
       const largest = products.reduce((m, p) => Math.max(m, p), 0);

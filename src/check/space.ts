@@ -125,11 +125,17 @@ export class InputSpace {
   }
 
 
-  /** The largest |x_j|·typical_j among the entries a direction moves: the size of the backward error's effect on f. */
+  /**
+   * The largest |x_j|·typical_j among the entries a direction moves: the size of the backward
+   * error's effect on f (`typical`: one per slot, see Context.typical).
+   */
   backward(direction: Float64Array, typical: Float64Array): number {
     let largest = 0;
-    for (const [{ data: x }, offset, , from, to] of this.slotsAlong(direction)) {
-      for (let i = from; i < to; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * typical[offset + i]!);
+    const slots = this.slotsAlong(direction);
+    for (let slot = 0; slot < slots.length; slot++) {
+      const [{ data: x }, offset, , from, to] = slots[slot]!;
+      const w = typical[slot]!;
+      for (let i = from; i < to; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * w);
     }
     return largest;
   }
@@ -332,19 +338,37 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * ⟨a, d⟩, the size of its terms Σ|a_i d_i|, and Σ|w_i d_i| (the size of other terms along d), in
- * one pass over 10⁶-entry vectors where there were three: each summed in order, as dot and absDot
- * sum, to the same bits.
+ * Σ|w_i d_i| for weights w one per slot (w[s] at every entry of the slot from offsets[s]): absDot
+ * with those weights written out at every entry, summed in the same order, to the same bits.
  */
-export function dotWithSizes(a: Float64Array, d: Float64Array, w: Float64Array): { dot: number; terms: number; around: number } {
+export function slotAbsDot(w: ArrayLike<number>, offsets: readonly number[], d: Float64Array): number {
+  let sum = 0;
+  for (let s = 0; s < offsets.length; s++) {
+    const ws = w[s]!;
+    const end = offsets[s + 1] ?? d.length;
+    for (let i = offsets[s]!; i < end; i++) sum += Math.abs(ws * d[i]!);
+  }
+  return sum;
+}
+
+/**
+ * ⟨a, d⟩, the size of its terms Σ|a_i d_i|, and Σ|w_i d_i| (the size of other terms along d; w one
+ * per slot, as in slotAbsDot), in one pass over 10⁶-entry vectors where there were three: each
+ * summed in order, as dot, absDot and slotAbsDot sum, to the same bits.
+ */
+export function dotWithSizes(a: Float64Array, d: Float64Array, w: ArrayLike<number>, offsets: readonly number[]): { dot: number; terms: number; around: number } {
   let dot = 0;
   let terms = 0;
   let around = 0;
-  for (let i = 0; i < a.length; i++) {
-    const product = a[i]! * d[i]!;
-    dot += product;
-    terms += Math.abs(product);
-    around += Math.abs(w[i]! * d[i]!);
+  for (let s = 0; s < offsets.length; s++) {
+    const ws = w[s]!;
+    const end = offsets[s + 1] ?? a.length;
+    for (let i = offsets[s]!; i < end; i++) {
+      const product = a[i]! * d[i]!;
+      dot += product;
+      terms += Math.abs(product);
+      around += Math.abs(ws * d[i]!);
+    }
   }
   return { dot, terms, around };
 }
