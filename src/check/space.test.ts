@@ -9,7 +9,7 @@ import { type Differentiable, checkGradients } from './index.js';
 import { AROUND, fromGradient, newContext, noteGradients, typicalScale } from './context.js';
 import { finiteDifferences } from './fast.js';
 import { resolveOptions } from './options.js';
-import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector, rootMeanSquare, slotAbsDot } from './space.js';
+import { InputSpace, absDot, dot, dotWithSizes, oddStep, productSizes, randomEntry, randomVector, rootMeanSquare, slotAbsDot } from './space.js';
 import { GuardedTarget } from './target.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
@@ -143,6 +143,28 @@ describe('random directions are rounded to exact steps', () => {
       return right ? [] : [`x = ${xi}: ${direction[i]} for ${drawn} (quantum ${quantum}), replay with GRADPROP_SEED=${seed}`];
     });
     expect(wrong).toEqual([]);
+  });
+
+  test('the odd multiple is the one nearest d, up from an even multiple; from ±0, the quantum — at quanta from 2^-1040 to 2^999', () => {
+    // k the nearest multiple (halves up, as Math.round takes them), moved to the odd one on d's side
+    const nearestOdd = (d: number, q: number) => {
+      const k = Math.round(d / q);
+      return (Math.abs(k % 2) === 1 ? k : k + (d >= k * q ? 1 : -1)) * q;
+    };
+    const seed = Number(process.env.GRADPROP_SEED ?? 5);
+    const rng = new Rng(seed);
+    const wrong: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const q = 2 ** Math.floor(-1040 + 2040 * rng.next());
+      // within 2^20 quanta; a quarter of them whole or half multiples
+      const r = (rng.next() < 0.5 ? -1 : 1) * 2 ** (20 * rng.next());
+      const d = rng.next() < 0.25 ? (Math.round(2 * r) / 2) * q : r * q;
+      if (!Object.is(oddStep(d, q), nearestOdd(d, q))) wrong.push(`d = ${d}, q = ${q}: ${oddStep(d, q)} for ${nearestOdd(d, q)}`);
+    }
+    for (const [r, k] of [[0, 1], [-0, 1], [2, 3], [-2, -1], [0.5, 1], [-0.5, -1], [1.5, 1], [-1.5, -1], [2.5, 3], [-2.5, -3]] as const) {
+      if (!Object.is(oddStep(r * 2 ** -20, 2 ** -20), k * 2 ** -20)) wrong.push(`${r} quanta: ${oddStep(r * 2 ** -20, 2 ** -20) / 2 ** -20} for ${k}`);
+    }
+    expect(wrong, `GRADPROP_SEED=${seed}`).toEqual([]);
   });
 
   const huge = 3e5 + 0.1;
