@@ -110,6 +110,20 @@ describe('the typical gradient is one number per differentiable input', () => {
     // moved: 2 (first input), 1 and 0.5 (second); −4 is not moved, however large |x|·typical there
     expect(space.backward(direction, Float64Array.of(written[0]!, written[2]!))).toBe(Math.max(2 * written[0]!, 1 * written[3]!, 0.5 * written[4]!));
   });
+
+  test('the largest magnitude moved times the typical gradient is the largest product, to the bit, over entries of every size', () => {
+    const seed = Number(process.env.GRADPROP_SEED ?? 6);
+    const rng = new Rng(seed);
+    const wide = () => (rng.next() < 0.1 ? 0 : randomEntry(rng) * 2 ** Math.floor(200 * rng.next() - 100));
+    const inputs = [0, 1, 2].map(() => new Tensor(Float64Array.from({ length: 1000 }, wide), [1000]));
+    const space = new InputSpace(inputs, [], SMALLEST);
+    const typical = Float64Array.from([0, 1, 2], () => Math.abs(wide()));
+    // a third of the entries not moved
+    const direction = Float64Array.from({ length: 3000 }, () => (rng.next() < 1 / 3 ? 0 : 1));
+    let products = 0;
+    for (let j = 0; j < 3000; j++) if (direction[j] !== 0) products = Math.max(products, Math.abs(inputs[Math.floor(j / 1000)]!.data[j % 1000]!) * typical[Math.floor(j / 1000)]!);
+    expect(space.backward(direction, typical), `GRADPROP_SEED=${seed}`).toBe(products);
+  });
 });
 
 describe('random directions are rounded to exact steps', () => {

@@ -52,7 +52,7 @@ export class InputSpace {
    */
   shifted(direction: Float64Array, t: number): Tensor[] {
     const moved = [...this.inputs];
-    for (const [x, offset, k, from, to, negativeZeros] of this.slotsAlong(direction)) {
+    for (const { input: x, offset, position: k, from, to, negativeZeros } of this.slotsAlong(direction)) {
       moved[k] = new Tensor(movedAlong(x.data, direction, offset, from, to, negativeZeros, t), x.shape);
     }
     return moved;
@@ -127,16 +127,13 @@ export class InputSpace {
 
   /**
    * The largest |x_j|·typical_j among the entries a direction moves: the size of the backward
-   * error's effect on f (`typical`: one per slot, see Context.typical).
+   * error's effect on f (`typical`: one per slot, see Context.typical). Each input's largest |x_j|
+   * moved times its typical gradient: the largest of the products, to the bit, as rounding is
+   * monotone.
    */
   backward(direction: Float64Array, typical: Float64Array): number {
     let largest = 0;
-    const slots = this.slotsAlong(direction);
-    for (let slot = 0; slot < slots.length; slot++) {
-      const [{ data: x }, offset, , from, to] = slots[slot]!;
-      const w = typical[slot]!;
-      for (let i = from; i < to; i++) if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!) * w);
-    }
+    this.slotsAlong(direction).forEach((moved, slot) => (largest = Math.max(largest, moved.largest * typical[slot]!)));
     return largest;
   }
 
@@ -160,17 +157,14 @@ export class InputSpace {
     return this.differentiable.map((k, slot) => [this.inputs[k]!, this.offsets[slot]!, k]);
   }
 
-  /**
-   * The slots, each with the range of its input's entries (from, to) that a direction's support
-   * covers and the entries there that it does not move and are −0 (see movedAlong).
-   */
+  /** The slots, each with what a direction does to its input (see SlotAlong). */
   private slotsAlong(direction: Float64Array): SlotAlong[] {
     let known = this.along.get(direction);
     if (!known) {
       const [first, end] = support(direction);
-      known = this.slots().map(([x, offset, k]) => {
-        const [from, to] = [Math.max(first - offset, 0), Math.min(end - offset, x.size)];
-        return [x, offset, k, from, to, unmovedNegativeZeros(x.data, direction, offset, from, to)];
+      known = this.slots().map(([input, offset, position]) => {
+        const [from, to] = [Math.max(first - offset, 0), Math.min(end - offset, input.size)];
+        return { input, offset, position, from, to, ...movedEntries(input.data, direction, offset, from, to) };
       });
       this.along.set(direction, known);
     }
@@ -185,8 +179,19 @@ export class InputSpace {
   }
 }
 
-/** A slot (see InputSpace.slots) with what a direction moves of it (see InputSpace.slotsAlong). */
-type SlotAlong = [input: Tensor, offset: number, position: number, from: number, to: number, negativeZeros: readonly number[]];
+/** A slot (see InputSpace.slots) and what a direction does to its input. */
+interface SlotAlong {
+  input: Tensor;
+  offset: number;
+  position: number;
+  /** The range of the input's entries that the direction's support covers. */
+  from: number;
+  to: number;
+  /** The entries there that the direction does not move and are −0 (see movedAlong). */
+  negativeZeros: readonly number[];
+  /** The largest magnitude among the entries it moves (0 if none; see InputSpace.backward). */
+  largest: number;
+}
 
 /** The positions from a direction's first nonzero entry to just past its last ([0, 0] if it has none). */
 function support(direction: Float64Array): [first: number, end: number] {
@@ -197,11 +202,18 @@ function support(direction: Float64Array): [first: number, end: number] {
   return [first, end];
 }
 
-/** The entries i in from..to of x that are −0 and that the direction (at its offset + i) does not move. */
-function unmovedNegativeZeros(x: Float64Array, direction: Float64Array, offset: number, from: number, to: number): number[] {
-  const found: number[] = [];
-  for (let i = from; i < to; i++) if (direction[offset + i] === 0 && Object.is(x[i], -0)) found.push(i);
-  return found;
+/**
+ * Of the entries i in from..to of x, with the direction's entry at its offset + i: those it does not
+ * move that are −0, and the largest magnitude among those it moves, on one pass.
+ */
+function movedEntries(x: Float64Array, direction: Float64Array, offset: number, from: number, to: number): { negativeZeros: number[]; largest: number } {
+  const negativeZeros: number[] = [];
+  let largest = 0;
+  for (let i = from; i < to; i++) {
+    if (direction[offset + i] !== 0) largest = Math.max(largest, Math.abs(x[i]!));
+    else if (Object.is(x[i], -0)) negativeZeros.push(i);
+  }
+  return { negativeZeros, largest };
 }
 
 /**
