@@ -6,7 +6,7 @@ import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
 
-import { InputSpace, absDot, dot, dotWithSizes, productSizes, rootMeanSquare, slotAbsDot } from './space.js';
+import { InputSpace, absDot, dot, productSizes, rootMeanSquare } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -134,7 +134,7 @@ export type Analytic = (direction: Float64Array) => { value: number; scale: numb
 export function fromGradient(ctx: Context, gradient: Float64Array): Analytic {
   return (direction) => {
     // its terms and the typical gradient's along the direction (see typicalScale), on the same pass
-    const { dot: value, terms, around } = dotWithSizes(gradient, direction, ctx.typical, ctx.space.offsets);
+    const { dot: value, terms, around } = ctx.space.dotWithSizes(gradient, direction, ctx.typical);
     return { value, scale: terms + around * AROUND };
   };
 }
@@ -153,7 +153,7 @@ export function fromJvp(ctx: Context, cotangent: Float64Array): Analytic {
  * are allowed 1024ε of rounding growth), however small the derivative that came out.
  */
 export function typicalScale(ctx: Context, direction: Float64Array): number {
-  return slotAbsDot(ctx.typical, ctx.space.offsets, direction) * AROUND;
+  return ctx.space.typicalAlong(direction, ctx.typical) * AROUND;
 }
 
 /**

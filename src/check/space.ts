@@ -138,6 +138,44 @@ export class InputSpace {
   }
 
   /**
+   * ⟨a, d⟩, the size of its terms Σ|a_j d_j|, and Σ|typical_j d_j| (the size of other terms along
+   * d; `typical` one per slot, see Context.typical) in one pass where there were three, and over
+   * the direction's support only: outside it every product is ±0, which changes none of these sums
+   * (none is ever −0) — a localised entry's direction is summed at its one entry, not at 10⁶. Each
+   * summed in order, as dot and absDot sum with each input's number written out at its entries,
+   * to the same bits.
+   */
+  dotWithSizes(a: Float64Array, direction: Float64Array, typical: Float64Array): { dot: number; terms: number; around: number } {
+    let dot = 0;
+    let terms = 0;
+    let around = 0;
+    const slots = this.slotsAlong(direction);
+    for (let slot = 0; slot < slots.length; slot++) {
+      const { offset, from, to } = slots[slot]!;
+      const w = typical[slot]!;
+      for (let j = offset + from; j < offset + to; j++) {
+        const product = a[j]! * direction[j]!;
+        dot += product;
+        terms += Math.abs(product);
+        around += Math.abs(w * direction[j]!);
+      }
+    }
+    return { dot, terms, around };
+  }
+
+  /** Σ|typical_j d_j| along a direction, as dotWithSizes sums it. */
+  typicalAlong(direction: Float64Array, typical: Float64Array): number {
+    let sum = 0;
+    const slots = this.slotsAlong(direction);
+    for (let slot = 0; slot < slots.length; slot++) {
+      const { offset, from, to } = slots[slot]!;
+      const w = typical[slot]!;
+      for (let j = offset + from; j < offset + to; j++) sum += Math.abs(w * direction[j]!);
+    }
+    return sum;
+  }
+
+  /**
    * Integer ids and class targets not declared nondifferentiable break every finite difference:
    * the hint names the inputs that hold only whole numbers.
    */
@@ -347,42 +385,6 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! * b[i]!);
   return sum;
-}
-
-/**
- * Σ|w_i d_i| for weights w one per slot (w[s] at every entry of the slot from offsets[s]): absDot
- * with those weights written out at every entry, summed in the same order, to the same bits.
- */
-export function slotAbsDot(w: ArrayLike<number>, offsets: readonly number[], d: Float64Array): number {
-  let sum = 0;
-  for (let s = 0; s < offsets.length; s++) {
-    const ws = w[s]!;
-    const end = offsets[s + 1] ?? d.length;
-    for (let i = offsets[s]!; i < end; i++) sum += Math.abs(ws * d[i]!);
-  }
-  return sum;
-}
-
-/**
- * ⟨a, d⟩, the size of its terms Σ|a_i d_i|, and Σ|w_i d_i| (the size of other terms along d; w one
- * per slot, as in slotAbsDot), in one pass over 10⁶-entry vectors where there were three: each
- * summed in order, as dot, absDot and slotAbsDot sum, to the same bits.
- */
-export function dotWithSizes(a: Float64Array, d: Float64Array, w: ArrayLike<number>, offsets: readonly number[]): { dot: number; terms: number; around: number } {
-  let dot = 0;
-  let terms = 0;
-  let around = 0;
-  for (let s = 0; s < offsets.length; s++) {
-    const ws = w[s]!;
-    const end = offsets[s + 1] ?? a.length;
-    for (let i = offsets[s]!; i < end; i++) {
-      const product = a[i]! * d[i]!;
-      dot += product;
-      terms += Math.abs(product);
-      around += Math.abs(ws * d[i]!);
-    }
-  }
-  return { dot, terms, around };
 }
 
 /**
