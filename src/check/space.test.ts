@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng, Tensor, tensor } from '../tensor/index.js';
 import { type Differentiable, checkGradients } from './index.js';
-import { InputSpace, absDot, dot, dotWithSizes, productSizes, randomEntry, randomVector } from './space.js';
+import { InputSpace, absDot, dot, dotWithSizes, dots, productSizes, randomEntry, randomVector } from './space.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
 
@@ -160,6 +160,8 @@ describe('random vectors', () => {
       const [a, d, w] = [wide(rng, n), wide(rng, n), wide(rng, n)];
       const separate = { dot: dot(a, d), terms: absDot(a, d), around: absDot(w, d) };
       expect(dotWithSizes(a, d, w), `n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
+      // two at a pass, and the odd one out on its own
+      expect([...dots([a, d, w], w.map((x) => x * 3))], `n = ${n}, GRADPROP_SEED=${seed}`).toEqual([a, d, w].map((v) => dot(v, w.map((x) => x * 3))));
       let squares = 0;
       const products = a.map((ai, i) => Math.abs(ai * d[i]!));
       const largest = products.reduce((m, p) => Math.max(m, p), 0);
