@@ -6,7 +6,7 @@ import { alongDirection, numericOf } from './numeric.js';
 import type { Settings } from './options.js';
 import type { Comparison } from './report.js';
 
-import { InputSpace, absDot, dot, productSizes, rootMeanSquare } from './space.js';
+import { InputSpace, absDot, dot, dots, productSizes, rootMeanSquare } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 /** What every mode works with: the target, its input and output, and where comparisons go. */
@@ -275,7 +275,7 @@ function projectedDerivatives(ctx: Context, direction: Float64Array, group: Proj
 
 /** ⟨v, f⟩ for each cotangent v (null where f is undefined). */
 function projected(cotangents: readonly Float64Array[], f: Float64Array | null): Float64Array | null {
-  return f && Float64Array.from(cotangents, (v) => dot(v, f));
+  return f && dots(cotangents, f);
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Differentiable, checkGradients } from './index.js';
 import { AROUND, fromGradient, newContext, noteGradients, typicalScale } from './context.js';
 import { finiteDifferences } from './fast.js';
 import { resolveOptions } from './options.js';
-import { InputSpace, absDot, dot, oddStep, productSizes, randomEntry, randomVector, rootMeanSquare } from './space.js';
+import { InputSpace, absDot, dot, dots, oddStep, productSizes, randomEntry, randomVector, rootMeanSquare } from './space.js';
 import { GuardedTarget } from './target.js';
 
 const SMALLEST = 2 ** -10; // 2^-7 halved over 4 step sizes: the default float64 plan
@@ -249,6 +249,9 @@ describe('random vectors', () => {
         expect(space.dotWithSizes(a, along, typical), `${name}, n = ${n}, GRADPROP_SEED=${seed}`).toEqual(separate);
         expect(space.typicalAlong(along, typical), `${name}, n = ${n}, GRADPROP_SEED=${seed}`).toBe(separate.around);
       }
+      // two at a pass, and the odd one out on its own
+      const f = w.map((x) => x * 3);
+      expect([...dots([a, d, w], f)], `n = ${n}, GRADPROP_SEED=${seed}`).toEqual([a, d, w].map((v) => dot(v, f)));
       let squares = 0;
       const products = a.map((ai, i) => Math.abs(ai * d[i]!));
       const largest = products.reduce((m, p) => Math.max(m, p), 0);

