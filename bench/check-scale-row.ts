@@ -2,10 +2,11 @@
  * One row of the scale bench, in a process of its own (started by check-scale.ts with
  * --expose-gc): a fresh process has no other row's garbage, JIT state or peak memory.
  *
- * It warms up the checker and the target on a small case of the same kind, times one forward +
- * backward of the target, then runs one check through a front that counts and times the target's
- * own calls, and prints the row as JSON on stdout. After every call it writes the counts so far to
- * stderr, so that a row stopped at the time limit still says how far it got.
+ * It warms up the checker and the target on a small case of the same kind (one that takes the
+ * same paths: see the warm-up below), times one forward + backward of the target, then runs one
+ * check through a front that counts and times the target's own calls, and prints the row as JSON
+ * on stdout. After every call it writes the counts so far to stderr, so that a row stopped at the
+ * time limit still says how far it got.
  *
  * In --memory runs it instead collects garbage before and after every call of the target and
  * records what is still alive: what the checker holds, without the target's own temporaries (the
@@ -13,6 +14,7 @@
  */
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { type Differentiable, type Mode, checkGradients } from '../src/check/index.js';
+import { PROJECTED_FROM } from '../src/check/context.js';
 import { type Tensor, randn, unravelIndex } from '../src/tensor/index.js';
 import { alternate, cpuMs } from './measure.js';
 import { type ScaleKind, scaleCase } from './scale-targets.js';
@@ -111,8 +113,10 @@ function peakRss(): number {
   return status ? Number(status[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
 }
 
-// warm-up: the checker's and the target's code compiled on a small case of the same kind
-const warm = scaleCase(spec.kind, 1024, spec.planted);
+// warm-up: the checker's and the target's code compiled on a small case of the same kind, large
+// enough that its output takes the path a large one does (projections, see PROJECTED_FROM): at
+// 1024 entries the elementwise rows ran that path's code cold, compiling it inside the check timed
+const warm = scaleCase(spec.kind, Math.min(spec.n, 2 * PROJECTED_FROM), spec.planted);
 checkGradients(warm.target, warm.inputs, { mode: spec.mode, seed: 7 });
 
 const { target, inputs, params, wrong } = scaleCase(spec.kind, spec.n, spec.planted);
