@@ -97,9 +97,10 @@ export class InputSpace {
    */
   join(gradients: readonly Tensor[]): Float64Array {
     const parts = this.differentiable.map((k) => gradients[k]!.data);
-    const first = parts[0];
-    const laid = parts.every((part, slot) => part.length === this.inputs[this.differentiable[slot]!]!.size && part.buffer === first!.buffer && part.byteOffset === first!.byteOffset + 8 * this.offsets[slot]!);
-    if (first && laid) return parts.length === 1 ? first : new Float64Array(first.buffer, first.byteOffset, this.size);
+    const [first] = parts;
+    const laid = (part: Float64Array, slot: number) =>
+      part.buffer === first!.buffer && part.byteOffset === first!.byteOffset + 8 * this.offsets[slot]! && part.length === this.inputs[this.differentiable[slot]!]!.size;
+    if (first && parts.every(laid)) return parts.length === 1 ? first : new Float64Array(first.buffer, first.byteOffset, this.size);
     const vector = new Float64Array(this.size);
     this.differentiable.forEach((k, slot) => vector.set(gradients[k]!.data, this.offsets[slot]!));
     return vector;
