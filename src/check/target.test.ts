@@ -1,6 +1,7 @@
 /**
- * The guard's own invariants, beneath the checks: every result is held apart from the target's
- * buffers by one copy, which also serves to catch a buffer returned again after being overwritten;
+ * The guard's own invariants, beneath the checks: every result kept is held apart from the target's
+ * buffers by one copy, which also serves to catch a buffer returned again after being overwritten
+ * (a result read at once is lent, its fingerprint kept for that); a vjp's gradients are copied once;
  * and inputs compare as Object.is does (−0 is not 0, a NaN rewritten as a NaN is untouched).
  */
 import fc from 'fast-check';

@@ -30,7 +30,7 @@ const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 
  * (a tensor, of the right shape, finite, inputs untouched, not a buffer an earlier call returned
  * and has overwritten since). Results the checker keeps are copied: it never holds the target's
  * buffers, and nothing the target returns is read twice (a Proxy may answer differently the second
- * time). A perturbed forward read at once is lent, not copied (see tryForwardLent).
+ * time). A forward read at once and let go is lent, not copied (see tryForwardLent).
  */
 export class GuardedTarget {
   readonly evaluations = { forward: 0, vjp: 0, jvp: 0 };
@@ -359,7 +359,7 @@ export function validated(target: Differentiable, inputs: number): Differentiabl
     name: guard.name,
     forward: (xs) => guard.forward(xs),
     vjp: (xs, cotangent) => guard.vjp(xs, cotangent, differentiable),
-    ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forward(xs).shape) } : {}),
+    ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forwardLent(xs).shape) } : {}),
     nondifferentiable: guard.nondifferentiable,
     evaluations: guard.evaluations,
   };
