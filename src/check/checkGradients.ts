@@ -202,7 +202,7 @@ function evaluateAtInput(target: GuardedTarget, inputs: readonly Tensor[]): Tens
  */
 function unchanged(target: GuardedTarget, inputs: readonly Tensor[], first: Tensor): void {
   const calls = target.evaluations.forward;
-  const again = target.forward(inputs);
+  const again = target.forwardLent(inputs);
   const differs = again.size === first.size ? firstChange(first.data, again.data) : -1;
   if (again.size !== first.size || differs >= 0) {
     const what = again.size !== first.size ? `shapes ${formatShape(first.shape)} then ${formatShape(again.shape)}` : `${first.data[differs]} then ${again.data[differs]} at flat index ${differs}`;

@@ -280,10 +280,11 @@ function projected(cotangents: readonly Float64Array[], f: Float64Array | null):
 
 /**
  * The forward at the input moved by t·direction, not kept: where the direction's projections are
- * planned (see projectOnto), its projections are, for the finite differences to come.
+ * planned (see projectOnto), its projections are, for the finite differences to come. Its values
+ * are lent (see GuardedTarget.tryForwardLent): read them before the target runs again.
  */
 export function projectedSample(ctx: Context, direction: Float64Array, t: number): Float64Array | null {
-  const f = ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size);
+  const f = ctx.target.tryForwardLent(ctx.space.shifted(direction, t), ctx.output.size);
   const group = ctx.projected.get(direction);
   if (group && !group.at.has(t)) group.at.set(t, projected(group.cotangents, f));
   return f;

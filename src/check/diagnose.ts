@@ -185,7 +185,7 @@ function sweep(ctx: Context, position: number, cotangent: Float64Array, comparis
   const direction = ctx.space.basis(position, ctx.rng);
   const scale = direction[position]!;
   const phi = (t: number): number | null => {
-    const values = ctx.target.tryForward(ctx.space.shifted(direction, t), ctx.output.size);
+    const values = ctx.target.tryForwardLent(ctx.space.shifted(direction, t), ctx.output.size);
     return values && dot(cotangent, values);
   };
   const base = dot(cotangent, ctx.output.data);

@@ -186,6 +186,21 @@ describe('an output buffer reused across calls is a broken contract of its own',
     expect(checkGradients(elementwise('sin', Math.sin, Math.cos), [x], { mode }).verdict).toBe('pass');
   });
 
+  // full mode differences such an output entry by entry, on samples it keeps: copied
+  test.each(['fast', 'auto'] as const)('one reused only at perturbed points, of an output large enough to be read in place, not copied, is caught too (%s mode)', (mode) => {
+    const size = 5000;
+    const sin = elementwise('sin', Math.sin, Math.cos);
+    let calls = 0;
+    const out = new Tensor(new Float64Array(size), [size]);
+    // fresh outputs at the input (the checker's first two calls: the second tells it is deterministic), one buffer at every other point
+    const reused: Differentiable = { ...sin, forward: (xs) => (calls++ < 2 ? sin.forward(xs) : (out.data.set(sin.forward(xs).data), out)) };
+    const at = [new Tensor(Float64Array.from({ length: size }, (_, i) => Math.sin(i)), [size])];
+    const report = checkGradients(reused, at, { mode });
+    expect(report).toMatchObject({ verdict: 'fail', problem: 'aliased-output' });
+    expect(report.message).toMatch(/^sin: forward returned the buffer it returned for an earlier call, overwritten since \(its values then were read at once and not kept/);
+    expect(checkGradients(sin, at, { mode }).verdict).toBe('pass');
+  });
+
   test('a vjp that writes every gradient into one buffer is caught too; one that returns the same unchanged tensor is not', () => {
     const gradient = new Tensor(new Float64Array(3), [3]);
     const sin = elementwise('sin', Math.sin, Math.cos);

@@ -78,13 +78,17 @@ export class InputSpace {
   }
 
   /**
-   * A vector over the space from per-input gradients: the gradient's own entries where one input
-   * spans the space — a copy of 10⁶ entries costs the checker as much as a cheap target's call, and
-   * the guard's copies are the checker's own, never written (see GuardedTarget.received).
+   * A vector over the space from per-input gradients: the memory they lie in where they lie end to
+   * end in one buffer, in the space's order, as the guard lays a vjp's copies (see
+   * GuardedTarget.vjp) — a copy of 10⁶ entries costs the checker as much as a cheap target's call,
+   * and the guard's copies are the checker's own, never written (see GuardedTarget.received).
    */
   join(gradients: readonly Tensor[]): Float64Array {
-    const only = this.differentiable.length === 1 ? gradients[this.differentiable[0]!]!.data : undefined;
-    if (only?.length === this.size) return only;
+    const parts = this.differentiable.map((k) => gradients[k]!.data);
+    const [first] = parts;
+    const laid = (part: Float64Array, slot: number) =>
+      part.buffer === first!.buffer && part.byteOffset === first!.byteOffset + 8 * this.offsets[slot]! && part.length === this.inputs[this.differentiable[slot]!]!.size;
+    if (first && parts.every(laid)) return parts.length === 1 ? first : new Float64Array(first.buffer, first.byteOffset, this.size);
     const vector = new Float64Array(this.size);
     this.differentiable.forEach((k, slot) => vector.set(gradients[k]!.data, this.offsets[slot]!));
     return vector;

@@ -175,7 +175,7 @@ export function probeAlong(
       }
       moved[k] = new Tensor(data, x.shape);
     });
-    const y = t === 0 ? output.data : target.tryForward(moved, output.size);
+    const y = t === 0 ? output.data : target.tryForwardLent(moved, output.size);
     if (!y) {
       // outside the forward's domain (it threw, or was not finite): a smaller window may fit inside
       samples.set(t, null);

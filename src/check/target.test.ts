@@ -1,6 +1,7 @@
 /**
- * The guard's own invariants, beneath the checks: every result is held apart from the target's
- * buffers by one copy, which also serves to catch a buffer returned again after being overwritten;
+ * The guard's own invariants, beneath the checks: every result kept is held apart from the target's
+ * buffers by one copy, which also serves to catch a buffer returned again after being overwritten
+ * (a result read at once is lent, its fingerprint kept for that); a vjp's gradients are copied once;
  * and inputs compare as Object.is does (−0 is not 0, a NaN rewritten as a NaN is untouched).
  */
 import fc from 'fast-check';
@@ -9,7 +10,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { Tensor, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
-import { ContractError, GuardedTarget, firstNonFinite } from './target.js';
+import { InputSpace } from './space.js';
+import { ContractError, GuardedTarget, fingerprint, firstNonFinite } from './target.js';
 
 const guarded = (target: Differentiable) => {
   const guard = new GuardedTarget(target);
@@ -73,6 +75,64 @@ describe('results are held apart from the target', () => {
     expect(thrown(() => guard.forward([tensor([1, 3])]))?.message).toBe(
       'id: forward returned the buffer it returned for an earlier call, overwritten since (flat index 1: 2 → 3): every earlier result a caller kept changed with it — return a new tensor from every call',
     );
+  });
+});
+
+describe('perturbed forwards read at once are lent, not copied', () => {
+  const at = (k: number) => [tensor([k, 1])];
+
+  test('a genuine Float64Array is lent as it is; whatever passes for one (a Proxy around one, another typed array) is read once, into a copy', () => {
+    const out = new Float64Array([1, 2]);
+    expect(guarded({ ...identity, forward: () => new Tensor(out, [2]) }).tryForwardLent(at(0), 2)!.buffer).toBe(out.buffer);
+    // a Proxy whose entries grow by one on every read
+    let reads = 0;
+    const growing = new Proxy(new Float64Array([1, 2]), {
+      get: (array, key) => {
+        const value = Reflect.get(array, key) as unknown;
+        if (typeof key === 'string' && /^\d+$/.test(key)) return (value as number) + reads++;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(array) : value;
+      },
+    });
+    const proxied = guarded({ ...identity, forward: () => ({ data: growing, shape: [2] }) as unknown as Tensor }).tryForwardLent(at(0), 2)!;
+    expect([proxied[0], proxied[0], proxied[1]]).toEqual([1, 1, 2]);
+    const posing = Object.setPrototypeOf(new Int32Array([1, 2]), Float64Array.prototype) as Float64Array;
+    expect(Array.from(guarded({ ...identity, forward: () => ({ data: posing, shape: [2] }) as unknown as Tensor }).tryForwardLent(at(0), 2)!)).toEqual([1, 2]);
+  });
+
+  // buffers taken in turn, each call writing its input into the next: the first comes back as it
+  // was (a memoised result: nothing a caller kept changed), then one comes back overwritten
+  test.each([
+    [1, 'tryForwardLent'],
+    [2, 'tryForwardLent'],
+    [2, 'forward'],
+  ] as const)('%i buffer(s) taken in turn at perturbed points: caught when one comes back overwritten, through %s', (count, last) => {
+    const buffers = Array.from({ length: count }, () => new Float64Array(2));
+    let calls = 0;
+    const turns = guarded({ ...identity, forward: ([x]) => { const out = buffers[calls++ % count]!; out.set(x!.data); return new Tensor(out, x!.shape); } });
+    for (let k = 0; k < count; k++) expect(turns.tryForwardLent(at(k), 2)).not.toBeNull();
+    expect(thrown(() => turns.tryForwardLent(at(0), 2))).toBeUndefined();
+    const overwritten = thrown(() => (last === 'forward' ? turns.forward(at(9)) : turns.tryForwardLent(at(9), 2)));
+    expect(overwritten?.message).toBe(
+      'id: forward returned the buffer it returned for an earlier call, overwritten since (its values then were read at once and not kept: where it changed is not known): every earlier result a caller kept changed with it — return a new tensor from every call',
+    );
+  });
+});
+
+describe('a vjp\'s gradients are copied once', () => {
+  test('the copies lie end to end, as the space lays its inputs: joined, they are one vector, not copied again', () => {
+    const inputs = [tensor([1, 2]), tensor([7]), tensor([[0.5, 0.25], [3, 4]])];
+    const doubled: Differentiable = { ...identity, forward: ([x]) => new Tensor(x!.data.map((v) => 2 * v), x!.shape), vjp: (xs) => xs.map((x) => new Tensor(x.data.map((v) => -v), x.shape)) };
+    const guard = new GuardedTarget(doubled);
+    guard.declare(3);
+    const space = new InputSpace(inputs, [1], 2 ** -10);
+    const gradients = guard.vjp(inputs, tensor([1, 1]), space.differentiable);
+    const joined = space.join(gradients);
+    expect(joined.buffer).toBe(gradients[0]!.data.buffer);
+    expect(Array.from(joined)).toEqual([-1, -2, -0.5, -0.25, -3, -4]);
+    // gradients from anywhere else are copied into a vector of their own
+    const apart = space.join(gradients.map((g) => new Tensor(g.data.slice(), g.shape)));
+    expect(apart.buffer).not.toBe(gradients[0]!.data.buffer);
+    expect(apart).toEqual(joined);
   });
 });
 
@@ -200,6 +260,29 @@ describe('what the guard keeps between calls', () => {
     expect(held() - before).toBeGreaterThanOrEqual(2 * size * 8);
     (() => guard.tryForward([new Tensor(new Float64Array(size).fill(0.75), [size])], size))();
     expect(held() - before).toBeLessThan(size * 8);
+  });
+});
+
+describe('fingerprint', () => {
+  const values = fc.array(fc.double(), { minLength: 1, maxLength: 9 });
+
+  test('any one word changed changes it; so do the top bits of two words flipped, which products of the words alone would miss', () => {
+    fc.assert(
+      fc.property(values, fc.nat(), fc.nat(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((c) => c !== 0), (entries, at, other, change) => {
+        const data = Float64Array.from(entries);
+        const words = new Int32Array(data.buffer);
+        const before = fingerprint(data);
+        words[at % words.length]! ^= change;
+        expect(fingerprint(data)).not.toEqual(before);
+        words[at % words.length]! ^= change;
+        const [i, j] = [at % words.length, other % words.length];
+        if (i !== j) {
+          words[i]! ^= -(2 ** 31);
+          words[j]! ^= -(2 ** 31);
+          expect(fingerprint(data)).not.toEqual(before);
+        }
+      }),
+    );
   });
 });
 

@@ -28,8 +28,9 @@ const ERRORS = new Set<Problem>(['throws', 'not-a-tensor', 'non-finite-output', 
  * The target behind a counting, validating front: every call is counted, anything thrown becomes a
  * ContractError naming the call, and every result is checked against the Differentiable contract
  * (a tensor, of the right shape, finite, inputs untouched, not a buffer an earlier call returned
- * and has overwritten since). Results are copied: the checker never holds the target's buffers,
- * and nothing the target returns is read twice (a Proxy may answer differently the second time).
+ * and has overwritten since). Results the checker keeps are copied: it never holds the target's
+ * buffers, and nothing the target returns is read twice (a Proxy may answer differently the second
+ * time). A forward read at once and let go is lent, not copied (see tryForwardLent).
  */
 export class GuardedTarget {
   readonly evaluations = { forward: 0, vjp: 0, jvp: 0 };
@@ -40,8 +41,11 @@ export class GuardedTarget {
    * (as large as the input) is not kept alive by it, and no derivative can be asked there after.
    */
   private readonly forwarded = new WeakMap<readonly Tensor[], number>();
-  /** What each buffer held when the target last returned it, by buffer. */
-  private readonly returned = new WeakMap<object, { offset: number; values: Float64Array }>();
+  /**
+   * What each buffer held when the target last returned it, by buffer: the copy handed out, or for
+   * values lent (read in place, not kept), their fingerprint.
+   */
+  private readonly returned = new WeakMap<object, { offset: number; values: Float64Array } | { offset: number; length: number; fingerprint: Int32Array }>();
 
   /** Whether the target has a jvp, and which inputs it does not differentiate: see declare. */
   hasJvp = false;
@@ -95,9 +99,18 @@ export class GuardedTarget {
   }
 
   forward(inputs: readonly Tensor[]): Tensor {
+    return this.checkedForward(inputs, false);
+  }
+
+  /** forward's result lent, to be read before the target runs again and not kept (see tryForwardLent). */
+  forwardLent(inputs: readonly Tensor[]): Tensor {
+    return this.checkedForward(inputs, true);
+  }
+
+  private checkedForward(inputs: readonly Tensor[], lent: boolean): Tensor {
     this.forwarded.set(inputs, ++this.evaluations.forward);
     const output = this.call('forward', () => this.target.forward(inputs), labelled(inputs));
-    const tensor = this.received(`${this.name}: forward`, output);
+    const tensor = this.received(`${this.name}: forward`, output, lent ? 'lent' : undefined);
     if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${this.name}: forward must return a Tensor, got ${tensor}`);
     return tensor;
   }
@@ -107,6 +120,20 @@ export class GuardedTarget {
 
   /** forward at a perturbed point, or null where the target is undefined there or gives other than `size` values. */
   tryForward(inputs: readonly Tensor[], size: number): Float64Array | null {
+    return this.perturbedForward(inputs, size, false);
+  }
+
+  /**
+   * tryForward's values lent, for a caller that reads them before the target runs again and keeps
+   * none of them: the target's own buffer where it is a genuine Float64Array — a copy of 10⁶
+   * entries costs the checker a tenth of a cheap elementwise target's call (the new memory's first
+   * touch), on every step of every run.
+   */
+  tryForwardLent(inputs: readonly Tensor[], size: number): Float64Array | null {
+    return this.perturbedForward(inputs, size, true);
+  }
+
+  private perturbedForward(inputs: readonly Tensor[], size: number, lent: boolean): Float64Array | null {
     this.forwarded.set(inputs, ++this.evaluations.forward);
     // the checking calls' copies would sit idle through a run of these, each as large as an input
     if (this.snapshots) this.snapshots = [];
@@ -117,7 +144,7 @@ export class GuardedTarget {
       if (error instanceof ContractError) throw error;
       return this.failed(`forward threw ${describeThrown(error)}`);
     }
-    const tensor = this.received(`${this.name}: forward`, output);
+    const tensor = this.received(`${this.name}: forward`, output, lent ? 'lent' : undefined);
     if (typeof tensor === 'string') return this.failed(`forward returned ${tensor}`);
     if (tensor.size !== size) return this.failed(`forward gave ${tensor.size} values where it gave ${size} at the input`);
     if (firstNonFinite(tensor.data) >= 0) return this.failed('forward was not finite');
@@ -140,9 +167,14 @@ export class GuardedTarget {
     if (grads.length !== inputs.length) {
       throw new ContractError('gradient-count', `${this.name}: vjp must return one gradient per input (${inputs.length}), got ${grads.length} gradients`);
     }
+    // the copies laid end to end in one buffer, as an InputSpace lays the inputs: that buffer is the
+    // gradients' vector over the space, with no copy more (see InputSpace.join)
+    const joined = new Float64Array(differentiable.reduce((n, k) => n + inputs[k]!.size, 0));
     const copies: Tensor[] = [...grads];
+    let offset = 0;
     for (const k of differentiable) {
-      copies[k] = this.expectTensor(`${this.name}: vjp gradient for input ${k}`, grads[k], inputs[k]!.shape);
+      const part = joined.subarray(offset, (offset += inputs[k]!.size));
+      copies[k] = this.expectTensor(`${this.name}: vjp gradient for input ${k}`, grads[k], inputs[k]!.shape, part);
     }
     return copies;
   }
@@ -160,7 +192,7 @@ export class GuardedTarget {
    * point it was asked about, not at the last finite-difference step.
    */
   private forwardFirst(inputs: readonly Tensor[]): void {
-    if (this.forwarded.get(inputs) !== this.evaluations.forward) this.forward(inputs);
+    if (this.forwarded.get(inputs) !== this.evaluations.forward) this.forwardLent(inputs);
   }
 
   /**
@@ -206,9 +238,9 @@ export class GuardedTarget {
     return result;
   }
 
-  /** A tensor of the shape, finite, copied; or a ContractError saying what it is instead. */
-  private expectTensor(what: string, value: unknown, shape: Shape): Tensor {
-    const tensor = this.received(what, value);
+  /** A tensor of the shape, finite, copied (into `into`, where it fits); or a ContractError saying what it is instead. */
+  private expectTensor(what: string, value: unknown, shape: Shape, into?: Float64Array): Tensor {
+    const tensor = this.received(what, value, into);
     if (typeof tensor === 'string') throw new ContractError('not-a-tensor', `${what} must be a Tensor, got ${tensor}`);
     if (!shapesEqual(tensor.shape, shape)) {
       throw new ContractError('gradient-shape', `${what} has shape ${formatShape(tensor.shape)}, expected ${formatShape(shape)}`);
@@ -223,35 +255,94 @@ export class GuardedTarget {
    * Reading it may throw (a Proxy): that is what it is. A buffer the target returned before and has
    * overwritten since is a broken contract — every result a caller kept changed with it. The copy
    * handed out is also what the buffer is compared with later: the checker never writes into what
-   * it receives, so one copy per call serves both.
+   * it receives, so one copy per call serves both. A genuine Float64Array is copied into `into`
+   * where it fits, and `lent` is handed out as it is, its fingerprint kept to compare with (a
+   * Proxy's values are copied all the same: read once).
    */
-  private received(what: string, value: unknown): Tensor | string {
-    let copy: Tensor;
+  private received(what: string, value: unknown, into?: Float64Array | 'lent'): Tensor | string {
+    let tensor: Tensor;
     let buffer: object;
     let offset: number;
+    let lent = false;
     try {
       if (!isTensor(value)) return describe(value);
       const { data, shape } = value;
       ({ buffer, byteOffset: offset } = data);
-      copy = new Tensor(new Float64Array(data), shape);
+      const own = ownView(data);
+      lent = into === 'lent' && own !== undefined;
+      const fits = own !== undefined && into instanceof Float64Array && into.length === own.length;
+      tensor = new Tensor(lent ? own! : fits ? (into.set(own), into) : new Float64Array(data), shape);
     } catch (error) {
       return `a value that throws when read (${describeThrown(error)})`;
     }
     const previous = this.returned.get(buffer);
     if (previous) {
-      const now = new Float64Array(buffer as ArrayBuffer, previous.offset, previous.values.length);
-      const i = firstChange(previous.values, now);
-      if (i >= 0) {
-        throw new ContractError(
-          'aliased-output',
-          `${what} returned the buffer it returned for an earlier call, overwritten since (flat index ${i}: ${numberText(previous.values[i]!)} → ${numberText(now[i]!)}): ` +
-            'every earlier result a caller kept changed with it — return a new tensor from every call',
-        );
+      const now = new Float64Array(buffer as ArrayBuffer, previous.offset, 'values' in previous ? previous.values.length : previous.length);
+      if ('values' in previous) {
+        const i = firstChange(previous.values, now);
+        if (i >= 0) throw aliased(what, `flat index ${i}: ${numberText(previous.values[i]!)} → ${numberText(now[i]!)}`);
+      } else if (!sameFingerprint(previous.fingerprint, fingerprint(now))) {
+        throw aliased(what, 'its values then were read at once and not kept: where it changed is not known');
       }
     }
-    this.returned.set(buffer, { offset, values: copy.data });
-    return copy;
+    // a kept copy the buffer still holds, as returned, stays: it says where a later change is
+    const kept = previous && 'values' in previous && previous.offset === offset && previous.values.length === tensor.size;
+    if (!(lent && kept)) this.returned.set(buffer, lent ? { offset, length: tensor.size, fingerprint: fingerprint(tensor.data) } : { offset, values: tensor.data });
+    return tensor;
   }
+}
+
+function aliased(what: string, change: string): ContractError {
+  return new ContractError(
+    'aliased-output',
+    `${what} returned the buffer it returned for an earlier call, overwritten since (${change}): every earlier result a caller kept changed with it — return a new tensor from every call`,
+  );
+}
+
+/**
+ * A view of the memory behind a genuine Float64Array, or undefined for anything else that passes
+ * for one (a Proxy around one, another typed array with Float64Array's prototype): reading through
+ * the view reads that memory, the same on every read. Read with %TypedArray%'s own getters, which
+ * read a typed array's internal slots whatever its prototype and own properties say.
+ */
+function ownView(data: Float64Array): Float64Array | undefined {
+  const typedArray = Object.getPrototypeOf(Float64Array.prototype) as object;
+  const slot = (key: PropertyKey): unknown => Object.getOwnPropertyDescriptor(typedArray, key)!.get!.call(data);
+  if (slot(Symbol.toStringTag) !== 'Float64Array') return undefined;
+  return new Float64Array(slot('buffer') as ArrayBuffer, slot('byteOffset') as number, slot('length') as number);
+}
+
+/**
+ * Four hashes of a Float64Array's 32-bit words, every fourth word each: a word is mixed in by a
+ * bijection of the hash, so one word changed always changes the fingerprint, and more than one
+ * all but surely do. In lanes, so that each step need not wait for the one before.
+ */
+export function fingerprint(data: Float64Array): Int32Array {
+  const words = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+  const n = words.length;
+  let [a, b, c, d] = [0, 0, 0, 0];
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a = mixed(a, words[i]!);
+    b = mixed(b, words[i + 1]!);
+    c = mixed(c, words[i + 2]!);
+    d = mixed(d, words[i + 3]!);
+  }
+  if (i < n) {
+    a = mixed(a, words[i]!);
+    b = mixed(b, words[i + 1]!);
+  }
+  return Int32Array.of(a, b, c, d);
+}
+
+/** The hash with a word mixed in: the product spreads a bit upwards, the shift back down. */
+function mixed(hash: number, word: number): number {
+  const h = Math.imul(hash ^ word, 0x85ebca6b);
+  return h ^ (h >>> 15);
+}
+
+function sameFingerprint(a: Int32Array, b: Int32Array): boolean {
+  return a.every((h, k) => h === b[k]);
 }
 
 /**
@@ -268,7 +359,7 @@ export function validated(target: Differentiable, inputs: number): Differentiabl
     name: guard.name,
     forward: (xs) => guard.forward(xs),
     vjp: (xs, cotangent) => guard.vjp(xs, cotangent, differentiable),
-    ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forward(xs).shape) } : {}),
+    ...(guard.hasJvp ? { jvp: (xs: readonly Tensor[], tangents: readonly Tensor[]) => guard.jvp(xs, tangents, guard.forwardLent(xs).shape) } : {}),
     nondifferentiable: guard.nondifferentiable,
     evaluations: guard.evaluations,
   };
