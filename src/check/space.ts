@@ -305,15 +305,15 @@ const FAR = 2 ** -16;
 
 /**
  * d rounded as exactStepDirection rounds it, to the nearest odd multiple of the quantum (x's spacing
- * over the smallest exact step; x ≠ 0; from an even multiple, up), so that its lowest bit is the
- * quantum's: a float64 input moved by the first steps (2^-7 … 2^-10 of it) then never lands on a
- * float32 value, and a float32 forward rounds every moved input — its noise shows in the reading of
- * the arithmetic (see arithmetic.ts), however short the draw. The odd multiple 2⌊d/2q⌋ + 1 is taken
+ * over the smallest exact step, never 0: an ulp is at least 2^-1074 and that step at most 2^-7;
+ * x ≠ 0; from an even multiple, up), so that its lowest bit is the quantum's: a float64 input
+ * moved by the first steps (2^-7 … 2^-10 of it) then never lands on a float32 value, and a float32
+ * forward rounds every moved input — its noise shows in the reading of the arithmetic (see
+ * arithmetic.ts), however short the draw. The odd multiple 2⌊d/2q⌋ + 1 is taken
  * without a branch on the parity of the nearest multiple, a coin toss at each entry: a direction of
  * 10⁶ entries cost 40 ms with it, 20 without (the same bits: quanta are powers of two, d/2q exact).
  */
 export function oddStep(d: number, quantum: number): number {
-  if (!(quantum > 0)) return d;
   return (2 * Math.floor(d / (2 * quantum)) + 1) * quantum;
 }
 
