@@ -106,7 +106,7 @@ export function newContext(
   judging: Judging,
   ledger = new Ledger(),
 ): Context {
-  const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52);
+  const space = new InputSpace(inputs, nondifferentiable, settings.exactStep, settings.precision === 'float32' ? 23 : 52, target.spares);
   return {
     target, space, output, settings, rng: new Rng(settings.seed), ledger, judging,
     pushed: new WeakMap(), differenced: new WeakMap(), projected: new WeakMap(), projectionSizes: new WeakMap(), sampled: new WeakMap(), measured: 0,

@@ -3,7 +3,11 @@ import type { Tensor } from '../tensor/index.js';
 /** What the checker checks: anything with a forward and a backward. */
 export interface Differentiable {
   name: string;
-  /** The output at these inputs; must not modify them. */
+  /**
+   * The output at these inputs; must not modify them. Inputs moved to a nearby point are the
+   * target's for that call only: one it keeps is detached (emptied, never changed) once the checker
+   * moves the inputs again, whose memory it reuses — copy what is needed later.
+   */
   forward(inputs: readonly Tensor[]): Tensor;
   /** One gradient per input, each of its input's shape: the cotangent pulled back through forward. */
   vjp(inputs: readonly Tensor[], cotangent: Tensor): Tensor[];

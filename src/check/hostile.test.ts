@@ -213,6 +213,64 @@ describe('an output buffer reused across calls is a broken contract of its own',
   });
 });
 
+describe('what a target keeps of the inputs it is given', () => {
+  // the checker reuses the memory of the inputs it moved (see Spares): under a new buffer each time
+  const softsign = (wrongAt = -1): Differentiable => ({
+    name: 'softsign',
+    forward: ([x]) => new Tensor(x!.data.map((v) => v / (1 + Math.abs(v))), x!.shape),
+    vjp: ([x], g) => [new Tensor(x!.data.map((v, i) => (g.data[i]! / (1 + Math.abs(v)) ** 2) * (i === wrongAt ? 1.01 : 1)), x!.shape)],
+  });
+  const x = randn([2000], 5);
+
+  test.each([
+    ['fast', -1],
+    ['auto', -1],
+    ['auto', 1234],
+  ] as const)('an input it keeps never changes under it: it stays as given, or is detached once the checker moves the inputs again (%s mode, wrong at %d)', (mode, wrongAt) => {
+    const kept: [Float64Array, Float64Array][] = [];
+    let changed = 0;
+    const inner = softsign(wrongAt);
+    const keeping: Differentiable = {
+      ...inner,
+      forward: (xs) => {
+        changed += kept.filter(([given, copy]) => given.length !== 0 && given.some((v, i) => !Object.is(v, copy[i]))).length;
+        kept.push([xs[0]!.data as Float64Array, xs[0]!.data.slice()]);
+        return inner.forward(xs);
+      },
+    };
+    const report = checkGradients(keeping, [x], { mode });
+    expect(report.verdict).toBe(wrongAt < 0 ? 'pass' : 'fail');
+    expect(changed).toBe(0);
+    // the memory was handed out again: most of what it kept is detached by the end
+    expect(kept.filter(([given]) => given.length === 0).length).toBeGreaterThan(kept.length / 2);
+  });
+
+  test.each(['fast', 'auto'] as const)('one that caches its outputs by input buffer is judged on its own values (%s mode)', (mode) => {
+    const caching = (wrongAt: number): Differentiable => {
+      const inner = softsign(wrongAt);
+      const cache = new WeakMap<ArrayBufferLike, Tensor>();
+      return { ...inner, forward: (xs) => cache.get(xs[0]!.data.buffer) ?? cache.set(xs[0]!.data.buffer, inner.forward(xs)).get(xs[0]!.data.buffer)! };
+    };
+    expect(checkGradients(caching(-1), [x], { mode }).verdict).toBe('pass');
+    expect(checkGradients(caching(1234), [x], { mode }).verdict).toBe('fail');
+  });
+
+  test('the caller’s tensors, and a nondifferentiable input passed through, are never detached', () => {
+    const ids = tensor([0, 1, 1, 0]);
+    const lengths = new Set<number>();
+    const target: Differentiable = {
+      name: 'scaled by ids',
+      nondifferentiable: [1],
+      forward: ([v, k]) => (lengths.add(k!.data.length), new Tensor(v!.data.map((a, i) => a * (1 + k!.data[i % 4]!)), v!.shape)),
+      vjp: ([v, k], g) => [new Tensor(g.data.map((a, i) => a * (1 + k!.data[i % 4]!)), v!.shape), new Tensor(new Float64Array(4), [4])],
+    };
+    const v = randn([40], 6);
+    for (const mode of modes) expect(checkGradients(target, [v, ids], { mode }).verdict).toBe('pass');
+    expect([...lengths]).toEqual([4]);
+    expect([v.data.length, ids.data.length]).toEqual([40, 4]);
+  });
+});
+
 describe('an oscillation faster than the first steps is resolved by smaller ones, or said to be unresolvable', () => {
   const sinOf = (w: number, gradient: (x: number) => number) => elementwise(`sin(${w}·x)`, (x) => Math.sin(w * x), gradient);
   test.each([

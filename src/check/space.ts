@@ -1,5 +1,6 @@
 import { Rng, type Shape, Tensor, sizeOf, unravelIndex } from '../tensor/index.js';
 import { highWords, powerOfTwoBelow, ulp, ulpAt } from './binary.js';
+import { Spares } from './spares.js';
 
 /**
  * The entries of all differentiable inputs, laid end to end: a direction in input space is one
@@ -21,12 +22,15 @@ export class InputSpace {
    *   x + t·d is exact for every step down to it, or rounding of the input itself would be mistaken
    *   for an error of the derivative (sin at x = 300 moved by 1e-3 loses 1e-10 of the step).
    * @param mantissaBits of the target's arithmetic: a float32 target rounds its inputs to 23 bits.
+   * @param spares where moved inputs are written (see shifted): the guard's, which takes them back
+   *   after the forward they were given to.
    */
   constructor(
     readonly inputs: readonly Tensor[],
     nondifferentiable: readonly number[],
     private readonly exactStep: number,
     private readonly mantissaBits = 52,
+    private readonly spares = new Spares(),
   ) {
     this.differentiable = inputs.map((_, i) => i).filter((i) => !nondifferentiable.includes(i));
     this.offsets = [];
@@ -44,16 +48,17 @@ export class InputSpace {
 
   /**
    * The inputs moved by t·direction (nondifferentiable inputs are passed through). Every call gets
-   * fresh tensors: a target may keep or mutate what it is given. Entries outside the direction's
-   * support are copied, not moved by t·0: localisation moves a few entries of 10⁶ at each of
-   * hundreds of steps, and a copy costs a fraction of the arithmetic over every entry. An entry the
-   * direction does not move keeps its bits (−0 + 0 would be +0: a jump where atan2 or 1/x read the
-   * sign of a zero).
+   * fresh tensors on fresh ArrayBuffers, over memory from the spares: a target may mutate what it
+   * is given, and what it keeps is detached once the spares hand that memory out again. Entries
+   * outside the direction's support are copied, not moved by t·0: localisation moves a few entries
+   * of 10⁶ at each of hundreds of steps, and a copy costs a fraction of the arithmetic over every
+   * entry. An entry the direction does not move keeps its bits (−0 + 0 would be +0: a jump where
+   * atan2 or 1/x read the sign of a zero).
    */
   shifted(direction: Float64Array, t: number): Tensor[] {
     const moved = [...this.inputs];
     for (const { input: x, offset, position: k, from, to, negativeZeros } of this.slotsAlong(direction)) {
-      moved[k] = new Tensor(movedAlong(x.data, direction, offset, from, to, negativeZeros, t), x.shape);
+      moved[k] = new Tensor(movedAlong(x.data, direction, offset, from, to, negativeZeros, t, this.spares.take(x.size)), x.shape);
     }
     return moved;
   }
@@ -259,15 +264,17 @@ function movedEntries(x: Float64Array, direction: Float64Array, offset: number, 
 }
 
 /**
- * A fresh copy of x whose entries from..to are moved by t·direction (x's entry i at the direction's
+ * x written into `moved` with its entries from..to moved by t·direction (x's entry i at the direction's
  * offset + i), written once each: the stretches outside copied whole, every entry inside moved
  * by t·d without a branch on d. Where d is 0, x + t·0 is x but for −0, which t·0 = +0 turns into
  * +0: those entries (`negativeZeros`, found once per direction) are written back (a move of 10⁶
  * entries: 2.5 ms of CPU against 3.3 ms with a select on d at each, medians of 50, pages reused).
  */
-function movedAlong(x: Float64Array, direction: Float64Array, offset: number, from: number, to: number, negativeZeros: readonly number[], t: number): Float64Array {
-  if (from >= to) return x.slice();
-  const moved = new Float64Array(x.length);
+function movedAlong(x: Float64Array, direction: Float64Array, offset: number, from: number, to: number, negativeZeros: readonly number[], t: number, moved: Float64Array): Float64Array {
+  if (from >= to) {
+    moved.set(x);
+    return moved;
+  }
   moved.set(x.subarray(0, from));
   moved.set(x.subarray(to), to);
   for (let i = from; i < to; i++) moved[i] = x[i]! + t * direction[offset + i]!;

@@ -1,6 +1,7 @@
 import { type Shape, Tensor, formatShape, isTensor, shapesEqual } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 import type { Problem } from './report.js';
+import { Spares } from './spares.js';
 
 /** A broken contract: ends the check with this problem and message (`cause`: what the target threw, for 'throws'). */
 export class ContractError extends Error {
@@ -135,14 +136,18 @@ export class GuardedTarget {
 
   private perturbedForward(inputs: readonly Tensor[], size: number, lent: boolean): Float64Array | null {
     this.forwarded.set(inputs, ++this.evaluations.forward);
-    // the checking calls' copies would sit idle through a run of these, each as large as an input
-    if (this.snapshots) this.snapshots = [];
+    // a run of these needs no more than its moved inputs: the checking calls' snapshots would sit
+    // idle through it (localisation's hundreds of forwards), each as large as an input
+    this.spares.release();
     let output: unknown;
     try {
       output = this.target.forward(inputs);
     } catch (error) {
       if (error instanceof ContractError) throw error;
       return this.failed(`forward threw ${describeThrown(error)}`);
+    } finally {
+      // the moved inputs the space took from the spares (see InputSpace.shifted): read no more
+      this.spares.give(inputs.map((x) => x.data));
     }
     const tensor = this.received(`${this.name}: forward`, output, lent ? 'lent' : undefined);
     if (typeof tensor === 'string') return this.failed(`forward returned ${tensor}`);
@@ -196,46 +201,40 @@ export class GuardedTarget {
   }
 
   /**
-   * Buffers the untouched tensors are copied into before each call, reused from call to call: a
-   * fresh copy of a 10⁶-entry input costs the checker as much as a cheap target's whole call (the
-   * new memory's first touch, not the copying). Kept through a run of checking calls, let go when
-   * a run of perturbed forwards starts (see tryForward): through localisation's hundreds of those
-   * they held twice the input idle (an input's and a cotangent's copy). Null while a call is under
-   * way, should a target call through this guard again.
+   * Memory the checker has finished with (see Spares): the checking calls' snapshots and the
+   * perturbed forwards' moved inputs (see InputSpace.shifted) take turns in it, so that neither a
+   * run of checking calls nor localisation's hundreds of perturbed forwards touch fresh memory, and
+   * neither holds the other's idle.
    */
-  private snapshots: Float64Array[] | null = [];
+  readonly spares = new Spares();
 
   private call<T>(what: string, run: () => T, untouched: readonly (readonly [string, Tensor])[]): T {
-    const snapshots = this.snapshots ?? [];
-    this.snapshots = null;
-    const before: Float64Array[] = [];
-    for (let k = 0; k < untouched.length; k++) {
-      const data = untouched[k]![1].data;
-      let snapshot = snapshots[k];
-      if (snapshot === undefined || snapshot.length < data.length) snapshot = snapshots[k] = new Float64Array(data.length);
-      const copy = snapshot.length === data.length ? snapshot : snapshot.subarray(0, data.length);
-      copy.set(data);
-      before.push(copy);
-    }
-    let result: T;
+    const before = untouched.map(([, t]) => {
+      const copy = this.spares.take(t.data.length);
+      copy.set(t.data);
+      return copy;
+    });
     try {
-      result = run();
-    } catch (error) {
-      // a target that is itself a guarded view (a law's) has already named the problem
-      if (error instanceof ContractError) throw error;
-      const bug = what === 'forward' ? '' : ` — a ${what} that throws is a bug of the target: the check counts as failed (ok = false)`;
-      throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
-    } finally {
-      this.snapshots = snapshots;
-    }
-    for (let k = 0; k < untouched.length; k++) {
-      const [label, t] = untouched[k]!;
-      const i = firstChange(before[k]!, t.data);
-      if (i >= 0) {
-        throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${numberText(before[k]![i]!)} → ${numberText(t.data[i]!)})`);
+      let result: T;
+      try {
+        result = run();
+      } catch (error) {
+        // a target that is itself a guarded view (a law's) has already named the problem
+        if (error instanceof ContractError) throw error;
+        const bug = what === 'forward' ? '' : ` — a ${what} that throws is a bug of the target: the check counts as failed (ok = false)`;
+        throw new ContractError('throws', `${this.name}: ${what} threw ${describeThrown(error)}${bug}`, { cause: error });
       }
+      for (let k = 0; k < untouched.length; k++) {
+        const [label, t] = untouched[k]!;
+        const i = firstChange(before[k]!, t.data);
+        if (i >= 0) {
+          throw new ContractError('mutation', `${this.name}: ${what} mutated ${label} at flat index ${i} (${numberText(before[k]![i]!)} → ${numberText(t.data[i]!)})`);
+        }
+      }
+      return result;
+    } finally {
+      this.spares.give(before);
     }
-    return result;
   }
 
   /** A tensor of the shape, finite, copied (into `into`, where it fits); or a ContractError saying what it is instead. */
