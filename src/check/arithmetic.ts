@@ -178,7 +178,7 @@ function sampled(ctx: Context, steps: readonly number[]): { evidence: Arithmetic
     return { evidence, ...(rows.length === samples.length ? { noise: readNoiseByStep([0, ...steps], [output.data, ...rows], size) } : {}) };
   }
   if (ctx.cotangents) projectOnto(ctx, direction, ctx.cotangents.slice(0, ctx.settings.probes));
-  const reader = new ProjectedNoise(new Rng(ctx.settings.seed ^ SIGNS), output.size);
+  const reader = new ProjectedNoise(new Rng(ctx.settings.seed ^ SIGNS), output.size, ctx.target.spares);
   reader.add(0, output.data);
   let defined = true;
   for (const t of steps) {

@@ -106,6 +106,7 @@ export function vjpLinearity(ctx: Context, [v1, g1]: readonly [Float64Array, Flo
   const g = space.join(target.vjp(space.inputs, new Tensor(combination(a, v1, v2), output.shape), space.differentiable));
   const { unit, size } = aroundOutput(ctx, v1, { a, with: v2 });
   compareLinearity(ctx, 'vjp linearity', g, [[a, g1], [1 - a, g2]], { unit, of: (j) => size / space.scale[j]! });
+  target.spares.give([g]);
 }
 
 /** The jvp at a·u₁ + (1 − a)·u₂, for a direction u₁ and one of opposite signs, against a·jvp(u₁) + (1 − a)·jvp(u₂). */

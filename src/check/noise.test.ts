@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../tensor/index.js';
 import { leastSquares } from './least-squares.js';
+import { Spares } from './spares.js';
 import { NOISY, effectiveRounding, judgeNoise, measuredRounding, ProjectedNoise, readNoise, readNoiseByStep, signedSums, sizeOfTerms, sumsByPattern } from './noise.js';
 
 /** The steps the float64 check takes along a direction: ±2^-7 … ±2^-10 of each entry, and 0. */
@@ -204,6 +205,17 @@ describe('a large output read off projections on random signs', () => {
   const perUnit = (reading: ReturnType<typeof readNoise>, rows: Float64Array[]) => measuredRounding(reading, rows[0]!) / 2 ** -53;
   const tanh64 = (x: Float64Array) => x.map(Math.tanh);
   const tanh32 = (x: Float64Array) => x.map((v) => f32(Math.tanh(f32(v))));
+
+  test('its highs and lows are the spares’ once read: the next two arrays of the output’s length are them', () => {
+    const rows = rowsOf(tanh64);
+    const spares = new Spares();
+    const reader = new ProjectedNoise(new Rng(seed + 1), N, spares);
+    rows.forEach((y, k) => reader.add(STEPS[k]!, y));
+    reader.reading(size(rows));
+    const [a, b] = [spares.take(N), spares.take(N)];
+    const extremes = [0, 1, N - 1].map((i) => rows.map((y) => y[i]!)).map((v) => [Math.max(...v), Math.min(...v)].sort());
+    expect([0, 1, N - 1].map((i) => [a[i]!, b[i]!].sort())).toEqual(extremes);
+  });
 
   test('float32 elementwise at 10⁵ entries reads float32 noise; float64 reads none that finite differences would believe, as entry by entry', () => {
     const [float64, float32] = [rowsOf(tanh64), rowsOf(tanh32)];

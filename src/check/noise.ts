@@ -15,6 +15,7 @@
  */
 import type { Rng } from '../tensor/index.js';
 import { prepare } from './least-squares.js';
+import { Spares } from './spares.js';
 
 /** What the samples say about the forward's rounding. */
 export interface NoiseReading {
@@ -123,27 +124,33 @@ export class ProjectedNoise {
   private low?: Float64Array;
   private readonly buckets = { sum: new Float64Array(PATTERNS), lost: new Float64Array(PATTERNS) };
 
-  constructor(rng: Rng, private readonly count: number) {
+  /** @param spares where the highs and lows are kept (see reading): the check's, for memory it has touched. */
+  constructor(rng: Rng, private readonly count: number, private readonly spares = new Spares()) {
     this.signs = randomSigns(rng, count);
   }
 
   /** The forward's output y at step t (t = 0: the output itself). */
   add(t: number, y: Float64Array): void {
     if (y.length !== this.count) throw new RangeError(`readNoise: a sample of ${this.count} entries, as the output, got ${y.length}`);
-    this.high ??= new Float64Array(y);
-    this.low ??= new Float64Array(y);
+    if (!this.high || !this.low) {
+      this.high = this.spares.take(y.length);
+      this.low = this.spares.take(y.length);
+      this.high.set(y);
+      this.low.set(y);
+    }
     sumsByPattern(y, this.signs, this.buckets, this.high, this.low);
     this.steps.push(t);
     this.projected.push(signedSums(this.buckets));
   }
 
-  /** The reading of the samples added, `size` being Σ|y_i| at the input. */
+  /** The reading of the samples added, `size` being Σ|y_i| at the input: the last word, after which the highs and lows go back to the spares. */
   reading(size: number): NoiseReading {
     const n = this.steps.length;
     if (n < DEGREE + 3) throw new RangeError(`readNoise: at least ${DEGREE + 3} samples, got ${n}`);
     const { high, low, projected } = this;
     let range = 0;
     for (let i = 0; i < this.count; i++) range += high![i]! - low![i]!;
+    this.spares.give([high!, low!]);
     const fits = pooled(this.steps, PROJECTIONS, (j, into) => projected.forEach((p, k) => (into[k] = p[j]!)));
     return readingOf({ ...fits, variance: fits.variance / PROJECTIONS, unbentVariance: fits.unbentVariance / PROJECTIONS, range }, size);
   }

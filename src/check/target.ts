@@ -173,8 +173,9 @@ export class GuardedTarget {
       throw new ContractError('gradient-count', `${this.name}: vjp must return one gradient per input (${inputs.length}), got ${grads.length} gradients`);
     }
     // the copies laid end to end in one buffer, as an InputSpace lays the inputs: that buffer is the
-    // gradients' vector over the space, with no copy more (see InputSpace.join)
-    const joined = new Float64Array(differentiable.reduce((n, k) => n + inputs[k]!.size, 0));
+    // gradients' vector over the space, with no copy more (see InputSpace.join); from the spares,
+    // for a caller done with it to give back (see vjpLinearity)
+    const joined = this.spares.take(differentiable.reduce((n, k) => n + inputs[k]!.size, 0));
     const copies: Tensor[] = [...grads];
     let offset = 0;
     for (const k of differentiable) {
