@@ -255,6 +255,21 @@ describe('what a target keeps of the inputs it is given', () => {
     expect(checkGradients(caching(1234), [x], { mode }).verdict).toBe('fail');
   });
 
+  test.each(modes)('one that detaches the inputs it is given (transfers them away, as to a worker) is told it mutated them (%s mode)', (mode) => {
+    const inner = softsign();
+    const detaching: Differentiable = {
+      ...inner,
+      forward: (xs) => {
+        const y = inner.forward(xs);
+        structuredClone(xs[0]!.data.buffer, { transfer: [xs[0]!.data.buffer as ArrayBuffer] });
+        return y;
+      },
+    };
+    const report = checkGradients(detaching, [randn([40], 7)], { mode });
+    expect(report).toMatchObject({ verdict: 'fail', problem: 'mutation' });
+    expect(report.message).toMatch(/^softsign: forward mutated input 0 at flat index 0/);
+  });
+
   test('the caller’s tensors, and a nondifferentiable input passed through, are never detached', () => {
     const ids = tensor([0, 1, 1, 0]);
     const lengths = new Set<number>();

@@ -44,6 +44,15 @@ describe('spares', () => {
     expect(taken.length).toBe(0);
   });
 
+  test('one detached while out (transferred away by a target) is not handed out again', () => {
+    const spares = new Spares();
+    const taken = spares.take(16);
+    structuredClone(taken.buffer, { transfer: [taken.buffer as ArrayBuffer] });
+    spares.give([taken]);
+    expect(spares.take(0).length).toBe(0);
+    expect(spares.take(16).length).toBe(16);
+  });
+
   test('once released, what was given back is let go: a later take does not detach it', () => {
     const spares = new Spares();
     const taken = spares.take(1000);

@@ -26,7 +26,8 @@ export class Spares {
   /** Take back the arrays among these that came from `take`, the checker reading them no more; anything else is left alone. */
   give(arrays: Iterable<Float64Array>): void {
     for (const { buffer } of arrays) {
-      if (!(buffer instanceof ArrayBuffer) || !this.out.delete(buffer)) continue;
+      // one the target detached (transferred away, as to a worker) has nothing left to hand out
+      if (!(buffer instanceof ArrayBuffer) || !this.out.delete(buffer) || buffer.byteLength === 0) continue;
       const idle = this.idle.get(buffer.byteLength);
       if (idle) idle.push(buffer);
       else this.idle.set(buffer.byteLength, [buffer]);
