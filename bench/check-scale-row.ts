@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { type Differentiable, type Mode, checkGradients } from '../src/check/index.js';
 import { PROJECTED_FROM } from '../src/check/context.js';
 import { type Tensor, randn, unravelIndex } from '../src/tensor/index.js';
-import { FB_PER_WARM_CHECK, WARM_CHECKS } from './check-scale.js';
+import { FB_PER_WARM_CHECK, WARM_CHECKS, WARM_MS } from './check-scale.js';
 import { alternate, cpuMs, median } from './measure.js';
 import { type ScaleKind, scaleCase } from './scale-targets.js';
 
@@ -62,9 +62,10 @@ export interface RowResult extends RowSpec, Spent {
   /** Peak resident memory during the check above the resident memory just before it (time runs). */
   peakRssBytes?: number;
   /**
-   * Fast time runs: the medians over the warm checks (seeds 8, 9, ...) of their CPU ms and of the
-   * CPU ms inside their target's calls, and of the forward + vjp timings alternated with them.
+   * Fast time runs: how many warm checks ran (seeds 8, 9, ...), the medians of their CPU ms and of
+   * the CPU ms inside their target's calls, and of the forward + vjp timings alternated with them.
    */
+  warmChecks?: number;
   warmCpuMs?: number;
   warmTargetCpuMs?: number;
   warmFbMs?: number;
@@ -163,11 +164,12 @@ spent.cpuMs = cpuMs() - spent.cpuMs;
 const peakRssBytes = peakKnown ? peakRss() - rssBefore : NaN;
 
 /** The warm checks' and the forward + vjp timings' medians; each check's verdict must be the first's. */
-function warmChecks(): Pick<RowResult, 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFbMs'> {
+function warmChecks(): Pick<RowResult, 'warmChecks' | 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFbMs'> {
   const checks: number[] = [];
   const targets: number[] = [];
   const fbs: number[] = [];
-  for (let i = 0; i < WARM_CHECKS; i++) {
+  let checksMs = 0;
+  for (let i = 0; i < WARM_CHECKS || checksMs < WARM_MS; i++) {
     const spent: Spent = { forward: 0, vjp: 0, jvp: 0, targetCpuMs: 0, targetWallMs: 0, cpuMs: 0 };
     const front = instrumented(target, spent, null, false);
     // no collection forced here: as in a suite, a check's garbage goes in collections during what
@@ -177,6 +179,7 @@ function warmChecks(): Pick<RowResult, 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFb
     const start = cpuMs();
     const { verdict } = checkGradients(front, inputs, { mode: spec.mode, seed: 8 + i });
     checks.push(cpuMs() - start);
+    checksMs += checks.at(-1)!;
     targets.push(spent.targetCpuMs);
     if (verdict !== report.verdict) throw new Error(`warm check with seed ${8 + i}: ${verdict}, the first check: ${report.verdict}`);
     for (let k = 0; k < FB_PER_WARM_CHECK; k++) {
@@ -186,7 +189,7 @@ function warmChecks(): Pick<RowResult, 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFb
       fbs.push(cpuMs() - fb);
     }
   }
-  return { warmCpuMs: median(checks), warmTargetCpuMs: median(targets), warmFbMs: median(fbs) };
+  return { warmChecks: checks.length, warmCpuMs: median(checks), warmTargetCpuMs: median(targets), warmFbMs: median(fbs) };
 }
 
 const warmFigures = spec.mode === 'fast' && !spec.memory ? warmChecks() : {};

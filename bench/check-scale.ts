@@ -24,10 +24,14 @@ export interface ScaleOptions {
 
 /**
  * Checks a fast row runs after its first (check-scale-row.ts), and forward + vjp timings after
- * each: five keep a 10⁶ row near 10 s (a check there takes about a second), and their median is
- * past the one or two that still compile something.
+ * each: at least five, whose median is past the one or two that still compile something, and
+ * more while they have taken under WARM_MS of CPU. At 10⁶ a check takes about a second, and five
+ * keep the row near 10 s; at 10⁵ one takes 50–150 ms, and a check's own work keeps shrinking over
+ * its first ten or twenty (the dense layer's: 88–162 ms in the first five, 57–86 in the last ten
+ * of 25), which a suite's many checks are like.
  */
 export const WARM_CHECKS = 5;
+export const WARM_MS = 2000;
 export const FB_PER_WARM_CHECK = 3;
 
 /** A row that finished, or one stopped at the limit with what it had done by then. */
@@ -122,7 +126,7 @@ export function checkScaleTable(rows: readonly ScaleRow[]): string {
         `${formatMs(r.cpuMs)} (${formatMs(r.wallMs)})`,
         formatMs(r.fbMs),
         (r.cpuMs / r.fbMs).toFixed(1),
-        warm(r) ? `${fbWarm(r).toFixed(1)} = ${formatMs(r.warmCpuMs)} ÷ ${formatMs(r.warmFbMs)}` : '—',
+        warm(r) ? `${fbWarm(r).toFixed(1)} = ${formatMs(r.warmCpuMs)} ÷ ${formatMs(r.warmFbMs)} (${r.warmChecks} checks)` : '—',
         `${formatMs(r.targetCpuMs)} = ${(r.targetCpuMs / r.fbMs).toFixed(1)} F+B`,
         `${(r.cpuMs / r.targetCpuMs).toFixed(1)}×`,
         warm(r) ? `${targetWarm(r).toFixed(1)}× (${formatMs(r.warmTargetCpuMs)} in target)` : '—',
@@ -134,7 +138,7 @@ export function checkScaleTable(rows: readonly ScaleRow[]): string {
 }
 
 /** A row with warm checks: a fast one that finished its time run. */
-type WarmRow = RowResult & Required<Pick<RowResult, 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFbMs'>>;
+type WarmRow = RowResult & Required<Pick<RowResult, 'warmChecks' | 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFbMs'>>;
 const warm = (r: RowResult): r is WarmRow => r.warmCpuMs !== undefined;
 const fbWarm = (r: WarmRow) => r.warmCpuMs / r.warmFbMs;
 const targetWarm = (r: WarmRow) => r.warmCpuMs / r.warmTargetCpuMs;
@@ -144,7 +148,7 @@ export const SCALE_LEGEND = [
   'CPU: the CPU time (and wall time; the machine is shared) of the first check in the row\'s process, after a warm-up check on a smaller case of the same kind.',
   'F+B: the median CPU time of one forward + vjp of the target, timed in the same process before that check; F+B eq.: the first check\'s CPU over it.',
   'in target: CPU time inside the target\'s own calls during the first check; check ÷ target: the whole check over that.',
-  `Fast rows, warm: ${WARM_CHECKS} further checks of the same case (seeds 8, 9, ...), each followed by ${FB_PER_WARM_CHECK} timed forward + vjp. F+B eq. warm: the checks\' median CPU over the forward + vjp\'s median;`,
+  `Fast rows, warm: ${WARM_CHECKS} further checks of the same case (seeds 8, 9, ...), more while they take under ${WARM_MS / 1000} s of CPU, each followed by ${FB_PER_WARM_CHECK} timed forward + vjp. F+B eq. warm: the checks\' median CPU over the forward + vjp\'s median;`,
   '  check ÷ target warm: the checks\' median CPU over the median CPU inside their target\'s calls. The issue\'s F+B and elementwise lines judge the fast rows on these.',
   'peak RSS ÷ input: resident memory\'s peak during the check above what it was before, over the input\'s bytes (garbage not yet collected and the target\'s own temporaries included).',
   'held ÷ input: the most the check kept alive at any call of the target (collected before and after each call, in a second run), over the input\'s bytes.',
