@@ -5,8 +5,13 @@
  * It warms up the checker and the target on a small case of the same kind (one that takes the
  * same paths: see the warm-up below), times one forward + backward of the target, then runs one
  * check through a front that counts and times the target's own calls, and prints the row as JSON
- * on stdout. After every call it writes the counts so far to stderr, so that a row stopped at the
- * time limit still says how far it got.
+ * on stdout. After every call of that check it writes the counts so far to stderr, so that a row
+ * stopped at the time limit still says how far it got.
+ *
+ * A fast row then runs further checks of the same case (warm checks: its code compiled by the
+ * first), alternated with forward + backward timings, and reports their medians too. The first
+ * check of a process pays for compiling loops that run once a check (at 10⁵ most of its cost);
+ * a test or a suite runs many checks in one process, and pays that once.
  *
  * In --memory runs it instead collects garbage before and after every call of the target and
  * records what is still alive: what the checker holds, without the target's own temporaries (the
@@ -16,7 +21,8 @@ import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { type Differentiable, type Mode, checkGradients } from '../src/check/index.js';
 import { PROJECTED_FROM } from '../src/check/context.js';
 import { type Tensor, randn, unravelIndex } from '../src/tensor/index.js';
-import { alternate, cpuMs } from './measure.js';
+import { FB_PER_WARM_CHECK, WARM_CHECKS, WARM_MS } from './check-scale.js';
+import { alternate, cpuMs, median } from './measure.js';
 import { type ScaleKind, scaleCase } from './scale-targets.js';
 
 /** What the parent asks of one row. */
@@ -55,6 +61,14 @@ export interface RowResult extends RowSpec, Spent {
   fMs: number;
   /** Peak resident memory during the check above the resident memory just before it (time runs). */
   peakRssBytes?: number;
+  /**
+   * Fast time runs: how many warm checks ran (seeds 8, 9, ...), the medians of their CPU ms and of
+   * the CPU ms inside their target's calls, and of the forward + vjp timings alternated with them.
+   */
+  warmChecks?: number;
+  warmCpuMs?: number;
+  warmTargetCpuMs?: number;
+  warmFbMs?: number;
   /** The most the check held alive at any call of the target (memory runs). */
   heldBytes?: number;
   /** Where it was held: before or after which call of the target (`after forward 3`: the check's third forward). */
@@ -66,8 +80,11 @@ if (!gc) throw new Error('check-scale-row.ts runs with --expose-gc');
 
 const spec = JSON.parse(process.argv[2]!) as RowSpec;
 
-/** The target behind a front that counts and times its calls, and in memory runs samples what is alive around them. */
-function instrumented(target: Differentiable, spent: Spent, memory: { base: number; held: number; at: string } | null): Differentiable {
+/**
+ * The target behind a front that counts and times its calls, and in memory runs samples what is
+ * alive around them. With `progress`, it writes the counts after every call.
+ */
+function instrumented(target: Differentiable, spent: Spent, memory: { base: number; held: number; at: string } | null, progress: boolean): Differentiable {
   const alive = (at: string) => {
     // twice: V8 sweeps array buffers concurrently, and counts their memory freed only by the next collection
     gc!();
@@ -87,7 +104,7 @@ function instrumented(target: Differentiable, spent: Spent, memory: { base: numb
       spent.targetWallMs += performance.now() - wall;
       spent[kind]++;
       if (memory) alive(`after ${kind} ${spent[kind]}`);
-      writeSync(2, `progress ${JSON.stringify({ ...spent, cpuMs: cpuMs() - spent.cpuMs })}\n`);
+      if (progress) writeSync(2, `progress ${JSON.stringify({ ...spent, cpuMs: cpuMs() - spent.cpuMs })}\n`);
     }
   };
   return {
@@ -137,12 +154,45 @@ const memory = spec.memory ? { base: 0, held: 0, at: '' } : null;
 if (memory) memory.base = process.memoryUsage().heapUsed + process.memoryUsage().external;
 const peakKnown = resetPeak();
 const rssBefore = process.memoryUsage.rss();
-const front = instrumented(target, spent, memory);
+const front = instrumented(target, spent, memory, true);
 spent.cpuMs = cpuMs();
 const wallStart = performance.now();
 const report = checkGradients(front, inputs, { mode: spec.mode, seed: 7 });
 const wallMs = performance.now() - wallStart;
 spent.cpuMs = cpuMs() - spent.cpuMs;
+// the first check's peak, before any warm check runs
+const peakRssBytes = peakKnown ? peakRss() - rssBefore : NaN;
+
+/** The warm checks' and the forward + vjp timings' medians; each check's verdict must be the first's. */
+function warmChecks(): Pick<RowResult, 'warmChecks' | 'warmCpuMs' | 'warmTargetCpuMs' | 'warmFbMs'> {
+  const checks: number[] = [];
+  const targets: number[] = [];
+  const fbs: number[] = [];
+  let checksMs = 0;
+  for (let i = 0; i < WARM_CHECKS || checksMs < WARM_MS; i++) {
+    const spent: Spent = { forward: 0, vjp: 0, jvp: 0, targetCpuMs: 0, targetWallMs: 0, cpuMs: 0 };
+    const front = instrumented(target, spent, null, false);
+    // no collection forced here: as in a suite, a check's garbage goes in collections during what
+    // runs next, and its freed memory is reused. A forced one hands the freed pages back to the
+    // system, and whoever allocates next faults them in afresh (the dense layer at 10⁵: 120 ms a
+    // check, 84 without; softsign at 10⁶: its target's calls 224 ms a check, 37 without)
+    const start = cpuMs();
+    const { verdict } = checkGradients(front, inputs, { mode: spec.mode, seed: 8 + i });
+    checks.push(cpuMs() - start);
+    checksMs += checks.at(-1)!;
+    targets.push(spent.targetCpuMs);
+    if (verdict !== report.verdict) throw new Error(`warm check with seed ${8 + i}: ${verdict}, the first check: ${report.verdict}`);
+    for (let k = 0; k < FB_PER_WARM_CHECK; k++) {
+      const fb = cpuMs();
+      target.forward(inputs);
+      target.vjp(inputs, cotangent);
+      fbs.push(cpuMs() - fb);
+    }
+  }
+  return { warmChecks: checks.length, warmCpuMs: median(checks), warmTargetCpuMs: median(targets), warmFbMs: median(fbs) };
+}
+
+const warmFigures = spec.mode === 'fast' && !spec.memory ? warmChecks() : {};
 
 const worst = report.worst;
 const entry = worst && worst.input !== null ? `input ${worst.input} [${worst.index.join(', ')}]` : report.verdict === 'fail' ? 'a projection' : '—';
@@ -159,6 +209,7 @@ const result: RowResult = {
   wallMs,
   fbMs: t.fb!.median,
   fMs: t.f!.median,
-  ...(memory ? { heldBytes: memory.held, heldAt: memory.at } : { peakRssBytes: peakKnown ? peakRss() - rssBefore : NaN }),
+  ...warmFigures,
+  ...(memory ? { heldBytes: memory.held, heldAt: memory.at } : { peakRssBytes }),
 };
 console.log(JSON.stringify(result));
