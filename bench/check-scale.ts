@@ -151,7 +151,7 @@ export const SCALE_LEGEND = [
   `Fast rows, warm: ${WARM_CHECKS} further checks of the same case (seeds 8, 9, ...), more while they take under ${WARM_MS / 1000} s of CPU, each followed by ${FB_PER_WARM_CHECK} timed forward + vjp. F+B eq. warm: the checks\' median CPU over the forward + vjp\'s median;`,
   '  check ÷ target warm: the checks\' median CPU over the median CPU inside their target\'s calls. The issue\'s F+B and elementwise lines judge the fast rows on these.',
   'peak RSS ÷ input: resident memory\'s peak during the check above what it was before, over the input\'s bytes (garbage not yet collected and the target\'s own temporaries included).',
-  'held ÷ input: the most the check kept alive at any call of the target (collected before and after each call, in a second run), over the input\'s bytes.',
+  'held ÷ input: the most the check kept alive at any call of the target (collected before and after each call, in a second run), beyond the result the target had just returned (its own allocation, as the issue counts it), over the input\'s bytes.',
 ].join('\n');
 
 /** The issue's targets, judged on the rows that ran (a row stopped at the limit misses its target). */
@@ -176,7 +176,7 @@ export function scaleTargets(rows: readonly ScaleRow[], limitSeconds: number): {
       (r) => `${ratio(r).toFixed(1)}×, ${formatMs(r.cpuMs)}${r.found ? '' : ', NOT FOUND'}`),
     ...judge('scalar loss, 1e6 entries: one wrong entry found in ≤ 500 forward evaluations', planted.filter((r) => r.kind === 'logcosh' && r.n >= 1e6), (r) => r.found && r.forward <= 500,
       (r) => `${r.forward} forwards${r.found ? '' : ', NOT FOUND'}`),
-    ...judge('1e6 parameters: the check holds ≤ 12× the input\'s bytes', rows.filter((r) => r.n >= 1e6), (r) => (r.heldBytes ?? Infinity) <= 12 * r.inputBytes,
+    ...judge('1e6 parameters: the check holds ≤ 12× the input\'s bytes beyond what the target allocates', rows.filter((r) => r.n >= 1e6), (r) => (r.heldBytes ?? Infinity) <= 12 * r.inputBytes,
       (r) => `${r.mode}${r.planted ? ' planted' : ''} ${times(r.heldBytes ?? NaN, r.inputBytes)}`),
   ].map((t) => ({ ...t, measured: `${t.measured} (limit ${limitSeconds} s)` }));
 }
