@@ -63,6 +63,20 @@ describe('spares', () => {
     }
   });
 
+  test('where the host has no structuredClone (ECMAScript alone), every array is fresh and none handed out is ever detached', () => {
+    const clone = globalThis.structuredClone;
+    Reflect.deleteProperty(globalThis, 'structuredClone');
+    try {
+      const spares = new Spares();
+      const taken = spares.take(1000).fill(1);
+      spares.give([taken]);
+      expect(spares.take(1000).length).toBe(1000);
+      expect(taken.length).toBe(1000);
+    } finally {
+      globalThis.structuredClone = clone;
+    }
+  });
+
   test('once released, what was given back is let go: a later take does not detach it', () => {
     const spares = new Spares();
     const taken = spares.take(1000);

@@ -7,7 +7,7 @@
  * Every array handed out stands on a new ArrayBuffer (structuredClone's transfer moves the memory
  * without copying it): a target that kept an input it was given holds a detached, empty buffer
  * from then on, never memory that changes under it, and one that caches by buffer finds none of
- * its keys again.
+ * its keys again. A host without structuredClone (ECMAScript alone) gets fresh arrays only.
  */
 export class Spares {
   /** Buffers given back and not yet taken, by length in bytes. */
@@ -25,6 +25,9 @@ export class Spares {
 
   /** Take back the arrays among these that came from `take`, the checker reading them no more; anything else is left alone. */
   give(arrays: Iterable<Float64Array>): void {
+    // a host without structuredClone (ECMAScript alone, as in a bare vm context) cannot hand memory
+    // out under a new buffer: nothing is kept, and every array taken is fresh
+    if (typeof structuredClone !== 'function') return;
     for (const { buffer } of arrays) {
       // one the target detached (transferred away, as to a worker) has nothing left to hand out
       if (!(buffer instanceof ArrayBuffer) || !this.out.delete(buffer) || buffer.byteLength === 0) continue;
