@@ -150,7 +150,9 @@ export class ProjectedNoise {
     const { high, low, projected } = this;
     let range = 0;
     for (let i = 0; i < this.count; i++) range += high![i]! - low![i]!;
+    // let go as well as given back: the spares may detach them, and nothing here reads them again
     this.spares.give([high!, low!]);
+    this.high = this.low = undefined;
     const fits = pooled(this.steps, PROJECTIONS, (j, into) => projected.forEach((p, k) => (into[k] = p[j]!)));
     return readingOf({ ...fits, variance: fits.variance / PROJECTIONS, unbentVariance: fits.unbentVariance / PROJECTIONS, range }, size);
   }
