@@ -287,8 +287,10 @@ export function probeAlong(
           : fitWindow({ halfWidth, residuals: Float64Array.from(dense as Sample[], (s) => s.phi[c]! - s.along[c]!), quantisation });
         if (denseFit.adequate) judged = judgeAll(c, denseFit.estimate, undefined, movement);
       }
-      // a window cut at kinks inside it may hold more it could not see: smaller windows are cleaner
-      if (fit.estimate.hinges > 0 && w < settings.halvings) {
+      // a window cut at kinks inside it may hold more it could not see, and one whose samples scatter
+      // beyond any rounding (a pole or jumps inside it) says nothing: smaller windows are cleaner
+      const scattered = judged.some((x) => x.scatter !== undefined);
+      if ((fit.estimate.hinges > 0 || (scattered && !candidate)) && w < settings.halvings) {
         if (!candidate) results.set(c, judged.map((x) => (x.verdict === 'fail' ? { ...x, verdict: 'inconclusive' } : x)));
         continue;
       }
@@ -398,5 +400,10 @@ function judge(
   // window (sin(10¹²·x)): their slope says nothing of the derivative at the input, and a
   // disagreement with it is no evidence
   if (verdict === 'fail' && scatter > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter };
+  // nor is an agreement (or a kink) with samples that really scatter so — not a floor under a flat
+  // window's — evidence of anything: a staircase of treads narrower than the window (floor(a / b))
+  // reads as a slope its secant's, which a / b's gradient, wrong there, agrees with
+  const spread = movement && movement.size > 0 ? fitted.spread / movement.size : 0;
+  if (spread > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter: spread };
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }

@@ -34,8 +34,10 @@ export interface SlopeEstimate {
   /** Half the jump of R's slope at 0 (right minus left) when the window has a kink at 0, with its error; else 0, 0. */
   kink: number;
   kinkSe: number;
-  /** The noise of one sample of R (standard deviation), read off the residuals. */
+  /** The noise of one sample of R (standard deviation), read off the residuals, at least the floor of the outputs' rounding. */
   noise: number;
+  /** The residuals' own standard deviation, without that floor: how far the samples really scatter (0 on a flat window). */
+  spread: number;
   /** The degree of the polynomial the slope was read with. */
   degree: number;
   /** Kinks inside the window (not at 0) whose far side was left out. */
@@ -362,7 +364,7 @@ function estimateOf(judged: Judged, region: Region, degree: number, cuts: number
   const p = fit.coefficients.length;
   const c = fit.coefficients;
   const cov = (i: number, j: number) => variance * fit.inverse[i * p + j]!;
-  const common = { noise: Math.sqrt(variance), degree, hinges: cuts - (region.split ? 1 : 0), samples: fit.residuals.length, halfWidth };
+  const common = { noise: Math.sqrt(variance), spread: Math.sqrt(fit.rss / fit.dof), degree, hinges: cuts - (region.split ? 1 : 0), samples: fit.residuals.length, halfWidth };
   if (!region.split) return { slope: c[1]! / halfWidth, se: Math.sqrt(cov(1, 1)) / halfWidth, kink: 0, kinkSe: 0, ...common };
   // the slopes at 0: the polynomial's on the left, plus the ramp's on the right; reported as their
   // mean, slope + jump/2, and half the jump, each with its error bar
