@@ -12,7 +12,7 @@ pole, whose samples scatter beyond any rounding, neither failing nor passing any
 import { describe, expect, test } from 'vitest';
 import { float32Cases } from '../../fixtures/float32.js';
 import { cancellingTanh, crossEntropyAsLseMinusLogit, kernelError } from '../../fixtures/noisy-forwards.js';
-import { Tensor, tensor } from '../tensor/index.js';
+import { Tensor, randn, tensor } from '../tensor/index.js';
 import type { Differentiable } from './differentiable.js';
 import { checkGradients, formatReport } from './index.js';
 import type { GradCheckReport } from './report.js';
@@ -309,6 +309,19 @@ describe('samples that scatter beyond any rounding: jumps and poles inside a win
     expect(wrong, text(wrong)).toMatchObject({ verdict: 'fail', precision: 'float32' });
     // its own gradient, 0, passes
     expect(checkGradients(floorDiv(false), [...inputs]).ok).toBe(true);
+  });
+
+  test('floor(a / b) over 300 entries: each value\'s share of the scatter, not the sum\'s, says its windows across jumps say nothing', () => {
+    // a / b a whole number plus a fraction, some a hair above a jump: against the sum of the 300
+    // values' sizes, their jumps' scatter is about √300 times smaller than against each value's,
+    // and passed for rounding
+    const n = 300;
+    const b = randn([n], 102).data.map((v) => Math.fround(Math.abs(v) < 0.3 ? 0.3 * Math.sign(v || 1) : v));
+    const q = randn([n], 202).data.map((v) => Math.floor(v * 4) + 0.2 + ((0.6 * (((v * 1000) % 1) + 1)) % 1));
+    const inputs = [new Tensor(q.map((v, i) => Math.fround(v * b[i]!)), [n]), new Tensor(b, [n])];
+    const wrong = checkGradients(floorDiv(true), inputs, { seed: 2 });
+    expect(wrong, text(wrong)).toMatchObject({ verdict: 'fail', precision: 'float32' });
+    expect(checkGradients(floorDiv(false), inputs, { seed: 2 }).ok).toBe(true);
   });
 
   test('a / b with b a window\'s half-width from 0: the windows across the pole say nothing, and a smaller one passes the right gradient at a tolerance below it', () => {

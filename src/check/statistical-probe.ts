@@ -11,7 +11,7 @@
 import { Rng, Tensor } from '../tensor/index.js';
 import { ROUNDING_LIKE } from './noise.js';
 import { type Misfit, type SlopeEstimate, fitWindow, jitteredPositions } from './statistical.js';
-import { type InputSpace, absDot, dot } from './space.js';
+import { type InputSpace, absDot, dot, productSizes } from './space.js';
 import type { GuardedTarget } from './target.js';
 
 export interface ProbeSettings {
@@ -114,6 +114,8 @@ interface Sample {
   quantisation: Float64Array;
   /** Σ|v_i y_i|: the size of φ_c's terms, which its rounding scales with. */
   size: Float64Array;
+  /** √Σ(v_i y_i)²: what the terms' own roundings, each a share of its term, add up to in φ_c. */
+  spread: Float64Array;
 }
 
 /** The spacing of a format's values at x. */
@@ -189,7 +191,7 @@ export function probeAlong(
         for (let i = 0; i < y.length; i++) q += (v[i]! * ulpOf(y[i]!, settings.mantissaBits)) ** 2;
         return q / 12;
       }),
-      size: Float64Array.from(cotangents, (v) => absDot(v, y)),
+      ...sizesOf(cotangents, y),
     };
     samples.set(t, s);
     return s;
@@ -205,7 +207,7 @@ export function probeAlong(
     const rounding = Math.max(...window.map((s) => s.quantisation[c]!));
     const quantisation = Math.max(rounding, flat ? flatFloor[c]! : 0);
     const phis = window.map((s) => s.phi[c]!);
-    const movement: Movement = { range: Math.max(...phis) - Math.min(...phis), quantum: Math.sqrt(12 * rounding), size: Math.max(...window.map((s) => s.size[c]!)) };
+    const movement: Movement = { range: Math.max(...phis) - Math.min(...phis), quantum: Math.sqrt(12 * rounding), size: Math.max(...window.map((s) => s.size[c]!)), spread: Math.max(...window.map((s) => s.spread[c]!)) };
     return { residuals, quantisation, movement };
   };
   let jitter: Rng | undefined;
@@ -334,11 +336,18 @@ function confirm(previous: ProbeComparison, next: ProbeComparison, settings: Pro
   return previous;
 }
 
-/** How far φ moved across a window, the unit in the last place of its outputs there, and the largest size of its terms. */
+/** How far φ moved across a window, the unit in the last place of its outputs there, and the largest size and spread of its terms. */
 interface Movement {
   range: number;
   quantum: number;
   size: number;
+  spread: number;
+}
+
+/** Each cotangent's Σ|v_i y_i| and √Σ(v_i y_i)² (see Sample). */
+function sizesOf(cotangents: readonly Float64Array[], y: Float64Array): Pick<Sample, 'size' | 'spread'> {
+  const sizes = cotangents.map((v) => productSizes(v, y));
+  return { size: Float64Array.from(sizes, (s) => s.terms), spread: Float64Array.from(sizes, (s) => s.spread) };
 }
 
 /**
@@ -396,14 +405,13 @@ function judge(
     const outside = (Math.abs(estimate.slope) - Math.abs(estimate.kink) - allowance) / Math.hypot(estimate.se, estimate.kinkSe);
     verdict = outside > settings.threshold ? 'fail' : 'nonsmooth';
   } else verdict = z > settings.threshold ? 'fail' : 'agree'; // not significant: what the samples resolve is the tolerance
-  // samples scattered beyond any arithmetic's rounding may be an oscillation faster than the
-  // window (sin(10¹²·x)): their slope says nothing of the derivative at the input, and a
-  // disagreement with it is no evidence
-  if (verdict === 'fail' && scatter > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter };
-  // nor is an agreement (or a kink) with samples that really scatter so — not a floor under a flat
-  // window's — evidence of anything: a staircase of treads narrower than the window (floor(a / b))
-  // reads as a slope its secant's, which a / b's gradient, wrong there, agrees with
-  const spread = movement && movement.size > 0 ? fitted.spread / movement.size : 0;
+  // samples that really scatter beyond any arithmetic's rounding (not a floor under a flat
+  // window's) may be an oscillation faster than the window (sin(10¹²·x)), a pole or a staircase of
+  // treads narrower than it (floor(a / b), whose secant slope a / b's gradient, wrong there, agrees
+  // with): their slope says nothing of the derivative at the input, and neither a disagreement
+  // with it nor an agreement is evidence. Each value's share, not the sum's: n values' own
+  // roundings add up to √n of one's, not n, and a staircase over many values passed for rounding
+  const spread = movement && movement.spread > 0 ? fitted.spread / movement.spread : 0;
   if (spread > ROUNDING_LIKE) return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict: 'inconclusive', scatter: spread };
   return { ...base, numeric: analytic + estimate.slope, estimate, z, verdict };
 }
