@@ -1,10 +1,10 @@
 /**
- * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,scale,mutants,detection,suite,workers] [-- --quick]
+ * npm run bench [-- --skip-suite] [-- --only=engine,matmul,check,scale,mutants,detection,hostile,suite,workers] [-- --quick]
  *   [-- --limit=<seconds a scale row may take>] [-- --kinds=softsign,tanh,dense,logcosh]
  *   [-- --profile=<folder for a CPU profile of every scale row>]
  *
  * Detection (BENCHMARKS part 5) runs only when asked for (--only=detection): it takes about half
- * an hour.
+ * an hour. So do hostile functions (part 5b, --only=hostile): about two minutes.
  *
  * Prints one table per part and the targets met or missed, and writes bench/results.json.
  * Speed is only ever stated as a ratio to a peer measured in the same run (tfjs-cpu, the
@@ -20,6 +20,7 @@ import { SCALE_LEGEND, type ScaleRow, benchCheckScale, checkScaleTable, scaleTar
 import { benchEngine, engineTable, modelCases, type EngineRow } from './engine-vs-tfjs.js';
 import { benchMatmul, matmulTable, type MatmulRow } from './matmul.js';
 import { TARGETS, alarmTable, benchDetection, catchTable, defaultChecker, type DetectionResult } from './detection.js';
+import { type HostileRow, benchHostile, hostileTable } from './hostile.js';
 import { load, machine, median, table } from './measure.js';
 import { type MutantCatchRow, benchMutantCatchRates, mutantCatchTable } from './mutant-catch-rates.js';
 import { benchSuite, suiteTable, type SuiteRun } from './suite.js';
@@ -39,7 +40,7 @@ const { values: args } = parseArgs({
 });
 const only = args.only?.split(',');
 const quick = args.quick;
-const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && (part !== 'suite' || !args['skip-suite']));
+const wants = (part: string) => (only ? only.includes(part) : part !== 'detection' && part !== 'hostile' && (part !== 'suite' || !args['skip-suite']));
 const limitSeconds = Number(args.limit);
 const kinds = args.kinds?.split(',') as ScaleKind[] | undefined;
 const unknownKind = kinds?.find((k) => !SCALE_KINDS.includes(k));
@@ -73,6 +74,7 @@ const results: {
   mutantCatchRates?: MutantCatchRow[];
   suite?: SuiteRun[];
   detection?: DetectionResult;
+  hostile?: HostileRow[];
   workers?: WorkersBench;
   targets?: Target[];
   git: { commit: string; uncommitted: string[] };
@@ -195,6 +197,17 @@ if (wants('detection')) {
   );
   const passing = probe.alarms.flatMap((r) => r.forwardPassing);
   target('float32: a passing check costs ≤ 200 forward evaluations', Math.max(...passing) <= 200, `mean ${(passing.reduce((a, b) => a + b, 0) / passing.length).toFixed(0)}, max ${Math.max(...passing)}`);
+}
+
+if (wants('hostile')) {
+  console.log('5b. Hostile functions: staircases and oscillations beyond any rounding, seeded default checks');
+  const rows = benchHostile(quick);
+  results.hostile = rows;
+  console.log(`\n${hostileTable(rows)}\n`);
+  const wrongPassed = rows.filter((r) => r.gradient === 'wrong' && r.target.startsWith('floor'));
+  target('floor(a / b) with a / b\'s gradient never passes', wrongPassed.every((r) => (r.verdicts.pass ?? 0) === 0), wrongPassed.map((r) => `${r.verdicts.pass ?? 0}/${r.checks}`).join(', '));
+  const rightFailed = rows.filter((r) => r.gradient === 'right');
+  target('a right gradient never fails (floor(a / b), sin(w·x))', rightFailed.every((r) => (r.verdicts.fail ?? 0) === 0), rightFailed.map((r) => `${r.verdicts.fail ?? 0}/${r.checks}`).join(', '));
 }
 
 if (wants('suite')) {
