@@ -1,5 +1,6 @@
 import { Tensor, formatShape, isTensor } from '../tensor/index.js';
 import { judgedBy, noiseOfDoubted } from './arithmetic.js';
+import { SAFETY } from './compare.js';
 import { type Context, type Disagreement, type Judging, compareAlong, confirmedProjection, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { finiteDifferences } from './fast.js';
@@ -405,6 +406,13 @@ const SLIGHT = 1e-4;
 function adviceFor(c: Comparison): string {
   if (c.statistics) return statisticalAdvice(c.statistics);
   if (!Number.isFinite(c.absError) || !Number.isFinite(c.tolerance)) return 'The values overflow float64 here: check at inputs where they are smaller.';
+  if (c.absError <= c.tolerance && c.tolerance < Math.abs(c.numeric)) {
+    return (
+      `The finite differences agree, but only to within ${(c.tolerance / Math.abs(c.numeric)).toExponential(1)} of the derivative (their own error, ${SAFETY} times over): ` +
+      'a derivative off by less would agree as well. The function changes nearly as fast as the smallest usable step (an oscillation), or its forward is noisy. ' +
+      'Check it at other inputs, or compute its forward in float64 if it is not.'
+    );
+  }
   return (
     'The finite differences do not settle as the steps shrink, down to 2^-30 of the entry: the function changes faster than any usable step ' +
     '(an oscillation), or its forward is noisy. Check it at other inputs, or compute its forward in float64 if it is not.'

@@ -389,6 +389,18 @@ describe('judge', () => {
     expect(judge(7.2e7, { ...cancelled, sidedError: 2, sidedRounding: 1 }, 0, settings, where).verdict).toBe('fail');
   });
 
+  test('an agreement within a tolerance its own error makes more than 2^-10 of the slope is inconclusive; one that is rounding still agrees', () => {
+    // sin(3.9·10⁹·x), fast mode, seed 38: an error of 0.3% of the slope, a tolerance of 5%, and a vjp 1% off agreed
+    const barely = numeric({ central: 1.113e9, error: 3.7e6, rounding: 2e4, secant: 640, limit: 5e10, crisp: false });
+    expect(judge(1.124e9, barely, 0, settings, where).verdict).toBe('inconclusive');
+    expect(judge(1.113e9, barely, 0, settings, where).verdict).toBe('inconclusive');
+    // what it disagrees with by more than its tolerance still fails
+    expect(judge(1.3e9, barely, 0, settings, where).verdict).toBe('fail');
+    // the twins: an error of 2^-15 of the slope vouches for it; so does one within SAFETY times the rounding
+    expect(judge(1.113e9, { ...barely, error: 1.113e9 * 2 ** -15 }, 0, settings, where).verdict).toBe('agree');
+    expect(judge(1.124e9, { ...barely, rounding: 3.7e6 / 16 }, 0, settings, where).verdict).toBe('agree');
+  });
+
   test('one-sided slopes within their tolerance are no kink', () => {
     const noisy = numeric({ central: 1, left: 0, right: 1, sidedError: 1 / 16 });
     const c = judge(1, noisy, 0, settings, where);
