@@ -1,6 +1,6 @@
 import { Tensor, formatShape, isTensor } from '../tensor/index.js';
 import { judgedBy, noiseOfDoubted } from './arithmetic.js';
-import { SAFETY } from './compare.js';
+import { SAFETY, agreesLoosely } from './compare.js';
 import { type Context, type Disagreement, type Judging, compareAlong, confirmedProjection, newContext } from './context.js';
 import type { Differentiable } from './differentiable.js';
 import { finiteDifferences } from './fast.js';
@@ -302,11 +302,13 @@ function compare(ctx: Context, mode: Mode): Search {
  * its analytic slope one the steps could show (see Derivatives.limit). Runs of steps move the
  * input on one lattice, so an oscillation far faster than any step that aliases into a smooth
  * curve on one run does on the next as often as not (sin(3.4·10¹³·x): a crisp slope of 44 for
- * 6.8·10¹²; sin(2.5·10¹³·x): 502 ± 509 read as rounding for 9.5·10⁸).
+ * 6.8·10¹²; sin(2.5·10¹³·x): 502 ± 509 read as rounding for 9.5·10⁸). An entry that agreed, if
+ * too loosely to vouch for it, told: its steps read the slope, and the probe's disagreement is the
+ * probe's alone (softplus(5·10⁹·(x − c))/5·10⁹ 1e-10 from its bend: both 12% low, the probe sharp).
  */
 function standing(ctx: Context, { comparison, direction, cotangent, analytic }: Disagreement): Comparison | undefined {
   const { quantity } = comparison;
-  const untold = ctx.ledger.mismatches.some((c) => c.input !== null && c.quantity === quantity && c.verdict === 'inconclusive');
+  const untold = ctx.ledger.mismatches.some((c) => c.input !== null && c.quantity === quantity && c.verdict === 'inconclusive' && !agreesLoosely(c));
   if (comparison.verdict !== 'fail' || !untold) return undefined;
   const confirmed = compareAlong(ctx, direction, cotangent, analytic, { input: null, index: [], quantity }, true);
   const sharp = confirmed.tolerance < Math.abs(confirmed.numeric) && Math.abs(confirmed.analytic) <= confirmedProjection(ctx, direction, cotangent).limit;
@@ -406,10 +408,10 @@ const SLIGHT = 1e-4;
 function adviceFor(c: Comparison): string {
   if (c.statistics) return statisticalAdvice(c.statistics);
   if (!Number.isFinite(c.absError) || !Number.isFinite(c.tolerance)) return 'The values overflow float64 here: check at inputs where they are smaller.';
-  if (c.absError <= c.tolerance && c.tolerance < Math.abs(c.numeric)) {
+  if (agreesLoosely(c)) {
     return (
       `The finite differences agree, but only to within ${(c.tolerance / Math.abs(c.numeric)).toExponential(1)} of the derivative (their own error, ${SAFETY} times over): ` +
-      'a derivative off by less would agree as well. The function changes nearly as fast as the smallest usable step (an oscillation), or its forward is noisy. ' +
+      'a derivative off by less would agree as well. The function changes nearly as fast as the smallest usable step (an oscillation, or a bend as sharp), or its forward is noisy. ' +
       'Check it at other inputs, or compute its forward in float64 if it is not.'
     );
   }

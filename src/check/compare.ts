@@ -23,6 +23,8 @@ export interface NumericDerivative {
   /** The largest slope the steps could show, and whether they settled on time (see Derivatives.limit). */
   limit: number;
   crisp: boolean;
+  /** How far apart runs of steps that never agreed lie (see Derivatives.spread): 0 where they agreed. */
+  spread: number;
   /** How far φ jumps across the input (0 where it is continuous), its error, and the rounding of φ itself. */
   jump: number;
   jumpError: number;
@@ -50,19 +52,54 @@ const NOISE = SAFETY * SAFETY;
 
 /**
  * An agreement vouches for a derivative to within its tolerance, which the extrapolation's own
- * error makes SAFETY times itself: where that error is beyond what rounding explains (SAFETY times
- * the rounding: more than noise read low and amplified) and the tolerance it makes beyond this
- * share of the slope, a derivative off by less would agree as well — no evidence that it is right.
- * An oscillation the smallest steps barely resolve settles so: sin(3.9·10⁹·x) with its vjp 1% off
- * agreed within 5% (an error of 0.3%), and passed 22 of 284 seeded checks at 10⁹ ≤ w < 10¹⁰.
- * Inconclusive, the probe is localised, and entries whose steps resolve their slope fail. A
- * tolerance that is rounding (a slope small beside its values, a saturated unit's) still agrees:
- * nothing finer can be read there, and a pass says how small it is (see Ledger.vague).
+ * error makes SAFETY times itself: where that error is beyond what rounding explains and the
+ * tolerance it makes beyond this share of the slope, a derivative off by less would agree as well
+ * — no evidence that it is right. An oscillation the smallest steps barely resolve settles so:
+ * sin(3.9·10⁹·x) with its vjp 1% off agreed within 5% (an error of 0.3%), and passed 22 of 284
+ * seeded checks at 10⁹ ≤ w < 10¹⁰. Inconclusive, the probe is localised, and entries whose steps
+ * resolve their slope fail. A tolerance that is rounding (a slope small beside its values, a
+ * saturated unit's; float32 values differenced at steps of 2^-10) still agrees: nothing finer can
+ * be read there, and a pass says how small it is (see Ledger.vague).
  */
 const LOOSE = 2 ** -10;
 
+/**
+ * An error within this many times the rounding read is what rounding explains: noise is read at
+ * about a third of its size, and a tableau amplifies it a little (the correct checks of the suite
+ * that agree within 2^-10 of their slope err by 1.3 times their rounding at the 90th percentile). A
+ * sine whose phase a step turns by a tenth of a radian erred by 15 times it, its tolerance 1% of
+ * its slope.
+ */
+const ROUNDING_READ = 4;
+
 function loose({ error, rounding, central, secant }: NumericDerivative): boolean {
-  return error > SAFETY * rounding && SAFETY * error > LOOSE * Math.max(Math.abs(central), secant);
+  return error > ROUNDING_READ * rounding && SAFETY * error > LOOSE * Math.max(Math.abs(central), secant);
+}
+
+/**
+ * An inconclusive comparison that agrees within a tolerance short of the derivative itself: the
+ * finite differences resolve it, only too loosely to vouch for it. Such an entry does not reproduce
+ * a probe's disagreement (see standing in checkGradients), as one that could not tell would.
+ */
+export function agreesLoosely(c: Comparison): boolean {
+  return c.verdict === 'inconclusive' && c.absError <= c.tolerance && c.tolerance < Math.abs(c.numeric);
+}
+
+/**
+ * A disagreement the estimates themselves contradict is no evidence. Runs of steps that never
+ * agreed may put the value anywhere among theirs (see Derivatives.spread). And a step's central
+ * quotient is the mean of its one-sided ones: one-sided slopes whose mean breaks from the central
+ * value beyond their errors read other runs or rows of steps, and where they bear out the analytic
+ * value, the central one may be what aliased — sin(1.6·10⁹·x) at 0.85 read a central 0.0019 ± 0.85
+ * beside one-sided slopes of 3.31·10⁵ ± 300 along its direction, the right one. (An agreement stands: an aliased value
+ * matching the analytic one to its tolerance is no chance worth a verdict.)
+ */
+function contested(numeric: NumericDerivative, analytic: number, absError: number, tolerance: number, fromAnalytic: number): boolean {
+  const { central, left, right, error, rounding, sidedError, sidedRounding, spread } = numeric;
+  const sides = (left + right) / 2;
+  const sidedTolerance = SAFETY * ((sidedError + sidedRounding) / 2 + fromAnalytic);
+  const untied = Math.abs(central - sides) > SAFETY * (error + rounding) + sidedTolerance;
+  return (untied && Math.abs(analytic - sides) <= sidedTolerance) || absError <= tolerance + SAFETY * spread;
 }
 
 /**
@@ -161,7 +198,7 @@ export function judge(
   }
   // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
   // makes no estimate better
-  const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
+  const unresolved = Math.max(numeric.error, numeric.spread) > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
   // beyond the steps, and not φ's own slope across them either: no evidence (a smooth φ's estimate is
   // its secant, and further runs of steps bear it out: a first run that aliased into a line over its
   // four steps, sin(3.8·10¹²·x) at 0.67, read -7.03 for a secant of 6.99, and runs that disagreed by 56)
@@ -174,6 +211,6 @@ export function judge(
   // disagreement. An agreement with the analytic value stands; so does a disagreement where the
   // sides resolve the slope to a few parts in a hundred (sin(4.9·10⁸·x) at ½, ± 8% of it).
   const sides = numeric.sidedError > NOISE * numeric.sidedRounding + Math.abs(central);
-  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? (loose(numeric) ? 'inconclusive' : 'agree') : sides ? 'inconclusive' : 'fail';
+  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? (loose(numeric) ? 'inconclusive' : 'agree') : sides || contested(numeric, analytic, absError, tolerance, fromAnalytic) ? 'inconclusive' : 'fail';
   return compared(central, tolerance, verdict);
 }

@@ -377,14 +377,38 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
     [2577562825.401607, [0.0012972259129266916, -0.9151059787036653, 1.696263649474969, -1.7365099930486356], 'fast', 2751],
     [2650737917.472836, [0.34092701362739053, -0.5541003519648751, -0.9166750838144999, 1.8914728476567317], 'auto', 613],
     [10140073353.395737, [0.05108081085061089, -0.25204813452165853, -0.6489998014754339, 0.12236038755753897], 'auto', 161],
+    // its error 15 times the rounding it read, its tolerance 1.01% of the slope
+    [3171587009.8529596, [-0.9504526208881083, -0.3337375396291491, -0.3073945374627205], 'auto', 50],
   ] as const)('a probe the smallest steps barely resolve agrees only within a few percent, which vouches for nothing: sin(%d·x) at %j (%s mode, seed %d), 1 percent off, fails at an entry; its right gradient is not failed', (w, x, mode, seed) => {
-    // its tolerance was 1–20% of the slope (an extrapolation error of 0.1–1%), and the 1% passed
+    // its tolerance was 1–20% of the slope (an extrapolation error of 0.06–1%), and the 1% passed
     const off = checkGradients(sinOf(w, (v) => 1.01 * w * Math.cos(w * v)), [tensor([...x])], { mode, seed });
     expect(off.verdict, text(off)).toBe('fail');
     expect(off.worst!.input).toBe(0);
     expect(off.worst!.analytic / off.worst!.numeric).toBeCloseTo(1.01, 3);
     const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [tensor([...x])], { mode, seed });
     expect(right.verdict, text(right)).not.toBe('fail');
+  });
+
+  test.each([
+    // four runs aliased alike into smooth lines of slope −34 and never agreed; a fifth read 1.6·10⁶
+    [3721575.893183457, [-0.5356206339202827], 'full', 1255, 'inconclusive'],
+    // the central quotients aliased to 0.0019 where the one-sided slopes read 3.31·10⁵, the right one
+    [1586075106.8593416, [1.79437408365109, 0.8494642090535445, 1.9069444141514653, 0.7575751154415293], 'full', 1024, 'fail'],
+    [2019519877.1907535, [1.3129990880795486, -0.6851963371942964], 'auto', 2515, 'fail'],
+  ] as const)('finite differences that contradict themselves fail nothing: sin(%d·x) at %j (%s mode, seed %d), its right gradient is not failed; 1 percent off, %s', (w, x, mode, seed, off) => {
+    const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [tensor([...x])], { mode, seed });
+    expect(right.verdict, text(right)).not.toBe('fail');
+    expect(checkGradients(sinOf(w, (v) => 1.01 * w * Math.cos(w * v)), [tensor([...x])], { mode, seed }).verdict).toBe(off);
+  });
+
+  test('an entry that agrees too loosely to vouch for its slope still does not reproduce a probe’s disagreement: softplus(w·(x − c))/w 5.4e-11 beyond its bend at w = 5·10⁹ is not failed', () => {
+    // the probe's steps read its slope 12% low, sharply; the entry's read it 11% low within 13%
+    const w = 4955206165.801715;
+    const c = 0.8921935152032943;
+    const softplus = elementwise('softplus', (v) => Math.log1p(Math.exp(w * (v - c))) / w, (v) => 1 / (1 + Math.exp(-w * (v - c))));
+    const report = checkGradients(softplus, [tensor([0.8921935152575005])], { mode: 'auto', seed: 116 });
+    expect(report.verdict, text(report)).toBe('inconclusive');
+    expect(report.message).toMatch(/The finite differences agree, but only to within 1\.5e-1 of the derivative \(their own error, 16 times over\)/);
   });
 
   test('an entry whose first run aliased is resolved by further runs at fractions prime to its direction: sin(4.77·10⁶·x) at ½, 1% off, fails at the entry', () => {
