@@ -204,10 +204,10 @@ if (wants('hostile')) {
   const rows = benchHostile(quick);
   results.hostile = rows;
   console.log(`\n${hostileTable(rows)}\n`);
-  const wrongPassed = rows.filter((r) => r.gradient === 'wrong' && r.target.startsWith('floor'));
-  target('floor(a / b) with a / b\'s gradient never passes', wrongPassed.every((r) => (r.verdicts.pass ?? 0) === 0), wrongPassed.map((r) => `${r.verdicts.pass ?? 0}/${r.checks}`).join(', '));
+  const wrongPassed = rows.filter((r) => r.gradient === 'wrong');
+  target('a wrong gradient never passes', wrongPassed.every((r) => (r.verdicts.pass ?? 0) === 0), wrongPassed.map((r) => `${r.verdicts.pass ?? 0}/${r.checks}`).join(', '));
   const rightFailed = rows.filter((r) => r.gradient === 'right');
-  target('a right gradient never fails (floor(a / b), sin(w·x))', rightFailed.every((r) => (r.verdicts.fail ?? 0) === 0), rightFailed.map((r) => `${r.verdicts.fail ?? 0}/${r.checks}`).join(', '));
+  target('a right gradient never fails', rightFailed.every((r) => (r.verdicts.fail ?? 0) === 0), rightFailed.map((r) => `${r.verdicts.fail ?? 0}/${r.checks}`).join(', '));
 }
 
 if (wants('suite')) {
