@@ -23,8 +23,8 @@ export interface NumericDerivative {
   /** The largest slope the steps could show, and whether they settled on time (see Derivatives.limit). */
   limit: number;
   crisp: boolean;
-  /** How far apart runs of steps that never agreed lie (see Derivatives.spread): 0 where they agreed. */
-  spread: number;
+  /** Runs of steps never agreed on a component it weighs (see Derivatives.contested). */
+  contested: boolean;
   /** How far φ jumps across the input (0 where it is continuous), its error, and the rounding of φ itself. */
   jump: number;
   jumpError: number;
@@ -86,20 +86,17 @@ export function agreesLoosely(c: Comparison): boolean {
 }
 
 /**
- * A disagreement the estimates themselves contradict is no evidence. Runs of steps that never
- * agreed may put the value anywhere among theirs (see Derivatives.spread). And a step's central
- * quotient is the mean of its one-sided ones: one-sided slopes whose mean breaks from the central
- * value beyond their errors read other runs or rows of steps, and where they bear out the analytic
- * value, the central one may be what aliased — sin(1.6·10⁹·x) at 0.85 read a central 0.0019 ± 0.85
- * beside one-sided slopes of 3.31·10⁵ ± 300 along its direction, the right one. (An agreement stands: an aliased value
- * matching the analytic one to its tolerance is no chance worth a verdict.)
+ * A disagreement the estimates themselves contradict is no evidence. A step's central quotient is
+ * the mean of its one-sided ones: one-sided slopes whose mean breaks from the central value beyond
+ * their errors read other runs or rows of steps, and where they bear out the analytic value, the
+ * central one may be what aliased — sin(1.6·10⁹·x) at 0.85 read a central 0.0019 ± 0.85 beside
+ * one-sided slopes of 3.31·10⁵ ± 300 along its direction, the right one. (An agreement stands: an
+ * aliased value matching the analytic one to its tolerance is no chance worth a verdict.)
  */
-function contested(numeric: NumericDerivative, analytic: number, absError: number, tolerance: number, fromAnalytic: number): boolean {
-  const { central, left, right, error, rounding, sidedError, sidedRounding, spread } = numeric;
+function contradicted({ central, left, right, error, rounding, sidedError, sidedRounding }: NumericDerivative, analytic: number, fromAnalytic: number): boolean {
   const sides = (left + right) / 2;
   const sidedTolerance = SAFETY * ((sidedError + sidedRounding) / 2 + fromAnalytic);
-  const untied = Math.abs(central - sides) > SAFETY * (error + rounding) + sidedTolerance;
-  return (untied && Math.abs(analytic - sides) <= sidedTolerance) || absError <= tolerance + SAFETY * spread;
+  return Math.abs(central - sides) > SAFETY * (error + rounding) + sidedTolerance && Math.abs(analytic - sides) <= sidedTolerance;
 }
 
 /**
@@ -198,11 +195,12 @@ export function judge(
   }
   // resolved against the numeric value and φ's own slope, not the analytic: a wrong analytic value
   // makes no estimate better
-  const unresolved = Math.max(numeric.error, numeric.spread) > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
+  const unresolved = numeric.error > NOISE * numeric.rounding + Math.max(Math.abs(central), numeric.secant) / (2 * SAFETY);
   // beyond the steps, and not φ's own slope across them either: no evidence (a smooth φ's estimate is
   // its secant, and further runs of steps bear it out: a first run that aliased into a line over its
   // four steps, sin(3.8·10¹²·x) at 0.67, read -7.03 for a secant of 6.99, and runs that disagreed by 56)
-  const smooth = Math.max(Math.abs(Math.abs(central) - numeric.secant), numeric.error) <= numeric.secant * 2 ** -6;
+  // — unless runs of steps never agreed: several can alias alike into such a line, and one further down read otherwise
+  const smooth = !numeric.contested && Math.max(Math.abs(Math.abs(central) - numeric.secant), numeric.error) <= numeric.secant * 2 ** -6;
   const untestable = beyondSteps && !smooth;
   // one-sided slopes uncertain by more than the whole central value cannot tell its sign: φ's even
   // part is rougher than every step, as an oscillation faster than all of them is, whose central
@@ -211,6 +209,6 @@ export function judge(
   // disagreement. An agreement with the analytic value stands; so does a disagreement where the
   // sides resolve the slope to a few parts in a hundred (sin(4.9·10⁸·x) at ½, ± 8% of it).
   const sides = numeric.sidedError > NOISE * numeric.sidedRounding + Math.abs(central);
-  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? (loose(numeric) ? 'inconclusive' : 'agree') : sides || contested(numeric, analytic, absError, tolerance, fromAnalytic) ? 'inconclusive' : 'fail';
+  const verdict = unresolved || untestable ? 'inconclusive' : absError <= tolerance ? (loose(numeric) ? 'inconclusive' : 'agree') : sides || contradicted(numeric, analytic, fromAnalytic) ? 'inconclusive' : 'fail';
   return compared(central, tolerance, verdict);
 }

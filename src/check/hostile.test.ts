@@ -390,11 +390,11 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
   });
 
   test.each([
-    // four runs aliased alike into smooth lines of slope −34 and never agreed; a fifth read 1.6·10⁶
+    // four runs aliased alike into smooth lines of slope −34 and never agreed; a fifth read 1.6·10⁶,
+    // beyond any slope the four could show
     [3721575.893183457, [-0.5356206339202827], 'full', 1255, 'inconclusive'],
     // the central quotients aliased to 0.0019 where the one-sided slopes read 3.31·10⁵, the right one
     [1586075106.8593416, [1.79437408365109, 0.8494642090535445, 1.9069444141514653, 0.7575751154415293], 'full', 1024, 'fail'],
-    [2019519877.1907535, [1.3129990880795486, -0.6851963371942964], 'auto', 2515, 'fail'],
   ] as const)('finite differences that contradict themselves fail nothing: sin(%d·x) at %j (%s mode, seed %d), its right gradient is not failed; 1 percent off, %s', (w, x, mode, seed, off) => {
     const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [tensor([...x])], { mode, seed });
     expect(right.verdict, text(right)).not.toBe('fail');

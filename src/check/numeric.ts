@@ -49,7 +49,7 @@ export function numericOf(d: Derivatives, cotangent: Float64Array | number): Num
     rough: entry ? d.rough[cotangent]! > 0 : weighted(cotangent, d.rough, (r) => r > 0, 'some'),
     limit: size(d.limit),
     crisp: d.crisp,
-    spread: size(d.spread),
+    contested: entry ? d.contested[cotangent]! > 0 : weighted(cotangent, d.contested, (c) => c > 0, 'some'),
     // a tread only where every weighted component is flat: one that moves shows the change
     tread: (entry ? d.tread[cotangent]! > 0 : weighted(cotangent, d.tread, (t) => t > 0, 'every')) ? size(d.tread) : 0,
     jump: pick(d.jump.value),

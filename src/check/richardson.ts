@@ -68,13 +68,13 @@ export interface Derivatives {
   /** The first run settled within two steps of its first estimate: its estimates are crisp. */
   crisp: boolean;
   /**
-   * Where further runs of steps were taken and no two of them agreed (see agreeing): how far apart
-   * their values lie, which the value — the closest pair's — may be off by; 0 elsewhere. Several
-   * runs of an oscillation can alias alike, each a smooth line across its steps, and disagree with
-   * the one that went further down: sin(3.7·10⁶·x) at −0.54 read −34.1, −33.6, −33.5 and −33.6 on
-   * four runs for a slope of 1.6·10⁶, which the fifth read.
+   * 1 where further runs of steps were taken and no two of them agreed (see agreeing): the value is
+   * the closest pair's, and nothing bears out that it is φ's own slope rather than what several
+   * runs of an oscillation alias into alike — sin(3.7·10⁶·x) at −0.54 read −34.1, −33.6, −33.5 and
+   * −33.6 on four runs, each a smooth line across its steps, for a slope of 1.6·10⁶, which a fifth
+   * run further down read.
    */
-  spread: Float64Array;
+  contested: Uint8Array;
   /**
    * The estimates were taken again on further runs of steps (see differentiate), or could not be:
    * nothing more would confirm them.
@@ -270,13 +270,6 @@ function agreeing(runs: readonly Derivatives[]): boolean {
   return runs[0]!.central.value.every((_, i) => agreeingAt(runs, i));
 }
 
-/** How far apart the runs' central values of component i lie. */
-function spreadAt(runs: readonly Derivatives[], i: number): number {
-  let [low, high] = [Infinity, -Infinity];
-  for (const r of runs) [low, high] = [Math.min(low, r.central.value[i]!), Math.max(high, r.central.value[i]!)];
-  return high - low;
-}
-
 function agreeingAt(runs: readonly Derivatives[], i: number): boolean {
   const [a, b] = closest(runs.map((r) => r.central.value[i]!)).map((k) => runs[k]!) as [Derivatives, Derivatives];
   const rounding = (d: Derivatives) => d.rounding[i]! / d.central.step[i]!;
@@ -326,7 +319,7 @@ function combined(runs: readonly Derivatives[]): Derivatives {
     summed: runs[0]!.summed.map((_, i) => Math.min(...runs.map((r) => r.summed[i]!))),
     limit: runs[0]!.limit.map((_, i) => Math.min(...pairs[i]!.map((k) => runs[k]!.limit[i]!))),
     crisp: runs[0]!.crisp && firstAgrees,
-    spread: Float64Array.from(runs[0]!.spread, (_, i) => (agreeingAt(runs, i) ? 0 : spreadAt(runs, i))),
+    contested: Uint8Array.from(runs[0]!.contested, (_, i) => Number(!agreeingAt(runs, i))),
     tread: runs[0]!.tread.map((_, i) => Math.min(...runs.map((r) => r.tread[i]!))),
   };
 }
@@ -376,7 +369,7 @@ function estimate(samples: readonly Sample[], base: Float64Array, exact: number,
 /** Derivatives of m components, to be written (see estimate). */
 function blank(m: number): Derivatives {
   const make = (): Estimate => ({ value: new Float64Array(m), error: new Float64Array(m), step: new Float64Array(m) });
-  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), summed: new Uint8Array(m), limit: new Float64Array(m), crisp: false, spread: new Float64Array(m), confirmed: false };
+  return { central: make(), left: make(), right: make(), jump: make(), beside: { left: make(), right: make() }, rounding: new Float64Array(m), tread: new Float64Array(m), secant: new Float64Array(m), rough: new Uint8Array(m), summed: new Uint8Array(m), limit: new Float64Array(m), crisp: false, contested: new Uint8Array(m), confirmed: false };
 }
 
 /**
