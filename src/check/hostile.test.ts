@@ -73,6 +73,13 @@ describe('a jump at the input is named, and judged apart from every other entry'
     }
   });
 
+  test('a jump followed down the exact steps reads the slopes beside it on the steps above them: [x > 1] + x² at 1 with 2x + 10⁻³ fails', () => {
+    // its slopes beside the jump, read on the smallest steps, agreed with 2x + 10⁻³ within 8.7e-4
+    const step = (gradient: (x: number) => number) => elementwise('[x > 1] + x²', (x) => (x > 1 ? 1 : 0) + x * x, gradient);
+    expect(checkGradients(step((x) => 2 * x + 1e-3), [tensor([1])], { mode: 'auto', seed: 22 }).verdict).toBe('fail');
+    expect(checkGradients(step((x) => 2 * x), [tensor([1])], { mode: 'auto', seed: 22 }).verdict).toBe('nonsmooth');
+  });
+
   test('just below a jump, where the smallest steps no longer cross it, a wrong gradient fails', () => {
     // floor at 1 − 1e-9, scale ½: the steps reach 2^-31, below the distance to the jump
     expect(checkGradients(elementwise('floor', Math.floor, () => 100), [tensor([1 - 1e-9, 0.3])]).verdict).toBe('fail');
@@ -409,6 +416,16 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
     const report = checkGradients(softplus, [tensor([0.8921935152575005])], { mode: 'auto', seed: 116 });
     expect(report.verdict, text(report)).toBe('inconclusive');
     expect(report.message).toMatch(/The finite differences agree, but only to within 1\.5e-1 of the derivative \(their own error, 16 times over\)/);
+  });
+
+  test('quotients that hold on across the input as a jump’s do are followed down the exact steps: sin(1.58·10⁹·x) at 1.77 passes, 1% off fails', () => {
+    // on steps down to 2^-30 of the entry alone, both were inconclusive
+    const w = 1577692890.3182578;
+    const x = tensor([1.7668596568260821]);
+    const right = checkGradients(sinOf(w, (v) => w * Math.cos(w * v)), [x], { mode: 'auto', seed: 1742 });
+    expect(right.verdict, text(right)).toBe('pass');
+    const off = checkGradients(sinOf(w, (v) => 1.01 * w * Math.cos(w * v)), [x], { mode: 'auto', seed: 1742 });
+    expect(off.verdict, text(off)).toBe('fail');
   });
 
   test('an entry whose first run aliased is resolved by further runs at fractions prime to its direction: sin(4.77·10⁶·x) at ½, 1% off, fails at the entry', () => {

@@ -156,10 +156,10 @@ const AMPLIFIED = 8;
  * larger steps, and the tableau finds its best entry among the smaller ones — down to `smallest`,
  * and below it, to the smallest exact step, while the quotients still converge there (see
  * converging; in float64 a quotient at 2^-34 still rounds by only 1e-6 of a slope of 10⁸ against
- * values of 1). Further runs go as far below their own smallest step; there their steps round the
- * moved input by half a unit in its last place, a backward error the rounding read off φ carries.
- * A step that leaves
- * φ's domain (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
+ * values of 1) or φ still jumps across the input (see jumping). Further runs go as far below
+ * their own smallest step; there their steps round the moved input by half a unit in its last
+ * place, a backward error the rounding read off φ carries. A step that leaves φ's domain
+ * (sqrt(x − 1) just above 1, say) restarts the run at a smaller step.
  *
  * An estimate that settled only far down the steps, or never, is taken again on other runs of
  * steps until two agree (five runs at most), and its error is at least how far the two runs that
@@ -203,7 +203,7 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
   // every estimate of the run writes every component it reaches: one set of arrays serves them all,
   // made at the first estimate (not while a further run samples its first steps)
   let into: Derivatives | undefined;
-  for (let h = first; h >= smallest || (h >= deepest && converging(samples)); h /= 2) {
+  for (let h = first; h >= smallest || (h >= deepest && (converging(samples) || jumping(samples))); h /= 2) {
     const plus = phi(h);
     const minus = plus && phi(-h);
     if (!plus || !minus) {
@@ -223,6 +223,10 @@ function run(phi: Sampler, base: Float64Array, { first, levels, smallest, exact 
     before = derivatives !== null;
     strictBefore = strict;
   }
+  // a jump all the way down: the steps below `smallest` bore it out, and would read the slopes
+  // beside it no better (their rounding amplified up to sixteenfold)
+  const below = samples.findIndex((s) => s.h < smallest);
+  if (below >= levels && jumping(samples)) samples.length = below;
   // never settled: an entry counts only where quotients at two smaller steps bear it out
   return samples.length >= levels ? { derivatives: withJumps(estimate(samples, base, exact, eps, sizes, UNSETTLED, (into ??= blank(base.length))), samples, base, levels), levels: Infinity, strict: false } : null;
 }
@@ -248,6 +252,29 @@ function converging(samples: readonly Sample[]): boolean {
   }
   return false;
 }
+
+/**
+ * Some component's difference across the input, φ(h) − φ(−h), held on over the last three steps
+ * (at the last, three quarters or more of what it was two steps before) as a jump's does, where a
+ * slope's shrinks by four — beyond what rounding of φ's values could make (2^-26 of them): a jump,
+ * or a rise or an oscillation narrower than the steps so far, which the exact steps below may
+ * resolve. sin(1.58·10⁹·x) at 1.77 held on so down to 2^-30 of the entry, and those steps told
+ * neither its right derivative nor one 1% off; the exact steps below tell both.
+ */
+function jumping(samples: readonly Sample[]): boolean {
+  const n = samples.length;
+  if (n < 3) return false;
+  const [a, c] = [samples[n - 3]!, samples[n - 1]!];
+  for (let i = 0; i < a.plus.length; i++) {
+    const before = a.plus[i]! - a.minus[i]!;
+    const after = c.plus[i]! - c.minus[i]!;
+    if (before !== 0 && after / before >= 3 / 4 && Math.abs(after) > JUMP_OVER_ROUNDING * Math.max(Math.abs(c.plus[i]!), Math.abs(c.minus[i]!))) return true;
+  }
+  return false;
+}
+
+/** What of φ's values a difference across the input must exceed to read as a jump while choosing steps: beyond any rounding. */
+const JUMP_OVER_ROUNDING = 2 ** -26;
 
 /** The pair of runs whose values agree best, for one component of one estimate. */
 function closest(values: readonly number[]): [number, number] {
