@@ -304,7 +304,7 @@ function compare(ctx: Context, mode: Mode): Search {
  * curve on one run does on the next as often as not (sin(3.4·10¹³·x): a crisp slope of 44 for
  * 6.8·10¹²; sin(2.5·10¹³·x): 502 ± 509 read as rounding for 9.5·10⁸). An entry that agreed, if
  * too loosely to vouch for it, told: its steps read the slope, and the probe's disagreement is the
- * probe's alone (softplus(5·10⁹·(x − c))/5·10⁹ 1e-10 from its bend: both 12% low, the probe sharp).
+ * probe's alone (softplus(5·10⁹·(x − c))/5·10⁹ 5.4e-11 from its bend: both 12% low, the probe sharp).
  */
 function standing(ctx: Context, { comparison, direction, cotangent, analytic }: Disagreement): Comparison | undefined {
   const { quantity } = comparison;
@@ -413,6 +413,12 @@ function adviceFor(c: Comparison): string {
       `The finite differences agree, but only to within ${(c.tolerance / Math.abs(c.numeric)).toExponential(1)} of the derivative (their own error, ${SAFETY} times over): ` +
       'a derivative off by less would agree as well. The function changes nearly as fast as the smallest usable step (an oscillation, or a bend as sharp), or its forward is noisy. ' +
       'Check it at other inputs, or compute its forward in float64 if it is not.'
+    );
+  }
+  if (c.jump !== undefined && c.oneSided && c.analytic * c.jump > 0 && Math.abs(c.analytic) > Math.max(...c.oneSided.map(Math.abs)) + c.tolerance) {
+    return (
+      `The value jumps by ${c.jump.toExponential(2)} between the smallest steps, and the derivative, steeper than the slopes beside them and of the jump's sign, ` +
+      'is what a rise narrower than every step would have (a steep tanh or sigmoid): no step reads the slope inside such a rise. Check it at inputs farther from the rise.'
     );
   }
   return (

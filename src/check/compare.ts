@@ -72,6 +72,29 @@ const LOOSE = 2 ** -10;
  */
 const ROUNDING_READ = 4;
 
+/**
+ * An analytic slope of a jump's sign, at least this share of the steepest slope the smallest step
+ * could show (the jump over it) and this many times the jump over the entry's own length, is a
+ * rise narrower than every step as well as a jump. A wrong gradient of a true jump is a slope the
+ * size of the function's own, its jump over a tread about as long as the entry (floor(a / b) with
+ * a / b's, 1/b: 10⁻¹⁰ of the slope over a float64 step, but 10⁻³ of it over float32's, whose steps
+ * are 2^-10 of the entry); a steep tanh's right one is both far steeper than that and a sizeable
+ * share of the rise over the step (tanh(w·(x − c)) at w ≥ 10¹⁰ within 5/w of its centre: 2.3·10⁻³
+ * of it and more, 10⁵ times its jump over the entry and more).
+ */
+const RISE = 2 ** -20;
+const STEEP = 2 ** 10;
+
+/**
+ * A derivative beside the slopes at a jump that a rise narrower than the steps would have (see
+ * RISE): no evidence against it. Directions are in units of each entry's length (see
+ * InputSpace.scale), so the jump itself is its slope over that length.
+ */
+function risesAcross(analytic: number, numeric: NumericDerivative): boolean {
+  const slope = Math.abs(analytic);
+  return analytic * numeric.jump > 0 && slope >= RISE * numeric.limit && slope >= STEEP * Math.abs(numeric.jump);
+}
+
 function loose({ error, rounding, central, secant }: NumericDerivative): boolean {
   return error > ROUNDING_READ * rounding && SAFETY * error > LOOSE * Math.max(Math.abs(central), secant);
 }
@@ -182,7 +205,8 @@ export function judge(
     const sideTolerance = SAFETY * (numeric.besideError + numeric.besideRounding + fromAnalytic);
     const between = analytic >= Math.min(l, r) - sideTolerance && analytic <= Math.max(l, r) + sideTolerance;
     const sides = numeric.besideError > NOISE * numeric.besideRounding + Math.max(Math.abs(l), Math.abs(r), numeric.secant) / (2 * SAFETY);
-    return compared((l + r) / 2, sideTolerance, sides ? 'inconclusive' : between ? 'nonsmooth' : 'fail', { oneSided: [l, r], jump: numeric.jump });
+    const verdict = sides ? 'inconclusive' : between ? 'nonsmooth' : risesAcross(analytic, numeric) ? 'inconclusive' : 'fail';
+    return compared((l + r) / 2, sideTolerance, verdict, { oneSided: [l, r], jump: numeric.jump });
   }
   const absError = Math.abs(analytic - central);
   const sidedTolerance = SAFETY * (numeric.sidedError + numeric.sidedRounding + fromAnalytic);

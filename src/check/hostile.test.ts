@@ -73,6 +73,35 @@ describe('a jump at the input is named, and judged apart from every other entry'
     }
   });
 
+  test('a rise narrower than every step, tanh(w·(x − c)) at w = 2.4·10¹², is not failed for a jump: the check says it cannot tell, and why', () => {
+    const w = 2357610485917.3086;
+    const c = 0.8371606397913645;
+    const x = tensor([0.8371606397906648, 1.5012314963271645, 1.2602477584667557, 1.5354327587542902]);
+    const rise = (k: number) => elementwise(`tanh(w·(x − c))${k === 1 ? '' : ', 1% off'}`, (v) => Math.tanh(w * (v - c)), (v) => k * w * (1 - Math.tanh(w * (v - c)) ** 2));
+    for (const mode of modes) {
+      const right = checkGradients(rise(1), [x], { mode, seed: 2 });
+      expect(right.verdict, `${mode}\n${text(right)}`).toBe('inconclusive');
+      expect(right.message).toMatch(/is what a rise narrower than every step would have \(a steep tanh or sigmoid\)/);
+      expect(checkGradients(rise(1.01), [x], { mode, seed: 2 }).verdict).not.toBe('pass');
+    }
+  });
+
+  test('float32 floor-division at multiples only, with a / b’s gradient, fails at the jumps in every mode: a slope the size of the function’s own is no rise', () => {
+    // float32's steps are 2^-10 of an entry: 1/b is 10⁻³ of the jump's slope over them
+    const fround = (t: Tensor) => new Tensor(t.data.map(Math.fround), t.shape);
+    const float32 = (target: Differentiable): Differentiable => ({
+      name: `${target.name}, float32`,
+      forward: (xs) => fround(target.forward(xs)),
+      vjp: (xs, g) => target.vjp(xs, g).map(fround),
+    });
+    const inputs = [tensor([1, 2, 3, 4]), tensor([0.25, 0.5, 0.125, 2])];
+    for (const mode of modes) {
+      const bad = checkGradients(float32(floorDivision(true)), inputs, { mode });
+      expect(bad.verdict, `${mode}\n${text(bad)}`).toBe('fail');
+      expect(checkGradients(float32(floorDivision(false)), inputs, { mode }).ok).toBe(true);
+    }
+  });
+
   test('a jump followed down the exact steps reads the slopes beside it on the steps above them: [x > 1] + x² at 1 with 2x + 10⁻³ fails', () => {
     // its slopes beside the jump, read on the smallest steps, agreed with 2x + 10⁻³ within 8.7e-4
     const step = (gradient: (x: number) => number) => elementwise('[x > 1] + x²', (x) => (x > 1 ? 1 : 0) + x * x, gradient);

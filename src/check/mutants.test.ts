@@ -414,6 +414,23 @@ describe('judge', () => {
     expect(judge(0, numeric({ central: -1.07e6, error: 1e-3, secant: 1e6, limit: 1e8, crisp: false, contested: true }), 0, settings, where).verdict).toBe('fail');
   });
 
+  test('at a jump, a derivative of its sign a rise narrower than the steps would have is inconclusive; a slope the size of the function’s fails', () => {
+    // tanh(2.4·10¹²·(x − c)) 1.65/w from its centre, auto mode, seed 2: a jump of 2.56 on steps down to 17/w, flat beside it
+    const rise = numeric({ central: 0, jump: 2.56, jumpError: 1e-6, noise: 1e-16, besideLeft: 0, besideRight: 0, besideRounding: 1e-6, secant: 1e10, limit: 7.3e10, crisp: false });
+    expect(judge(4.15e11, rise, 0, settings, where).verdict).toBe('inconclusive');
+    // the twins: floor(a / b) with a / b's gradient (1/b, 10⁻¹⁰ of the jump's slope over the step), and a slope against the jump's sign
+    expect(judge(0.5, rise, 0, settings, where).verdict).toBe('fail');
+    expect(judge(-4.15e11, rise, 0, settings, where).verdict).toBe('fail');
+    // within 2^-20 of the steepest slope the step could show, no more
+    expect(judge(7.3e10 * 2 ** -20, rise, 0, settings, where).verdict).toBe('inconclusive');
+    expect(judge(7.3e10 * 2 ** -21, rise, 0, settings, where).verdict).toBe('fail');
+    // and 2^10 times the jump over the entry's length: float32's steps of 2^-10 make a slope the size
+    // of the function's own (floor-division's a / b gradient, 1/b) 10⁻³ of the jump's over the step
+    const float32 = { ...rise, jump: 1, limit: 512 };
+    expect(judge(0.5, float32, 0, settings, where).verdict).toBe('fail');
+    expect(judge(2 ** 10, float32, 0, settings, where).verdict).toBe('inconclusive');
+  });
+
   test('a central value whose one-sided slopes break from it and bear out the analytic value fails nothing', () => {
     // sin(1.6·10⁹·x) at 0.85, full mode, seed 1024, along its direction: the central quotients aliased to 0.0019
     const aliased = numeric({ central: 0.00185, error: 0.847, rounding: 2.2e-5, left: 330783, right: 330957, sidedError: 305, sidedRounding: 3553, secant: 128, limit: 2e10, crisp: false });
