@@ -415,6 +415,12 @@ function adviceFor(c: Comparison): string {
       'Check it at other inputs, or compute its forward in float64 if it is not.'
     );
   }
+  if (c.jump === undefined && c.oneSided && c.analytic > Math.min(...c.oneSided) && c.analytic < Math.max(...c.oneSided)) {
+    return (
+      'The one-sided slopes differ by more than their own errors, and the derivative lies between them: the input may sit on a kink, or a bend as narrow as the steps, ' +
+      'where the central quotients read the mean of its slopes. Check it at inputs farther from the bend.'
+    );
+  }
   if (c.jump !== undefined && c.oneSided && c.analytic * c.jump > 0 && Math.abs(c.analytic) > Math.max(...c.oneSided.map(Math.abs)) + c.tolerance) {
     return (
       `The value jumps by ${c.jump.toExponential(2)} between the smallest steps, and the derivative, steeper than the slopes beside them and of the jump's sign, ` +

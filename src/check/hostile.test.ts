@@ -457,6 +457,18 @@ describe('an oscillation faster than the first steps is resolved by smaller ones
     expect(off.verdict, text(off)).toBe('fail');
   });
 
+  test('a bend as narrow as the steps, whose central quotients settle on its one-sided slopes’ mean, is not failed: softplus(w·(x − c))/w at w = 1.06·10⁹, 0.04/w past its bend', () => {
+    // read 1.9% low within 0.13%, on steps of hundreds of bend widths; its one-sided slopes 0.13 and 0.80 apart beyond their errors
+    const w = 1057624785.1292242;
+    const c = 1.915083223656063;
+    const softplus = (k: number) => elementwise('softplus', (v) => Math.log1p(Math.exp(w * (v - c))) / w, (v) => k / (1 + Math.exp(-w * (v - c))));
+    const x = tensor([1.915083223693549, 1.4452609877907232]);
+    const report = checkGradients(softplus(1), [x], { mode: 'fast', seed: 242 });
+    expect(report.verdict, text(report)).toBe('inconclusive');
+    expect(report.message).toMatch(/the input may sit on a kink, or a bend as narrow as the steps/);
+    expect(checkGradients(softplus(1.01), [x], { mode: 'fast', seed: 242 }).verdict).not.toBe('pass');
+  });
+
   test('an entry whose first run aliased is resolved by further runs at fractions prime to its direction: sin(4.77·10⁶·x) at ½, 1% off, fails at the entry', () => {
     // four-bit fractions of the first step aliased alongside it, and the entry could not tell
     const w = 4767602.07367496;

@@ -431,6 +431,15 @@ describe('judge', () => {
     expect(judge(2 ** 10, float32, 0, settings, where).verdict).toBe('inconclusive');
   });
 
+  test('one-sided slopes apart beyond their errors, the analytic value between them, make a disagreement inconclusive: the input may sit on a kink', () => {
+    // softplus(1.06·10⁹·(x − c))/1.06·10⁹ 0.04/w past its bend, at a direction of 1.3: the central quotients settled on a relu's mean
+    const bend = numeric({ central: 0.6501, error: 5.2e-5, secant: 0.65, left: 0.18, right: 1.13, sidedError: 0.214, limit: 333, crisp: false });
+    expect(judge(0.6629, bend, 0, settings, where)).toMatchObject({ verdict: 'inconclusive', oneSided: [0.18, 1.13] });
+    // the twins: a value beyond both sides, and sides within their errors of each other, still fail
+    expect(judge(1.3, bend, 0, settings, where).verdict).toBe('fail');
+    expect(judge(0.6629, { ...bend, left: 0.6, right: 0.7 }, 0, settings, where).verdict).toBe('fail');
+  });
+
   test('a central value whose one-sided slopes break from it and bear out the analytic value fails nothing', () => {
     // sin(1.6·10⁹·x) at 0.85, full mode, seed 1024, along its direction: the central quotients aliased to 0.0019
     const aliased = numeric({ central: 0.00185, error: 0.847, rounding: 2.2e-5, left: 330783, right: 330957, sidedError: 305, sidedRounding: 3553, secant: 128, limit: 2e10, crisp: false });
